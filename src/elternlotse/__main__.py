@@ -1,0 +1,3 @@
+from elternlotse.entry import main
+
+raise SystemExit(main())

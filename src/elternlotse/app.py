@@ -1,0 +1,52 @@
+"""The composition root: paths, settings, store and services, built once per entry point.
+
+Nothing here is global: ``AppContext`` is created by the CLI's ``main`` or the
+GUI's start-up and handed down.  Tests build their own with a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from elternlotse import APP_NAME
+from elternlotse.services.consent import ConsentService
+from elternlotse.services.families import FamilyService
+from elternlotse.store import Store
+
+DATA_DIR_ENV = "ELTERNLOTSE_DATA_DIR"
+PASSPHRASE_ENV = "ELTERNLOTSE_PASSPHRASE"
+
+
+def resolve_data_dir(cli_value: str | os.PathLike | None = None) -> Path:
+    """``--data-dir``, else ``ELTERNLOTSE_DATA_DIR``, else the platform's user data folder."""
+    if cli_value:
+        return Path(cli_value).expanduser()
+    if os.environ.get(DATA_DIR_ENV):
+        return Path(os.environ[DATA_DIR_ENV]).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+@dataclass
+class Services:
+    """Every use case, wired to one open store."""
+
+    store: Store
+    families: FamilyService = field(init=False)
+    consent: ConsentService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.families = FamilyService(self.store)
+        self.consent = ConsentService(self.store)
+
+
+def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False) -> Services:
+    store = Store.create(data_dir, passphrase, name, organisation, role="office" if office else "navigator")
+    return Services(store)
+
+
+def open_store(data_dir: Path, passphrase: str) -> Services:
+    return Services(Store.open(data_dir, passphrase))

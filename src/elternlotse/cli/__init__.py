@@ -1,0 +1,1 @@
+"""The headless command line: the office's batch tool and the end-to-end test surface."""

@@ -1,0 +1,75 @@
+"""What every CLI command gets: the data folder, output streams, the store on demand."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from elternlotse.app import PASSPHRASE_ENV, Services, open_store
+from elternlotse.domain.errors import StoreError
+from elternlotse.domain.text import N_
+
+
+@dataclass
+class CliContext:
+    data_dir: Path
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+    stdin: TextIO = field(default_factory=lambda: sys.stdin)
+    _services: Services | None = None
+
+    def passphrase(self, confirm: bool = False) -> str:
+        value = os.environ.get(PASSPHRASE_ENV)
+        if value:
+            return value
+        if not self.stdin.isatty():
+            raise StoreError(N_("No passphrase: set {env} or run the command in a terminal."), env=PASSPHRASE_ENV)
+        first = getpass.getpass("Passphrase: ")
+        if confirm and getpass.getpass("Passphrase (again): ") != first:
+            raise StoreError(N_("The two passphrases differ; nothing was created."))
+        return first
+
+    def services(self) -> Services:
+        if self._services is None:
+            self._services = open_store(self.data_dir, self.passphrase())
+        return self._services
+
+    def close(self) -> None:
+        if self._services is not None:
+            self._services.store.close()
+            self._services = None
+
+    def print_json(self, value: Any) -> None:
+        json.dump(value, self.out, ensure_ascii=False, indent=2)
+        self.out.write("\n")
+
+    def say(self, text: str) -> None:
+        self.out.write(text + "\n")
+
+
+def read_json_input(source: str | None, stdin: TextIO) -> Any:
+    """Read a JSON document from FILE or '-' (standard input)."""
+    from elternlotse.domain.errors import ValidationError
+
+    try:
+        if source in (None, "-"):
+            text = stdin.read()
+            where = "standard input"
+        else:
+            where = source
+            text = Path(source).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValidationError(N_("The file {path} does not exist."), path=source) from None
+    except (OSError, UnicodeDecodeError):
+        raise ValidationError(N_("The file {path} cannot be read as UTF-8 text."), path=source) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValidationError(
+            N_("{source} is not valid JSON (line {line}, column {column})."), source=where, line=error.lineno, column=error.colno
+        ) from None

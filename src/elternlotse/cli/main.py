@@ -1,0 +1,48 @@
+"""Argument parsing and dispatch.  Each command module registers its sub-commands.
+
+Exit codes: 0 success; 1 input or file refused (one sentence on stderr, nothing
+written); 2 usage error (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from elternlotse import __version__
+from elternlotse.app import resolve_data_dir
+from elternlotse.cli import consent_cmd, family_cmd, store_cmd
+from elternlotse.cli.context import CliContext
+from elternlotse.domain.errors import ElternlotseError
+from elternlotse.i18n import _, translate_error
+
+#: Command modules, each with ``register(subparsers)``.  A feature adds its module here.
+COMMAND_MODULES = [store_cmd, family_cmd, consent_cmd]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="elternlotse",
+        description=_("Elternlotse: families, consent, KAoA steps, handouts and sync for parent navigators."),
+    )
+    parser.add_argument("--version", action="version", version=f"elternlotse {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help=_("data folder (default: $ELTERNLOTSE_DATA_DIR or the user data folder)"))
+    parser.set_defaults(handler=None)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def run(args: argparse.Namespace, context: CliContext | None = None) -> int:
+    context = context or CliContext(resolve_data_dir(args.data_dir))
+    try:
+        return int(args.handler(args, context) or 0)
+    except ElternlotseError as error:
+        context.err.write(translate_error(error) + "\n")
+        return 1
+    except KeyboardInterrupt:
+        context.err.write(_("Cancelled; nothing was written.") + "\n")
+        return 1
+    finally:
+        context.close()
+

@@ -1,0 +1,1 @@
+"""Plain data, rules and errors. Imports nothing else of ours."""

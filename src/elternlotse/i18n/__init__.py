@@ -1,0 +1,74 @@
+"""gettext for Elternlotse.
+
+``_`` looks up the *active* catalogue at call time, so a language switch takes
+effect for every string built afterwards (Picard's approach).  ``N_`` marks
+module-level strings that are translated later, where they are shown.
+
+The catalogue domain is ``elternlotse``; compiled ``.mo`` files live next to
+the ``.po`` files under ``translations/<lang>/LC_MESSAGES/`` (build output,
+compiled by ``elternlotse.i18n.compile`` before tests and by build.spec).
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from pathlib import Path
+
+from elternlotse.domain.errors import ElternlotseError
+from elternlotse.domain.text import N_
+
+__all__ = ["_", "N_", "ngettext", "install", "active_language", "translate_error", "translations_dir"]
+
+DOMAIN = "elternlotse"
+
+
+def translations_dir() -> Path:
+    """The folder that holds the catalogues (source tree or frozen bundle)."""
+    from elternlotse.resources import project_path
+
+    return project_path("translations")
+
+
+class _Active:
+    # The one mutable piece of i18n state: which catalogue ``_`` reads.  It is
+    # module state by nature of gettext (``_`` is called from everywhere);
+    # it is set only by ``install`` at the composition root or a language switch.
+    translations: _gettext.NullTranslations = _gettext.NullTranslations()
+    language: str = "en"
+
+
+def install(language: str, directory: Path | None = None) -> str:
+    """Activate the catalogue for ``language``; return the language in use.
+
+    Falls back to the English msgids when no compiled catalogue exists.
+    """
+    directory = directory or translations_dir()
+    try:
+        trans = _gettext.translation(DOMAIN, localedir=str(directory), languages=[language])
+        _Active.translations = trans
+        _Active.language = language
+    except OSError:
+        _Active.translations = _gettext.NullTranslations()
+        _Active.language = "en" if language != "en" else language
+    return _Active.language
+
+
+def active_language() -> str:
+    return _Active.language
+
+
+def _(message: str) -> str:
+    return _Active.translations.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _Active.translations.ngettext(singular, plural, n)
+
+
+def translate_error(error: ElternlotseError) -> str:
+    """The one place where core errors become translated sentences."""
+    text = _(error.message_id)
+    try:
+        return text.format(**error.params)
+    except (KeyError, IndexError, ValueError):
+        return error.english()

@@ -1,0 +1,176 @@
+"""Families: add, show, list and search, update, erase, find duplicates."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from elternlotse.domain.contact import normalise_email, normalise_phone
+from elternlotse.domain.errors import NotFoundError, ValidationError
+from elternlotse.domain.family import Family, family_to_document, parse_child, parse_family_document, parse_guardian
+from elternlotse.domain.search_text import skeleton
+from elternlotse.domain.text import N_
+from elternlotse.store import Store
+from elternlotse.store import families as repo
+
+
+class FamilyService:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @property
+    def actor(self) -> str:
+        return self.store.info.name
+
+    # ---------------------------------------------------------------- reading
+    def get(self, family_id: str) -> Family:
+        return repo.load_family(self.store.conn, family_id)
+
+    def document(self, family_id: str) -> dict[str, Any]:
+        """The portable document: GDPR access (Art. 15) and portability (Art. 20) copy."""
+        return family_to_document(self.get(family_id))
+
+    def list(self, search: str = "", limit: int | None = None, offset: int = 0) -> list[repo.FamilyRow]:
+        return repo.list_families(self.store.conn, search, limit, offset)
+
+    def count(self) -> int:
+        return repo.count_families(self.store.conn)
+
+    def family_of_person(self, person_id: str) -> str:
+        return repo.family_of_person(self.store.conn, person_id)
+
+    def find_duplicates(self, phones=(), emails=(), names=(), exclude: str = "") -> list[repo.FamilyRow]:
+        """Families sharing a normalised phone or e-mail, or a name across spellings and scripts."""
+        conn = self.store.conn
+        ids: list[str] = []
+
+        def add(found) -> None:
+            for fid in found:
+                if fid not in ids and fid != exclude:
+                    ids.append(fid)
+
+        for raw in phones:
+            try:
+                number = normalise_phone(raw)
+            except ValidationError:
+                continue
+            add(r[0] for r in conn.execute(
+                "SELECT p.family_id FROM channels c JOIN persons p ON p.id = c.person_id"
+                " WHERE c.kind IN ('phone', 'messenger') AND c.value = ? AND c.deleted IS NULL AND p.deleted IS NULL",
+                (number,)))
+        for raw in emails:
+            try:
+                address = normalise_email(raw)
+            except ValidationError:
+                continue
+            add(r[0] for r in conn.execute(
+                "SELECT p.family_id FROM channels c JOIN persons p ON p.id = c.person_id"
+                " WHERE c.kind = 'email' AND lower(c.value) = lower(?) AND c.deleted IS NULL AND p.deleted IS NULL",
+                (address,)))
+        for name in names:
+            skel = skeleton(name)
+            if len(skel.replace(" ", "")) >= 4 and len(skel.split()) >= 2:
+                match = " AND ".join(f'skeleton : "{w}"' for w in skel.split())
+                add(r[0] for r in conn.execute(
+                    "SELECT DISTINCT family_id FROM person_search WHERE person_search MATCH ? LIMIT 20", (match,)))
+        if not ids:
+            return []
+        rows = {r.id: r for r in repo.list_families(conn, "") if r.id in ids} if len(ids) > 50 else {
+            r.id: r for fid in ids for r in self._rows_for([fid])}
+        return [rows[fid] for fid in ids if fid in rows]
+
+    def _rows_for(self, ids: list[str]) -> list[repo.FamilyRow]:
+        marks = ",".join("?" * len(ids))
+        rows = self.store.conn.execute(repo._LIST_SQL + f" WHERE f.id IN ({marks}) AND f.deleted IS NULL", ids).fetchall()
+        return [repo._row(r) for r in rows]
+
+    # ---------------------------------------------------------------- writing
+    def add(self, document: Any) -> Family:
+        family = parse_family_document(document, recorded_by=self.actor)
+        with self.store.write(self.actor, "family.add") as writer:
+            family = repo.insert_family(writer, family)
+            writer.audit("family.created", family.id)
+        return self.get(family.id)
+
+    def update(self, family_id: str, document: Any) -> Family:
+        """Apply edits from a document: guardians/children matched by id; consents are not touched here."""
+        if not isinstance(document, dict):
+            raise ValidationError(N_("{field}: expected an object."), field="document")
+        parsed = parse_family_document({k: v for k, v in document.items() if k != "consents"}, self.actor)
+        current = self.get(family_id)
+        with self.store.write(self.actor, "family.update", family_id) as writer:
+            writer.update("families", family_id, {"notes": parsed.notes})
+            self._sync_persons(writer, family_id, current, parsed)
+            repo.index_family(writer, family_id)
+        return self.get(family_id)
+
+    def _sync_persons(self, writer, family_id: str, current: Family, parsed: Family) -> None:
+        known = {p.id for p in current.persons()}
+        seen: set[str] = set()
+        for position, guardian in enumerate(parsed.guardians):
+            if guardian.ref in known:
+                seen.add(guardian.ref)
+                writer.update("persons", guardian.ref, {
+                    "name": guardian.name, "languages": json.dumps(guardian.languages),
+                    "address": guardian.address, "position": position})
+                repo.write_channels(writer, guardian.ref, guardian)
+            else:
+                repo.insert_guardian(writer, family_id, guardian, position)
+        for position, child in enumerate(parsed.children):
+            values = {"name": child.first_name, "grade": child.grade, "school": child.school,
+                      "school_year": child.school_year, "position": position}
+            if child.ref in known:
+                seen.add(child.ref)
+                writer.update("persons", child.ref, values)
+            else:
+                repo.insert_child(writer, family_id, child, position)
+        for person in current.persons():
+            if person.id not in seen:
+                self._erase_person(writer, person.id)
+
+    def _erase_person(self, writer, person_id: str) -> None:
+        for (channel_id,) in writer.conn.execute("SELECT id FROM channels WHERE person_id = ?", (person_id,)).fetchall():
+            writer.erase("channels", channel_id)
+        writer.erase("persons", person_id)
+
+    def add_guardian(self, family_id: str, guardian_document: Any) -> Family:
+        guardian = parse_guardian(guardian_document, "guardian")
+        current = self.get(family_id)
+        with self.store.write(self.actor, "family.add_guardian", family_id) as writer:
+            repo.insert_guardian(writer, family_id, guardian, len(current.guardians))
+            repo.index_family(writer, family_id)
+        return self.get(family_id)
+
+    def add_child(self, family_id: str, child_document: Any) -> Family:
+        child = parse_child(child_document, "child")
+        current = self.get(family_id)
+        with self.store.write(self.actor, "family.add_child", family_id) as writer:
+            repo.insert_child(writer, family_id, child, len(current.children))
+            repo.index_family(writer, family_id)
+        return self.get(family_id)
+
+    def erase(self, family_id: str) -> None:
+        """GDPR Art. 17: personal data gone from this store, tombstones kept so it never comes back."""
+        family = self.get(family_id)
+        with self.store.write(self.actor, "family.erase", family_id) as writer:
+            for person in family.persons():
+                self._erase_person(writer, person.id)
+            writer.erase("families", family_id)
+            writer.conn.execute("UPDATE families SET erased = ? WHERE id = ?", (writer.stamp, family_id))
+            writer.replace_search_rows(family_id, [])
+            # Extension tables (checklists, attendance, ...) register erasers here.
+            for eraser in ERASE_HOOKS:
+                eraser(writer, family_id, [p.id for p in family.persons()])
+
+    def exists(self, family_id: str) -> bool:
+        try:
+            self.get(family_id)
+        except NotFoundError:
+            return False
+        return True
+
+
+#: Functions ``(writer, family_id, person_ids)`` that erase a family's rows in
+#: tables owned by other features (checklists, event attendance).  Features
+#: append to this list from their own modules; it is not state, it is wiring.
+ERASE_HOOKS: list = []

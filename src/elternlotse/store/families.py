@@ -1,0 +1,244 @@
+"""Families in the store: writing a new family, reading one, searching, listing."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from elternlotse.domain.consent import Channel, ConsentEntry, Evidence, Purpose
+from elternlotse.domain.contact import phone_search_forms
+from elternlotse.domain.errors import NotFoundError
+from elternlotse.domain.family import Child, Family, Guardian, Messenger
+from elternlotse.domain.search_text import fold, skeleton, skeleton_word, words
+from elternlotse.domain.text import N_
+from elternlotse.store.writer import Writer
+
+
+# ---------------------------------------------------------------- writing
+
+def insert_family(writer: Writer, family: Family) -> Family:
+    """Insert a parsed family; return it with the store's ids (document refs mapped)."""
+    family.id = writer.insert("families", {"notes": family.notes})
+    ref_to_id: dict[str, str] = {}
+    for position, guardian in enumerate(family.guardians):
+        guardian.id = insert_guardian(writer, family.id, guardian, position)
+        ref_to_id[guardian.ref or guardian.id] = guardian.id
+    for position, child in enumerate(family.children):
+        child.id = insert_child(writer, family.id, child, position)
+        ref_to_id[child.ref or child.id] = child.id
+    mapped = []
+    for entry in family.consents:
+        person_id = ref_to_id.get(entry.person_id, entry.person_id)
+        mapped.append(_with_person(entry, person_id, writer.stamp))
+        writer.append_consent(mapped[-1])
+    family.consents = mapped
+    index_family(writer, family.id)
+    return family
+
+
+def insert_guardian(writer: Writer, family_id: str, guardian: Guardian, position: int) -> str:
+    person_id = writer.insert("persons", {
+        "family_id": family_id, "role": "guardian", "name": guardian.name, "grade": None, "school": "",
+        "school_year": "", "languages": json.dumps(guardian.languages), "address": guardian.address, "position": position,
+    })
+    write_channels(writer, person_id, guardian)
+    return person_id
+
+
+def insert_child(writer: Writer, family_id: str, child: Child, position: int) -> str:
+    return writer.insert("persons", {
+        "family_id": family_id, "role": "child", "name": child.first_name, "grade": child.grade,
+        "school": child.school, "school_year": child.school_year, "languages": "[]", "address": "", "position": position,
+    })
+
+
+def write_channels(writer: Writer, person_id: str, guardian: Guardian) -> None:
+    """Make the stored channels of a guardian equal to ``guardian``'s (insert/delete as needed)."""
+    wanted = [("phone", p, "") for p in guardian.phones] + [("email", e, "") for e in guardian.emails] + [
+        ("messenger", m.handle, m.app) for m in guardian.messengers]
+    existing = writer.conn.execute(
+        "SELECT id, kind, value, app FROM channels WHERE person_id = ? AND deleted IS NULL ORDER BY position", (person_id,)
+    ).fetchall()
+    keep = {}
+    for row_id, kind, value, app in existing:
+        key = (kind, value, app)
+        if key in wanted and key not in keep:
+            keep[key] = row_id
+        else:
+            writer.delete("channels", row_id)
+    for position, key in enumerate(wanted):
+        if key in keep:
+            writer.update("channels", keep[key], {"position": position})
+        else:
+            writer.insert("channels", {"person_id": person_id, "kind": key[0], "value": key[1], "app": key[2], "position": position})
+
+
+def _with_person(entry: ConsentEntry, person_id: str, stamp: str) -> ConsentEntry:
+    return ConsentEntry(person_id=person_id, purpose=entry.purpose, channel=entry.channel, granted=entry.granted,
+                        at=entry.at, recorded_by=entry.recorded_by, evidence=entry.evidence,
+                        text_version=entry.text_version, text_language=entry.text_language,
+                        stamp=entry.stamp or stamp, id=entry.id)
+
+
+def search_rows_for(family: Family) -> list[tuple[str, str, str]]:
+    notes = fold(family.notes)
+    rows = []
+    for guardian in family.guardians:
+        parts = [guardian.name, *guardian.emails, guardian.address]
+        phones = [form for p in guardian.phones for form in phone_search_forms(p)]
+        phones += [re.sub(r"\D", "", m.handle) for m in guardian.messengers if re.sub(r"\D", "", m.handle)]
+        rows.append((guardian.id, " ".join([fold(" ".join(parts)), *phones, notes]), skeleton(guardian.name)))
+    for child in family.children:
+        rows.append((child.id, " ".join([fold(child.first_name), fold(child.school), notes]), skeleton(child.first_name)))
+    return rows
+
+
+def index_family(writer: Writer, family_id: str) -> None:
+    family = load_family(writer.conn, family_id)
+    writer.replace_search_rows(family_id, search_rows_for(family))
+
+
+# ---------------------------------------------------------------- reading
+
+def load_family(conn, family_id: str) -> Family:
+    row = conn.execute(
+        "SELECT id, notes, created, updated FROM families WHERE id = ? AND deleted IS NULL", (family_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(N_("No family with the id {id}."), id=family_id)
+    family = Family(guardians=[], id=row[0], notes=row[1], created=row[2], updated=row[3])
+    persons = conn.execute(
+        "SELECT id, role, name, grade, school, school_year, languages, address FROM persons"
+        " WHERE family_id = ? AND deleted IS NULL ORDER BY role DESC, position, created", (family_id,)
+    ).fetchall()
+    person_ids = [p[0] for p in persons]
+    channels: dict[str, list[tuple[str, str, str]]] = {}
+    if person_ids:
+        marks = ",".join("?" * len(person_ids))
+        for person_id, kind, value, app in conn.execute(
+            f"SELECT person_id, kind, value, app FROM channels WHERE person_id IN ({marks}) AND deleted IS NULL"
+            " ORDER BY position, created", person_ids
+        ):
+            channels.setdefault(person_id, []).append((kind, value, app))
+    for pid, role, name, grade, school, school_year, languages, address in persons:
+        if role == "guardian":
+            own = channels.get(pid, [])
+            family.guardians.append(Guardian(
+                id=pid, name=name, languages=json.loads(languages or "[]"), address=address,
+                phones=[v for k, v, _ in own if k == "phone"], emails=[v for k, v, _ in own if k == "email"],
+                messengers=[Messenger(app=a, handle=v) for k, v, a in own if k == "messenger"],
+            ))
+        else:
+            family.children.append(Child(id=pid, first_name=name, grade=grade, school=school, school_year=school_year))
+    family.consents = consent_history(conn, person_ids)
+    return family
+
+
+def consent_history(conn, person_ids: list[str]) -> list[ConsentEntry]:
+    if not person_ids:
+        return []
+    marks = ",".join("?" * len(person_ids))
+    rows = conn.execute(
+        "SELECT id, person_id, purpose, channel, granted, at, recorded_by, evidence, text_version, text_language, stamp"
+        f" FROM consents WHERE person_id IN ({marks}) ORDER BY at, stamp", person_ids
+    ).fetchall()
+    return [
+        ConsentEntry(id=r[0], person_id=r[1], purpose=Purpose(r[2]), channel=Channel(r[3]) if r[3] else None,
+                     granted=bool(r[4]), at=r[5], recorded_by=r[6], evidence=Evidence(r[7]), text_version=r[8],
+                     text_language=r[9], stamp=r[10])
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class FamilyRow:
+    """One line of the family list."""
+
+    id: str
+    guardians: str
+    children: str
+    languages: str
+    phone: str
+    updated: str
+
+
+_LIST_SQL = """
+SELECT f.id,
+       (SELECT group_concat(name, ' / ') FROM (SELECT name FROM persons WHERE family_id = f.id AND role = 'guardian'
+            AND deleted IS NULL ORDER BY position)) AS guardians,
+       (SELECT group_concat(CASE WHEN name = '' THEN '?' ELSE name END || ' (' || grade || ')', ', ') FROM
+            (SELECT name, grade FROM persons WHERE family_id = f.id AND role = 'child' AND deleted IS NULL ORDER BY position)) AS children,
+       (SELECT group_concat(languages, '') FROM persons WHERE family_id = f.id AND role = 'guardian' AND deleted IS NULL) AS languages,
+       (SELECT c.value FROM channels c JOIN persons p ON p.id = c.person_id WHERE p.family_id = f.id
+            AND c.kind = 'phone' AND c.deleted IS NULL AND p.deleted IS NULL ORDER BY p.position, c.position LIMIT 1) AS phone,
+       f.updated
+FROM families f
+"""
+
+
+def _row(values) -> FamilyRow:
+    langs: list[str] = []
+    for chunk in re.findall(r"\[[^\]]*\]", values[3] or ""):
+        for tag in json.loads(chunk):
+            if tag not in langs:
+                langs.append(tag)
+    return FamilyRow(values[0], values[1] or "", values[2] or "", ", ".join(langs), values[4] or "", values[5])
+
+
+def search_family_ids(conn, query: str, limit: int = 200) -> list[str]:
+    """Family ids that match every word of ``query`` across spellings and scripts."""
+    match = build_match(query)
+    if not match:
+        return []
+    rows = conn.execute(
+        "SELECT family_id FROM person_search WHERE person_search MATCH ? GROUP BY family_id ORDER BY min(rank) LIMIT ?",
+        (match, limit),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def build_match(query: str) -> str:
+    """An FTS5 query: each word as a prefix of the folded text or of the name's skeleton."""
+    digits = re.sub(r"[\s\-/()]", "", query or "")
+    if re.fullmatch(r"\+?\d{4,}", digits):
+        digits = digits.lstrip("+")
+        if digits.startswith("00"):
+            digits = digits[2:]
+        return f'folded : "{digits}"*'
+    terms = []
+    for word in words(query):
+        term = f'folded : "{word}"*'
+        skel = skeleton_word(word)
+        if len(skel) >= 3:
+            term = f'({term} OR skeleton : "{skel}"*)'
+        terms.append(term)
+    return " AND ".join(terms)
+
+
+def list_families(conn, query: str = "", limit: int | None = None, offset: int = 0) -> list[FamilyRow]:
+    if query.strip():
+        ids = search_family_ids(conn, query, limit=limit or 500)
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = conn.execute(_LIST_SQL + f" WHERE f.id IN ({marks}) AND f.deleted IS NULL", ids).fetchall()
+        order = {fid: i for i, fid in enumerate(ids)}
+        return sorted((_row(r) for r in rows), key=lambda r: order[r.id])
+    sql = _LIST_SQL + " WHERE f.deleted IS NULL ORDER BY f.created"
+    params: list = []
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params = [limit, offset]
+    return [_row(r) for r in conn.execute(sql, params).fetchall()]
+
+
+def count_families(conn) -> int:
+    return conn.execute("SELECT count(*) FROM families WHERE deleted IS NULL").fetchone()[0]
+
+
+def family_of_person(conn, person_id: str) -> str:
+    row = conn.execute("SELECT family_id FROM persons WHERE id = ? AND deleted IS NULL", (person_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(N_("No person with the id {id}."), id=person_id)
+    return row[0]

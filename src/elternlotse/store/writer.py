@@ -1,0 +1,122 @@
+"""The one write path: every change, its per-field change log and the audit log.
+
+A ``Writer`` exists only inside ``Store.write(...)``, i.e. inside one
+transaction.  Services never execute INSERT/UPDATE on synced tables themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+from elternlotse.domain.consent import ConsentEntry
+from elternlotse.domain.errors import NotFoundError
+from elternlotse.domain.text import N_
+from elternlotse.store.tables import PERSONAL_FIELDS, SYNCED_FIELDS
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _encode(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class Writer:
+    def __init__(self, store, actor: str) -> None:
+        self.store = store
+        self.conn = store.conn
+        self.actor = actor
+        self.stamp = store.clock.now()  # one stamp per action; fields of one action share it
+
+    def _log(self, table: str, row_id: str, values: dict[str, Any], stamp: str) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO changes(stamp, tbl, row_id, field, value) VALUES (?, ?, ?, ?, ?)",
+            [(stamp, table, row_id, field, _encode(value)) for field, value in values.items()],
+        )
+
+    def insert(self, table: str, values: dict[str, Any]) -> str:
+        fields = SYNCED_FIELDS[table]
+        unknown = set(values) - set(fields) - {"id"}
+        if unknown:
+            raise KeyError(f"{table} has no synced field {sorted(unknown)}")
+        row_id = values.get("id") or new_id()
+        row = {f: values[f] for f in fields if f in values}
+        columns = ["id", "created", "updated", *row]
+        self.conn.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [row_id, self.stamp, self.stamp, *row.values()],
+        )
+        self._log(table, row_id, row, self.stamp)
+        return row_id
+
+    def update(self, table: str, row_id: str, values: dict[str, Any]) -> list[str]:
+        """Write only the fields that really change; return their names."""
+        fields = SYNCED_FIELDS[table]
+        current = self.conn.execute(
+            f"SELECT {', '.join(fields)} FROM {table} WHERE id = ? AND deleted IS NULL", (row_id,)
+        ).fetchone()
+        if current is None:
+            raise NotFoundError(N_("No record with the id {id}."), id=row_id)
+        before = dict(zip(fields, current))
+        changed = {f: v for f, v in values.items() if f in fields and before[f] != v}
+        if not changed:
+            return []
+        sets = ", ".join(f"{f} = ?" for f in changed)
+        self.conn.execute(f"UPDATE {table} SET {sets}, updated = ? WHERE id = ?", [*changed.values(), self.stamp, row_id])
+        self._log(table, row_id, changed, self.stamp)
+        return list(changed)
+
+    def delete(self, table: str, row_id: str, kind: str = "delete") -> None:
+        self.conn.execute(f"UPDATE {table} SET deleted = ?, updated = ? WHERE id = ?", (self.stamp, self.stamp, row_id))
+        self.conn.execute(
+            "INSERT OR REPLACE INTO tombstones(tbl, row_id, stamp, kind) VALUES (?, ?, ?, ?)",
+            (table, row_id, self.stamp, kind),
+        )
+
+    def erase(self, table: str, row_id: str) -> None:
+        """Remove personal data of a row everywhere in this store; keep a tombstone.
+
+        The change log would otherwise keep old names and numbers, so the
+        logged values of personal fields are removed as well.
+        """
+        personal = PERSONAL_FIELDS.get(table, ())
+        if personal:
+            blanks = ", ".join(f"{f} = ?" for f in personal)
+            self.conn.execute(
+                f"UPDATE {table} SET {blanks} WHERE id = ?",
+                [("[]" if f == "languages" else "") for f in personal] + [row_id],
+            )
+            self.conn.execute(
+                f"DELETE FROM changes WHERE tbl = ? AND row_id = ? AND field IN ({', '.join('?' * len(personal))})",
+                [table, row_id, *personal],
+            )
+        self.delete(table, row_id, kind="erase")
+
+    def append_consent(self, entry: ConsentEntry) -> str:
+        entry_id = entry.id or new_id()
+        self.conn.execute(
+            "INSERT INTO consents(id, person_id, purpose, channel, granted, at, recorded_by, evidence,"
+            " text_version, text_language, stamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (entry_id, entry.person_id, entry.purpose.value, entry.channel.value if entry.channel else "",
+             int(entry.granted), entry.at, entry.recorded_by, entry.evidence.value, entry.text_version,
+             entry.text_language, entry.stamp or self.stamp),
+        )
+        return entry_id
+
+    def audit(self, action: str, target: str = "", details: str = "") -> None:
+        self.conn.execute(
+            "INSERT INTO audit(at, stamp, actor, action, target, details) VALUES (?, ?, ?, ?, ?, ?)",
+            (datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), self.stamp, self.actor, action, target, details),
+        )
+
+    def replace_search_rows(self, family_id: str, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Re-index one family: rows of (person_id, folded text, skeleton text)."""
+        self.conn.execute("DELETE FROM person_search WHERE family_id = ?", (family_id,))
+        self.conn.executemany(
+            "INSERT INTO person_search(person_id, family_id, folded, skeleton) VALUES (?, ?, ?, ?)",
+            [(pid, family_id, folded, skel) for pid, folded, skel in rows],
+        )
