@@ -1,0 +1,13 @@
+"""The pages of the main window, in navigation order.
+
+A page class has ``__init__(self, services, parent=None)``, a ``page_title()``
+static method returning the translated title, and ``refresh()`` (called when the
+page is shown or after data changed).  A feature adds its page with one line.
+"""
+
+from __future__ import annotations
+
+
+def page_classes() -> list[type]:
+    pages: list[type] = []
+    return pages
