@@ -169,6 +169,11 @@ class Store:
         clock_before = self.clock.last
         with _transaction(self.conn):
             try:
+                # Another connection on this store (the GUI's background worker, a CLI
+                # run) may have written since: move past its stamps under the write lock.
+                stored = self.meta("clock")
+                if stored and stored > self.clock.last:
+                    self.clock.observe(stored)
                 writer = Writer(self, actor)
                 yield writer
                 writer.audit(action, target)

@@ -1,0 +1,219 @@
+"""Run service calls off the GUI thread; progress and results come back on the GUI thread.
+
+The rule (see docs/architecture.md, "Threads and the store"):
+
+* The GUI thread owns ``services`` (the one passed to every page).  It uses it
+  for short reads (a page of the family list, one family) and short writes
+  (saving one family).  Slots stay short.
+* Everything that can take longer than a blink (import, export, sync, demo data,
+  erasing, rendering many handouts) is a *task*: a function
+  ``fn(services, progress)`` that runs on **one** background thread (a
+  single-writer executor, Anki-style).  That thread has **its own** ``Services``
+  opened on the same data folder (a second SQLCipher connection; WAL lets the
+  GUI keep reading while the task writes).  Tasks therefore never share a
+  connection or a transaction with the GUI thread, and they run one after the
+  other, never interleaved.
+* ``on_done(result)`` / ``on_error(error)`` are called on the GUI thread, so they
+  may touch widgets; afterwards pages ``refresh()``.
+
+Usage from a page::
+
+    def _export(self):
+        self.tasks.run(lambda services, progress: services.families.document(fid),
+                       on_done=self._show, title=_("Preparing the access copy..."), parent=self)
+
+``progress(done, total, text="")`` reports progress; ``progress.cancelled``
+becomes true when the person pressed "Cancel" (stop at the next safe point and
+return).  A task that needs no store just ignores its ``services`` argument.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from elternlotse.domain.errors import ElternlotseError
+from elternlotse.i18n import _, translate_error
+
+
+class Progress:
+    """Handed to a task: ``progress(done, total, text)``; ``progress.cancelled`` to stop early."""
+
+    def __init__(self, signals: "_Signals") -> None:
+        self._signals = signals
+        self._cancel = threading.Event()
+
+    def __call__(self, done: int, total: int = 0, text: str = "") -> None:
+        self._signals.progress.emit(int(done), int(total), str(text))
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+
+class _Signals(QObject):
+    progress = Signal(int, int, str)
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class Task(QObject):
+    """Handle of one submitted task (lives on the GUI thread)."""
+
+    progressed = Signal(int, int, str)
+    finished = Signal(object)       # the result
+    failed = Signal(object)         # the exception
+    ended = Signal()                # after finished or failed
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.signals = _Signals()
+        self.progress = Progress(self.signals)
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.is_done = False
+        self.signals.progress.connect(self.progressed, Qt.ConnectionType.QueuedConnection)
+        self.signals.done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
+        self.signals.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
+
+    def cancel(self) -> None:
+        self.progress.cancel()
+
+    def _on_done(self, result: Any) -> None:
+        self.result, self.is_done = result, True
+        self.finished.emit(result)
+        self.ended.emit()
+
+    def _on_failed(self, error: BaseException) -> None:
+        self.error, self.is_done = error, True
+        self.failed.emit(error)
+        self.ended.emit()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, runner: "TaskRunner", task: Task, fn: Callable) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self.runner, self.task, self.fn = runner, task, fn
+
+    def run(self) -> None:  # on the worker thread
+        signals = self.task.signals
+        try:
+            result = self.fn(self.runner._worker_services(), self.task.progress)
+        except BaseException as error:  # noqa: BLE001 - every failure goes back to the GUI
+            if not isinstance(error, ElternlotseError):
+                error.formatted = traceback.format_exc()  # type: ignore[attr-defined]
+            signals.failed.emit(error)
+        else:
+            signals.done.emit(result)
+
+
+def error_text(error: BaseException) -> str:
+    """The sentence to show for a failed task."""
+    if isinstance(error, ElternlotseError):
+        return translate_error(error)
+    return _("Something went wrong: {error}").format(error=str(error) or type(error).__name__)
+
+
+class TaskRunner(QObject):
+    """A single-writer executor: tasks run one at a time on one background thread.
+
+    ``opener`` builds the worker's own ``Services`` (called once, lazily, on the
+    worker thread), e.g. ``lambda: app.open_store(data_dir, passphrase)``.  Pass
+    ``opener=None`` for tasks that never touch the store.
+    """
+
+    def __init__(self, opener: Callable[[], Any] | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._opener = opener
+        self._services: Any = None
+        self._lock = threading.Lock()
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._pool.setExpiryTimeout(-1)
+        self._tasks: set[Task] = set()
+
+    def _worker_services(self):
+        with self._lock:
+            if self._services is None and self._opener is not None:
+                self._services = self._opener()
+            return self._services
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._tasks)
+
+    def submit(self, fn: Callable[[Any, Progress], Any]) -> Task:
+        """Queue ``fn(services, progress)``; connect to the returned ``Task``'s signals."""
+        task = Task(self)
+        self._tasks.add(task)
+        task.ended.connect(lambda: self._tasks.discard(task))
+        self._pool.start(_Runnable(self, task, fn))
+        return task
+
+    def run(self, fn: Callable[[Any, Progress], Any], on_done: Callable[[Any], None] | None = None,
+            on_error: Callable[[BaseException], None] | None = None, title: str = "",
+            parent: QWidget | None = None, cancellable: bool = False, delay_ms: int = 400) -> Task:
+        """Submit ``fn`` and wire the callbacks; with ``title`` show a progress dialog.
+
+        The dialog appears only if the task takes longer than ``delay_ms``.
+        Without ``on_error`` a failure is shown in a message box over ``parent``.
+        """
+        task = self.submit(fn)
+        if on_done is not None:
+            task.finished.connect(on_done)
+        if on_error is not None:
+            task.failed.connect(on_error)
+        else:
+            task.failed.connect(lambda error: _show_error(parent, error))
+        if title:
+            dialog = QProgressDialog(title, _("Cancel") if cancellable else "", 0, 0, parent)
+            dialog.setWindowTitle(title)
+            dialog.setWindowModality(Qt.WindowModality.WindowModal if parent else Qt.WindowModality.ApplicationModal)
+            dialog.setMinimumDuration(delay_ms)
+            dialog.setAutoClose(False)
+            dialog.setAutoReset(False)
+            if not cancellable:
+                dialog.setCancelButton(None)
+            else:
+                dialog.canceled.connect(task.cancel)
+
+            def on_progress(done: int, total: int, text: str) -> None:
+                dialog.setMaximum(max(total, 0))
+                dialog.setValue(min(done, total) if total else 0)
+                if text:
+                    dialog.setLabelText(text)
+
+            task.progressed.connect(on_progress)
+            task.ended.connect(dialog.close)
+            task.ended.connect(dialog.deleteLater)
+            dialog.setValue(0)
+            task.dialog = dialog  # type: ignore[attr-defined]
+        return task
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until the queue is empty (shutdown, lock, tests)."""
+        return self._pool.waitForDone(msecs)
+
+    def shutdown(self) -> None:
+        """Wait for running tasks and close the worker's store connection."""
+        for task in list(self._tasks):
+            task.cancel()
+        self._pool.waitForDone()
+        with self._lock:
+            if self._services is not None:
+                self._services.store.close()
+                self._services = None
+
+
+def _show_error(parent: QWidget | None, error: BaseException) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.warning(parent, _("Elternlotse"), error_text(error))
