@@ -8,7 +8,7 @@ from typing import Any
 from elternlotse.domain.contact import normalise_email, normalise_phone
 from elternlotse.domain.errors import NotFoundError, ValidationError
 from elternlotse.domain.family import Family, family_to_document, parse_child, parse_family_document, parse_guardian
-from elternlotse.domain.search_text import skeleton
+from elternlotse.domain.search_text import words
 from elternlotse.domain.text import N_
 from elternlotse.store import Store
 from elternlotse.store import families as repo
@@ -68,15 +68,11 @@ class FamilyService:
                 " WHERE c.kind = 'email' AND lower(c.value) = lower(?) AND c.deleted IS NULL AND p.deleted IS NULL",
                 (address,)))
         for name in names:
-            skel = skeleton(name)
-            if len(skel.replace(" ", "")) >= 4 and len(skel.split()) >= 2:
-                match = " AND ".join(f'skeleton : "{w}"' for w in skel.split())
-                add(r[0] for r in conn.execute(
-                    "SELECT DISTINCT family_id FROM person_search WHERE person_search MATCH ? LIMIT 20", (match,)))
+            if len(words(name)) >= 2:  # given name and family name, or it would match half the town
+                add(repo.search_family_ids(conn, name, limit=20))
         if not ids:
             return []
-        rows = {r.id: r for r in repo.list_families(conn, "") if r.id in ids} if len(ids) > 50 else {
-            r.id: r for fid in ids for r in self._rows_for([fid])}
+        rows = {r.id: r for r in self._rows_for(ids)}
         return [rows[fid] for fid in ids if fid in rows]
 
     def _rows_for(self, ids: list[str]) -> list[repo.FamilyRow]:

@@ -212,6 +212,8 @@ def build_match(query: str) -> str:
         skel = skeleton_word(word)
         if len(skel) >= 3:
             term = f'({term} OR skeleton : "{skel}"*)'
+        elif len(skel) == 2 and len(word) >= 4:  # short skeletons (Yusuf -> "sf") only as whole words
+            term = f'({term} OR skeleton : "{skel}")'
         terms.append(term)
     return " AND ".join(terms)
 
