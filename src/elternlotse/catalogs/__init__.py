@@ -1,0 +1,1 @@
+"""Catalogs package (see docs/architecture.md)."""

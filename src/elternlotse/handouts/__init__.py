@@ -1,0 +1,1 @@
+"""Handouts package (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""Sync package (see docs/architecture.md)."""
