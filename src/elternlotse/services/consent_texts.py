@@ -1,0 +1,201 @@
+"""Consent texts as versioned data: ``resources/consent-texts/<version>/<lang>.json``.
+
+Each file holds, for one language of one text version, the title, an intro,
+one sentence per purpose, one phrase per contact channel and the withdrawal
+sentence.  A consent entry records the version and the language of the text
+the parent was shown (``text_version``, ``text_language``), so the exact words
+can be shown again later.
+
+``ConsentTextLibrary.for_parent(lang)`` gives what the quick capture shows:
+German and the parent's language side by side; where no text exists in that
+language yet it says so and gives German and English.  Qt-free.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from elternlotse.domain.consent import Channel, Purpose
+from elternlotse.domain.errors import NotFoundError, ValidationError
+from elternlotse.domain.text import N_
+from elternlotse.i18n import _
+
+FORMAT = "elternlotse.consent-texts/1"
+BASE_LANGUAGE = "de"
+FALLBACK_LANGUAGE = "en"
+_VERSION = re.compile(r"^\d{4}-\d+$")
+
+FALLBACK_NOTICE = N_("No consent text in {language} yet: showing German and English.")
+UNREVIEWED_NOTICE = N_("The {language} text has not been reviewed yet; the German text is binding.")
+
+
+def text_direction(tag: str) -> str:
+    """"rtl" or "ltr" for a language tag, from CLDR (never from a hard-coded list)."""
+    try:
+        return Locale.parse(tag, sep="-").text_direction
+    except (UnknownLocaleError, ValueError, TypeError):
+        base = tag.split("-")[0]
+        if base != tag:
+            return text_direction(base)
+        return "ltr"
+
+
+def language_name(tag: str, in_language: str | None = None) -> str:
+    """The name of a language, in its own script by default ("Türkçe", "العربية")."""
+    try:
+        name = Locale.parse(tag, sep="-").get_display_name(Locale.parse(in_language or tag, sep="-"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return tag
+    return name or tag
+
+
+@dataclass(frozen=True)
+class ConsentText:
+    """The words of one text version in one language."""
+
+    version: str
+    language: str
+    reviewed: bool
+    title: str
+    intro: str
+    purposes: dict[str, str]
+    channels: dict[str, str]
+    withdrawal: str
+    valid_from: str = ""
+
+    @property
+    def direction(self) -> str:
+        return text_direction(self.language)
+
+    def for_purpose(self, purpose: Purpose | str, channel: Channel | str | None = None) -> str:
+        """The sentence for a purpose, or the phrase for a contact channel."""
+        if channel is not None:
+            return self.channels[Channel(channel).value]
+        return self.purposes[Purpose(purpose).value]
+
+
+@dataclass(frozen=True)
+class ConsentTextChoice:
+    """The texts shown to a parent: German first, then the parent's language (or English)."""
+
+    requested: str
+    texts: tuple[ConsentText, ...]
+    fallback: bool
+
+    @property
+    def version(self) -> str:
+        return self.texts[0].version
+
+    @property
+    def text_language(self) -> str:
+        """The language to record with the consent: the text next to German, else German."""
+        return self.texts[-1].language
+
+    def notices(self) -> list[str]:
+        """Sentences for the navigator, in the UI language."""
+        out = []
+        if self.fallback:
+            out.append(_(FALLBACK_NOTICE).format(language=language_name(self.requested, _ui_language())))
+        for text in self.texts:
+            if not text.reviewed:
+                out.append(_(UNREVIEWED_NOTICE).format(language=language_name(text.language, _ui_language())))
+        return out
+
+
+def _ui_language() -> str:
+    from elternlotse.i18n import active_language
+
+    return active_language() or "en"
+
+
+def _consent_texts_root() -> Path:
+    from elternlotse.resources import project_path
+
+    return project_path("resources", "consent-texts")
+
+
+class ConsentTextLibrary:
+    """Reads the consent text files once and answers per version and language."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = Path(root) if root else _consent_texts_root()
+        self._cache: dict[tuple[str, str], ConsentText] = {}
+
+    def versions(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        found = [p.name for p in self.root.iterdir() if p.is_dir() and _VERSION.match(p.name)]
+        return sorted(found, key=lambda v: tuple(int(x) for x in v.split("-")))
+
+    def current_version(self) -> str:
+        versions = self.versions()
+        if not versions:
+            raise NotFoundError(N_("No consent texts found in {path}."), path=str(self.root))
+        return versions[-1]
+
+    def languages(self, version: str | None = None) -> list[str]:
+        folder = self.root / (version or self.current_version())
+        return sorted(p.stem for p in folder.glob("*.json"))
+
+    def load(self, language: str, version: str | None = None) -> ConsentText:
+        version = version or self.current_version()
+        key = (version, language)
+        if key not in self._cache:
+            path = self.root / version / f"{language}.json"
+            if not path.is_file():
+                raise NotFoundError(N_("No consent text version {version} in the language {language}."),
+                                    version=version, language=language)
+            self._cache[key] = parse_consent_text(json.loads(path.read_text(encoding="utf-8")), str(path))
+        return self._cache[key]
+
+    def resolve_language(self, language: str, version: str | None = None) -> str | None:
+        """The file language for a tag: exact, else its base language ("fa-AF" -> "fa"), else None."""
+        available = set(self.languages(version))
+        if language in available:
+            return language
+        base = language.split("-")[0]
+        return base if base in available else None
+
+    def for_parent(self, language: str, version: str | None = None) -> ConsentTextChoice:
+        version = version or self.current_version()
+        german = self.load(BASE_LANGUAGE, version)
+        found = self.resolve_language(language or BASE_LANGUAGE, version)
+        if found == BASE_LANGUAGE:
+            return ConsentTextChoice(language or BASE_LANGUAGE, (german,), fallback=False)
+        if found is None:
+            return ConsentTextChoice(language, (german, self.load(FALLBACK_LANGUAGE, version)), fallback=True)
+        return ConsentTextChoice(language, (german, self.load(found, version)), fallback=False)
+
+
+def parse_consent_text(data: Any, where: str) -> ConsentText:
+    """Check a consent text file: every purpose and channel present, no empty sentence."""
+    def refuse(field: str) -> ValidationError:
+        return ValidationError(N_("{field}: missing or empty in the consent text {file}."), field=field, file=where)
+
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise refuse("format")
+    for field in ("version", "language", "title", "intro", "withdrawal"):
+        if not isinstance(data.get(field), str) or not data[field].strip():
+            raise refuse(field)
+    purposes, channels = data.get("purposes"), data.get("channels")
+    for name, table, keys in (("purposes", purposes, [p.value for p in Purpose]),
+                              ("channels", channels, [c.value for c in Channel])):
+        if not isinstance(table, dict):
+            raise refuse(name)
+        for key in keys:
+            if not isinstance(table.get(key), str) or not table[key].strip():
+                raise refuse(f"{name}.{key}")
+    if not isinstance(data.get("reviewed"), bool):
+        raise refuse("reviewed")
+    return ConsentText(
+        version=data["version"], language=data["language"], reviewed=data["reviewed"], title=data["title"],
+        intro=data["intro"], purposes={k: purposes[k] for k in (p.value for p in Purpose)},
+        channels={k: channels[k] for k in (c.value for c in Channel)}, withdrawal=data["withdrawal"],
+        valid_from=str(data.get("valid_from", "")),
+    )
