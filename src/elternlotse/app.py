@@ -14,6 +14,7 @@ import platformdirs
 
 from elternlotse import APP_NAME
 from elternlotse.services.consent import ConsentService
+from elternlotse.services.consent_texts import ConsentTextLibrary
 from elternlotse.services.families import FamilyService
 from elternlotse.store import Store
 
@@ -37,10 +38,12 @@ class Services:
     store: Store
     families: FamilyService = field(init=False)
     consent: ConsentService = field(init=False)
+    consent_texts: ConsentTextLibrary = field(init=False)
 
     def __post_init__(self) -> None:
         self.families = FamilyService(self.store)
         self.consent = ConsentService(self.store)
+        self.consent_texts = ConsentTextLibrary()
 
 
 def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False) -> Services:
