@@ -10,6 +10,12 @@ SYNCED_FIELDS: dict[str, tuple[str, ...]] = {
     "families": ("notes",),
     "persons": ("family_id", "role", "name", "grade", "school", "school_year", "languages", "address", "position"),
     "channels": ("person_id", "kind", "value", "app", "position"),
+    # KAoA (migration 0002)
+    "checklist_items": ("child_id", "family_id", "stage_key", "item_key", "status", "date", "done_by", "note"),
+    "child_corrections": ("child_id", "family_id", "kind", "school_year", "grade", "target_group", "school", "note"),
+    "events": ("type", "title", "starts", "ends", "place", "topics", "speakers", "languages", "interpreter",
+               "headcount", "handouts", "notes"),
+    "attendance": ("event_id", "family_id", "person_id", "present"),
 }
 
 #: Fields that hold personal data: cleared on erasure, also from the change log.
@@ -17,4 +23,9 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "families": ("notes",),
     "persons": ("name", "school", "address", "languages"),
     "channels": ("value", "app"),
+    # KAoA (migration 0002): links to a family are cleared too, so an erased family leaves no trace.
+    "checklist_items": ("child_id", "family_id", "note"),
+    "child_corrections": ("child_id", "family_id", "school", "note"),
+    "events": ("speakers", "notes"),
+    "attendance": ("family_id", "person_id"),
 }
