@@ -217,3 +217,20 @@ def _show_error(parent: QWidget | None, error: BaseException) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     QMessageBox.warning(parent, _("Elternlotse"), error_text(error))
+
+
+def runner_for(widget: QObject) -> TaskRunner:
+    """The ``TaskRunner`` of the window that holds ``widget`` (pages call this when they need one).
+
+    The main window sets ``tasks`` on itself; outside a main window (tests, a
+    page shown alone) a runner without store is created once per top-level widget.
+    """
+    node: QObject | None = widget
+    while node is not None:
+        runner = getattr(node, "tasks", None)
+        if isinstance(runner, TaskRunner):
+            return runner
+        node = node.parent()
+    top = widget.window() if isinstance(widget, QWidget) else widget
+    top.tasks = TaskRunner(None, top)  # type: ignore[attr-defined]
+    return top.tasks  # type: ignore[attr-defined]

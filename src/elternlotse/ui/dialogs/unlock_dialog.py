@@ -1,0 +1,83 @@
+"""Unlock the store at each start and after the idle lock; a wrong passphrase says so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+
+from elternlotse import app
+from elternlotse.domain.errors import WrongPassphraseError
+from elternlotse.i18n import _
+from elternlotse.ui.tasks import TaskRunner, error_text
+
+
+class UnlockDialog(QDialog):
+    """On success ``self.services`` is the open store and ``self.passphrase`` the passphrase."""
+
+    def __init__(self, data_dir: Path, passphrase: str = "", locked_after_idle: bool = False, parent=None) -> None:
+        super().__init__(parent)
+        self.data_dir = Path(data_dir)
+        self.services = None
+        self.passphrase = ""
+        self.attempts = 0
+        self._runner = TaskRunner(None, self)
+        self.setWindowTitle(_("Unlock Elternlotse"))
+        self.setMinimumWidth(420)
+
+        text = (_("Elternlotse was locked because it was not used for a while. Enter your passphrase to go on.")
+                if locked_after_idle else _("Enter your passphrase to open the families' data."))
+        intro = QLabel(text)
+        intro.setWordWrap(True)
+        self.passphrase_edit = QLineEdit(passphrase)
+        self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("error")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.hide()
+        form = QFormLayout()
+        form.addRow(_("Passphrase:"), self.passphrase_edit)
+
+        self.buttons = QDialogButtonBox()
+        self.unlock_button = self.buttons.addButton(_("Unlock"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.unlock_button.setDefault(True)
+        self.buttons.addButton(_("Quit"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.unlock)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self.passphrase_edit.setFocus()
+
+    def unlock(self) -> None:
+        if self.services is not None or not self.unlock_button.isEnabled():
+            return
+        passphrase = self.passphrase_edit.text()
+        if not passphrase:
+            self.error_label.setText(_("Please enter the passphrase."))
+            self.error_label.show()
+            return
+        self.unlock_button.setEnabled(False)
+        data_dir = self.data_dir
+        self._runner.run(lambda _s, _p: app.open_store(data_dir, passphrase),
+                         on_done=lambda services: self._opened(services, passphrase),
+                         on_error=self._failed, title=_("Opening the encrypted store..."), parent=self)
+
+    def _opened(self, services, passphrase: str) -> None:
+        self.services, self.passphrase = services, passphrase
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.attempts += 1
+        self.unlock_button.setEnabled(True)
+        if isinstance(error, WrongPassphraseError):
+            self.error_label.setText(_("That passphrase is wrong. Please try again."))
+        else:
+            self.error_label.setText(error_text(error))
+        self.error_label.show()
+        self.passphrase_edit.selectAll()
+        self.passphrase_edit.setFocus()

@@ -1,0 +1,202 @@
+"""The main window: navigation between the registered pages, menu, status bar.  No business logic.
+
+Pages come from ``ui.pages.registry.page_classes()`` and are built lazily the
+first time they are shown (start-up stays fast however many pages there are).
+A page may define ``page_icon()`` (a ``QIcon``) and gets ``refresh()`` each time
+it is shown.  Pages find the window's background runner with
+``ui.tasks.runner_for(self)``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from elternlotse import __version__
+from elternlotse.i18n import _
+from elternlotse.ui.pages import registry
+from elternlotse.ui.tasks import TaskRunner
+
+_INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
+                 QEvent.Type.TouchBegin, QEvent.Type.InputMethod}
+
+
+class IdleWatcher(QObject):
+    """Emits ``idle`` after ``minutes`` without keyboard or mouse input (0 = never)."""
+
+    idle = Signal()
+
+    def __init__(self, minutes: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.idle)
+        self.set_minutes(minutes)
+        QApplication.instance().installEventFilter(self)
+
+    def set_minutes(self, minutes: int) -> None:
+        self.minutes = minutes
+        self.timer.stop()
+        if minutes > 0:
+            self.timer.setInterval(int(minutes * 60_000))
+            self.timer.start()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() in _INPUT_EVENTS and self.minutes > 0:
+            self.timer.start()
+        return False
+
+    def stop(self) -> None:
+        self.timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+
+class MainWindow(QMainWindow):
+    lock_requested = Signal()      # idle time over, or "Lock" chosen
+    settings_requested = Signal()
+
+    def __init__(self, services, tasks: TaskRunner, idle_minutes: int = 0, parent=None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.tasks = tasks  # found by ui.tasks.runner_for(page)
+        self.tasks.setParent(self)
+        self.setWindowTitle(_("Elternlotse"))
+        self.resize(1280, 760)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setUniformItemSizes(True)
+        self.nav.setSpacing(2)
+        self.stack = QStackedWidget()
+        self.page_types = list(registry.page_classes())
+        self.pages: list[QWidget | None] = [None] * len(self.page_types)
+        for index, cls in enumerate(self.page_types):
+            self.stack.addWidget(QWidget())  # replaced by the real page when first shown
+            item = QListWidgetItem(cls.page_title())
+            icon = getattr(cls, "page_icon", None)
+            if callable(icon):
+                item.setIcon(icon())
+            self.nav.addItem(item)
+        self.nav.setFixedWidth(max(180, self.nav.sizeHintForColumn(0) + 36))
+        self.nav.currentRowChanged.connect(self.show_page)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._build_menu()
+        self._build_status_bar()
+        self.idle = IdleWatcher(idle_minutes, self)
+        self.idle.idle.connect(self.lock_requested)
+        if self.page_types:
+            self.nav.setCurrentRow(0)
+
+    # ---------------------------------------------------------------- pages
+    def page(self, index: int) -> QWidget:
+        """The page at ``index``, built on first use."""
+        if self.pages[index] is None:
+            placeholder = self.stack.widget(index)
+            page = self.page_types[index](self.services, self.stack)
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.pages[index] = page
+            if hasattr(page, "status_message"):
+                page.status_message.connect(self.statusBar().showMessage)
+        return self.pages[index]
+
+    def page_of_type(self, cls: type) -> QWidget | None:
+        return self.page(self.page_types.index(cls)) if cls in self.page_types else None
+
+    def show_page(self, index: int) -> None:
+        if not 0 <= index < len(self.page_types):
+            return
+        page = self.page(index)
+        self.stack.setCurrentIndex(index)
+        if self.nav.currentRow() != index:
+            self.nav.setCurrentRow(index)
+        refresh = getattr(page, "refresh", None)
+        if callable(refresh):
+            refresh()
+
+    def current_page(self) -> QWidget | None:
+        index = self.stack.currentIndex()
+        return self.pages[index] if 0 <= index < len(self.pages) else None
+
+    def refresh_all(self) -> None:
+        """After data changed elsewhere (sync, import): refresh the pages built so far."""
+        for page in self.pages:
+            if page is not None and callable(getattr(page, "refresh", None)):
+                page.refresh()
+
+    # ---------------------------------------------------------------- chrome
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu(_("&File"))
+        self.lock_action = QAction(_("&Lock"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock_requested)
+        menu.addAction(self.lock_action)
+        settings_action = QAction(_("&Settings..."), self)
+        settings_action.triggered.connect(self.settings_requested)
+        menu.addAction(settings_action)
+        menu.addSeparator()
+        quit_action = QAction(_("&Quit"), self)
+        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_action.triggered.connect(self.close)
+        menu.addAction(quit_action)
+
+        go = self.menuBar().addMenu(_("&Go"))
+        for index, cls in enumerate(self.page_types):
+            action = QAction(cls.page_title(), self)
+            if index < 9:
+                action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _checked=False, i=index: self.show_page(i))
+            go.addAction(action)
+
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        about = QAction(_("&About Elternlotse"), self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _build_status_bar(self) -> None:
+        info = self.services.store.info
+        role = _("office") if info.is_office else _("navigator")
+        text = _("{name} · {organisation} · {role}").format(
+            name=info.name, organisation=info.organisation or "-", role=role)
+        self.identity = QLabel(text)
+        self.statusBar().addPermanentWidget(self.identity)
+
+    def _about(self) -> None:
+        QMessageBox.about(self, _("About Elternlotse"), _(
+            "Elternlotse {version}\nOffline-first tool for parent navigators and their coordinating offices.\n"
+            "Data folder: {path}").format(version=__version__, path=str(self.services.store.path.parent)))
+
+    def shutdown(self) -> None:
+        """Stop the idle timer and the background thread (before the store is closed)."""
+        self.idle.stop()
+        self.tasks.shutdown()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.shutdown()
+        super().closeEvent(event)
+
+
+__all__ = ["MainWindow", "IdleWatcher"]

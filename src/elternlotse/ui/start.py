@@ -1,0 +1,178 @@
+"""The desktop app's composition root: data folder, language, first start or unlock, main window.
+
+``run_desktop(args)`` is called by ``entry.py`` when no command is given.
+``ELTERNLOTSE_PASSPHRASE`` (demos, screenshots) opens the store at start
+without the unlock dialog; after an idle lock the passphrase is always asked.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTranslator
+from PySide6.QtWidgets import QApplication, QDialog
+
+from elternlotse import APP_NAME, __version__, app
+from elternlotse import settings as settings_file
+from elternlotse.domain.errors import ElternlotseError
+from elternlotse.i18n import install as install_catalogue
+from elternlotse.store import Store
+from elternlotse.ui.dialogs.first_start_dialog import FirstStartDialog
+from elternlotse.ui.dialogs.unlock_dialog import UnlockDialog
+from elternlotse.ui.main_window import MainWindow
+from elternlotse.ui.tasks import TaskRunner
+
+
+def text_direction(language: str) -> Qt.LayoutDirection:
+    """Right-to-left for Arabic-script languages, from CLDR (never a hard-coded list)."""
+    try:
+        rtl = Locale.parse(language.replace("-", "_")).text_direction == "rtl"
+    except (UnknownLocaleError, ValueError, TypeError):
+        rtl = False
+    return Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+
+
+def system_language() -> str:
+    return QLocale.system().name().split("_")[0] or "en"
+
+
+def install_language(qapp: QApplication, language: str) -> str:
+    """Activate our catalogue and Qt's own (qtbase_*), set the layout direction; return the language."""
+    used = install_catalogue(language or system_language())
+    for old in qapp.findChildren(QTranslator, "elternlotse-qt"):
+        qapp.removeTranslator(old)
+        old.deleteLater()
+    translator = QTranslator(qapp)
+    translator.setObjectName("elternlotse-qt")
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(f"qtbase_{used}", folder):
+        qapp.installTranslator(translator)
+    qapp.setLayoutDirection(text_direction(used))
+    return used
+
+
+class Session(QObject):
+    """One run of the desktop app: owns the open store while unlocked and the main window."""
+
+    def __init__(self, qapp: QApplication, data_dir: Path) -> None:
+        super().__init__(qapp)
+        self.qapp = qapp
+        self.data_dir = Path(data_dir)
+        self.settings = settings_file.load(self.data_dir)
+        self.language = install_language(qapp, self.settings.ui_language)
+        self.services = None
+        self.window: MainWindow | None = None
+        self._passphrase = ""
+        qapp.aboutToQuit.connect(self.close)
+
+    # ---------------------------------------------------------------- start
+    def start(self) -> bool:
+        """First start or unlock, then the main window; False when the person cancelled."""
+        given = os.environ.get(app.PASSPHRASE_ENV, "")
+        if Store.exists(self.data_dir):
+            services = None
+            if given:
+                try:
+                    services = app.open_store(self.data_dir, given)
+                except ElternlotseError:
+                    services = None
+            if services is None:
+                dialog = UnlockDialog(self.data_dir)
+                if dialog.exec() != QDialog.DialogCode.Accepted:
+                    return False
+                services, given = dialog.services, dialog.passphrase
+        else:
+            dialog = FirstStartDialog(self.data_dir, given)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            services, given = dialog.services, dialog.passphrase
+        self.open_window(services, given)
+        return True
+
+    def open_window(self, services, passphrase: str, page: int = 0) -> MainWindow:
+        self.services, self._passphrase = services, passphrase
+        data_dir = self.data_dir
+        runner = TaskRunner(lambda: app.open_store(data_dir, passphrase))
+        window = MainWindow(services, runner, self.settings.idle_lock_minutes)
+        window.lock_requested.connect(self.lock)
+        window.settings_requested.connect(self.edit_settings)
+        if page:
+            window.show_page(page)
+        self.window = window
+        window.show()
+        return window
+
+    # ---------------------------------------------------------------- lock
+    def _close_window(self) -> int:
+        page = 0
+        if self.window is not None:
+            page = max(self.window.stack.currentIndex(), 0)
+            self.window.shutdown()
+            self.window.hide()
+            self.window.deleteLater()
+            self.window = None
+        return page
+
+    def lock(self) -> None:
+        """Close the window and the store, forget the passphrase, ask for it again."""
+        if self.window is None:
+            return
+        self.qapp.setQuitOnLastWindowClosed(False)
+        page = self._close_window()
+        self.close()
+        dialog = UnlockDialog(self.data_dir, locked_after_idle=True)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        self.qapp.setQuitOnLastWindowClosed(True)
+        if accepted:
+            self.open_window(dialog.services, dialog.passphrase, page)
+        else:
+            self.qapp.quit()
+
+    def edit_settings(self) -> None:
+        from elternlotse.ui.dialogs.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        new = dialog.settings()
+        settings_file.save(self.data_dir, new)
+        old, self.settings = self.settings, new
+        if self.window is not None:
+            self.window.idle.set_minutes(new.idle_lock_minutes)
+        if new.ui_language != old.ui_language and self.window is not None:
+            # Rebuild the window so every string is built again in the new language.
+            self.qapp.setQuitOnLastWindowClosed(False)
+            services, passphrase = self.services, self._passphrase
+            page = self._close_window()
+            self.language = install_language(self.qapp, new.ui_language)
+            self.open_window(services, passphrase, page)
+            self.qapp.setQuitOnLastWindowClosed(True)
+
+    def close(self) -> None:
+        if self.window is not None:
+            self.window.shutdown()
+        if self.services is not None:
+            self.services.store.close()
+            self.services = None
+        self._passphrase = ""
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    qapp = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
+    qapp.setApplicationName(APP_NAME)
+    qapp.setApplicationVersion(__version__)
+    qapp.setOrganizationName(APP_NAME)
+    return qapp
+
+
+def run_desktop(args) -> int:
+    data_dir = app.resolve_data_dir(getattr(args, "data_dir", None))
+    qapp = make_application()
+    session = Session(qapp, data_dir)
+    if not session.start():
+        session.close()
+        return 0
+    return qapp.exec()

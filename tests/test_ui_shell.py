@@ -1,0 +1,113 @@
+"""Desktop shell: first start, unlock, idle lock, main window navigation."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from elternlotse import settings as settings_file
+from elternlotse.app import open_store
+from elternlotse.store import Store
+from elternlotse.ui.dialogs.first_start_dialog import FirstStartDialog
+from elternlotse.ui.dialogs.unlock_dialog import UnlockDialog
+from elternlotse.ui.main_window import MainWindow
+from elternlotse.ui.pages import registry
+from elternlotse.ui.start import Session
+from elternlotse.ui.tasks import TaskRunner
+from tests.conftest import PASSPHRASE
+
+
+def _fill_first_start(qtbot, dialog, passphrase, repeat, name="Ayla Navigator"):
+    for edit, text in ((dialog.passphrase_edit, passphrase), (dialog.repeat_edit, repeat), (dialog.name_edit, name),
+                       (dialog.organisation_edit, "KoKo Hagen")):
+        edit.clear()
+        qtbot.keyClicks(edit, text)
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+
+
+def test_first_start_creates_the_store_once(qtbot, data_dir):
+    dialog = FirstStartDialog(data_dir)
+    qtbot.addWidget(dialog)
+    _fill_first_start(qtbot, dialog, "short", "short")
+    assert "at least 8" in dialog.error_label.text()
+    _fill_first_start(qtbot, dialog, PASSPHRASE, PASSPHRASE + "x")
+    assert "differ" in dialog.error_label.text()
+    assert not Store.exists(data_dir)
+
+    _fill_first_start(qtbot, dialog, PASSPHRASE, PASSPHRASE)
+    qtbot.waitUntil(lambda: dialog.services is not None, timeout=15000)
+    assert dialog.result() == FirstStartDialog.DialogCode.Accepted
+    info = dialog.services.store.info
+    assert (info.name, info.organisation, info.role) == ("Ayla Navigator", "KoKo Hagen", "navigator")
+    dialog.services.store.close()
+
+    again = FirstStartDialog(data_dir)
+    qtbot.addWidget(again)
+    _fill_first_start(qtbot, again, "another passphrase", "another passphrase", name="Someone Else")
+    qtbot.waitUntil(lambda: again.create_button.isEnabled(), timeout=15000)
+    assert again.services is None
+    assert "already exists" in again.error_label.text()
+    services = open_store(data_dir, PASSPHRASE)  # the first store is untouched
+    assert services.store.info.name == "Ayla Navigator"
+    services.store.close()
+
+
+def test_unlock_wrong_then_right(qtbot, services, data_dir):
+    dialog = UnlockDialog(data_dir)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.passphrase_edit, "not the passphrase")
+    qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.attempts == 1, timeout=15000)
+    assert dialog.isVisible() and dialog.services is None
+    assert "wrong" in dialog.error_label.text()
+
+    dialog.passphrase_edit.clear()
+    qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
+    qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.services is not None, timeout=15000)
+    assert dialog.result() == UnlockDialog.DialogCode.Accepted
+    assert dialog.services.store.info.name == "Ayla Navigator"
+    dialog.services.store.close()
+
+
+def test_main_window_lists_every_registered_page(qtbot, services, data_dir):
+    window = MainWindow(services, TaskRunner(lambda: open_store(data_dir, PASSPHRASE)))
+    qtbot.addWidget(window)
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert titles == [cls.page_title() for cls in registry.page_classes()]
+    for index in range(len(titles)):
+        window.show_page(index)
+        assert type(window.current_page()) is registry.page_classes()[index]
+    assert "Ayla Navigator" in window.identity.text()
+    window.shutdown()
+
+
+def _answer_unlock(qtbot, passphrase):
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, UnlockDialog):
+            QTimer.singleShot(50, answer)
+            return
+        dialog.passphrase_edit.setText(passphrase)
+        dialog.unlock()
+    QTimer.singleShot(50, answer)
+
+
+def test_idle_lock_closes_the_store_and_unlock_reopens_it(qtbot, services, data_dir, monkeypatch):
+    services.store.close()
+    settings_file.save(data_dir, settings_file.Settings(idle_lock_minutes=1))
+    monkeypatch.setenv("ELTERNLOTSE_PASSPHRASE", PASSPHRASE)
+    session = Session(QApplication.instance(), data_dir)
+    assert session.start()  # the environment's passphrase skips the unlock dialog
+    first = session.window
+    assert first.idle.minutes == 1
+    first.idle.timer.setInterval(30)
+    first.idle.timer.start()
+    old_store = session.services.store
+    _answer_unlock(qtbot, PASSPHRASE)
+    qtbot.waitUntil(lambda: session.window is not None and session.window is not first, timeout=15000)
+    assert old_store.closed
+    assert session.services.store is not old_store and not session.services.store.closed
+    session.close()
+    session.window.close()
