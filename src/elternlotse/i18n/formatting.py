@@ -1,0 +1,88 @@
+"""Dates, times, numbers and language names in the navigator's UI language (Babel).
+
+Every function takes an optional ``language``; without it the active UI language
+(``elternlotse.i18n.active_language()``) is used, so a language switch changes
+the formats together with the texts.  Digits are Latin in every UI language
+(Babel's default numbering system "latn"; Babel's dates are Latin-digit and
+Gregorian only), so that dates, numbers and phone numbers read alike.
+
+``isolate`` wraps data of unknown direction (a German school name inside an
+Arabic sentence, an Arabic name inside a German one) in Unicode isolates
+(FSI ... PDI), so that the bidi algorithm orders the sentence around it correctly.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal
+
+from babel import Locale
+from babel import dates as _dates
+from babel import numbers as _numbers
+
+from elternlotse.i18n import active_language
+from elternlotse.i18n.languages import display_name, language
+
+FSI = "\u2068"  # FIRST STRONG ISOLATE: direction taken from the data itself
+PDI = "\u2069"  # POP DIRECTIONAL ISOLATE
+LRI = "\u2066"
+RLI = "\u2067"
+
+
+def _locale(language_tag: str | None) -> Locale:
+    return Locale.parse(language(language_tag or active_language()).babel_tag)
+
+
+def isolate(text: object) -> str:
+    """``text`` as a bidi island: safe to embed in a sentence of either direction."""
+    value = str(text)
+    if not value or (value.startswith(FSI) and value.endswith(PDI)):
+        return value
+    return f"{FSI}{value}{PDI}"
+
+
+def isolate_params(params: dict[str, object]) -> dict[str, object]:
+    """String parameters wrapped in isolates (numbers stay as they are, for ``{n:d}``)."""
+    return {key: isolate(value) if isinstance(value, str) else value for key, value in params.items()}
+
+
+def format_date(value: _dt.date | _dt.datetime, style: str = "medium", language: str | None = None) -> str:
+    """``style``: "short", "medium", "long" or "full"."""
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    return _dates.format_date(value, format=style, locale=_locale(language))
+
+
+def format_time(value: _dt.time | _dt.datetime, style: str = "short", language: str | None = None) -> str:
+    if isinstance(value, _dt.datetime) and value.tzinfo is not None:
+        value = value.astimezone()
+    return _dates.format_time(value, format=style, locale=_locale(language))
+
+
+def format_datetime(value: _dt.datetime, style: str = "medium", language: str | None = None) -> str:
+    """Date in ``style`` and time without seconds, joined the locale's way; local wall time."""
+    if value.tzinfo is not None:
+        value = value.astimezone().replace(tzinfo=None)
+    loc = _locale(language)
+    date_text = _dates.format_date(value.date(), format=style, locale=loc)
+    time_text = _dates.format_time(value.time(), format="short", locale=loc)
+    pattern = str(loc.datetime_formats.get(style) or loc.datetime_formats["medium"])
+    return pattern.replace("{1}", date_text).replace("{0}", time_text).replace("'", "")
+
+
+def format_number(value: int | float | Decimal, language: str | None = None) -> str:
+    return _numbers.format_decimal(value, locale=_locale(language))
+
+
+def format_percent(value: float | Decimal, language: str | None = None) -> str:
+    return _numbers.format_percent(value, locale=_locale(language))
+
+
+def language_name(tag: str, in_language: str | None = None) -> str:
+    """Name of the language ``tag`` in the UI language ("Türkisch" for a German UI)."""
+    return display_name(tag, in_language or active_language())
+
+
+def own_language_name(tag: str) -> str:
+    """Name of the language ``tag`` in itself ("Türkçe", "العربية"): for pickers."""
+    return language(tag).own_name
