@@ -1,0 +1,543 @@
+"""Handouts as print-ready A4 PDFs with ReportLab.
+
+Layouts:
+
+* **single**: one language;
+* **bilingual**: the parent's language beside German, block by block; the
+  parent's column comes first in the parent's reading direction (left for
+  left-to-right languages, right for Arabic script), German in the other;
+* **personalised**: either of the above with a family part at the top: the
+  guardians' names, each child with grade and (when a ``next_steps`` provider is
+  given) the child's next steps, and the navigator's contact.
+
+The page is built in two passes: blocks become rows of items (lines, boxes) in
+one or two columns; the rows are cut into pages; then every page is drawn with
+its footer ("page n / m", the review flag while a text is not reviewed).
+Nothing here reads the UI language: every language comes in as an argument.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.colors import Color
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
+
+from elternlotse.domain.errors import ValidationError
+from elternlotse.domain.family import Child, Family
+from elternlotse.domain.text import N_
+from elternlotse.handouts.content import SOURCE_LANGUAGE, HandoutLibrary, HandoutText, fill_placeholders, handouts_root
+from elternlotse.handouts.fonts import register_fonts, split_runs
+from elternlotse.handouts.textlayout import Line, direction, script_family, wrap
+
+#: A provider of a child's next steps, in the given language (short sentences).
+NextSteps = Callable[[Child, str], Sequence[str]]
+
+PAGE_W, PAGE_H = A4
+MARGIN_X = 50.0
+MARGIN_TOP = 48.0
+MARGIN_BOTTOM = 66.0
+GUTTER = 18.0
+GREY = Color(0.35, 0.35, 0.35)
+LIGHT = Color(0.6, 0.6, 0.6)
+ACCENT = Color(0.05, 0.3, 0.5)
+
+
+@dataclass
+class HandoutContext:
+    """The store's details printed on a handout (placeholders, footer, metadata)."""
+
+    organisation: str = ""
+    navigator: str = ""
+    contact: str = ""
+
+    def values(self) -> dict[str, str]:
+        return {"organisation": self.organisation, "navigator": self.navigator, "contact": self.contact}
+
+
+@dataclass
+class Style:
+    body: float
+    heading: float
+    title: float
+    small: float
+
+
+SINGLE = Style(body=11.5, heading=14.0, title=20.0, small=7.5)
+BILINGUAL = Style(body=10.0, heading=12.0, title=15.0, small=7.0)
+
+
+# ---------------------------------------------------------------- items and rows
+
+@dataclass
+class Item:
+    """Something of fixed height drawn at (x, y_top) of its column."""
+
+    height: float
+    draw: Callable[[Canvas, float, float], None]
+    space_before: float = 0.0
+
+
+@dataclass
+class Row:
+    """Columns placed side by side; a row may be split between its items at a page break."""
+
+    columns: list[list[Item]]
+    keep_with_next: bool = False
+
+    def height(self, at_top: bool = False) -> float:
+        return max((_column_height(c, at_top) for c in self.columns), default=0.0)
+
+
+def _column_height(items: list[Item], at_top: bool) -> float:
+    total = 0.0
+    for i, item in enumerate(items):
+        total += item.height + (0.0 if (i == 0 and at_top) else item.space_before)
+    return total
+
+
+@dataclass
+class Column:
+    x: float
+    width: float
+    language: str
+    family: str
+    rtl: bool
+
+
+@dataclass
+class Document:
+    """One handout laid out: pages of placed items, plus what the footer needs."""
+
+    pages: list[list[tuple[Item, float, float]]] = field(default_factory=list)
+    footer_languages: list[str] = field(default_factory=list)
+    unreviewed: list[str] = field(default_factory=list)
+    title: str = ""
+    language: str = ""
+
+
+# ---------------------------------------------------------------- strings
+
+@lru_cache(maxsize=4)
+def _all_strings(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def handout_string(key: str, language: str, root: Path | None = None, **params: object) -> str:
+    table = _all_strings((root or handouts_root()) / "strings.json")
+    text = table.get(language, {}).get(key) or table["en"][key]
+    return text.format(**{k: localise_digits(str(v), language) for k, v in params.items()})
+
+
+def localise_digits(text: str, language: str) -> str:
+    """Digits as the language writes them by default (CLDR through Babel): Persian digits for fa."""
+    from babel import Locale, UnknownLocaleError
+    from babel.numbers import get_decimal_symbol  # noqa: F401  (Babel present)
+
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return text
+    system = locale.default_numbering_system if hasattr(locale, "default_numbering_system") else "latn"
+    digits = {"arabext": "۰۱۲۳۴۵۶۷۸۹", "arab": "٠١٢٣٤٥٦٧٨٩"}.get(system)
+    if not digits:
+        return text
+    return "".join(digits[int(ch)] if "0" <= ch <= "9" else ch for ch in text)
+
+
+# ---------------------------------------------------------------- drawing helpers
+
+def draw_line(c: Canvas, line: Line, x: float, width: float, y_top: float, color=None) -> None:
+    """Draw one line: right-aligned within the column when it is right to left."""
+    if not line.runs:
+        return
+    start = x + width - line.width if line.rtl else x
+    baseline = y_top - line.height * 0.74
+    if line.rtl:
+        # /ActualText: copy and search give the logical text, not presentation forms in visual order.
+        c._code.append("/Span <</ActualText <%s>>> BDC" % ("FEFF" + line.logical.encode("utf-16-be").hex().upper()))
+    text = c.beginText(start, baseline)
+    if color is not None:
+        text.setFillColor(color)
+    for run in line.runs:
+        text.setFont(run.font, run.size)
+        text.textOut(run.text)
+    c.drawText(text)
+    if line.rtl:
+        c._code.append("EMC")
+
+
+def _line_items(lines: list[Line], column: Column, indent: float = 0.0, space_before: float = 0.0,
+                color=None, marker: Callable[[Canvas, float, float, Line], None] | None = None) -> list[Item]:
+    items = []
+    for i, line in enumerate(lines):
+        def draw(c, x, y, line=line, first=(i == 0)):
+            left = x if column.rtl else x + indent
+            draw_line(c, line, left, column.width - indent, y, color)
+            if first and marker:
+                marker(c, x, y, line)
+        items.append(Item(line.height, draw, space_before if i == 0 else 0.0))
+    return items
+
+
+def _wrap(text: str, column: Column, size: float, bold: bool = False, indent: float = 0.0) -> list[Line]:
+    return wrap(text, column.width - indent, size, column.family, column.rtl, bold)
+
+
+def block_items(block, column: Column, style: Style, values: dict[str, str]) -> list[Item]:
+    """The items of one content block in one column."""
+    fill = lambda t: fill_placeholders(t, values)  # noqa: E731
+    if block.kind == "heading":
+        return _line_items(_wrap(fill(block.text), column, style.heading, bold=True), column,
+                           space_before=style.body * 0.9, color=ACCENT)
+    if block.kind == "paragraph":
+        return _line_items(_wrap(fill(block.text), column, style.body), column, space_before=style.body * 0.75)
+    if block.kind == "bullets":
+        items: list[Item] = []
+        indent = style.body * 1.3
+        for n, entry in enumerate(block.items):
+            lines = _wrap(fill(entry), column, style.body, indent=indent)
+
+            def bullet(c, x, y, line, size=style.body):
+                runs = split_runs("•", "latin", size)
+                text_y = y - line.height * 0.74
+                c.setFont(runs[0].font, runs[0].size)
+                if column.rtl:
+                    c.drawRightString(x + column.width - size * 0.25, text_y, "•")
+                else:
+                    c.drawString(x + size * 0.25, text_y, "•")
+            items.extend(_line_items(lines, column, indent, space_before=style.body * (0.45 if n == 0 else 0.2), marker=bullet))
+        return items
+    if block.kind == "checkbox":
+        indent = style.body * 1.8
+        lines = _wrap(fill(block.text), column, style.body, indent=indent)
+
+        def box(c, x, y, line, size=style.body):
+            side = size * 0.95
+            top = y - (line.height - side) / 2 - line.height * 0.05
+            bx = x + column.width - side if column.rtl else x
+            c.setLineWidth(0.8)
+            c.rect(bx, top - side, side, side, stroke=1, fill=0)
+        return _line_items(lines, column, indent, space_before=style.body * 0.5, marker=box)
+    if block.kind == "signature":
+        gap = style.body * 3.2
+        line_width = min(column.width, 260.0)
+
+        def rule(c, x, y):
+            c.setLineWidth(0.7)
+            c.setStrokeColor(GREY)
+            start = x + column.width - line_width if column.rtl else x
+            c.line(start, y - gap + 2, start + line_width, y - gap + 2)
+            c.setStrokeColor(Color(0, 0, 0))
+        items = [Item(gap, rule, space_before=style.body * 0.6)]
+        items += _line_items(_wrap(fill(block.text), column, style.small + 1), column, color=GREY)
+        return items
+    raise ValidationError(N_("'{kind}' is not a kind of handout block."), kind=block.kind)
+
+
+def qr_items(url: str, label: str, column: Column, style: Style) -> list[Item]:
+    size = 72.0
+    lines = wrap(label, column.width - size - 12, style.body, column.family, column.rtl, bold=True)
+    lines += wrap(url, column.width - size - 12, style.small + 1.5, "latin", False)
+
+    def draw(c, x, y):
+        widget = QrCodeWidget(url, barLevel="M")
+        x0, y0, x1, y1 = widget.getBounds()
+        drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+        drawing.add(widget)
+        qx = x if not column.rtl else x + column.width - size
+        renderPDF.draw(drawing, c, qx, y - size)
+        ty = y - 8
+        for line in lines:
+            if column.rtl and line.rtl:
+                draw_line(c, line, x, column.width - size - 12, ty)
+            elif column.rtl:
+                draw_line(c, line, x + column.width - size - 12 - line.width, line.width, ty)
+            else:
+                draw_line(c, line, x + size + 12, column.width - size - 12, ty)
+            ty -= line.height
+    return [Item(size + 4, draw, space_before=style.body * 1.4)]
+
+
+# ---------------------------------------------------------------- building a document
+
+def _columns(languages: list[str], family_of: dict[str, str]) -> list[Column]:
+    if len(languages) == 1:
+        lang = languages[0]
+        return [Column(MARGIN_X, PAGE_W - 2 * MARGIN_X, lang, family_of[lang], direction(lang) == "rtl")]
+    width = (PAGE_W - 2 * MARGIN_X - GUTTER) / 2
+    parent, german = languages
+    parent_rtl = direction(parent) == "rtl"
+    left, right = (german, parent) if parent_rtl else (parent, german)
+    return [Column(MARGIN_X, width, left, family_of[left], direction(left) == "rtl"),
+            Column(MARGIN_X + width + GUTTER, width, right, family_of[right], direction(right) == "rtl")]
+
+
+def _family_rows(family: Family, columns: list[Column], style: Style, context: HandoutContext,
+                 next_steps: NextSteps | None, root: Path) -> list[Row]:
+    def per_column(make: Callable[[Column], list[Item]]) -> Row:
+        return Row([make(col) for col in columns])
+
+    names = family.display_name()
+    rows = [per_column(lambda col: _line_items(
+        _wrap(handout_string("family", col.language, root, names=names), col, style.heading, bold=True), col))]
+    for child in family.children:
+        def child_items(col: Column, child=child) -> list[Item]:
+            key = "child" if child.first_name else "child_unnamed"
+            label = handout_string(key, col.language, root, name=child.first_name, grade=child.grade)
+            if child.school:
+                label += " · " + child.school
+            items = _line_items(_wrap(label, col, style.body, bold=True), col, space_before=style.body * 0.5)
+            steps = list(next_steps(child, col.language)) if next_steps else []
+            if steps:
+                items += _line_items(_wrap(handout_string("next_steps", col.language, root) + ":", col, style.body), col)
+                for step in steps:
+                    from elternlotse.handouts.content import Block
+                    items += block_items(Block("bullets", items=(step,)), col, style, {})
+            return items
+        rows.append(per_column(child_items))
+    contact = [v for v in (context.navigator, context.organisation, context.contact) if v]
+    if contact:
+        def contact_items(col: Column) -> list[Item]:
+            items = _line_items(_wrap(handout_string("navigator", col.language, root) + ":", col, style.body, bold=True),
+                                col, space_before=style.body * 0.7)
+            items += _line_items(_wrap(" · ".join(contact), col, style.body), col)
+            return items
+        rows.append(per_column(contact_items))
+
+    def rule(c, x, y):
+        c.setStrokeColor(LIGHT)
+        c.setLineWidth(0.6)
+        c.line(MARGIN_X, y - 6, PAGE_W - MARGIN_X, y - 6)
+        c.setStrokeColor(Color(0, 0, 0))
+    rows.append(Row([[Item(10, rule)]]))
+    return rows
+
+
+def build_document(topic_id: str, language: str, with_language: str | None = None, *,
+                   family: Family | None = None, next_steps: NextSteps | None = None,
+                   context: HandoutContext | None = None, library: HandoutLibrary | None = None) -> Document:
+    """Lay out one handout (pages of placed items); ``draw_documents`` puts it on a canvas."""
+    library = library or HandoutLibrary()
+    context = context or HandoutContext()
+    register_fonts()
+    topic = library.topic(topic_id)
+    languages = [language]
+    if with_language and with_language != language:
+        languages.append(with_language)
+    texts: dict[str, HandoutText] = {lang: library.load(topic_id, lang) for lang in languages}
+    if len(languages) == 2 and SOURCE_LANGUAGE not in languages:
+        raise ValidationError(N_("A bilingual handout puts a language beside German; '--with' must be 'de'."))
+    if len(languages) == 2 and language == SOURCE_LANGUAGE:
+        languages.reverse()  # the parent's language is the other one
+    family_of = {lang: script_family(texts[lang].strings()) for lang in languages}
+    style = SINGLE if len(languages) == 1 else BILINGUAL
+    columns = _columns(languages, family_of)
+    by_lang = {col.language: col for col in columns}
+    values = context.values()
+
+    rows: list[Row] = [Row([_line_items(_wrap(fill_placeholders(texts[col.language].title, values), col, style.title, bold=True), col)
+                            for col in columns])]
+    rows.append(Row([[Item(style.body * 0.6, lambda c, x, y: None)]]))
+    if family is not None:
+        rows += _family_rows(family, columns, style, context, next_steps, library.root)
+    source_blocks = texts[languages[0]].blocks
+    for i, block in enumerate(source_blocks):
+        cells = [block_items(texts[col.language].blocks[i], col, style, values) for col in columns]
+        rows.append(Row(cells, keep_with_next=block.kind == "heading"))
+    if topic.qr_url:
+        main = by_lang[languages[0]]
+        full = Column(MARGIN_X, PAGE_W - 2 * MARGIN_X, main.language, main.family, main.rtl)
+        label = " / ".join(handout_string("more_info", lang, library.root) for lang in languages) \
+            if not any(by_lang[lang].rtl for lang in languages) or len(languages) == 1 \
+            else handout_string("more_info", languages[0], library.root)
+        rows.append(Row([qr_items(topic.qr_url, label, full, style)]))
+
+    doc = Document(footer_languages=languages, title=texts[languages[0]].title, language=languages[0])
+    doc.unreviewed = [lang for lang in languages if not texts[lang].reviewed]
+    doc.pages = paginate(rows, columns)
+    return doc
+
+
+def paginate(rows: list[Row], columns: list[Column]) -> list[list[tuple[Item, float, float]]]:
+    """Cut rows into pages; a row taller than the space left is split between its items."""
+    top, bottom = PAGE_H - MARGIN_TOP, MARGIN_BOTTOM
+    pages: list[list[tuple[Item, float, float]]] = [[]]
+    y = top
+    queue = list(rows)
+    i = 0
+    while i < len(queue):
+        row = queue[i]
+        at_top = y == top
+        needed = row.height(at_top)
+        if row.keep_with_next and i + 1 < len(queue):
+            follower = queue[i + 1]
+            needed += max((c[0].height + c[0].space_before for c in follower.columns if c), default=0.0)
+        if needed > y - bottom and not at_top:
+            pages.append([])
+            y = top
+            continue
+        xs = [columns[k].x if k < len(columns) else MARGIN_X for k in range(len(row.columns))]
+        rest_columns: list[list[Item]] = []
+        used = 0.0
+        for k, items in enumerate(row.columns):
+            cy = y
+            rest: list[Item] = []
+            for j, item in enumerate(items):
+                gap = 0.0 if (j == 0 and at_top) else item.space_before
+                if rest or (cy - gap - item.height < bottom and not (at_top and j == 0)):
+                    rest.append(item)
+                    continue
+                cy -= gap
+                pages[-1].append((item, xs[k], cy))
+                cy -= item.height
+            used = max(used, y - cy)
+            rest_columns.append(rest)
+        y -= used
+        if any(rest_columns):
+            if rest_columns:
+                for col in rest_columns:
+                    if col:
+                        col[0] = Item(col[0].height, col[0].draw, 0.0)
+            queue.insert(i + 1, Row(rest_columns, row.keep_with_next))
+            pages.append([])
+            y = top
+        i += 1
+    if not pages[-1]:
+        pages.pop()
+    return pages
+
+
+# ---------------------------------------------------------------- drawing and files
+
+def _footer(c: Canvas, doc: Document, page: int, pages: int, root: Path) -> None:
+    c.setStrokeColor(LIGHT)
+    c.setLineWidth(0.5)
+    c.line(MARGIN_X, MARGIN_BOTTOM - 18, PAGE_W - MARGIN_X, MARGIN_BOTTOM - 18)
+    c.setStrokeColor(Color(0, 0, 0))
+    number = f"{page} / {pages}"
+    runs = split_runs(number, "latin", 8)
+    c.setFillColor(GREY)
+    c.setFont(runs[0].font, runs[0].size)
+    first_rtl = direction(doc.footer_languages[0]) == "rtl"
+    if first_rtl:
+        c.drawString(MARGIN_X, MARGIN_BOTTOM - 30, number)
+    else:
+        c.drawRightString(PAGE_W - MARGIN_X, MARGIN_BOTTOM - 30, number)
+    flags = list(doc.unreviewed)
+    if flags and SOURCE_LANGUAGE not in flags:
+        flags.append(SOURCE_LANGUAGE)  # the flag in German too, for the school
+    y = MARGIN_BOTTOM - 22
+    width = PAGE_W - 2 * MARGIN_X - 50
+    for lang in flags:
+        rtl = direction(lang) == "rtl"
+        text = handout_string("unreviewed", lang, root)
+        line = wrap(text, width, 7.0, script_family([text]), rtl)[0]
+        x = MARGIN_X + 50 if rtl else MARGIN_X
+        draw_line(c, line, x, width, y, GREY)
+        y -= line.height
+    c.setFillColor(Color(0, 0, 0))
+
+
+def draw_documents(c: Canvas, docs: Sequence[Document], root: Path) -> int:
+    """Draw documents one after another on ``c``; return the number of pages."""
+    count = 0
+    for doc in docs:
+        total = len(doc.pages)
+        for n, page in enumerate(doc.pages, start=1):
+            for item, x, y in page:
+                c.saveState()
+                item.draw(c, x, y)
+                c.restoreState()
+            _footer(c, doc, n, total, root)
+            c.showPage()
+            count += 1
+    return count
+
+
+def _canvas(target, title: str, language: str, author: str, subject: str) -> Canvas:
+    c = Canvas(target, pagesize=A4, lang=language, pageCompression=1, invariant=1)
+    c.setTitle(title)
+    c.setAuthor(author or "Elternlotse")
+    c.setSubject(subject)
+    c.setCreator("Elternlotse")
+    c.setKeywords(["Elternlotse", "handout", subject, language])
+    return c
+
+
+def render_handout(topic_id: str, language: str, with_language: str | None = None, *,
+                   family: Family | None = None, next_steps: NextSteps | None = None,
+                   context: HandoutContext | None = None, library: HandoutLibrary | None = None) -> bytes:
+    """One handout as PDF bytes."""
+    library = library or HandoutLibrary()
+    context = context or HandoutContext()
+    doc = build_document(topic_id, language, with_language, family=family, next_steps=next_steps,
+                         context=context, library=library)
+    buffer = BytesIO()
+    c = _canvas(buffer, doc.title, language, context.organisation or context.navigator, topic_id)
+    draw_documents(c, [doc], library.root)
+    c.save()
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class BatchEntry:
+    family: Family
+    language: str
+
+
+def render_batch(topic_id: str, entries: Sequence[BatchEntry], *, beside_german: bool = True,
+                 next_steps: NextSteps | None = None, context: HandoutContext | None = None,
+                 library: HandoutLibrary | None = None, fallback_language: str = "de") -> bytes:
+    """One PDF for an event: per family one personalised handout in its language.
+
+    A family whose language has no text for this topic gets ``fallback_language``;
+    with ``beside_german`` every non-German handout has German beside it.
+    """
+    library = library or HandoutLibrary()
+    context = context or HandoutContext()
+    available = set(library.languages(topic_id))
+    docs = []
+    for entry in entries:
+        lang = entry.language if entry.language in available else fallback_language
+        other = SOURCE_LANGUAGE if beside_german and lang != SOURCE_LANGUAGE else None
+        docs.append(build_document(topic_id, lang, other, family=entry.family, next_steps=next_steps,
+                                   context=context, library=library))
+    if not docs:
+        raise ValidationError(N_("No family to print a handout for."))
+    buffer = BytesIO()
+    c = _canvas(buffer, docs[0].title, SOURCE_LANGUAGE, context.organisation or context.navigator, topic_id)
+    draw_documents(c, docs, library.root)
+    c.save()
+    return buffer.getvalue()
+
+
+def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent))
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return target

@@ -1,0 +1,185 @@
+"""Lines of text ready to draw: wrapping, and right-to-left shaping and ordering.
+
+Right-to-left (Arabic, Persian, Sorani, ...), the recipe of the team's tech notes:
+
+1. mark bracket pairs with RLM/LRM so that they resolve like the Unicode bracket
+   rule (N0) says; the pure-Python UBA of python-bidi predates that rule and
+   would otherwise split "(PDF)" into two closing brackets;
+2. wrap in **logical** order, measuring each word in its shaped form
+   (Arabic joining does not cross a space, so a word shapes alone as it does
+   inside the paragraph);
+3. per line: ``arabic_reshaper.reshape`` (presentation forms), then
+   ``bidi.algorithm.get_display`` with a right-to-left base (mirrors brackets),
+   then the runs per font; the line is drawn right-aligned.
+
+Reordering a whole paragraph before wrapping would put its last line on top.
+Each line keeps its logical text for the PDF's ``/ActualText``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import arabic_reshaper
+from bidi.algorithm import get_display
+
+from elternlotse.handouts.fonts import INVISIBLE, SIZE_FACTOR, Run, family_for_script, split_runs
+
+RLM, LRM = "\u200f", "\u200e"
+_SPACE = re.compile(r"(\s+)")
+_OPEN = {"(": ")", "[": "]", "{": "}", "«": "»", "‹": "›"}
+_RESHAPER = arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False, "support_ligatures": True})
+#: Line height relative to the font size, per font family (Naskh has tall ascenders and deep descenders).
+LEADING = {"latin": 1.32, "arabic": 1.55, "ethiopic": 1.45}
+
+
+@dataclass
+class Line:
+    runs: list[Run]
+    width: float
+    height: float
+    rtl: bool
+    logical: str  # the line's text in logical order (for /ActualText and tests)
+
+
+@lru_cache(maxsize=64)
+def direction(language: str) -> str:
+    """'rtl' or 'ltr', from CLDR (Babel); never from a hard-coded list."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(language.replace("-", "_")).text_direction
+    except (UnknownLocaleError, ValueError):
+        return "ltr"
+
+
+def script_family(texts: list[str]) -> str:
+    """The font family for a text, from the letters it is written in."""
+    counts = {"latin": 0, "arabic": 0, "ethiopic": 0}
+    for text in texts:
+        for ch in text:
+            code = ord(ch)
+            if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFEFF:
+                counts["arabic"] += 1
+            elif 0x1200 <= code <= 0x139F or 0x2D80 <= code <= 0x2DDF:
+                counts["ethiopic"] += 1
+            elif ch.isalpha():
+                counts["latin"] += 1
+    best = max(counts, key=lambda k: counts[k])
+    return best if counts[best] else "latin"
+
+
+def _strong(ch: str) -> str | None:
+    kind = unicodedata.bidirectional(ch)
+    if kind in ("R", "AL"):
+        return "R"
+    if kind == "L":
+        return "L"
+    return None
+
+
+def mark_brackets(text: str, base: str = "R") -> str:
+    """Resolve bracket pairs as UBA rule N0 does, by putting RLM/LRM on both sides of each bracket."""
+    stack: list[tuple[str, int]] = []
+    pairs: list[tuple[int, int]] = []
+    closing = {v: k for k, v in _OPEN.items()}
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            stack.append((ch, i))
+        elif ch in closing:
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][0] == closing[ch]:
+                    pairs.append((stack[depth][1], i))
+                    del stack[depth:]
+                    break
+    if not pairs:
+        return text
+    marks: dict[int, str] = {}
+    for start, end in pairs:
+        inside = {s for s in (_strong(c) for c in text[start + 1:end]) if s}
+        if not inside:
+            continue
+        if base in inside:
+            resolved = base
+        else:
+            before = next((s for s in (_strong(c) for c in reversed(text[:start])) if s), base)
+            resolved = before if before != base else base
+            if before == "L":
+                resolved = "L"
+        mark = RLM if resolved == "R" else LRM
+        marks[start] = marks[end] = mark
+    out = []
+    for i, ch in enumerate(text):
+        if i in marks:
+            out.append(marks[i] + ch + marks[i])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def shape(text: str) -> str:
+    return _RESHAPER.reshape(text)
+
+
+def visual_rtl(line: str) -> str:
+    """A logical line (already bracket-marked) as drawn left to right: shaped and reordered."""
+    shaped = shape(line)
+    visual = get_display(shaped, base_dir="R")
+    return "".join(ch for ch in visual if ch not in INVISIBLE)
+
+
+def _word_width(word: str, family: str, size: float, bold: bool, rtl: bool) -> float:
+    drawn = shape(word) if rtl else word
+    return sum(r.width for r in split_runs(drawn, family, size, bold))
+
+
+def wrap(text: str, width: float, size: float, family: str, rtl: bool, bold: bool = False) -> list[Line]:
+    """Break ``text`` into lines no wider than ``width`` (a word longer than a line is cut)."""
+    leading = size * SIZE_FACTOR[family] * LEADING[family]
+    lines: list[Line] = []
+    for paragraph in text.split("\n"):
+        source = mark_brackets(paragraph, "R") if rtl else paragraph
+        tokens = [t for t in _SPACE.split(source) if t]
+        space_width = split_runs(" ", family, size, bold)[0].width if split_runs(" ", family, size, bold) else size * 0.25
+        current: list[str] = []
+        current_width = 0.0
+        for token in tokens:
+            if token.isspace():
+                if current:
+                    current.append(" ")
+                    current_width += space_width
+                continue
+            w = _word_width(token, family, size, bold, rtl)
+            if current and current_width + w > width:
+                while current and current[-1] == " ":
+                    current.pop()
+                lines.append(_make_line("".join(current), size, family, rtl, bold, leading))
+                current, current_width = [], 0.0
+            if w > width:  # a word (a URL) longer than the line: cut it
+                piece = ""
+                for ch in token:
+                    if piece and _word_width(piece + ch, family, size, bold, rtl) > width:
+                        lines.append(_make_line(piece, size, family, rtl, bold, leading))
+                        piece = ""
+                    piece += ch
+                token, w = piece, _word_width(piece, family, size, bold, rtl)
+            current.append(token)
+            current_width += w
+        while current and current[-1] == " ":
+            current.pop()
+        if current or not lines:
+            lines.append(_make_line("".join(current), size, family, rtl, bold, leading))
+    return lines
+
+
+def _make_line(logical: str, size: float, family: str, rtl: bool, bold: bool, leading: float) -> Line:
+    drawn = visual_rtl(logical) if rtl else "".join(ch for ch in logical if ch not in INVISIBLE)
+    runs = split_runs(drawn, family, size, bold)
+    plain = "".join(ch for ch in logical if ch not in INVISIBLE or ch == "\u200c")
+    return Line(runs, sum(r.width for r in runs), leading, rtl, plain)
+
+
+__all__ = ["Line", "direction", "family_for_script", "mark_brackets", "script_family", "shape", "visual_rtl", "wrap"]
