@@ -13,6 +13,9 @@ from pathlib import Path
 import platformdirs
 
 from elternlotse import APP_NAME
+from elternlotse.services.agenda import AgendaService
+from elternlotse.services.catalogs import CatalogService
+from elternlotse.services.checklists import ChecklistService
 from elternlotse.services.consent import ConsentService
 from elternlotse.services.consent_texts import ConsentTextLibrary
 from elternlotse.services.families import FamilyService
@@ -38,11 +41,17 @@ class Services:
     store: Store
     families: FamilyService = field(init=False)
     consent: ConsentService = field(init=False)
+    catalogs: CatalogService = field(init=False)
+    checklists: ChecklistService = field(init=False)
+    agenda: AgendaService = field(init=False)
     consent_texts: ConsentTextLibrary = field(init=False)
 
     def __post_init__(self) -> None:
         self.families = FamilyService(self.store)
         self.consent = ConsentService(self.store)
+        self.catalogs = CatalogService(self.store)
+        self.checklists = ChecklistService(self.store, self.catalogs)
+        self.agenda = AgendaService(self.store, self.catalogs, self.checklists)
         self.consent_texts = ConsentTextLibrary()
 
 

@@ -227,3 +227,66 @@ def item_window(stage: Stage, item: ChecklistItemDef, child: ChildGradeInfo, gro
 
 def week_monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+# ---------------------------------------------------------------- checklist status
+
+STATUSES = ("open", "discussed", "done", "not_applicable")
+STATUS_LABELS = {
+    "open": N_("Open"),
+    "discussed": N_("Discussed with the parents"),
+    "done": N_("Done"),
+    "not_applicable": N_("Not applicable"),
+}
+#: Statuses that still call for action (shown in the agenda).
+PENDING_STATUSES = ("open", "discussed")
+
+
+def parse_status(value: str, where: str = "status") -> str:
+    from elternlotse.domain.errors import ValidationError
+
+    if value not in STATUSES:
+        raise ValidationError(N_("{field}: '{value}' is not a checklist status (one of: {allowed})."),
+                              field=where, value=value, allowed=", ".join(STATUSES))
+    return value
+
+
+# ---------------------------------------------------------------- when an item is due
+
+#: Windows longer than this are "running" items (portfolio, counselling over several grades).
+LONG_WINDOW_DAYS = 200
+#: How long a running item stays on the agenda after each reminder point.
+REMINDER_DAYS = 28
+
+
+def due_periods(win: Window) -> list[Window]:
+    """When an item belongs on the agenda.
+
+    An item with a window of up to about half a year is due for its whole
+    window.  A running item is due for four weeks from its start, from the
+    start of each school half (1 August, 1 February) inside its window, and in
+    its last four weeks; in between it would only drown the timed steps.
+    """
+    if (win.end - win.start).days <= LONG_WINDOW_DAYS:
+        return [win]
+    points = {win.start, win.end - timedelta(days=REMINDER_DAYS - 1)}
+    year = win.start.year - 1
+    while year <= win.end.year:
+        for month in (8, 2):
+            point = date(year + (month == 2), month, 1)
+            if win.start <= point <= win.end:
+                points.add(point)
+        year += 1
+    periods = []
+    for point in sorted(points):
+        end = min(point + timedelta(days=REMINDER_DAYS - 1), win.end)
+        periods.append(Window(point, end))
+    return periods
+
+
+def due_in(win: Window, first: date, last: date) -> date | None:
+    """The first day in ``first..last`` on which an item with window ``win`` is due, or None."""
+    for period in due_periods(win):
+        if period.overlaps(first, last):
+            return max(period.start, first)
+    return None

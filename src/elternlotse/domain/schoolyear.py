@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.text import N_
@@ -143,8 +144,7 @@ class ChildGradeInfo:
 
     def years_in_grades(self, low: int, high: int) -> tuple[int, int] | None:
         """First and last school year in which the grade is within ``low..high``."""
-        years = [y for y in range(self.school_year - 16, self.school_year + 20) if low <= self.grade_in(y) <= high]
-        return (years[0], years[-1]) if years else None
+        return _years_in_grades(self, low, high)
 
     def year_of_grade(self, grade: int, last: bool = False) -> int | None:
         years = [y for y in range(self.school_year - 16, self.school_year + 20) if self.grade_in(y) == grade]
@@ -159,6 +159,12 @@ class ChildGradeInfo:
     def groups_at(self, day: date) -> set[str]:
         year = school_year_start(day)
         return {g for c in self.corrections if c.school_year <= year for g in _groups_of(c)}
+
+
+@lru_cache(maxsize=8192)
+def _years_in_grades(info: ChildGradeInfo, low: int, high: int) -> tuple[int, int] | None:
+    years = [y for y in range(info.school_year - 16, info.school_year + 20) if low <= info.grade_in(y) <= high]
+    return (years[0], years[-1]) if years else None
 
 
 def _groups_of(correction: GradeCorrection) -> set[str]:

@@ -233,3 +233,63 @@ def erase_family_rows(writer: Writer, family_id: str, person_ids: list[str]) -> 
             writer.erase(table, row_id)
     for (row_id,) in conn.execute("SELECT id FROM attendance WHERE family_id = ?", (family_id,)).fetchall():
         writer.erase("attendance", row_id)
+
+
+# ---------------------------------------------------------------- guardians and their channels
+
+@dataclass(frozen=True)
+class GuardianContact:
+    person_id: str
+    family_id: str
+    name: str
+    address: str
+    languages: tuple[str, ...]
+    channels: tuple[tuple[str, str, str], ...]  # (kind, value, app)
+
+
+def guardian_contacts(conn, family_ids: list[str] | None = None) -> dict[str, list[GuardianContact]]:
+    """family id -> guardians with their stored channels (erased and deleted rows left out)."""
+    sql = ("SELECT p.id, p.family_id, p.name, p.address, p.languages FROM persons p JOIN families f ON f.id = p.family_id"
+           " WHERE p.role = 'guardian' AND p.deleted IS NULL AND f.deleted IS NULL")
+    params: list = []
+    if family_ids is not None:
+        if not family_ids:
+            return {}
+        sql += f" AND p.family_id IN ({','.join('?' * len(family_ids))})"
+        params = list(family_ids)
+    persons = conn.execute(sql + " ORDER BY p.position", params).fetchall()
+    channels: dict[str, list[tuple[str, str, str]]] = {}
+    if persons:
+        ids = [p[0] for p in persons]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for person_id, kind, value, app in conn.execute(
+                    f"SELECT person_id, kind, value, app FROM channels WHERE deleted IS NULL AND person_id IN"
+                    f" ({','.join('?' * len(chunk))}) ORDER BY position", chunk).fetchall():
+                channels.setdefault(person_id, []).append((kind, value, app))
+    found: dict[str, list[GuardianContact]] = {}
+    for pid, fid, name, address, languages in persons:
+        found.setdefault(fid, []).append(GuardianContact(pid, fid, name, address, tuple(json.loads(languages or "[]")),
+                                                         tuple(channels.get(pid, []))))
+    return found
+
+
+def consent_entries(conn, person_ids: list[str]):
+    from elternlotse.store.families import consent_history
+
+    entries = []
+    for start in range(0, len(person_ids), 500):
+        entries.extend(consent_history(conn, person_ids[start:start + 500]))
+    return entries
+
+
+def family_names(conn, family_ids: list[str] | None = None) -> dict[str, str]:
+    sql = ("SELECT f.id, (SELECT group_concat(name, ' / ') FROM (SELECT name FROM persons WHERE family_id = f.id"
+           " AND role = 'guardian' AND deleted IS NULL ORDER BY position)) FROM families f WHERE f.deleted IS NULL")
+    params: list = []
+    if family_ids is not None:
+        if not family_ids:
+            return {}
+        sql += f" AND f.id IN ({','.join('?' * len(family_ids))})"
+        params = list(family_ids)
+    return {fid: name or "?" for fid, name in conn.execute(sql, params).fetchall()}
