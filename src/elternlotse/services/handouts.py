@@ -1,0 +1,117 @@
+"""Handouts as a use case: the store's details and a family put into a PDF.
+
+The renderer (``elternlotse.handouts``) knows nothing of the store; this service
+gives it what the store knows: the organisation, the navigator's name and
+contact (store meta ``contact``, if set), a family, and each child's next steps
+from the KAoA checklist when a checklist service is there.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from elternlotse.domain.family import Child, Family
+from elternlotse.handouts import (
+    BatchEntry,
+    HandoutContext,
+    HandoutLibrary,
+    NextSteps,
+    render_batch,
+    render_handout,
+    write_atomic,
+)
+from elternlotse.handouts.content import LANGUAGES, SOURCE_LANGUAGE
+from elternlotse.store import Store
+
+#: At most this many next steps per child on a personalised handout.
+MAX_STEPS = 4
+
+
+class HandoutService:
+    def __init__(self, store: Store, families: Any = None, checklists: Any = None,
+                 library: HandoutLibrary | None = None) -> None:
+        self.store = store
+        self.families = families
+        self.checklists = checklists
+        self.library = library or HandoutLibrary()
+
+    # ---------------------------------------------------------------- what the store knows
+    def context(self) -> HandoutContext:
+        info = self.store.info
+        contact = ""
+        try:
+            contact = self.store.meta("contact") or ""
+        except Exception:  # noqa: BLE001 - an older store without the key
+            contact = ""
+        return HandoutContext(organisation=info.organisation, navigator=info.name, contact=contact)
+
+    def family(self, family_id: str) -> Family:
+        if self.families is None:
+            from elternlotse.services.families import FamilyService
+
+            self.families = FamilyService(self.store)
+        return self.families.get(family_id)
+
+    def next_steps(self) -> NextSteps | None:
+        """A provider of each child's open checklist items (current first), or None without checklists."""
+        checklists = self.checklists
+        if checklists is None or not hasattr(checklists, "checklist"):
+            return None
+
+        def provide(child: Child, language: str) -> list[str]:
+            if not child.id:
+                return []
+            try:
+                entries = checklists.checklist(child.id, language=language).entries
+            except Exception:  # noqa: BLE001 - a handout must print even when the checklist cannot be built
+                return []
+            open_entries = [e for e in entries if getattr(e, "status", "open") == "open" and getattr(e, "known", True)]
+            current = [e for e in open_entries if getattr(e, "current", False)]
+            later = [e for e in open_entries if not getattr(e, "current", False)]
+            return [e.text for e in (current + later)[:MAX_STEPS]]
+        return provide
+
+    @staticmethod
+    def family_language(family: Family, available: Sequence[str]) -> str:
+        """The first guardian language a handout exists in; German otherwise."""
+        for guardian in family.guardians:
+            for lang in guardian.languages:
+                if lang in available and lang in LANGUAGES:
+                    return lang
+                base = lang.split("-")[0]
+                if base in available:
+                    return base
+        return SOURCE_LANGUAGE
+
+    # ---------------------------------------------------------------- rendering
+    def render(self, topic: str, language: str, with_language: str | None = None,
+               family_id: str | None = None) -> bytes:
+        family = self.family(family_id) if family_id else None
+        return render_handout(topic, language, with_language, family=family, next_steps=self.next_steps(),
+                              context=self.context(), library=self.library)
+
+    def write(self, path: str | os.PathLike, topic: str, language: str, with_language: str | None = None,
+              family_id: str | None = None) -> Path:
+        """Render first, then write atomically: a refused handout leaves no file."""
+        return write_atomic(path, self.render(topic, language, with_language, family_id))
+
+    def render_for_family(self, topic: str, family_id: str, beside_german: bool = True) -> bytes:
+        """The handout in the family's language (German beside it), personalised."""
+        family = self.family(family_id)
+        language = self.family_language(family, self.library.languages(topic))
+        other = SOURCE_LANGUAGE if beside_german and language != SOURCE_LANGUAGE else None
+        return render_handout(topic, language, other, family=family, next_steps=self.next_steps(),
+                              context=self.context(), library=self.library)
+
+    def render_batch(self, topic: str, family_ids: Sequence[str], beside_german: bool = True) -> bytes:
+        """An event's batch: one personalised handout per family in its language, one PDF."""
+        available = self.library.languages(topic)
+        entries = []
+        for family_id in family_ids:
+            family = self.family(family_id)
+            entries.append(BatchEntry(family, self.family_language(family, available)))
+        return render_batch(topic, entries, beside_german=beside_german, next_steps=self.next_steps(),
+                            context=self.context(), library=self.library)
