@@ -1,0 +1,539 @@
+"""Sync by file: keys and trust, export, import with a change report, conflicts to review.
+
+Qt-free; used by ``elternlotse keys ...``, ``elternlotse sync ...`` and the Sync page.
+The file format and the merge rules are in docs/sync-format.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from elternlotse.domain.consent import ConsentEntry, Evidence, Purpose
+from elternlotse.domain.errors import NotFoundError, ValidationError
+from elternlotse.domain.text import N_
+from elternlotse.services.sync_merge import MergeCounts, apply_payload, bindings, node_of
+from elternlotse.store import Store
+from elternlotse.store import families as family_repo
+from elternlotse.store.tables import SYNCED_FIELDS
+from elternlotse.sync import payload as payload_mod
+from elternlotse.sync.fileformat import FORMAT_VERSION, Header, open_sealed, seal, write_atomic
+from elternlotse.sync.keys import Card, Secrets, parse_card
+from elternlotse.sync.scope import PersonRef, office_share_scope
+
+SIGNING_META = "sync.signing_key"
+IDENTITY_META = "sync.age_identity"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Peer:
+    node_id: str
+    name: str
+    organisation: str
+    role: str
+    signing_key: str
+    encryption_key: str
+    fingerprint: str
+    trusted_at: str
+    seq_out: int
+    acked_by_peer: str
+    acked_from_peer: str
+    last_seq_in: int
+    last_export_at: str
+    last_export_file: str
+    last_import_at: str
+    last_import_file: str
+    last_receipt_at: str
+
+
+_PEER_COLUMNS = ", ".join(Peer.__dataclass_fields__)
+
+
+@dataclass
+class ExportResult:
+    path: str
+    recipient: str
+    seq: int
+    rows: int
+    changes: int
+    tombstones: int
+    consents: int
+    catalogs: int
+    withheld: dict[str, int]
+    bytes: int
+
+
+@dataclass
+class FileResult:
+    file: str
+    status: str                 # "applied" | "duplicate" | "refused"
+    sender: str = ""
+    seq: int = 0
+    message: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class ImportReport:
+    files: list[FileResult] = field(default_factory=list)
+    new: int = 0
+    updated: int = 0
+    conflicts: int = 0
+    erasures: int = 0
+    deletions: int = 0
+    consents: int = 0
+    gaps: dict[str, list[int]] = field(default_factory=dict)
+    catalogs: list[str] = field(default_factory=list)
+    error: Any = None           # the ValidationError of a refused file (for one-file imports)
+
+    @property
+    def refused(self) -> int:
+        return sum(1 for f in self.files if f.status == "refused")
+
+    @property
+    def duplicates(self) -> int:
+        return sum(1 for f in self.files if f.status == "duplicate")
+
+    @property
+    def applied(self) -> int:
+        return sum(1 for f in self.files if f.status == "applied")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"applied": self.applied, "new": self.new, "updated": self.updated, "conflicts": self.conflicts,
+                "erasures": self.erasures, "deletions": self.deletions, "consents": self.consents,
+                "refused": self.refused, "duplicates": self.duplicates, "gaps": self.gaps, "catalogs": self.catalogs,
+                "files": [asdict(f) for f in self.files]}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    id: int
+    table: str
+    row_id: str
+    field: str
+    current_value: Any
+    lost_value: Any
+    lost_stamp: str
+    kept_stamp: str
+    detected: str
+    resolved: str
+    resolution: str
+
+
+#: Sections an office adds to its packages: functions ``(store) -> list[catalog item]``.
+#: An item is ``{"kind", "key", "version", "content"}`` (docs/sync-format.md, "catalogs").
+CATALOG_EXPORTERS: list[Callable[[Store], list[dict[str, Any]]]] = []
+
+
+def _installed_kaoa_catalogs(store: Store) -> list[dict[str, Any]]:
+    exists = store.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'catalogs'").fetchone()
+    if not exists:
+        return []
+    return [{"kind": "kaoa-catalog", "key": r[0], "version": r[1], "content": json.loads(r[2])}
+            for r in store.conn.execute("SELECT catalog_id, version, document FROM catalogs ORDER BY catalog_id, version")]
+
+
+CATALOG_EXPORTERS.append(_installed_kaoa_catalogs)
+
+
+class SyncService:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @property
+    def actor(self) -> str:
+        return self.store.info.name
+
+    @property
+    def node_id(self) -> str:
+        return self.store.info.node_id
+
+    # ---------------------------------------------------------------- keys and trust
+    def secrets(self) -> Secrets:
+        """This installation's keys; generated on first use and kept in the encrypted store."""
+        signing, identity = self.store.meta(SIGNING_META), self.store.meta(IDENTITY_META)
+        if signing and identity:
+            return Secrets.from_strings(signing, identity)
+        fresh = Secrets.generate()
+        with self.store.write(self.actor, "sync.keys.generate"):
+            if not self.store.meta(SIGNING_META):   # another connection may have been first
+                signing, identity = fresh.to_strings()
+                self.store.set_meta(SIGNING_META, signing)
+                self.store.set_meta(IDENTITY_META, identity)
+        return Secrets.from_strings(self.store.meta(SIGNING_META), self.store.meta(IDENTITY_META))
+
+    def own_card(self) -> Card:
+        secrets = self.secrets()
+        info = self.store.info
+        return Card(info.node_id, info.name, info.organisation, info.role, secrets.signing_public(), secrets.recipient())
+
+    def write_card(self, path: str | Path) -> Card:
+        card = self.own_card()
+        write_atomic(Path(path), card.to_json(self.secrets()).encode("utf-8"))
+        return card
+
+    def read_card(self, path: str | Path) -> Card:
+        try:
+            data = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise ValidationError(N_("The file {path} does not exist."), path=str(path)) from None
+        except OSError:
+            raise ValidationError(N_("The file {path} cannot be read."), path=str(path)) from None
+        return parse_card(data, str(path))
+
+    def check_trust(self, card: Card) -> None:
+        """Refuse a card this installation must not trust (raises; writes nothing)."""
+        info = self.store.info
+        if card.node_id == info.node_id:
+            raise ValidationError(N_("This is this installation's own card; trust the card of the other side."))
+        if info.role == card.role:
+            raise ValidationError(
+                N_("A navigator trusts an office and an office admits navigators; this card is of a {role} like this installation."),
+                role=card.role)
+        known = self.peer(card.node_id, required=False)
+        if known is not None and (known.signing_key, known.encryption_key) != (card.signing_key, card.encryption_key):
+            raise ValidationError(
+                N_("{node} is already trusted with other keys (fingerprint {fingerprint}); nothing was changed."),
+                node=card.node_id, fingerprint=known.fingerprint)
+
+    def trust(self, card: Card) -> Peer:
+        self.check_trust(card)
+        with self.store.write(self.actor, "sync.trust", card.node_id):
+            self.store.conn.execute(
+                "INSERT INTO sync_peers(node_id, name, organisation, role, signing_key, encryption_key, fingerprint, trusted_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(node_id) DO UPDATE SET name = excluded.name,"
+                " organisation = excluded.organisation",
+                (card.node_id, card.name, card.organisation, card.role, card.signing_key, card.encryption_key,
+                 card.fingerprint, _now()))
+        return self.peer(card.node_id)
+
+    def peers(self) -> list[Peer]:
+        rows = self.store.conn.execute(f"SELECT {_PEER_COLUMNS} FROM sync_peers ORDER BY role, name, node_id").fetchall()
+        return [Peer(*r) for r in rows]
+
+    def peer(self, node_id: str, required: bool = True) -> Peer | None:
+        row = self.store.conn.execute(f"SELECT {_PEER_COLUMNS} FROM sync_peers WHERE node_id = ?", (node_id,)).fetchone()
+        if row is None and required:
+            raise NotFoundError(N_("{node} is not a trusted installation here."), node=node_id)
+        return Peer(*row) if row else None
+
+    def default_recipient(self) -> Peer:
+        offices = [p for p in self.peers() if p.role == "office"]
+        if self.store.info.is_office:
+            raise ValidationError(N_("An office exports to one navigator at a time: name it with --to NODE_ID."))
+        if not offices:
+            raise ValidationError(N_("No office is trusted yet: trust the office's card first ('elternlotse keys trust')."))
+        if len(offices) > 1:
+            raise ValidationError(N_("More than one office is trusted: name the recipient with --to NODE_ID."))
+        return offices[0]
+
+    # ---------------------------------------------------------------- export
+    def export(self, path: str | Path, to: str | None = None) -> ExportResult:
+        """Write a signed, encrypted package for ``to`` (navigators: the office).  The file is complete or absent."""
+        peer = self.peer(to) if to else self.default_recipient()
+        secrets = self.secrets()
+        path = Path(path)
+        if path.is_dir():
+            raise ValidationError(N_("{path} is a folder; give a file name."), path=str(path))
+        with self.store.write(self.actor, "sync.export", peer.node_id) as writer:
+            conn = writer.conn
+            peer = self.peer(peer.node_id)
+            if self.store.info.is_office:
+                rows, tombstones, consents, withheld = self._collect_for_navigator(conn, peer)
+                catalogs = [item for exporter in CATALOG_EXPORTERS for item in exporter(self.store)]
+            else:
+                rows, tombstones, consents, withheld = self._collect_for_office(conn, peer)
+                catalogs = []
+            seqs = [r[0] for r in conn.execute(
+                "SELECT seq FROM sync_files WHERE direction = 'in' AND peer = ? ORDER BY seq", (peer.node_id,))]
+            header = Header(FORMAT_VERSION, self.store.info.schema_version, self.node_id, peer.node_id, peer.seq_out + 1,
+                            peer.acked_by_peer, writer.stamp, _now(), 0)
+            doc = payload_mod.build(header, self.store.info.role, rows, tombstones, consents, peer.acked_from_peer,
+                                    sorted(set(seqs)), catalogs, withheld)
+            data = seal(header, doc, secrets, peer.encryption_key)
+            file_size = len(data)
+            conn.execute("UPDATE sync_peers SET seq_out = ?, last_export_at = ?, last_export_file = ? WHERE node_id = ?",
+                         (header.seq, header.created, path.name, peer.node_id))
+            conn.execute("INSERT OR IGNORE INTO sync_files(sha256, direction, peer, seq, clock_from, clock_to, at, file_name, report)"
+                         " VALUES (?, 'out', ?, ?, ?, ?, ?, ?, ?)",
+                         (hashlib.sha256(data).hexdigest(), peer.node_id, header.seq, header.clock_from, header.clock_to,
+                          header.created, path.name, json.dumps(doc["manifest"])))
+            # Last step inside the transaction: the file appears complete (tmp, fsync, rename), then we commit.
+            write_atomic(path, data)
+        manifest = doc["manifest"]
+        return ExportResult(str(path), peer.node_id, header.seq, sum(manifest["rows"].values()), manifest["changes"],
+                            manifest["tombstones"], manifest["consents"], manifest["catalogs"], withheld,
+                            file_size)
+
+    def _person_refs(self, conn) -> list[PersonRef]:
+        return [PersonRef(r[0], r[1], r[2], bool(r[3])) for r in conn.execute(
+            "SELECT id, family_id, role, deleted IS NOT NULL FROM persons")]
+
+    def _office_consents(self, conn) -> list[ConsentEntry]:
+        return [ConsentEntry(person_id=r[0], purpose=Purpose.PASS_TO_OFFICE, channel=None, granted=bool(r[1]), at=r[2],
+                             recorded_by="", evidence=Evidence.VERBAL, stamp=r[3])
+                for r in conn.execute("SELECT person_id, granted, at, stamp FROM consents WHERE purpose = ?",
+                                      (Purpose.PASS_TO_OFFICE.value,))]
+
+    def _collect_for_office(self, conn, peer: Peer):
+        """Navigator -> office: everything not yet acknowledged, as far as consent allows (sync/scope.py)."""
+        acked = peer.acked_by_peer
+        persons = self._person_refs(conn)
+        scope = office_share_scope(persons, self._office_consents(conn), acked)
+        bound = {table: bindings(conn, table) for table in SYNCED_FIELDS}
+        erased = {(t, r) for t, r in conn.execute("SELECT tbl, row_id FROM tombstones WHERE kind = 'erase'")}
+
+        def wanted(table: str, row_id: str, stamp: str) -> bool:
+            if stamp > acked:
+                return True
+            family = bound[table].get(row_id, (None, None))[0]
+            return family in scope.full
+
+        sql = "SELECT tbl, row_id, field, stamp, value FROM changes"
+        params: tuple = ()
+        if not scope.full:
+            sql += " WHERE stamp > ?"
+            params = (acked,)
+        grouped: dict[tuple[str, str], list] = {}
+        for table, row_id, name, stamp, value in conn.execute(sql + " ORDER BY tbl, row_id, field, stamp", params):
+            if table not in bound or node_of(stamp) == peer.node_id or (table, row_id) in erased:
+                continue
+            if row_id not in bound[table] or not wanted(table, row_id, stamp):
+                continue
+            if not scope.allows(*bound[table][row_id]):
+                continue
+            grouped.setdefault((table, row_id), []).append((name, stamp, json.loads(value) if value is not None else None))
+        rows = [(t, r, changes) for (t, r), changes in grouped.items()]
+        tombstones = []
+        for table, row_id, stamp, kind in conn.execute("SELECT tbl, row_id, stamp, kind FROM tombstones ORDER BY tbl, row_id"):
+            if table not in bound or not wanted(table, row_id, stamp):
+                continue
+            family = bound[table].get(row_id, (None, None))[0]
+            if family is None or family in scope.ever:
+                tombstones.append((table, row_id, stamp, kind))
+        family_of = {p.id: p.family_id for p in persons}
+        consents = []
+        for row in conn.execute(f"SELECT {', '.join(payload_mod.CONSENT_COLUMNS)} FROM consents ORDER BY stamp, id"):
+            family = family_of.get(row[1])
+            if family in scope.ever and (row[10] > acked or family in scope.full) and node_of(row[10]) != peer.node_id:
+                consents.append(tuple(row))
+        withheld = self._withheld_counts(conn, bound, scope)
+        return rows, tombstones, consents, withheld
+
+    def _withheld_counts(self, conn, bound, scope) -> dict[str, int]:
+        """Anonymous counts of what consent kept back (current records only)."""
+        counts = {}
+        for table in SYNCED_FIELDS:
+            live = {r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE deleted IS NULL")}
+            counts[table] = sum(1 for row_id in live if not scope.allows(*bound[table].get(row_id, (None, None))))
+        return counts
+
+    def _collect_for_navigator(self, conn, peer: Peer):
+        """Office -> navigator: the office's changes to that navigator's families, its own events, erasures."""
+        acked = peer.acked_by_peer
+        own = self.node_id
+        origin = {r[0] for r in conn.execute("SELECT family_id FROM sync_origin WHERE node_id = ?", (peer.node_id,))}
+        bound = {table: bindings(conn, table) for table in SYNCED_FIELDS}
+
+        def in_scope(table: str, row_id: str, stamp: str) -> bool:
+            family = bound[table].get(row_id, (None, None))[0]
+            if family is None:
+                return node_of(stamp) == own
+            return family in origin
+
+        grouped: dict[tuple[str, str], list] = {}
+        for table, row_id, name, stamp, value in conn.execute(
+                "SELECT tbl, row_id, field, stamp, value FROM changes WHERE stamp > ? ORDER BY tbl, row_id, field, stamp",
+                (acked,)):
+            if table in bound and node_of(stamp) != peer.node_id and in_scope(table, row_id, stamp):
+                grouped.setdefault((table, row_id), []).append((name, stamp, json.loads(value) if value is not None else None))
+        rows = [(t, r, changes) for (t, r), changes in grouped.items()]
+        tombstones = [tuple(r) for r in conn.execute(
+            "SELECT tbl, row_id, stamp, kind FROM tombstones WHERE stamp > ? ORDER BY tbl, row_id", (acked,))
+            if r[0] in bound and in_scope(r[0], r[1], r[2])]
+        family_of = {p.id: p.family_id for p in self._person_refs(conn)}
+        consents = [tuple(r) for r in conn.execute(
+            f"SELECT {', '.join(payload_mod.CONSENT_COLUMNS)} FROM consents WHERE stamp > ? ORDER BY stamp, id", (acked,))
+            if family_of.get(r[1]) in origin and node_of(r[10]) != peer.node_id]
+        return rows, tombstones, consents, {}
+
+    # ---------------------------------------------------------------- import
+    def verify(self, path: str | Path, secrets: Secrets | None = None):
+        """Read, verify, decrypt and validate one file; returns (sha256, header, payload).  Writes nothing."""
+        where = str(path)
+        try:
+            data = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise ValidationError(N_("The file {path} does not exist."), path=where) from None
+        except OSError:
+            raise ValidationError(N_("The file {path} cannot be read."), path=where) from None
+        secrets = secrets or self.secrets()
+
+        def sender_key(node: str) -> str | None:
+            peer = self.peer(node, required=False)
+            return peer.signing_key if peer else None
+
+        header, plain = open_sealed(data, where, self.node_id, sender_key, secrets)
+        if header.schema > self.store.info.schema_version:
+            # Allowed as long as every table and field is known here; parse() refuses the rest.
+            pass
+        payload = payload_mod.parse(plain, header, SYNCED_FIELDS, where)
+        peer = self.peer(header.sender)
+        if payload.role != peer.role:
+            raise ValidationError(N_("{path} claims a role its sender does not have here; nothing was imported."), path=where)
+        return hashlib.sha256(data).hexdigest(), header, payload
+
+    def import_files(self, paths: list[str | Path], progress: Callable[[int, int, str], None] | None = None) -> ImportReport:
+        """Verify every file, then apply all valid ones in one transaction; refused files are reported."""
+        report = ImportReport()
+        secrets = self.secrets()
+        accepted = []
+        seen_hashes: set[str] = set()
+        total = len(paths)
+        for index, path in enumerate(paths):
+            name = Path(path).name
+            if progress:
+                progress(index, total + 1, name)
+            try:
+                digest, header, payload = self.verify(path, secrets)
+            except ValidationError as error:
+                report.files.append(FileResult(str(path), "refused", message=_message(error)))
+                report.error = report.error or error
+                continue
+            known = self.store.conn.execute("SELECT 1 FROM sync_files WHERE sha256 = ?", (digest,)).fetchone()
+            if known or digest in seen_hashes:
+                report.files.append(FileResult(str(path), "duplicate", header.sender, header.seq,
+                                               "already imported; nothing changed"))
+                continue
+            seen_hashes.add(digest)
+            accepted.append((path, digest, header, payload))
+        if progress:
+            progress(total, total + 1, "")
+        catalogs: list[dict[str, Any]] = []
+        if accepted:
+            touched_families: set[str] = set()
+            with self.store.write(self.actor, "sync.import", f"{len(accepted)} files") as writer:
+                conn = writer.conn
+                accepted.sort(key=lambda item: (item[2].sender, item[2].seq, item[2].clock_to))
+                for path, digest, header, payload in accepted:
+                    self.store.clock.observe(header.clock_to)
+                    counts = apply_payload(conn, payload, self.node_id, _now())
+                    touched_families |= counts.families
+                    self._book(conn, path, digest, header, payload, counts)
+                    report.files.append(FileResult(str(path), "applied", header.sender, header.seq, "", counts.as_dict()))
+                    for key in ("new", "updated", "conflicts", "erasures", "deletions", "consents"):
+                        setattr(report, key, getattr(report, key) + getattr(counts, key))
+                    catalogs.extend(payload.catalogs)
+                for family_id in sorted(touched_families):
+                    live = conn.execute("SELECT 1 FROM families WHERE id = ? AND deleted IS NULL", (family_id,)).fetchone()
+                    if live:
+                        family_repo.index_family(writer, family_id)
+                    else:
+                        writer.replace_search_rows(family_id, [])
+                writer.audit("sync.report", "", json.dumps({k: v for k, v in report.as_dict().items() if k != "files"}))
+            for sender in sorted({h.sender for _, _, h, _ in accepted}):
+                seqs = {r[0] for r in self.store.conn.execute(
+                    "SELECT seq FROM sync_files WHERE direction = 'in' AND peer = ?", (sender,))}
+                missing = [n for n in range(1, max(seqs)) if n not in seqs]
+                if missing:
+                    report.gaps[sender] = missing
+        report.catalogs = self._install_catalogs(catalogs)
+        if progress:
+            progress(total + 1, total + 1, "")
+        return report
+
+    def _book(self, conn, path, digest: str, header: Header, payload, counts: MergeCounts) -> None:
+        now = _now()
+        conn.execute("INSERT INTO sync_files(sha256, direction, peer, seq, clock_from, clock_to, at, file_name, report)"
+                     " VALUES (?, 'in', ?, ?, ?, ?, ?, ?, ?)",
+                     (digest, header.sender, header.seq, header.clock_from, header.clock_to, now, Path(path).name,
+                      json.dumps(counts.as_dict())))
+        conn.execute(
+            "UPDATE sync_peers SET acked_from_peer = max(acked_from_peer, ?), acked_by_peer = max(acked_by_peer, ?),"
+            " last_seq_in = max(last_seq_in, ?), last_import_at = ?, last_import_file = ?,"
+            " last_receipt_at = CASE WHEN ? != '' THEN ? ELSE last_receipt_at END WHERE node_id = ?",
+            (header.clock_to, payload.receipt_acked, header.seq, now, Path(path).name, payload.receipt_acked, now,
+             header.sender))
+        if self.store.info.is_office:
+            conn.executemany("INSERT OR IGNORE INTO sync_origin(family_id, node_id) VALUES (?, ?)",
+                             [(row_id, header.sender) for table, row_id, _ in payload.rows if table == "families"])
+
+    def _install_catalogs(self, items: list[dict[str, Any]]) -> list[str]:
+        done = []
+        if not items or self.store.info.is_office:
+            return done
+        from elternlotse.services.catalogs import CatalogService
+
+        service = CatalogService(self.store)
+        for item in items:
+            if item["kind"] != "kaoa-catalog":
+                continue
+            try:
+                result = service.install(item["content"], origin="sync")
+            except ValidationError as error:
+                done.append(f"{item['key']}@{item['version']}: {_message(error)}")
+                continue
+            done.append(f"{item['key']}@{item['version']}: {result.status}")
+        return done
+
+    # ---------------------------------------------------------------- conflicts
+    def conflicts(self, include_resolved: bool = False) -> list[Conflict]:
+        sql = ("SELECT id, tbl, row_id, field, lost_value, lost_stamp, kept_stamp, detected, resolved, resolution"
+               " FROM sync_conflicts")
+        if not include_resolved:
+            sql += " WHERE resolved = ''"
+        result = []
+        for cid, table, row_id, name, lost, lost_stamp, kept_stamp, detected, resolved, resolution in self.store.conn.execute(
+                sql + " ORDER BY id"):
+            current = None
+            if table in SYNCED_FIELDS and name in SYNCED_FIELDS[table]:
+                row = self.store.conn.execute(f"SELECT {name} FROM {table} WHERE id = ?", (row_id,)).fetchone()
+                current = row[0] if row else None
+            result.append(Conflict(cid, table, row_id, name, current, json.loads(lost) if lost is not None else None,
+                                   lost_stamp, kept_stamp, detected, resolved, resolution))
+        return result
+
+    def resolve(self, conflict_id: int, use_lost_value: bool) -> None:
+        """Keep the current value, or write the losing one as a new change (which then syncs like any edit)."""
+        conflict = next((c for c in self.conflicts(include_resolved=True) if c.id == conflict_id), None)
+        if conflict is None:
+            raise NotFoundError(N_("No conflict with the id {id}."), id=conflict_id)
+        if conflict.resolved:
+            raise ValidationError(N_("This conflict was already resolved ({resolution})."), resolution=conflict.resolution)
+        with self.store.write(self.actor, "sync.conflict.resolve", f"{conflict.table}/{conflict.row_id}") as writer:
+            resolution = "kept"
+            if use_lost_value:
+                writer.update(conflict.table, conflict.row_id, {conflict.field: conflict.lost_value})
+                resolution = "replaced"
+            writer.conn.execute("UPDATE sync_conflicts SET resolved = ?, resolution = ? WHERE id = ?",
+                                (_now(), resolution, conflict_id))
+            if use_lost_value:
+                self._reindex_row(writer, conflict.table, conflict.row_id)
+
+    def _reindex_row(self, writer, table: str, row_id: str) -> None:
+        row = bindings(writer.conn, table).get(row_id)
+        if row and row[0]:
+            live = writer.conn.execute("SELECT 1 FROM families WHERE id = ? AND deleted IS NULL", (row[0],)).fetchone()
+            if live:
+                family_repo.index_family(writer, row[0])
+
+    # ---------------------------------------------------------------- status
+    def ledger(self, limit: int = 200) -> list[dict[str, Any]]:
+        rows = self.store.conn.execute(
+            "SELECT direction, peer, seq, at, file_name, report FROM sync_files ORDER BY at DESC, seq DESC LIMIT ?", (limit,))
+        return [{"direction": r[0], "peer": r[1], "seq": r[2], "at": r[3], "file": r[4], "report": json.loads(r[5])}
+                for r in rows]
+
+
+def _message(error: ValidationError) -> str:
+    from elternlotse.i18n import translate_error
+
+    return translate_error(error)
