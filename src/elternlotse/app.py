@@ -19,6 +19,7 @@ from elternlotse.services.checklists import ChecklistService
 from elternlotse.services.consent import ConsentService
 from elternlotse.services.consent_texts import ConsentTextLibrary
 from elternlotse.services.families import FamilyService
+from elternlotse.services.sync import SyncService
 from elternlotse.store import Store
 
 DATA_DIR_ENV = "ELTERNLOTSE_DATA_DIR"
@@ -45,6 +46,7 @@ class Services:
     checklists: ChecklistService = field(init=False)
     agenda: AgendaService = field(init=False)
     consent_texts: ConsentTextLibrary = field(init=False)
+    sync: SyncService = field(init=False)
 
     def __post_init__(self) -> None:
         self.families = FamilyService(self.store)
@@ -53,6 +55,7 @@ class Services:
         self.checklists = ChecklistService(self.store, self.catalogs)
         self.agenda = AgendaService(self.store, self.catalogs, self.checklists)
         self.consent_texts = ConsentTextLibrary()
+        self.sync = SyncService(self.store)
 
 
 def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False) -> Services:
