@@ -56,7 +56,7 @@ def test_names_in_the_ui_language():
 @pytest.mark.parametrize(
     ("preferred", "expected"),
     [(["tr-TR", "de-DE"], "tr"), (["fr-FR", "uk-UA"], "uk"), (["fr-FR", "es"], "de"), ([], "de"),
-     (["de_AT.UTF-8"], "de"), (["fa-AF"], "fa"), (["C"], "de"), (["en-GB"], "en")],
+     (["de_AT.UTF-8"], "de"), (["fa-AF"], "fa"), (["en-GB"], "en")],
 )
 def test_default_ui_language_is_the_system_language_if_supported_else_german(preferred, expected):
     assert default_ui_language(preferred) == expected
@@ -67,6 +67,13 @@ def test_stored_choice_wins_over_the_system_language():
     assert resolve_ui_language("xx", ["tr-TR"]) == "tr"
     assert resolve_ui_language(None, ["it"]) == "de"
     assert supported_ui_language("ps") is None  # a parent language, not a UI language
+
+
+def test_the_c_locale_counts_as_english(monkeypatch):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert default_ui_language() == "en"
 
 
 def test_default_ui_language_reads_the_environment(monkeypatch):

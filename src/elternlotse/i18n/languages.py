@@ -181,7 +181,13 @@ def system_languages() -> list[str]:
         current = None
     if current:
         tags.append(current)
-    return [t for t in tags if t not in ("C", "POSIX") and not t.startswith("C.")]
+    # The C/POSIX locale (servers, CI, containers) *is* English by definition (POSIX;
+    # Qt's QLocale.C likewise), so it counts as English, not as "unsupported".
+    return ["en" if is_c_locale(t) else t for t in tags]
+
+
+def is_c_locale(tag: str) -> bool:
+    return tag in ("C", "POSIX") or tag.startswith(("C.", "C_", "POSIX."))
 
 
 def default_ui_language(preferred: Iterable[str] | None = None) -> str:

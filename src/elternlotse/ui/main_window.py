@@ -67,6 +67,7 @@ class IdleWatcher(QObject):
 class MainWindow(QMainWindow):
     lock_requested = Signal()      # idle time over, or "Lock" chosen
     settings_requested = Signal()
+    settings_changed = Signal(object, bool)  # saved by the Settings page: (settings, switch UI language now)
 
     def __init__(self, services, tasks: TaskRunner, idle_minutes: int = 0, parent=None) -> None:
         super().__init__(parent)
@@ -121,6 +122,8 @@ class MainWindow(QMainWindow):
             self.pages[index] = page
             if hasattr(page, "status_message"):
                 page.status_message.connect(self.statusBar().showMessage)
+            if hasattr(page, "settings_changed"):
+                page.settings_changed.connect(self.settings_changed)
         return self.pages[index]
 
     def page_of_type(self, cls: type) -> QWidget | None:

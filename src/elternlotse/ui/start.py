@@ -40,18 +40,13 @@ def system_language() -> str:
 
 
 def install_language(qapp: QApplication, language: str) -> str:
-    """Activate our catalogue and Qt's own (qtbase_*), set the layout direction; return the language."""
-    used = install_catalogue(language or system_language())
-    for old in qapp.findChildren(QTranslator, "elternlotse-qt"):
-        qapp.removeTranslator(old)
-        old.deleteLater()
-    translator = QTranslator(qapp)
-    translator.setObjectName("elternlotse-qt")
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(f"qtbase_{used}", folder):
-        qapp.installTranslator(translator)
-    qapp.setLayoutDirection(text_direction(used))
-    return used
+    """Activate our catalogue and Qt's own (qtbase_*), set the layout direction; return the language.
+
+    ``language`` "" means the system's language if the app speaks it, else German (ui.i18n_qt).
+    """
+    from elternlotse.ui.i18n_qt import install_language as install_ui_language
+
+    return install_ui_language(qapp, language)
 
 
 class Session(QObject):
@@ -99,6 +94,7 @@ class Session(QObject):
         window = MainWindow(services, runner, self.settings.idle_lock_minutes)
         window.lock_requested.connect(self.lock)
         window.settings_requested.connect(self.edit_settings)
+        window.settings_changed.connect(self.apply_settings)
         if page:
             window.show_page(page)
         self.window = window
@@ -139,10 +135,16 @@ class Session(QObject):
             return
         new = dialog.settings()
         settings_file.save(self.data_dir, new)
-        old, self.settings = self.settings, new
+        self.apply_settings(new, True)
+
+    def apply_settings(self, new, switch_language: bool = True) -> None:
+        """Saved settings take effect: idle time at once; a new UI language by rebuilding the window."""
+        self.settings = new
         if self.window is not None:
             self.window.idle.set_minutes(new.idle_lock_minutes)
-        if new.ui_language != old.ui_language and self.window is not None:
+        from elternlotse.ui.i18n_qt import resolve_language
+
+        if switch_language and resolve_language(new.ui_language) != self.language and self.window is not None:
             # Rebuild the window so every string is built again in the new language.
             self.qapp.setQuitOnLastWindowClosed(False)
             services, passphrase = self.services, self._passphrase

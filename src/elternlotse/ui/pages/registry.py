@@ -10,4 +10,7 @@ from __future__ import annotations
 
 def page_classes() -> list[type]:
     pages: list[type] = []
+    from elternlotse.ui.pages.settings_page import SettingsPage  # last in the navigation
+
+    pages.append(SettingsPage)
     return pages

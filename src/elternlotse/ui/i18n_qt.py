@@ -1,0 +1,131 @@
+"""The Qt side of the UI language: catalogue, Qt's own translations, layout direction, collation.
+
+``install_language(qapp, configured)`` is called once at start (and again before
+the main window is rebuilt after a language switch).  It
+
+* resolves the language: the stored ``ui_language`` if it is one of ours, else the
+  system's UI language if supported (``QLocale.system().uiLanguages()``), else German;
+* activates our gettext catalogue (``elternlotse.i18n.install``);
+* installs Qt's own ``qtbase_<lang>`` translations (standard buttons, dialogs,
+  context menus) from ``QLibraryInfo.path(TranslationsPath)``;
+* sets the application's layout direction from the language's script (CLDR via
+  ``elternlotse.i18n.languages``): Arabic and Persian mirror the whole layout;
+* makes the UI language Qt's default locale, so that standard widgets (date edits,
+  calendars) and ``QCollator()`` follow it.
+
+Mixed-direction data: a widget's direction follows the UI, but a *value* keeps
+its own direction.  Item text is aligned with ``Qt.AlignLeading`` (``align_leading``),
+and names embedded in sentences are wrapped in Unicode isolates
+(``elternlotse.i18n.formatting.isolate``) so that "Gesamtschule Haspe" stays in
+order inside an Arabic sentence and "محمد" inside a German one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
+
+from PySide6.QtCore import QCollator, QLibraryInfo, QLocale, QObject, Qt, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from elternlotse import i18n
+from elternlotse.i18n.languages import is_c_locale, language, resolve_ui_language, supported_ui_language
+
+T = TypeVar("T")
+
+QT_TRANSLATOR_NAME = "elternlotse-qtbase"
+
+
+def system_ui_languages() -> list[str]:
+    """The system's preferred UI languages, best first (works on Windows and macOS too)."""
+    system = QLocale.system()
+    tags = [tag for tag in system.uiLanguages() if tag]
+    if system.name():
+        tags.append(system.name())
+    # QLocale.C (no locale configured: CI, servers) is English by definition.
+    return ["en" if is_c_locale(tag) else tag for tag in tags]
+
+
+def resolve_language(configured: str | None) -> str:
+    """Stored choice, else system language if we speak it, else German."""
+    return resolve_ui_language(configured, system_ui_languages())
+
+
+def layout_direction(tag: str) -> Qt.LayoutDirection:
+    """Right to left for languages written right to left (from CLDR, not a list)."""
+    try:
+        rtl = language(tag).rtl
+    except LookupError:
+        rtl = False
+    return Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+
+
+def qt_locale(tag: str) -> QLocale:
+    """The QLocale for a language of our table ("kmr" is "ku" to Qt as to Babel)."""
+    try:
+        return QLocale(language(tag).babel_tag)
+    except LookupError:
+        return QLocale(tag.replace("-", "_"))
+
+
+def install_qt_translations(qapp: QApplication, tag: str) -> bool:
+    """Replace Qt's own translations (qtbase_<tag>); True when a file was found."""
+    for old in qapp.findChildren(QTranslator, QT_TRANSLATOR_NAME):
+        qapp.removeTranslator(old)
+        old.setParent(None)
+        old.deleteLater()
+    translator = QTranslator(qapp)
+    translator.setObjectName(QT_TRANSLATOR_NAME)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(qt_locale(tag), "qtbase", "_", folder) or translator.load(f"qtbase_{tag}", folder):
+        qapp.installTranslator(translator)
+        return True
+    translator.setParent(None)
+    translator.deleteLater()
+    return False
+
+
+def install_language(qapp: QApplication, configured: str | None) -> str:
+    """Activate the UI language everywhere; return the language in use."""
+    tag = resolve_language(configured)
+    used = i18n.install(tag)
+    if supported_ui_language(used) != tag:
+        # No compiled catalogue (a source checkout before `compile`): say it in English
+        # rather than pretend; direction and Qt's texts still follow the chosen language.
+        used = "en"
+    install_qt_translations(qapp, used)
+    QLocale.setDefault(qt_locale(used))
+    qapp.setLayoutDirection(layout_direction(used))
+    return used
+
+
+def collator(tag: str | None = None) -> QCollator:
+    """Locale-aware, case-insensitive, numbers in numeric order ("Klasse 9" < "Klasse 10")."""
+    result = QCollator(qt_locale(tag or i18n.active_language()))
+    result.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    result.setNumericMode(True)
+    result.setIgnorePunctuation(False)
+    return result
+
+
+def sorted_names(items: Iterable[T], key: Callable[[T], str] = str, tag: str | None = None) -> list[T]:
+    """``items`` sorted by ``key`` with QCollator for the UI language."""
+    coll = collator(tag)
+    return sorted(items, key=lambda item: coll.sortKey(key(item)))
+
+
+def language_choices(tags: Sequence[str], tag: str | None = None) -> list[tuple[str, str]]:
+    """(own name, tag) pairs for a language picker, sorted by the own name."""
+    return sorted_names([(language(t).own_name, t) for t in tags], key=lambda pair: pair[0], tag=tag)
+
+
+def align_leading(item) -> None:
+    """Align an item view cell to the start of the reading direction (mirrors in RTL)."""
+    item.setTextAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
+
+
+def apply_direction(widget: QObject, tag: str) -> None:
+    """A widget showing text in a parent's language (not the UI's), e.g. a consent text."""
+    widget.setLayoutDirection(layout_direction(tag))
+    if hasattr(widget, "setLocale"):
+        widget.setLocale(qt_locale(tag))
