@@ -7,6 +7,7 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    install_cli_language(argv)  # before the parser: its help texts are translated when built
     from elternlotse.cli.main import build_parser, run
 
     parser = build_parser()
@@ -16,6 +17,22 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_desktop(args)
     return run(args)
+
+
+def install_cli_language(argv: list[str]) -> str:
+    """The UI language from settings.json of the data folder, else the system's, else German."""
+    import argparse
+
+    from elternlotse import settings as settings_file
+    from elternlotse.app import resolve_data_dir
+    from elternlotse.i18n import install
+    from elternlotse.i18n.languages import resolve_ui_language
+
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--data-dir")
+    known, _rest = pre.parse_known_args(argv)
+    configured = settings_file.load(resolve_data_dir(known.data_dir)).ui_language
+    return install(resolve_ui_language(configured))
 
 
 if __name__ == "__main__":
