@@ -110,3 +110,11 @@ def test_isolate_wraps_once():
     assert text == "\u2068Gesamtschule Haspe\u2069"
     assert formatting.isolate(text) == text
     assert formatting.isolate_params({"name": "محمد", "count": 3}) == {"name": "\u2068محمد\u2069", "count": 3}
+
+
+def test_translate_error_isolates_names_for_the_gui():
+    from elternlotse.domain.errors import NotFoundError
+
+    error = NotFoundError("No family {name} in {school}.", name="محمد", school="Gesamtschule Haspe")
+    assert i18n.translate_error(error) == "No family محمد in Gesamtschule Haspe."
+    assert i18n.translate_error(error, isolate=True) == "No family \u2068محمد\u2069 in \u2068Gesamtschule Haspe\u2069."

@@ -65,10 +65,19 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _Active.translations.ngettext(singular, plural, n)
 
 
-def translate_error(error: ElternlotseError) -> str:
-    """The one place where core errors become translated sentences."""
+def translate_error(error: ElternlotseError, isolate: bool = False) -> str:
+    """The one place where core errors become translated sentences.
+
+    ``isolate=True`` (the GUI) wraps string parameters in Unicode isolates (FSI/PDI) so
+    that a German school name stays in order inside an Arabic sentence and vice versa;
+    the CLI keeps plain text for scripts.
+    """
     text = _(error.message_id)
+    params = error.params
+    if isolate:
+        params = {key: f"\u2068{value}\u2069" if isinstance(value, str) and value else value
+                  for key, value in params.items()}
     try:
-        return text.format(**error.params)
+        return text.format(**params)
     except (KeyError, IndexError, ValueError):
         return error.english()

@@ -141,7 +141,7 @@ class SettingsPage(QWidget):
             new = self.settings.with_value(key, value)
             settings_file.save(self.data_dir, new)
         except (ElternlotseError, OSError) as error:
-            text = translate_error(error) if isinstance(error, ElternlotseError) else str(error)
+            text = translate_error(error, isolate=True) if isinstance(error, ElternlotseError) else str(error)
             QMessageBox.warning(self, _("Settings"), _("The settings could not be saved: {reason}").format(reason=text))
             return None
         self.settings = new
