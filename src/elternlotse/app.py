@@ -17,6 +17,7 @@ from elternlotse.services.agenda import AgendaService
 from elternlotse.services.catalogs import CatalogService
 from elternlotse.services.checklists import ChecklistService
 from elternlotse.services.consent import ConsentService
+from elternlotse.services.events import EventService
 from elternlotse.services.consent_texts import ConsentTextLibrary
 from elternlotse.services.families import FamilyService
 from elternlotse.services.sync import SyncService
@@ -45,6 +46,7 @@ class Services:
     catalogs: CatalogService = field(init=False)
     checklists: ChecklistService = field(init=False)
     agenda: AgendaService = field(init=False)
+    events: EventService = field(init=False)
     consent_texts: ConsentTextLibrary = field(init=False)
     sync: SyncService = field(init=False)
 
@@ -54,6 +56,7 @@ class Services:
         self.catalogs = CatalogService(self.store)
         self.checklists = ChecklistService(self.store, self.catalogs)
         self.agenda = AgendaService(self.store, self.catalogs, self.checklists)
+        self.events = EventService(self.store, self.catalogs, self.checklists)
         self.consent_texts = ConsentTextLibrary()
         self.sync = SyncService(self.store)
 

@@ -1,0 +1,130 @@
+"""event add | list | show | invitations | attend | handouts."""
+
+from __future__ import annotations
+
+import argparse
+
+from elternlotse.cli.context import CliContext, read_json_input
+from elternlotse.domain.errors import ValidationError
+from elternlotse.domain.events import EVENT_TYPE_LABELS
+from elternlotse.domain.text import N_
+from elternlotse.i18n import _, ngettext
+from elternlotse.services.events import invitation_json
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("'{value}' is not a whole number").format(value=text)) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(_("must not be negative"))
+    return value
+
+
+def register(sub) -> None:
+    event = sub.add_parser("event", help=_("plan events, take attendance, list whom to invite"))
+    esub = event.add_subparsers(dest="event_command", metavar="ACTION", required=True)
+
+    p = esub.add_parser("add", help=_("add an event from a JSON document; print its id"))
+    p.add_argument("file", nargs="?", default="-", metavar="FILE|-")
+    p.set_defaults(handler=cmd_add)
+
+    p = esub.add_parser("list", help=_("all events, newest first"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_list)
+
+    p = esub.add_parser("show", help=_("one event with attendance and handouts"))
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_show)
+
+    p = esub.add_parser("invitations", help=_("families to invite: children at the event's stages, consent to invitations"))
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_invitations)
+
+    p = esub.add_parser("attend", help=_("mark a family as present (or absent), or set the anonymous headcount"))
+    p.add_argument("id")
+    p.add_argument("--family", metavar="FID", default=None)
+    p.add_argument("--person", metavar="PID", default="")
+    p.add_argument("--absent", action="store_true", help=_("take the family off the attendance list"))
+    p.add_argument("--headcount", type=_count, default=None, metavar="N", help=_("people present who gave no data"))
+    p.set_defaults(handler=cmd_attend)
+
+    p = esub.add_parser("handouts", help=_("count handouts given at the event (topic x language)"))
+    p.add_argument("id")
+    p.add_argument("--topic", required=True)
+    p.add_argument("--language", required=True)
+    p.add_argument("--count", type=_count, default=1)
+    p.set_defaults(handler=cmd_handouts)
+
+
+def cmd_add(args, cli: CliContext) -> int:
+    event = cli.services().events.add(read_json_input(args.file, cli.stdin))
+    cli.say(event.id)
+    return 0
+
+
+def cmd_list(args, cli: CliContext) -> int:
+    rows = cli.services().events.list()
+    if args.json:
+        cli.print_json([{"id": r.id, "type": r.type, "title": r.title, "starts": r.starts, "place": r.place,
+                         "topics": r.topics, "families": r.families, "headcount": r.headcount} for r in rows])
+        return 0
+    for r in rows:
+        cli.say(f"{r.id}  {r.starts}  {_(EVENT_TYPE_LABELS[r.type])}  {r.title}  {r.place}  "
+                f"{_('{families} families + {headcount}').format(families=r.families, headcount=r.headcount)}")
+    cli.say(ngettext("{count} event", "{count} events", len(rows)).format(count=len(rows)))
+    return 0
+
+
+def cmd_show(args, cli: CliContext) -> int:
+    doc = cli.services().events.document(args.id)
+    if args.json:
+        cli.print_json(doc)
+        return 0
+    cli.say(f"{doc['starts']}{' - ' + doc['ends'] if doc['ends'] else ''}  {_(EVENT_TYPE_LABELS[doc['type']])}  {doc['title']}")
+    cli.say(f"  {_('Place')}: {doc['place'] or '-'}")
+    cli.say(f"  {_('Topics')}: {', '.join(doc['topics']) or '-'}")
+    cli.say(f"  {_('Speakers')}: {', '.join(s['name'] + ' (' + s['role'] + ')' for s in doc['speakers']) or '-'}")
+    cli.say(f"  {_('Languages')}: {', '.join(doc['languages']) or '-'}"
+            + (f"  ({_('interpreter present')})" if doc["interpreter"] else ""))
+    cli.say(f"  {_('Attendance')}: " + _("{families} families + {headcount}").format(
+        families=doc["counts"]["families"], headcount=doc["headcount"]))
+    for entry in doc["attendance"]:
+        cli.say(f"    {entry['name']}  {entry['family']}")
+    for h in doc["handouts"]:
+        cli.say(f"  {_('Handout')}: {h['topic']} [{h['language']}] x {h['count']}")
+    return 0
+
+
+def cmd_invitations(args, cli: CliContext) -> int:
+    invitations = cli.services().events.invitations(args.id)
+    if args.json:
+        cli.print_json([invitation_json(inv) for inv in invitations])
+        return 0
+    for inv in invitations:
+        kids = ", ".join(f"{name or _('(no first name)')} ({grade}, {stage})" for _id, name, grade, stage in inv.children)
+        app = f" ({inv.channel.app})" if inv.channel.app else ""
+        cli.say(f"{inv.name}  [{', '.join(inv.languages)}]  {inv.channel.channel}: {inv.channel.value}{app}  {kids}")
+    cli.say(ngettext("{count} family to invite", "{count} families to invite", len(invitations)).format(count=len(invitations)))
+    return 0
+
+
+def cmd_attend(args, cli: CliContext) -> int:
+    if args.family is None and args.headcount is None:
+        raise ValidationError(N_("Give --family FID or --headcount N."))
+    events = cli.services().events
+    if args.family is not None:
+        event = events.attend(args.id, args.family, present=not args.absent, person_id=args.person)
+    if args.headcount is not None:
+        event = events.set_headcount(args.id, args.headcount)
+    cli.say(_("{families} families + {headcount}").format(families=event.family_count, headcount=event.headcount))
+    return 0
+
+
+def cmd_handouts(args, cli: CliContext) -> int:
+    event = cli.services().events.add_handouts(args.id, args.topic, args.language, args.count)
+    cli.say(", ".join(f"{h.topic} [{h.language}] x {h.count}" for h in event.handouts))
+    return 0
