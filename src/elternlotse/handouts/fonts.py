@@ -98,6 +98,7 @@ def split_runs(text: str, primary: str, size: float, bold: bool = False) -> list
     A character no bundled font has is replaced by U+FFFD's stand-in "?"
     (the glyph test in the suite makes sure that never happens with our texts).
     """
+    register_fonts()
     runs: list[list] = []
     for ch in text:
         if ch in INVISIBLE:

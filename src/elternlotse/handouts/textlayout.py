@@ -120,6 +120,25 @@ def mark_brackets(text: str, base: str = "R") -> str:
     return "".join(out)
 
 
+_ISOLATES = str.maketrans({"\u2066": "\u202a", "\u2067": "\u202b", "\u2068": "\u202a", "\u2069": "\u202c"})
+#: Latin-digit groups joined by a separator ("0176 1234567", "2026-1", "10:30"): one left-to-right unit.
+_NUMBER_GROUP = re.compile(r"\+?[0-9]+(?:[ ./:\-][0-9]+)+")
+
+
+def prepare_rtl(text: str) -> str:
+    """Logical right-to-left text made safe for python-bidi's UBA.
+
+    Isolates (LRI, RLI, FSI, PDI) become embeddings: the pure-Python algorithm
+    fails on isolates.  Groups of Latin digits with separators (a phone number,
+    a version like 2026-1) are embedded left to right; after Arabic letters the
+    UBA would otherwise turn them into separate Arabic numbers in reverse order.
+    Then bracket pairs are marked (``mark_brackets``).
+    """
+    text = text.translate(_ISOLATES)
+    text = _NUMBER_GROUP.sub(lambda m: "\u202a" + m.group(0) + "\u202c", text)
+    return mark_brackets(text, "R")
+
+
 def shape(text: str) -> str:
     return _RESHAPER.reshape(text)
 
@@ -141,7 +160,7 @@ def wrap(text: str, width: float, size: float, family: str, rtl: bool, bold: boo
     leading = size * SIZE_FACTOR[family] * LEADING[family]
     lines: list[Line] = []
     for paragraph in text.split("\n"):
-        source = mark_brackets(paragraph, "R") if rtl else paragraph
+        source = prepare_rtl(paragraph) if rtl else paragraph
         tokens = [t for t in _SPACE.split(source) if t]
         space_width = split_runs(" ", family, size, bold)[0].width if split_runs(" ", family, size, bold) else size * 0.25
         current: list[str] = []
