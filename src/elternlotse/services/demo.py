@@ -116,7 +116,7 @@ def fill_demo(services, families: int = 200, seed: int = 1, batch: int = 500, pr
     done = 0
     while done < families:
         size = min(batch, families - done)
-        with store.write(store.info.name, "demo.fill", f"{size}") as writer:
+        with store.write(store.info.name, "demo.fill", f"{size}") as writer, writer.bulk():
             for _ in range(size):
                 repo.insert_family(writer, demo_family(rng, now, store.info.name))
         done += size

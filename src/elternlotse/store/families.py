@@ -33,7 +33,7 @@ def insert_family(writer: Writer, family: Family) -> Family:
         mapped.append(_with_person(entry, person_id, writer.stamp))
         writer.append_consent(mapped[-1])
     family.consents = mapped
-    index_family(writer, family.id)
+    writer.replace_search_rows(family.id, search_rows_for(family))
     return family
 
 
@@ -170,7 +170,7 @@ SELECT f.id,
        (SELECT group_concat(CASE WHEN name = '' THEN '?' ELSE name END || ' (' || grade || ')', ', ') FROM
             (SELECT name, grade FROM persons WHERE family_id = f.id AND role = 'child' AND deleted IS NULL ORDER BY position)) AS children,
        (SELECT group_concat(languages, '') FROM persons WHERE family_id = f.id AND role = 'guardian' AND deleted IS NULL) AS languages,
-       (SELECT c.value FROM channels c JOIN persons p ON p.id = c.person_id WHERE p.family_id = f.id
+       (SELECT c.value FROM persons p CROSS JOIN channels c ON c.person_id = p.id WHERE p.family_id = f.id
             AND c.kind = 'phone' AND c.deleted IS NULL AND p.deleted IS NULL ORDER BY p.position, c.position LIMIT 1) AS phone,
        f.updated
 FROM families f
@@ -192,7 +192,8 @@ def search_family_ids(conn, query: str, limit: int = 200) -> list[str]:
     if not match:
         return []
     rows = conn.execute(
-        "SELECT family_id FROM person_search WHERE person_search MATCH ? GROUP BY family_id ORDER BY min(rank) LIMIT ?",
+        "SELECT d.family_id FROM person_search s JOIN search_docs d ON d.rowid = s.rowid"
+        " WHERE person_search MATCH ? GROUP BY d.family_id ORDER BY min(s.rank) LIMIT ?",
         (match, limit),
     ).fetchall()
     return [r[0] for r in rows]

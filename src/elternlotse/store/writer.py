@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from elternlotse.domain.consent import ConsentEntry
 from elternlotse.domain.errors import NotFoundError
@@ -31,12 +32,42 @@ class Writer:
         self.conn = store.conn
         self.actor = actor
         self.stamp = store.clock.now()  # one stamp per action; fields of one action share it
+        self._pending: dict[str, list[list]] | None = None  # bulk mode: inserts batched per statement
+        self._search_rowid: int | None = None
+
+    @contextmanager
+    def bulk(self) -> Iterator["Writer"]:
+        """Batch inserts into executemany calls (demo data, imports).
+
+        Inside the block, rows inserted by this writer are not visible to
+        queries until the block ends; use it only for insert-only work.
+        """
+        self._pending = {}
+        try:
+            yield self
+            self.flush()
+        finally:
+            self._pending = None
+
+    def flush(self) -> None:
+        if self._pending:
+            for sql, rows in self._pending.items():
+                self.conn.executemany(sql, rows)
+            self._pending.clear()
+
+    def _execute(self, sql: str, params) -> None:
+        if self._pending is not None:
+            self._pending.setdefault(sql, []).append(params)
+        else:
+            self.conn.execute(sql, params)
 
     def _log(self, table: str, row_id: str, values: dict[str, Any], stamp: str) -> None:
-        self.conn.executemany(
-            "INSERT OR REPLACE INTO changes(stamp, tbl, row_id, field, value) VALUES (?, ?, ?, ?, ?)",
-            [(stamp, table, row_id, field, _encode(value)) for field, value in values.items()],
-        )
+        sql = "INSERT OR REPLACE INTO changes(stamp, tbl, row_id, field, value) VALUES (?, ?, ?, ?, ?)"
+        rows = [(stamp, table, row_id, field, _encode(value)) for field, value in values.items()]
+        if self._pending is not None:
+            self._pending.setdefault(sql, []).extend(rows)
+        else:
+            self.conn.executemany(sql, rows)
 
     def insert(self, table: str, values: dict[str, Any]) -> str:
         fields = SYNCED_FIELDS[table]
@@ -46,7 +77,7 @@ class Writer:
         row_id = values.get("id") or new_id()
         row = {f: values[f] for f in fields if f in values}
         columns = ["id", "created", "updated", *row]
-        self.conn.execute(
+        self._execute(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
             [row_id, self.stamp, self.stamp, *row.values()],
         )
@@ -55,6 +86,7 @@ class Writer:
 
     def update(self, table: str, row_id: str, values: dict[str, Any]) -> list[str]:
         """Write only the fields that really change; return their names."""
+        self.flush()
         fields = SYNCED_FIELDS[table]
         current = self.conn.execute(
             f"SELECT {', '.join(fields)} FROM {table} WHERE id = ? AND deleted IS NULL", (row_id,)
@@ -71,6 +103,7 @@ class Writer:
         return list(changed)
 
     def delete(self, table: str, row_id: str, kind: str = "delete") -> None:
+        self.flush()
         self.conn.execute(f"UPDATE {table} SET deleted = ?, updated = ? WHERE id = ?", (self.stamp, self.stamp, row_id))
         self.conn.execute(
             "INSERT OR REPLACE INTO tombstones(tbl, row_id, stamp, kind) VALUES (?, ?, ?, ?)",
@@ -98,7 +131,7 @@ class Writer:
 
     def append_consent(self, entry: ConsentEntry) -> str:
         entry_id = entry.id or new_id()
-        self.conn.execute(
+        self._execute(
             "INSERT INTO consents(id, person_id, purpose, channel, granted, at, recorded_by, evidence,"
             " text_version, text_language, stamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (entry_id, entry.person_id, entry.purpose.value, entry.channel.value if entry.channel else "",
@@ -115,8 +148,18 @@ class Writer:
 
     def replace_search_rows(self, family_id: str, rows: Iterable[tuple[str, str, str]]) -> None:
         """Re-index one family: rows of (person_id, folded text, skeleton text)."""
-        self.conn.execute("DELETE FROM person_search WHERE family_id = ?", (family_id,))
-        self.conn.executemany(
-            "INSERT INTO person_search(person_id, family_id, folded, skeleton) VALUES (?, ?, ?, ?)",
-            [(pid, family_id, folded, skel) for pid, folded, skel in rows],
-        )
+        if self._pending is None:
+            old = [r[0] for r in self.conn.execute("SELECT rowid FROM search_docs WHERE family_id = ?", (family_id,))]
+            if old:
+                self.conn.executemany("DELETE FROM person_search WHERE rowid = ?", [(r,) for r in old])
+                self.conn.execute("DELETE FROM search_docs WHERE family_id = ?", (family_id,))
+        for person_id, folded, skel in rows:
+            rowid = self._next_search_rowid()
+            self._execute("INSERT INTO search_docs(rowid, person_id, family_id) VALUES (?, ?, ?)", (rowid, person_id, family_id))
+            self._execute("INSERT INTO person_search(rowid, folded, skeleton) VALUES (?, ?, ?)", (rowid, folded, skel))
+
+    def _next_search_rowid(self) -> int:
+        if self._search_rowid is None:
+            self._search_rowid = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM search_docs").fetchone()[0]
+        self._search_rowid += 1
+        return self._search_rowid

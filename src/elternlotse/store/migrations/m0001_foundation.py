@@ -11,6 +11,7 @@ CREATE TABLE families (
     deleted TEXT,
     erased TEXT
 );
+CREATE INDEX families_by_created ON families(created);
 
 CREATE TABLE persons (
     id TEXT PRIMARY KEY,
@@ -92,9 +93,16 @@ CREATE TABLE audit (
 CREATE TRIGGER audit_append_only BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
 
+-- Search: FTS5 rows keyed by search_docs.rowid, so one family's rows can be
+-- replaced through an index instead of a scan of the FTS table.
+CREATE TABLE search_docs (
+    rowid INTEGER PRIMARY KEY,
+    person_id TEXT NOT NULL,
+    family_id TEXT NOT NULL
+);
+CREATE INDEX search_docs_by_family ON search_docs(family_id);
 CREATE VIRTUAL TABLE person_search USING fts5(
-    person_id UNINDEXED, family_id UNINDEXED, folded, skeleton,
-    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+    folded, skeleton, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
 """
 
