@@ -19,12 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
-
 from elternlotse.domain.consent import Channel, Purpose
 from elternlotse.domain.errors import NotFoundError, ValidationError
 from elternlotse.domain.text import N_
 from elternlotse.i18n import _
+from elternlotse.i18n.languages import display_name, language
 
 FORMAT = "elternlotse.consent-texts/1"
 BASE_LANGUAGE = "de"
@@ -36,23 +35,19 @@ UNREVIEWED_NOTICE = N_("The {language} text has not been reviewed yet; the Germa
 
 
 def text_direction(tag: str) -> str:
-    """"rtl" or "ltr" for a language tag, from CLDR (never from a hard-coded list)."""
+    """"rtl" or "ltr" for a language tag, from CLDR via the language table."""
     try:
-        return Locale.parse(tag, sep="-").text_direction
-    except (UnknownLocaleError, ValueError, TypeError):
-        base = tag.split("-")[0]
-        if base != tag:
-            return text_direction(base)
+        return language(tag).direction
+    except LookupError:
         return "ltr"
 
 
 def language_name(tag: str, in_language: str | None = None) -> str:
     """The name of a language, in its own script by default ("Türkçe", "العربية")."""
     try:
-        name = Locale.parse(tag, sep="-").get_display_name(Locale.parse(in_language or tag, sep="-"))
-    except (UnknownLocaleError, ValueError, TypeError):
+        return display_name(tag, in_language) if in_language else language(tag).own_name
+    except LookupError:
         return tag
-    return name or tag
 
 
 @dataclass(frozen=True)

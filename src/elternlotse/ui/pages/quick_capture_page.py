@@ -1,0 +1,376 @@
+"""Quick capture: one keyboard-only screen for the stand at a parent-teacher day or an MSO meeting.
+
+Name, language, phone or e-mail, messenger, children's grades, consent per
+purpose and channel (the consent text beside each box in German and in the
+parent's language), evidence; Enter or Ctrl+S saves (one call to
+``FamilyService.add``), then "Print handout" and "Next family" (Alt+N; clears
+the form and puts the cursor back on the name).  The school and the language
+stay for the next family: at a stand they are usually the same.
+
+While typing, the duplicate warning under the form lists families with the
+same phone, e-mail or a similar name; "Open existing family" emits
+``open_family_requested(family_id)`` for the main window.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from elternlotse.domain.consent import EVIDENCE_LABELS, Evidence
+from elternlotse.domain.contact import display_phone, normalise_email, normalise_phone
+from elternlotse.domain.errors import ElternlotseError
+from elternlotse.i18n import _, active_language, translate_error
+from elternlotse.i18n.languages import PARENT_LANGUAGES, display_name, language
+from elternlotse.services.quick_capture import CAPTURE_EVIDENCE, Capture, CaptureChild, capture_document
+from elternlotse.ui.widgets.consent_choices import ConsentChoices
+from elternlotse.ui.widgets.duplicate_warning import DuplicateWarning
+
+MAX_CHILDREN = 6
+MESSENGERS = ["", "WhatsApp", "Signal", "Telegram", "Threema"]
+
+
+class ChildRow(QWidget):
+    def __init__(self, school: str = "", parent=None) -> None:
+        super().__init__(parent)
+        self.grade = QSpinBox()
+        self.grade.setRange(0, 13)
+        self.grade.setSpecialValueText(_("grade"))
+        self.grade.setAccessibleName(_("Grade"))
+        self.first_name = QLineEdit()
+        self.first_name.setPlaceholderText(_("first name (optional)"))
+        self.first_name.setMaxLength(100)
+        self.school = QLineEdit(school)
+        self.school.setPlaceholderText(_("school (optional)"))
+        self.school.setMaxLength(200)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.grade)
+        layout.addWidget(self.first_name, 2)
+        layout.addWidget(self.school, 3)
+
+    def value(self) -> CaptureChild:
+        return CaptureChild(self.grade.value(), self.first_name.text(), self.school.text())
+
+
+class QuickCapturePage(QWidget):
+    open_family_requested = Signal(str)
+    family_saved = Signal(str)
+    status_message = Signal(str)
+
+    @staticmethod
+    def page_title() -> str:
+        return _("Quick capture")
+
+    def __init__(self, services, parent=None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.saved_family_id = ""
+        self.texts = services.consent_texts
+
+        # ---------------------------------------------------------------- the form (left)
+        self.name = QLineEdit()
+        self.name.setMaxLength(200)
+        self.name.setPlaceholderText(_("as the parent writes it"))
+        self.language = QComboBox()
+        for tag in PARENT_LANGUAGES:
+            self.language.addItem(self._language_item(tag), tag)
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText(_("e.g. 0176 1234 5678"))
+        self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
+        self.phone_hint = self._hint_label()
+        self.email = QLineEdit()
+        self.email.setInputMethodHints(Qt.InputMethodHint.ImhEmailCharactersOnly)
+        self.email_hint = self._hint_label()
+        self.messenger = QComboBox()
+        self.messenger.setEditable(True)
+        self.messenger.addItems(MESSENGERS)
+        self.messenger.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+
+        self.children_box = QVBoxLayout()
+        self.children_box.setSpacing(4)
+        self.child_rows: list[ChildRow] = []
+        self.add_child_button = QPushButton(_("Add a child"))
+        self.add_child_button.setAutoDefault(True)
+        self.add_child_button.clicked.connect(lambda: self._add_child(focus=True))
+        self._add_child()
+
+        self.evidence_group = QButtonGroup(self)
+        self.evidence_buttons: dict[Evidence, QRadioButton] = {}
+        evidence_row = QHBoxLayout()
+        for evidence in CAPTURE_EVIDENCE:
+            button = QRadioButton(_(EVIDENCE_LABELS[evidence]))
+            self.evidence_group.addButton(button)
+            self.evidence_buttons[evidence] = button
+            evidence_row.addWidget(button)
+        evidence_row.addStretch(1)
+        self.evidence_buttons[Evidence.SIGNED_FORM].setChecked(True)
+        self.witness = QLineEdit()
+        self.witness.setPlaceholderText(_("name of the witness"))
+        self.witness.setEnabled(False)
+        self.evidence_buttons[Evidence.VERBAL_WITH_WITNESS].toggled.connect(self.witness.setEnabled)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(_("Parent's &name"), self.name)
+        form.addRow(_("&Language"), self.language)
+        form.addRow(_("&Phone"), self.phone)
+        form.addRow("", self.phone_hint)
+        form.addRow(_("&E-mail"), self.email)
+        form.addRow("", self.email_hint)
+        form.addRow(_("&Messenger"), self.messenger)
+        children_widget = QWidget()
+        children_layout = QVBoxLayout(children_widget)
+        children_layout.setContentsMargins(0, 0, 0, 0)
+        children_layout.addLayout(self.children_box)
+        children_layout.addWidget(self.add_child_button, 0, Qt.AlignmentFlag.AlignLeading)
+        form.addRow(_("Children"), children_widget)
+        form.addRow(_("Consent given"), evidence_row)
+        form.addRow(_("&Witness"), self.witness)
+
+        self.duplicates = DuplicateWarning(services)
+        self.duplicates.open_family_requested.connect(self.open_family_requested)
+
+        self.form_widget = QWidget()
+        left = QVBoxLayout(self.form_widget)
+        left.setContentsMargins(0, 0, 0, 0)
+        left.addLayout(form)
+        left.addWidget(self.duplicates)
+        left.addStretch(1)
+
+        # ---------------------------------------------------------------- consent (right)
+        self.consent = ConsentChoices()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.consent)
+        self.consent_group = QGroupBox()
+        group_layout = QVBoxLayout(self.consent_group)
+        group_layout.addWidget(scroll)
+
+        # ---------------------------------------------------------------- buttons
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.save_button = QPushButton(_("&Save"))
+        self.save_button.setToolTip(_("Save the family (Enter or Ctrl+S)"))
+        self.save_button.setAutoDefault(True)
+        self.save_button.clicked.connect(self.save)
+        self.next_button = QPushButton(_("&Next family"))
+        self.next_button.setAutoDefault(True)
+        self.next_button.clicked.connect(self.next_family)
+        self.print_button = self._handout_button()
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.save_button)
+        if self.print_button is not None:
+            buttons.addWidget(self.print_button)
+        buttons.addWidget(self.next_button)
+
+        columns = QHBoxLayout()
+        columns.addWidget(self.form_widget, 5)
+        columns.addWidget(self.consent_group, 8)
+        outer = QVBoxLayout(self)
+        outer.addLayout(columns, 1)
+        outer.addLayout(buttons)
+
+        # ---------------------------------------------------------------- keyboard and signals
+        for edit in (self.name, self.phone, self.email, self.witness):
+            edit.returnPressed.connect(self.save)
+        self.messenger.lineEdit().returnPressed.connect(self.save)
+        save_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        save_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save_shortcut.activated.connect(self.save)
+        for edit in (self.name, self.phone, self.email):
+            edit.textChanged.connect(self._query_duplicates)
+        self.phone.textChanged.connect(lambda: self._check_phone(final=False))
+        self.phone.editingFinished.connect(lambda: self._check_phone(final=True))
+        self.email.textChanged.connect(lambda: self._check_email(final=False))
+        self.email.editingFinished.connect(lambda: self._check_email(final=True))
+        self.language.currentIndexChanged.connect(self._show_texts)
+        self._fix_tab_order()
+        self._show_texts()
+        self.name.setFocus()
+
+    # ---------------------------------------------------------------- building
+    @staticmethod
+    def _language_item(tag: str) -> str:
+        own = language(tag).own_name
+        local = display_name(tag, active_language())
+        return own if own == local else f"{local} — {own}"
+
+    @staticmethod
+    def _hint_label() -> QLabel:
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setVisible(False)
+        return label
+
+    def _handout_button(self) -> QPushButton | None:
+        """"Print handout" only where handouts can be rendered (no dead buttons)."""
+        try:
+            from elternlotse.ui.widgets.handout_printing import can_print_handouts, handout_menu
+        except ImportError:
+            return None
+        if not can_print_handouts(self.services):
+            return None
+        button = QPushButton(_("Print &handout"))
+        button.setAutoDefault(True)
+        button.setEnabled(False)
+        button.setMenu(handout_menu(self.services, button, self.print_handout))
+        return button
+
+    def _add_child(self, focus: bool = False) -> None:
+        school = self.child_rows[-1].school.text() if self.child_rows else ""
+        row = ChildRow(school)
+        self.child_rows.append(row)
+        self.children_box.addWidget(row)
+        self.add_child_button.setEnabled(len(self.child_rows) < MAX_CHILDREN)
+        if focus:
+            self._fix_tab_order()
+            row.grade.setFocus()
+
+    def _fix_tab_order(self) -> None:
+        chain: list[QWidget] = [self.name, self.language, self.phone, self.email, self.messenger]
+        for row in self.child_rows:
+            chain += [row.grade, row.first_name, row.school]
+        chain += [self.add_child_button, *self.evidence_buttons.values(), self.witness]
+        chain += list(self.consent.boxes.values())
+        chain += [self.save_button] + ([self.print_button] if self.print_button else []) + [self.next_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+
+    # ---------------------------------------------------------------- live feedback
+    def _show_texts(self) -> None:
+        choice = self.texts.for_parent(self.current_language())
+        self.consent.set_choice(choice)
+        self.consent_group.setTitle(_("Consent: text version {version}").format(version=choice.version))
+
+    def _check_phone(self, final: bool) -> None:
+        self._check(self.phone, self.phone_hint, final, lambda text: display_phone(normalise_phone(text, _("Phone"))))
+
+    def _check_email(self, final: bool) -> None:
+        self._check(self.email, self.email_hint, final, lambda text: normalise_email(text, _("E-mail")))
+
+    def _check(self, edit: QLineEdit, hint: QLabel, final: bool, normalise) -> None:
+        text = edit.text().strip()
+        if not text:
+            hint.setVisible(False)
+            return
+        try:
+            shown = normalise(text)
+        except ElternlotseError as error:
+            if final:  # while typing a number is incomplete, not wrong: say so when the field is left
+                hint.setText(translate_error(error))
+                hint.setStyleSheet("color: #b00020;")
+                hint.setVisible(True)
+            else:
+                hint.setVisible(False)
+            return
+        hint.setText("✓ " + shown)
+        hint.setStyleSheet("color: #1b5e20;")
+        hint.setVisible(True)
+
+    def _query_duplicates(self) -> None:
+        self.duplicates.set_query([self.phone.text()], [self.email.text()], [self.name.text()])
+
+    # ---------------------------------------------------------------- reading the form
+    def current_language(self) -> str:
+        return self.language.currentData() or "de"
+
+    def capture(self) -> Capture:
+        choice = self.consent.choice
+        evidence = next(e for e, b in self.evidence_buttons.items() if b.isChecked())
+        return Capture(
+            name=self.name.text(), language=self.current_language(), phone=self.phone.text(),
+            email=self.email.text(), messenger=self.messenger.currentText(),
+            children=[row.value() for row in self.child_rows], consents=self.consent.selected(),
+            evidence=evidence, witness=self.witness.text(),
+            text_version=choice.version if choice else "", text_language=choice.text_language if choice else "",
+        )
+
+    # ---------------------------------------------------------------- actions
+    def save(self) -> None:
+        if self.saved_family_id:
+            return
+        try:
+            document = capture_document(self.capture())
+            family = self.services.families.add(document)
+        except ElternlotseError as error:
+            self._say(translate_error(error), error=True)
+            return
+        self.saved_family_id = family.id
+        self.duplicates.clear()
+        self.form_widget.setEnabled(False)
+        self.consent_group.setEnabled(False)
+        self.save_button.setEnabled(False)
+        if self.print_button is not None:
+            self.print_button.setEnabled(True)
+        message = _("Saved: {name}.").format(name=family.display_name())
+        self._say(message + " " + _("Print the handout or go on with the next family."))
+        self.status_message.emit(message)
+        self.family_saved.emit(family.id)
+        self.next_button.setFocus()
+
+    def print_handout(self, topic: str) -> None:
+        from elternlotse.ui.widgets.handout_printing import print_family_handout
+
+        if self.saved_family_id:
+            print_family_handout(self.services, self.saved_family_id, self, topic)
+
+    def next_family(self) -> None:
+        """Clear the form for the next parent (school and language stay)."""
+        self.saved_family_id = ""
+        for edit in (self.name, self.phone, self.email, self.witness):
+            edit.clear()
+        self.messenger.setCurrentIndex(0)
+        school = self.child_rows[0].school.text() if self.child_rows else ""
+        for row in self.child_rows[1:]:
+            row.setParent(None)
+            row.deleteLater()
+        self.child_rows = self.child_rows[:1]
+        self.child_rows[0].grade.setValue(0)
+        self.child_rows[0].first_name.clear()
+        self.child_rows[0].school.setText(school)
+        self.add_child_button.setEnabled(True)
+        self.evidence_buttons[Evidence.SIGNED_FORM].setChecked(True)
+        self.consent.clear()
+        self.duplicates.clear()
+        for hint in (self.phone_hint, self.email_hint):
+            hint.setVisible(False)
+        self.form_widget.setEnabled(True)
+        self.consent_group.setEnabled(True)
+        self.save_button.setEnabled(True)
+        if self.print_button is not None:
+            self.print_button.setEnabled(False)
+        self._say("")
+        self._fix_tab_order()
+        self.name.setFocus()
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet("color: #b00020;" if error else "")
+
+    # ---------------------------------------------------------------- page protocol
+    def refresh(self) -> None:
+        if not self.saved_family_id and not self.name.text():
+            self.name.setFocus()
+
+    def has_unsaved_changes(self) -> bool:
+        return not self.saved_family_id and bool(self.name.text().strip() or self.phone.text().strip()
+                                                 or self.email.text().strip() or self.consent.selected())

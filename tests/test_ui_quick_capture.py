@@ -1,0 +1,203 @@
+"""Quick capture at a stand: real widgets offscreen, real encrypted store, keyboard only where it matters."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from elternlotse.domain.consent import Channel, Evidence, Purpose
+from elternlotse.ui.models.duplicate_model import NAME, PHONE, RowRole, DuplicateModel
+from elternlotse.ui.pages.quick_capture_page import QuickCapturePage
+from tests.conftest import family_document
+
+
+@pytest.fixture
+def page(qtbot, services):
+    page = QuickCapturePage(services)
+    qtbot.addWidget(page)
+    page.resize(1180, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.name.setFocus()
+    return page
+
+
+def focused():
+    return QApplication.focusWidget()
+
+
+def press(qtbot, key, times=1):
+    for _ in range(times):
+        qtbot.keyClick(focused(), key)
+
+
+def test_keyboard_only_capture_is_stored_and_listed_by_the_cli(qtbot, page, services, cli):
+    qtbot.keyClicks(focused(), "Fatma Demir")                       # name
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused() is page.language
+    page.language.setCurrentIndex(page.language.findData("ar"))     # a combo: arrow keys or type-ahead
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused() is page.phone
+    qtbot.keyClicks(focused(), "0176 9876 5432")
+    press(qtbot, Qt.Key.Key_Tab)                                    # e-mail: left empty
+    press(qtbot, Qt.Key.Key_Tab)                                    # messenger
+    qtbot.keyClicks(focused(), "WhatsApp")
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused() is page.child_rows[0].grade
+    qtbot.keyClicks(focused(), "8")
+    press(qtbot, Qt.Key.Key_Tab)
+    qtbot.keyClicks(focused(), "Yusuf")
+    press(qtbot, Qt.Key.Key_Tab)
+    qtbot.keyClicks(focused(), "Gesamtschule Haspe")
+    # add child, two evidence radios (one tab stop for the group), witness (disabled): then the consent boxes
+    while focused() is not page.consent.boxes[(Purpose.STORE, None)]:
+        press(qtbot, Qt.Key.Key_Tab)
+    press(qtbot, Qt.Key.Key_Space)                                  # store
+    press(qtbot, Qt.Key.Key_Tab)
+    press(qtbot, Qt.Key.Key_Space)                                  # contact by phone
+    press(qtbot, Qt.Key.Key_Tab, 3)
+    press(qtbot, Qt.Key.Key_Space)                                  # contact by messenger
+    press(qtbot, Qt.Key.Key_Tab, 2)
+    press(qtbot, Qt.Key.Key_Space)                                  # invitations
+    with qtbot.waitSignal(page.family_saved) as saved:
+        qtbot.keyClick(focused(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    family_id = saved.args[0]
+
+    assert page.next_button.hasFocus()
+    assert "Fatma Demir" in page.status.text()
+    family = services.families.get(family_id)
+    assert family.guardians[0].phones == ["+4917698765432"]
+    assert family.guardians[0].languages == ["ar"]
+    assert family.guardians[0].messengers[0].app == "WhatsApp"
+    assert [(c.grade, c.first_name, c.school) for c in family.children] == [(8, "Yusuf", "Gesamtschule Haspe")]
+    given = {(e.purpose, e.channel) for e in family.consents}
+    assert given == {(Purpose.STORE, None), (Purpose.CONTACT, Channel.PHONE),
+                     (Purpose.CONTACT, Channel.MESSENGER), (Purpose.EVENT_INVITATIONS, None)}
+    assert {(e.text_version, e.text_language, e.evidence) for e in family.consents} == {
+        ("2026-1", "ar", Evidence.SIGNED_FORM)}
+    assert any(row.id == family_id for row in services.families.list())
+
+    listed = cli("family", "list", "--json")
+    assert listed.code == 0, listed.err
+    assert any(row["id"] == family_id for row in listed.json()), listed.out
+
+    # Enter on "Next family": empty form, cursor on the name, school kept for the next parent.
+    press(qtbot, Qt.Key.Key_Return)
+    assert page.name.text() == "" and page.phone.text() == "" and not page.consent.selected()
+    assert page.child_rows[0].grade.value() == 0
+    assert page.child_rows[0].school.text() == "Gesamtschule Haspe"
+    assert page.name.hasFocus()
+    assert page.save_button.isEnabled()
+
+
+def test_enter_in_the_name_field_saves_and_a_second_enter_does_not_save_twice(qtbot, page, services):
+    page.name.setText("Olena Koval")
+    page.consent.boxes[(Purpose.STORE, None)].setChecked(True)
+    with qtbot.waitSignal(page.family_saved):
+        qtbot.keyClick(page.name, Qt.Key.Key_Return)
+    page.save()
+    assert services.families.count() == 1
+
+
+def test_no_consent_to_store_means_nothing_is_saved(qtbot, page, services):
+    page.name.setText("Olena Koval")
+    page.consent.boxes[(Purpose.CONTACT, Channel.EMAIL)].setChecked(True)
+    page.save()
+    assert services.families.count() == 0
+    assert "consent to store" in page.status.text()
+
+
+def test_a_ticked_channel_needs_its_address(qtbot, page, services):
+    page.name.setText("Olena Koval")
+    page.consent.set_selected([(Purpose.STORE, None), (Purpose.CONTACT, Channel.EMAIL)])
+    page.save()
+    assert services.families.count() == 0
+    assert "no e-mail address" in page.status.text()
+
+
+def test_invalid_phone_gets_one_clear_sentence(qtbot, page):
+    qtbot.keyClicks(page.phone, "0176 12")
+    assert not page.phone_hint.isVisible()                  # still typing: not an error yet
+    page.phone.editingFinished.emit()
+    assert page.phone_hint.isVisible()
+    assert page.phone_hint.text() == "Phone: '0176 12' is not a valid phone number."
+    qtbot.keyClicks(page.phone, "34 5678")
+    assert page.phone_hint.text().startswith("✓ ")
+
+
+def test_verbal_consent_records_the_witness(qtbot, page, services):
+    page.name.setText("Olena Koval")
+    page.language.setCurrentIndex(page.language.findData("uk"))
+    page.evidence_buttons[Evidence.VERBAL_WITH_WITNESS].setChecked(True)
+    page.consent.set_selected([(Purpose.STORE, None)])
+    page.save()
+    assert services.families.count() == 0 and "witness" in page.status.text()
+    page.witness.setText("Mehmet Aydın")
+    with qtbot.waitSignal(page.family_saved) as saved:
+        page.save()
+    family = services.families.get(saved.args[0])
+    assert family.consents[0].evidence == Evidence.VERBAL_WITH_WITNESS
+    assert family.consents[0].text_language == "uk"
+    assert "Mehmet Aydın" in family.notes
+
+
+def test_duplicate_warning_for_a_known_phone_written_differently(qtbot, page, services):
+    known = services.families.add(family_document(name="Ayşe Yılmaz", phone="+49 176 12345678"))
+    services.families.add(family_document(name="Olena Koval", phone="+49 151 22223333"))
+    assert not page.duplicates.isVisible()
+    qtbot.keyClicks(page.phone, "0176 1234 5678")
+    qtbot.waitUntil(page.duplicates.isVisible, timeout=3000)
+    assert page.duplicates.model.rowCount() == 1
+    assert page.duplicates.model.family_id(0) == known.id
+    with qtbot.waitSignal(page.open_family_requested) as opened:
+        qtbot.mouseClick(page.duplicates.open_button, Qt.MouseButton.LeftButton)
+    assert opened.args == [known.id]
+
+
+def test_duplicate_warning_for_a_name_in_another_script(qtbot, page, services):
+    known = services.families.add(family_document(name="Mohammed Yusuf", phone="+49 151 22223333"))
+    page.name.insert("محمد يوسف")  # QTest cannot type Arabic letters; insert() is what an input method does
+    qtbot.waitUntil(page.duplicates.isVisible, timeout=3000)
+    assert page.duplicates.model.family_id(0) == known.id
+    page.name.clear()
+    qtbot.keyClicks(page.name, "Olena Koval")
+    qtbot.waitUntil(lambda: not page.duplicates.isVisible(), timeout=3000)
+
+
+def test_consent_text_beside_german_in_the_parents_language_with_its_direction(qtbot, page):
+    page.language.setCurrentIndex(page.language.findData("ar"))
+    store = page.consent.texts[(Purpose.STORE, None)]
+    assert store[0].text().startswith("Ich bin einverstanden")
+    assert store[1].property("language") == "ar"
+    assert store[1].layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert store[0].layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert "2026-1" in page.consent_group.title()
+
+
+def test_language_without_text_says_so_and_shows_german_and_english(qtbot, page):
+    page.language.setCurrentIndex(page.language.findData("ti"))
+    assert page.consent.notice.isVisible()
+    assert "German and English" in page.consent.notice.text()
+    assert page.consent.texts[(Purpose.PHOTOS, None)][1].text().startswith("I agree")
+    assert page.capture().text_language == "en"
+
+
+def test_german_parent_sees_one_column(qtbot, page):
+    page.language.setCurrentIndex(page.language.findData("de"))
+    assert not page.consent.texts[(Purpose.STORE, None)][1].isVisible()
+    assert not page.consent.notice.isVisible()
+
+
+def test_duplicate_model(qtmodeltester, services):
+    services.families.add(family_document(name="Ayşe Yılmaz"))
+    services.families.add(family_document(name="Ayse Yilmaz", phone="0176 1234 5678"))
+    rows = services.families.find_duplicates(["+49 176 12345678"], [], ["Ayse Yilmaz"])
+    assert len(rows) == 2
+    model = DuplicateModel()
+    model.set_rows(rows)
+    qtmodeltester.check(model, force_py=True)
+    assert model.data(model.index(0, PHONE)) == "0176 12345678"
+    assert model.data(model.index(1, NAME), RowRole).id == rows[1].id
