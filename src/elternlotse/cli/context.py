@@ -8,11 +8,14 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from elternlotse.app import PASSPHRASE_ENV, Services, open_store
 from elternlotse.domain.errors import StoreError
 from elternlotse.domain.text import N_
+from elternlotse.locations import PASSPHRASE_ENV
+
+if TYPE_CHECKING:
+    from elternlotse.app import Services
 
 
 @dataclass
@@ -21,7 +24,7 @@ class CliContext:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
     stdin: TextIO = field(default_factory=lambda: sys.stdin)
-    _services: Services | None = None
+    _services: "Services | None" = None
 
     def passphrase(self, confirm: bool = False) -> str:
         value = os.environ.get(PASSPHRASE_ENV)
@@ -34,7 +37,9 @@ class CliContext:
             raise StoreError(N_("The two passphrases differ; nothing was created."))
         return first
 
-    def services(self) -> Services:
+    def services(self) -> "Services":
+        from elternlotse.app import open_store  # the store stack loads only for commands that need it
+
         if self._services is None:
             self._services = open_store(self.data_dir, self.passphrase())
         return self._services

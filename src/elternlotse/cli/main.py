@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 
 from elternlotse import __version__
-from elternlotse.app import resolve_data_dir
 from elternlotse.cli import catalog_cmd, consent_cmd, event_cmd, family_cmd, handout_cmd, kaoa_cmd, keys_cmd, settings_cmd, store_cmd, sync_cmd
 from elternlotse.cli.context import CliContext
 from elternlotse.domain.errors import ElternlotseError
@@ -34,7 +33,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, context: CliContext | None = None) -> int:
-    context = context or CliContext(resolve_data_dir(args.data_dir))
+    if context is None:
+        from elternlotse.locations import resolve_data_dir
+
+        context = CliContext(resolve_data_dir(args.data_dir))
     try:
         return int(args.handler(args, context) or 0)
     except ElternlotseError as error:

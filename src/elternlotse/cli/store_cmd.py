@@ -7,12 +7,15 @@ import os
 import tempfile
 from pathlib import Path
 
-from elternlotse.app import Services, create_store, open_store
+from typing import TYPE_CHECKING
+
 from elternlotse.cli.context import CliContext
 from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.text import N_
 from elternlotse.i18n import _
-from elternlotse.store import Store
+
+if TYPE_CHECKING:
+    from elternlotse.app import Services
 
 #: Extra checks run by ``self-test`` (catalogue, handout, ...): ``check(services, workdir) -> str``.
 SELF_TEST_CHECKS: list = []
@@ -54,6 +57,9 @@ def _positive_int(text: str) -> int:
 
 
 def cmd_init(args, cli: CliContext) -> int:
+    from elternlotse.app import create_store
+    from elternlotse.store import Store
+
     if Store.exists(cli.data_dir):
         raise ValidationError(N_("A store already exists in {path}; nothing was changed."), path=str(cli.data_dir))
     services = create_store(cli.data_dir, cli.passphrase(confirm=True), args.name, args.organisation, args.office)
@@ -64,7 +70,10 @@ def cmd_init(args, cli: CliContext) -> int:
     return 0
 
 
-def demo_services(cli: CliContext) -> Services:
+def demo_services(cli: CliContext) -> "Services":
+    from elternlotse.app import create_store, open_store
+    from elternlotse.store import Store
+
     passphrase = cli.passphrase(confirm=not Store.exists(cli.data_dir))
     if Store.exists(cli.data_dir):
         return open_store(cli.data_dir, passphrase)
@@ -85,6 +94,7 @@ def cmd_demo(args, cli: CliContext) -> int:
 
 
 def cmd_self_test(args, cli: CliContext) -> int:
+    from elternlotse.app import create_store, open_store
     from elternlotse.services.demo import fill_demo
 
     with tempfile.TemporaryDirectory(prefix="elternlotse-selftest-") as tmp:
