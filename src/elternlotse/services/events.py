@@ -165,6 +165,15 @@ class EventService:
                          "handouts": sum(h.count for h in event.handouts)}
         return doc
 
+    def attendees(self, event_id: str) -> list:
+        """The families marked present, as family list rows."""
+        event = self.get(event_id)
+        seen: list[str] = []
+        for family_id, _person in event.attendance:
+            if family_id not in seen:
+                seen.append(family_id)
+        return repo.family_rows(self.store.conn, seen)
+
     def list(self) -> list[EventRow]:
         counts = repo.attendance_counts(self.store.conn)
         return [EventRow(d["id"], d["type"], d["title"], d["starts"], d["place"], d["topics"], counts.get(d["id"], 0),

@@ -293,3 +293,15 @@ def family_names(conn, family_ids: list[str] | None = None) -> dict[str, str]:
         sql += f" AND f.id IN ({','.join('?' * len(family_ids))})"
         params = list(family_ids)
     return {fid: name or "?" for fid, name in conn.execute(sql, params).fetchall()}
+
+
+def family_rows(conn, family_ids: list[str]):
+    """Family list rows (``store.families.FamilyRow``) for the given ids, in that order."""
+    from elternlotse.store import families as fam
+
+    if not family_ids:
+        return []
+    marks = ",".join("?" * len(family_ids))
+    rows = {r.id: r for r in (fam._row(v) for v in conn.execute(
+        fam._LIST_SQL + f" WHERE f.id IN ({marks}) AND f.deleted IS NULL", family_ids).fetchall())}
+    return [rows[fid] for fid in family_ids if fid in rows]

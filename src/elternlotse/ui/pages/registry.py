@@ -13,6 +13,12 @@ def page_classes() -> list[type]:
     from elternlotse.ui.pages.quick_capture_page import QuickCapturePage  # first or second: the stand
 
     pages.append(QuickCapturePage)
+    from elternlotse.ui.pages.next_steps_page import NextStepsPage
+
+    pages.append(NextStepsPage)
+    from elternlotse.ui.pages.events_page import EventsPage
+
+    pages.append(EventsPage)
     from elternlotse.ui.pages.settings_page import SettingsPage  # last in the navigation
 
     pages.append(SettingsPage)

@@ -1,0 +1,277 @@
+"""Events: the list, a new event, fast attendance (search + tick, headcount) and the invitation list.
+
+Ticking a family writes one attendance record at once (a short write); the
+invitation list is worked out off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from elternlotse.domain.errors import ElternlotseError
+from elternlotse.domain.events import EVENT_TYPE_LABELS, SPEAKER_ROLE_LABELS
+from elternlotse.i18n import _, active_language, ngettext, translate_error
+from elternlotse.ui.models.kaoa_models import AttendanceModel, EventListModel, InvitationModel, RowRole, SortRole
+from elternlotse.ui.tasks import error_text, runner_for
+
+SEARCH_LIMIT = 200
+
+
+def _table(model, stretch: int) -> tuple[QTableView, QSortFilterProxyModel]:
+    proxy = QSortFilterProxyModel(model)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SortRole)
+    view = QTableView()
+    view.setModel(proxy)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return view, proxy
+
+
+class EventsPage(QWidget):
+    @staticmethod
+    def page_title() -> str:
+        return _("Events")
+
+    def __init__(self, services, parent=None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.current_event = None
+        self.invitation_task = None
+
+        # ---- event list
+        self.events_model = EventListModel(self)
+        self.events_view, self.events_proxy = _table(self.events_model, EventListModel.TITLE)
+        self.events_view.setSortingEnabled(True)
+        for column in (EventListModel.WHEN, EventListModel.TYPE, EventListModel.PRESENT):
+            self.events_view.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.events_view.sortByColumn(EventListModel.WHEN, Qt.SortOrder.DescendingOrder)
+        self.events_view.selectionModel().currentRowChanged.connect(self._event_selected)
+        self.new_button = QPushButton(_("New event..."))
+        self.new_button.clicked.connect(self._new_event)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.new_button)
+        left_layout.addWidget(self.events_view, 1)
+
+        # ---- details
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+
+        # ---- attendance: search + tick, headcount
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(_("Search a family (name, phone, child)"))
+        self.search_edit.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(150)
+        self._search_timer.timeout.connect(self._fill_attendance)
+        self.search_edit.textChanged.connect(lambda _text: self._search_timer.start())
+        self.attendance_model = AttendanceModel(self)
+        self.attendance_model.toggled.connect(self._toggled)
+        self.attendance_view, self.attendance_proxy = _table(self.attendance_model, AttendanceModel.FAMILY)
+        self.attendance_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.headcount_spin = QSpinBox()
+        self.headcount_spin.setRange(0, 100000)
+        self.headcount_spin.setToolTip(_("People present who gave no data"))
+        self.headcount_spin.editingFinished.connect(self._save_headcount)
+        self.attendance_label = QLabel()
+        attendance = QWidget()
+        a_layout = QVBoxLayout(attendance)
+        a_layout.addWidget(self.search_edit)
+        a_layout.addWidget(self.attendance_view, 1)
+        count_row = QHBoxLayout()
+        count_row.addWidget(QLabel(_("Others present without data (headcount):")))
+        count_row.addWidget(self.headcount_spin)
+        count_row.addStretch(1)
+        count_row.addWidget(self.attendance_label)
+        a_layout.addLayout(count_row)
+
+        # ---- invitations
+        self.invitation_model = InvitationModel(self)
+        self.invitation_view, _proxy = _table(self.invitation_model, InvitationModel.CHILDREN)
+        self.invitation_view.setSortingEnabled(True)
+        self.invitation_label = QLabel()
+        self.invitation_label.setWordWrap(True)
+        invitations = QWidget()
+        i_layout = QVBoxLayout(invitations)
+        i_layout.addWidget(self.invitation_label)
+        i_layout.addWidget(self.invitation_view, 1)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(attendance, _("Attendance"))
+        self.tabs.addTab(invitations, _("Invitations"))
+        right = QWidget()
+        r_layout = QVBoxLayout(right)
+        r_layout.setContentsMargins(0, 0, 0, 0)
+        r_layout.addWidget(self.details)
+        r_layout.addWidget(self.tabs, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self._show_event(None)
+
+    # ---------------------------------------------------------------- list
+    def refresh(self) -> None:
+        current = self.current_event.id if self.current_event else None
+        self.events_model.set_rows(self.services.events.list())
+        if current:
+            self.select_event(current)
+        elif self.events_proxy.rowCount():
+            self.events_view.selectRow(0)
+
+    def select_event(self, event_id: str) -> bool:
+        for row in range(self.events_proxy.rowCount()):
+            if self.events_proxy.index(row, 0).data(RowRole).id == event_id:
+                self.events_view.selectRow(row)
+                self._load(event_id)
+                return True
+        return False
+
+    def _event_selected(self, current, _previous) -> None:
+        row = current.data(RowRole) if current.isValid() else None
+        self._load(row.id if row else None)
+
+    def _load(self, event_id: str | None) -> None:
+        if event_id is None:
+            self._show_event(None)
+            return
+        try:
+            self._show_event(self.services.events.get(event_id))
+        except ElternlotseError as error:
+            self.details.setText(translate_error(error, isolate=True))
+
+    def _show_event(self, event) -> None:
+        if event is not None and self.current_event is not None and event.id == self.current_event.id:
+            self.current_event = event
+            self._update_counts()
+            return
+        self.current_event = event
+        enabled = event is not None
+        for widget in (self.search_edit, self.attendance_view, self.headcount_spin):
+            widget.setEnabled(enabled)
+        if event is None:
+            self.details.setText(_("No event selected."))
+            self.attendance_model.set_rows([])
+            self.invitation_model.set_rows([])
+            self.invitation_label.setText("")
+            self.attendance_label.setText("")
+            return
+        speakers = ", ".join(f"{s.name} ({_(SPEAKER_ROLE_LABELS.get(s.role, s.role))})" for s in event.speakers) or "-"
+        catalog = self.services.catalogs.get(on=event.day)
+        topics = ", ".join(catalog.stage(t).title(active_language()) if catalog.stage(t) else t
+                           for t in event.topics) or _("(all families)")
+        self.details.setText("\n".join([
+            f"{_(EVENT_TYPE_LABELS[event.type])}: {event.title or '-'}",
+            _("When: {starts}").format(starts=event.starts.replace("T", " ") + (f" - {event.ends[11:]}" if event.ends else "")),
+            _("Place: {place}").format(place=event.place or "-"),
+            _("Topics: {topics}").format(topics=topics),
+            _("Speakers: {speakers}").format(speakers=speakers),
+            _("Languages: {languages}").format(languages=", ".join(event.languages) or "-")
+            + ("  · " + _("interpreter present") if event.interpreter else ""),
+        ]))
+        self.headcount_spin.blockSignals(True)
+        self.headcount_spin.setValue(event.headcount)
+        self.headcount_spin.blockSignals(False)
+        self.attendance_model.set_present(f for f, _p in event.attendance)
+        self._fill_attendance()
+        self._update_counts()
+        self._load_invitations(event.id)
+
+    # ---------------------------------------------------------------- attendance
+    def _fill_attendance(self) -> None:
+        if self.current_event is None:
+            return
+        text = self.search_edit.text().strip()
+        rows = self.services.families.list(text, limit=SEARCH_LIMIT)
+        if not text:
+            present = self.services.events.attendees(self.current_event.id)
+            known = {r.id for r in present}
+            rows = present + [r for r in rows if r.id not in known]
+        # present families first, so the list shows who is already ticked
+        rows.sort(key=lambda r: (not self.attendance_model.is_present(r.id),))
+        self.attendance_model.set_rows(rows)
+
+    def _toggled(self, family_id: str, present: bool) -> None:
+        if self.current_event is None:
+            return
+        try:
+            self.current_event = self.services.events.attend(self.current_event.id, family_id, present=present)
+        except ElternlotseError as error:
+            self.attendance_label.setText(translate_error(error, isolate=True))
+            return
+        self._update_counts()
+        self._refresh_list_row()
+
+    def _save_headcount(self) -> None:
+        if self.current_event is None or self.headcount_spin.value() == self.current_event.headcount:
+            return
+        self.current_event = self.services.events.set_headcount(self.current_event.id, self.headcount_spin.value())
+        self._update_counts()
+        self._refresh_list_row()
+
+    def _update_counts(self) -> None:
+        if self.current_event is None:
+            return
+        self.attendance_label.setText(_("{families} families + {headcount}").format(
+            families=self.current_event.family_count, headcount=self.current_event.headcount))
+
+    def _refresh_list_row(self) -> None:
+        event_id = self.current_event.id
+        rows = self.services.events.list()
+        self.events_model.set_rows(rows)
+        for row in range(self.events_proxy.rowCount()):
+            if self.events_proxy.index(row, 0).data(RowRole).id == event_id:
+                self.events_view.selectionModel().blockSignals(True)
+                self.events_view.selectRow(row)
+                self.events_view.selectionModel().blockSignals(False)
+
+    # ---------------------------------------------------------------- invitations
+    def _load_invitations(self, event_id: str) -> None:
+        self.invitation_label.setText(_("Working out whom to invite..."))
+        self.invitation_task = runner_for(self).run(
+            lambda services, progress: (event_id, services.events.invitations(event_id)),
+            on_done=self._show_invitations, on_error=lambda e: self.invitation_label.setText(error_text(e)), parent=self)
+
+    def _show_invitations(self, result) -> None:
+        event_id, invitations = result
+        if self.current_event is None or self.current_event.id != event_id:
+            return
+        self.invitation_model.set_rows(invitations)
+        self.invitation_label.setText(
+            ngettext("{count} family to invite", "{count} families to invite", len(invitations)).format(count=len(invitations))
+            + " " + _("(only families who consented to invitations, each with a channel they consented to)"))
+
+    # ---------------------------------------------------------------- new
+    def _new_event(self) -> None:
+        from elternlotse.ui.widgets.event_form import EventFormDialog
+
+        dialog = EventFormDialog(self.services, self)
+        if dialog.exec() and dialog.created_event is not None:
+            self.current_event = None
+            self.events_model.set_rows(self.services.events.list())
+            self.select_event(dialog.created_event.id)

@@ -1,0 +1,152 @@
+"""pytest-qt wiring of the KAoA pages: next steps, events (attendance, invitations), the checklist widget."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QWidget
+
+from elternlotse.app import open_store
+from elternlotse.ui.models.kaoa_models import (
+    AgendaModel,
+    AttendanceModel,
+    ChecklistModel,
+    EventListModel,
+    InvitationModel,
+    RowRole,
+    agenda_rows,
+)
+from elternlotse.ui.tasks import TaskRunner
+from tests.conftest import PASSPHRASE, family_document
+
+ON = date(2026, 11, 23)
+
+
+@pytest.fixture
+def host(qtbot, services, data_dir):
+    """A parent widget carrying a task runner with its own store connection (as the main window does)."""
+    widget = QWidget()
+    widget.tasks = TaskRunner(lambda: open_store(data_dir, PASSPHRASE), widget)
+    qtbot.addWidget(widget)
+    yield widget
+    widget.tasks.shutdown()
+
+
+@pytest.fixture
+def families(services):
+    first = services.families.add(family_document())
+    second = services.families.add(family_document(name="Olena Kovalenko", phone="0151 2345 6789"))
+    return first, second
+
+
+def test_models_pass_the_model_tester(qtmodeltester, services, families):
+    agenda = services.agenda.next_steps(ON, 4)
+    model = AgendaModel()
+    model.set_rows(agenda_rows(agenda))
+    assert model.rowCount() > 0
+    qtmodeltester.check(model)
+    checklist = ChecklistModel()
+    checklist.set_rows(services.checklists.checklist(families[0].children[0].id, ON).entries)
+    qtmodeltester.check(checklist)
+    event = services.events.add({"type": "family_cafe", "starts": "2026-11-26T16:30", "topics": ["pa"]})
+    events = EventListModel()
+    events.set_rows(services.events.list())
+    qtmodeltester.check(events)
+    attendance = AttendanceModel()
+    attendance.set_rows(services.families.list())
+    qtmodeltester.check(attendance)
+    invitations = InvitationModel()
+    invitations.set_rows(services.events.invitations(event.id))
+    assert invitations.rowCount() == 2
+    qtmodeltester.check(invitations)
+
+
+def test_next_steps_page_shows_the_agenda_and_the_checklist(qtbot, host, services, families):
+    from elternlotse.ui.pages.next_steps_page import NextStepsPage
+
+    page = NextStepsPage(services, host)
+    page.resize(1100, 700)
+    page.date_edit.blockSignals(True)
+    page.date_edit.setDate(QDate(2026, 11, 23))
+    page.date_edit.blockSignals(False)
+    page.refresh()
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=15000)
+    rows = page.model.rows()
+    assert {r.family_id for r in rows} == {families[0].id, families[1].id}
+    assert "+4917612345678" in page.model.index(0, AgendaModel.CONTACT).data()
+    # selecting a step shows that child's checklist with the item selected
+    target = next(i for i, r in enumerate(rows) if r.item.ref == "pa/pa-feedback-attended" and r.family_id == families[0].id)
+    page.table.selectRow(target)
+    widget = page.checklist
+    assert widget.child_id == families[0].children[0].id
+    assert widget.selected_entry().ref == "pa/pa-feedback-attended"
+    widget.status_combo.setCurrentIndex(widget.status_combo.findData("done"))
+    qtbot.keyClicks(widget.note_edit, "Vater war da")
+    qtbot.mouseClick(widget.save_button, Qt.MouseButton.LeftButton)
+    saved = services.checklists.checklist(families[0].children[0].id, ON)
+    entry = next(e for e in saved.entries if e.ref == "pa/pa-feedback-attended")
+    assert entry.status == "done" and entry.note == "Vater war da"
+    # the page refreshes and the done item leaves the agenda
+    qtbot.waitUntil(lambda: all(not (r.item.ref == "pa/pa-feedback-attended" and r.family_id == families[0].id)
+                                for r in page.model.rows()), timeout=15000)
+    page.grab().save("/tmp/kaoa-next-steps.png")
+    pdf = host.tasks  # noqa: F841 - keep the runner alive until here
+    out = f"{services.store.path.parent}/call-list.pdf"
+    page.save_pdf(out)
+    with open(out, "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+
+
+def test_events_page_attendance_headcount_and_invitations(qtbot, host, services, families):
+    from elternlotse.ui.pages.events_page import EventsPage
+
+    event = services.events.add({"type": "family_cafe", "title": "Potenzialanalyse", "starts": "2026-11-26T16:30",
+                                 "place": "Gesamtschule Haspe", "topics": ["pa"], "languages": ["de", "tr"]})
+    services.consent.withdraw(families[1].guardians[0].id, "invitations")
+    page = EventsPage(services, host)
+    page.resize(1200, 700)
+    page.refresh()
+    assert page.current_event is not None and page.current_event.id == event.id
+    assert "Gesamtschule Haspe" in page.details.text()
+    qtbot.waitUntil(lambda: page.invitation_model.rowCount() == 1, timeout=15000)
+    assert page.invitation_model.index(0, 0).data(RowRole).family_id == families[0].id  # the other withdrew
+
+    qtbot.keyClicks(page.search_edit, "Kovalenko")
+    qtbot.waitUntil(lambda: page.attendance_model.rowCount() == 1, timeout=5000)
+    index = page.attendance_proxy.index(0, AttendanceModel.PRESENT)
+    assert page.attendance_proxy.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert services.events.get(event.id).attendance == [(families[1].id, "")]
+    page.headcount_spin.setValue(7)
+    page.headcount_spin.editingFinished.emit()
+    assert services.events.get(event.id).headcount == 7
+    assert page.attendance_label.text() == "1 families + 7"
+    assert page.events_model.index(0, EventListModel.PRESENT).data() == "1 families + 7"
+    # with the search cleared, present families come first
+    page.search_edit.clear()
+    qtbot.waitUntil(lambda: page.attendance_model.rowCount() == 2, timeout=5000)
+    assert page.attendance_model.row_at(0).id == families[1].id
+    page.attendance_model.setData(page.attendance_model.index(0, AttendanceModel.PRESENT),
+                                  Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert services.events.get(event.id).attendance == []
+    page.grab().save("/tmp/kaoa-events.png")
+
+
+def test_checklist_widget_alone_shows_earlier_items(qtbot, services, families):
+    from elternlotse.ui.widgets.checklist_widget import ChecklistWidget
+
+    child_id = families[0].children[0].id
+    services.store.conn  # the widget reads on the GUI thread
+    with services.store.write("test", "old item") as writer:
+        from elternlotse.store import kaoa as repo
+
+        repo.write_checklist_item(writer, repo.child(services.store.conn, child_id), "pa", "retired-item", "done", "2025-10-01",
+                                  "test", "old note")
+    widget = ChecklistWidget(services, child_id, on=ON)
+    qtbot.addWidget(widget)
+    texts = [widget.model.index(r, ChecklistModel.STAGE).data() for r in range(widget.model.rowCount())]
+    assert any("earlier catalogue version" in t for t in texts)
+    assert "Grade 8" in widget.summary.text()
+    widget.set_child("")
+    assert widget.model.rowCount() == 0 and not widget.save_button.isEnabled()
