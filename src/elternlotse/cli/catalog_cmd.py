@@ -129,3 +129,19 @@ def cmd_stages(args, cli: CliContext) -> int:
                 + (f"  [{', '.join(flags)}]" if flags else ""))
         cli.say(f"  {'':<24} {_(PARENT_ROLE_LABELS[s.parents_role])}: {s.parents_text(language)}")
     return 0
+
+
+def self_test_check(services, workdir) -> str:
+    """For ``self-test``: the bundled catalogues load, a child's stages and the agenda can be worked out."""
+    from datetime import date
+
+    catalog = services.catalogs.get()
+    day = date(2026, 11, 23)
+    infos = services.checklists.all_infos()
+    if not infos:
+        raise RuntimeError("no child to derive stages for")
+    child, _info = infos[0]
+    services.checklists.checklist(child.id, day)
+    agenda = services.agenda.next_steps(day, 8)
+    return _("catalogues: ok ({id} {version}, {stages} stages; {items} next steps in the demo data)").format(
+        id=catalog.id, version=catalog.version, stages=len(catalog.stages), items=agenda.item_count)

@@ -30,6 +30,15 @@ def _handout_check(services, workdir):
 SELF_TEST_CHECKS.append(_handout_check)
 
 
+def _catalog_check(services, workdir):
+    from elternlotse.cli.catalog_cmd import self_test_check
+
+    return self_test_check(services, workdir)
+
+
+SELF_TEST_CHECKS.append(_catalog_check)
+
+
 def register(sub) -> None:
     p = sub.add_parser("init", help=_("create the encrypted store; print the node id"))
     p.add_argument("--name", required=True, help=_("your name as navigator, or the office's name"))
