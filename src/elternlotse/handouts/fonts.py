@@ -26,7 +26,7 @@ FAMILIES: dict[str, tuple[str, str]] = {
     "ethiopic": ("NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf"),
 }
 #: Size factor per family so that the scripts look alike in size on the page.
-SIZE_FACTOR = {"latin": 1.0, "arabic": 1.12, "ethiopic": 1.0}
+SIZE_FACTOR = {"latin": 1.0, "arabic": 1.12, "ethiopic": 1.06}
 #: Characters that are never drawn (format controls; their work is done before drawing).
 INVISIBLE = frozenset("\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\u00ad")
 

@@ -27,9 +27,6 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
@@ -246,18 +243,43 @@ def block_items(block, column: Column, style: Style, values: dict[str, str]) -> 
     raise ValidationError(N_("'{kind}' is not a kind of handout block."), kind=block.kind)
 
 
+@lru_cache(maxsize=64)
+def qr_matrix(url: str) -> tuple[tuple[bool, ...], ...]:
+    """The QR code's modules (error correction M, with its quiet zone), computed once per address."""
+    import qrcode
+
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    code.add_data(url)
+    code.make(fit=True)
+    return tuple(tuple(row) for row in code.get_matrix())
+
+
+def draw_qr(c: Canvas, url: str, x: float, y: float, size: float) -> None:
+    """Draw the QR code as one filled path, a rectangle per horizontal run of dark modules."""
+    matrix = qr_matrix(url)
+    cell = size / len(matrix)
+    path = c.beginPath()
+    for r, row in enumerate(matrix):
+        top = y + size - (r + 1) * cell
+        start = None
+        for col, dark in enumerate(row + (False,)):
+            if dark and start is None:
+                start = col
+            elif not dark and start is not None:
+                path.rect(x + start * cell, top, (col - start) * cell, cell)
+                start = None
+    c.setFillColor(Color(0, 0, 0))
+    c.drawPath(path, stroke=0, fill=1)
+
+
 def qr_items(url: str, label: str, column: Column, style: Style) -> list[Item]:
     size = 72.0
     lines = wrap(label, column.width - size - 12, style.body, column.family, column.rtl, bold=True)
     lines += wrap(url, column.width - size - 12, style.small + 1.5, "latin", False)
 
     def draw(c, x, y):
-        widget = QrCodeWidget(url, barLevel="M")
-        x0, y0, x1, y1 = widget.getBounds()
-        drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-        drawing.add(widget)
         qx = x if not column.rtl else x + column.width - size
-        renderPDF.draw(drawing, c, qx, y - size)
+        draw_qr(c, url, qx, y - size, size)
         ty = y - 8
         for line in lines:
             if column.rtl and line.rtl:
