@@ -19,6 +19,9 @@ def page_classes() -> list[type]:
     from elternlotse.ui.pages.events_page import EventsPage
 
     pages.append(EventsPage)
+    from elternlotse.ui.pages.handouts_page import HandoutsPage
+
+    pages.append(HandoutsPage)
     from elternlotse.ui.pages.settings_page import SettingsPage  # last in the navigation
 
     pages.append(SettingsPage)
