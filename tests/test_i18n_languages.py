@@ -118,3 +118,11 @@ def test_translate_error_isolates_names_for_the_gui():
     error = NotFoundError("No family {name} in {school}.", name="محمد", school="Gesamtschule Haspe")
     assert i18n.translate_error(error) == "No family محمد in Gesamtschule Haspe."
     assert i18n.translate_error(error, isolate=True) == "No family \u2068محمد\u2069 in \u2068Gesamtschule Haspe\u2069."
+
+
+def test_ui_paragraph_sets_the_direction_of_the_ui_language():
+    line = formatting.ui_paragraph("{} · {}".format(formatting.isolate("Ayla"), formatting.isolate("مرشد")), "ar")
+    assert line.startswith("\u200f")  # RLM: an Arabic UI reads the line right to left
+    assert formatting.ui_paragraph("x", "de").startswith("\u200e")
+    assert formatting.ui_value("Gesamtschule Haspe", "fa") == "\u200f\u2068Gesamtschule Haspe\u2069"
+    assert formatting.ui_value("", "ar") == ""

@@ -41,6 +41,30 @@ def isolate(text: object) -> str:
     return f"{FSI}{value}{PDI}"
 
 
+def ui_paragraph(text: object, language: str | None = None) -> str:
+    """``text`` as a paragraph in the UI language's direction.
+
+    Qt (like the Unicode bidi algorithm) takes a plain-text label's direction from its
+    first strong character, so "Ayla Navigator · KoKo Hagen · مرشد" would be laid out
+    left to right in an Arabic UI, and a label holding only a German school name would
+    hug the wrong edge of a right-to-left form.  A leading RLM/LRM sets the paragraph
+    direction; combine with ``isolate`` for the embedded values.
+    """
+    mark = "\u200f" if _language_row(language).rtl else "\u200e"
+    value = str(text)
+    return value if value.startswith(mark) else mark + value
+
+
+def ui_value(text: object, language: str | None = None) -> str:
+    """A data value shown on its own (a name, a path): own order, UI alignment."""
+    value = str(text)
+    return ui_paragraph(isolate(value), language) if value else value
+
+
+def _language_row(language_tag: str | None):
+    return language(language_tag or active_language())
+
+
 def isolate_params(params: dict[str, object]) -> dict[str, object]:
     """String parameters wrapped in isolates (numbers stay as they are, for ``{n:d}``)."""
     return {key: isolate(value) if isinstance(value, str) else value for key, value in params.items()}

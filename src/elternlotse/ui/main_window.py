@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from elternlotse import __version__
 from elternlotse.i18n import _
+from elternlotse.i18n.formatting import isolate, ui_paragraph
 from elternlotse.ui.pages import registry
 from elternlotse.ui.tasks import TaskRunner
 
@@ -182,8 +183,8 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         info = self.services.store.info
         role = _("office") if info.is_office else _("navigator")
-        text = _("{name} · {organisation} · {role}").format(
-            name=info.name, organisation=info.organisation or "-", role=role)
+        text = ui_paragraph(_("{name} · {organisation} · {role}").format(  # mixed scripts: see docs/i18n.md
+            name=isolate(info.name), organisation=isolate(info.organisation or "-"), role=role))
         self.identity = QLabel(text)
         self.statusBar().addPermanentWidget(self.identity)
 

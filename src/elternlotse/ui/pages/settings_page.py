@@ -35,7 +35,9 @@ from PySide6.QtWidgets import (
 from elternlotse import settings as settings_file
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, active_language, translate_error
-from elternlotse.i18n.formatting import format_date, format_number, format_time, isolate, language_name
+from elternlotse.i18n.formatting import (
+    format_date, format_number, format_time, isolate, language_name, ui_paragraph, ui_value,
+)
 from elternlotse.i18n.languages import UI_LANGUAGES, language
 from elternlotse.ui import i18n_qt
 
@@ -72,6 +74,7 @@ class SettingsPage(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.language_combo, 1)
         row.addWidget(self.apply_language_button)
+        row.addStretch(1)
         note = QLabel(_("This is the language of the app for you. Handouts and consent texts are printed in the "
                         "parent's language, which you choose for each family."))
         note.setWordWrap(True)
@@ -90,6 +93,8 @@ class SettingsPage(QWidget):
         self.idle_spin.setSpecialValueText(_("never"))
         self.idle_spin.setSuffix(" " + _("min"))
         self.idle_spin.editingFinished.connect(self.apply_idle_minutes)
+        self.idle_spin.setMaximumWidth(220)
+        self.language_combo.setMaximumWidth(420)
         lock_box = QGroupBox(_("Security"))
         lock_form = QFormLayout(lock_box)
         lock_form.addRow(_("Lock after no use for:"), self.idle_spin)
@@ -120,14 +125,15 @@ class SettingsPage(QWidget):
         self.language_combo.setCurrentIndex(max(index, 0))
         self.idle_spin.setValue(self.settings.idle_lock_minutes)
         sample = _dt.datetime(2026, 11, 22, 14, 30)
-        self.formats_label.setText("   ".join(
-            isolate(text) for text in (format_date(sample, "long"), format_time(sample), format_number(1234567.89))))
+        self.formats_label.setText(ui_paragraph("   ".join(
+            isolate(text) for text in (format_date(sample, "long"), format_time(sample), format_number(1234567.89)))))
         info = self.services.store.info
-        self.org_labels["name"].setText(info.name or "-")
-        self.org_labels["organisation"].setText(info.organisation or "-")
+        # values keep their own order (a Latin name in an Arabic form) but align with the form
+        self.org_labels["name"].setText(ui_value(info.name or "-"))
+        self.org_labels["organisation"].setText(ui_value(info.organisation or "-"))
         self.org_labels["role"].setText(_("coordinating office") if info.is_office else _("parent navigator"))
-        self.org_labels["folder"].setText(str(self.data_dir))
-        self.org_labels["node"].setText(str(getattr(info, "node_id", "")))
+        self.org_labels["folder"].setText(ui_value(self.data_dir))
+        self.org_labels["node"].setText(ui_value(getattr(info, "node_id", "")))
         self._update_apply_button()
 
     def _update_apply_button(self) -> None:
