@@ -10,7 +10,6 @@ from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.kaoa import PARENT_ROLE_LABELS, TARGET_GROUP_LABELS, Catalog, Stage
 from elternlotse.domain.text import N_
 from elternlotse.i18n import _, active_language, translate_error
-from elternlotse.store import Store
 
 
 def register(sub) -> None:
@@ -69,6 +68,8 @@ def load_text(path: str) -> str:
 
 
 def _catalogs(cli: CliContext) -> tuple[list[Catalog], str]:
+    from elternlotse.store import Store  # the store stack loads only when needed
+
     if Store.exists(cli.data_dir):
         service = cli.services().catalogs
         return service.catalogs(), service.active_id()

@@ -9,7 +9,6 @@ from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.events import EVENT_TYPE_LABELS
 from elternlotse.domain.text import N_
 from elternlotse.i18n import _, ngettext
-from elternlotse.services.events import invitation_json
 
 
 def _count(text: str) -> int:
@@ -100,6 +99,8 @@ def cmd_show(args, cli: CliContext) -> int:
 
 
 def cmd_invitations(args, cli: CliContext) -> int:
+    from elternlotse.services.events import invitation_json
+
     invitations = cli.services().events.invitations(args.id)
     if args.json:
         cli.print_json([invitation_json(inv) for inv in invitations])

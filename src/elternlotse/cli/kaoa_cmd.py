@@ -9,7 +9,6 @@ from elternlotse.cli.context import CliContext
 from elternlotse.domain.kaoa import STATUS_LABELS, STATUSES, TARGET_GROUPS
 from elternlotse.domain.schoolyear import CORRECTION_KINDS
 from elternlotse.i18n import _, active_language, ngettext
-from elternlotse.services.checklists import ChildChecklist
 
 
 def parse_day(text: str) -> date:
@@ -89,7 +88,7 @@ def cmd_next_steps(args, cli: CliContext) -> int:
     return 0
 
 
-def checklist_json(checklist: ChildChecklist) -> dict:
+def checklist_json(checklist) -> dict:
     status = checklist.status
     return {
         "child_id": status.child_id, "family_id": status.family_id, "first_name": status.first_name,
