@@ -364,3 +364,12 @@ def test_write_is_atomic(tmp_path):
 def test_bilingual_needs_german_beside_it():
     with pytest.raises(ValidationError, match="beside German"):
         render_handout("dual-training", "tr", "en", library=LIBRARY)
+
+
+def test_arabic_name_on_a_german_sheet_is_shaped_and_ordered():
+    line = wrap("Familie: محمد علي", 400, 11, "latin", False)[0]
+    drawn = "".join(r.text for r in line.runs)
+    assert drawn.startswith("Familie: ")
+    name = drawn[len("Familie: "):]
+    assert unicodedata.normalize("NFKC", name[::-1]) == "محمد علي"  # visual order, presentation forms
+    assert all(ord(c) >= 0xFB50 or c == " " for c in name)

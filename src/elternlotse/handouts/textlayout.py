@@ -151,7 +151,7 @@ def visual_rtl(line: str) -> str:
 
 
 def _word_width(word: str, family: str, size: float, bold: bool, rtl: bool) -> float:
-    drawn = shape(word) if rtl else word
+    drawn = shape(word) if rtl or any(_strong(ch) == "R" for ch in word) else word
     return sum(r.width for r in split_runs(drawn, family, size, bold))
 
 
@@ -195,7 +195,13 @@ def wrap(text: str, width: float, size: float, family: str, rtl: bool, bold: boo
 
 
 def _make_line(logical: str, size: float, family: str, rtl: bool, bold: bool, leading: float) -> Line:
-    drawn = visual_rtl(logical) if rtl else "".join(ch for ch in logical if ch not in INVISIBLE)
+    if rtl:
+        drawn = visual_rtl(logical)
+    elif any(_strong(ch) == "R" for ch in logical):
+        # right-to-left words inside left-to-right text (an Arabic name on a German sheet)
+        drawn = "".join(ch for ch in get_display(shape(logical), base_dir="L") if ch not in INVISIBLE)
+    else:
+        drawn = "".join(ch for ch in logical if ch not in INVISIBLE)
     runs = split_runs(drawn, family, size, bold)
     plain = "".join(ch for ch in logical if ch not in INVISIBLE or ch == "\u200c")
     return Line(runs, sum(r.width for r in runs), leading, rtl, plain)
