@@ -211,3 +211,19 @@ def test_settings_page_in_arabic_lists_languages_by_own_name(qtbot, services, ui
     page.resize(900, 600)
     page.show()
     assert page.formats_label.text()  # Babel formats for the UI language
+
+
+def test_a_typed_but_unsaved_field_counts_as_unsaved_work(qtbot):
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout
+
+    from elternlotse.ui.pages.settings_page import page_has_unsaved_entries
+
+    page = QWidget()
+    edit = QLineEdit()
+    QVBoxLayout(page).addWidget(edit)
+    qtbot.addWidget(page)
+    assert not page_has_unsaved_entries(page)
+    qtbot.keyClicks(edit, "Ayse Yilmaz")  # QTest types ASCII only
+    assert page_has_unsaved_entries(page)
+    edit.setText("")  # saved and cleared by the page
+    assert not page_has_unsaved_entries(page)

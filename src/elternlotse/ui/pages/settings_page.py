@@ -25,9 +25,12 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -162,12 +165,11 @@ class SettingsPage(QWidget):
             self.status_message.emit(_("Saved."))
 
     def unsaved_pages(self) -> list[str]:
-        """Titles of the pages that report unsaved entries (``has_unsaved_changes()``)."""
+        """Titles of the built pages that hold unsaved entries (see ``page_has_unsaved_entries``)."""
         window = self.window()
         titles = []
         for page, cls in zip(getattr(window, "pages", []), getattr(window, "page_types", [])):
-            check = getattr(page, "has_unsaved_changes", None)
-            if page is not None and page is not self and callable(check) and check():
+            if page is not None and page is not self and page_has_unsaved_entries(page):
                 titles.append(cls.page_title())
         return titles
 
@@ -204,3 +206,22 @@ class SettingsPage(QWidget):
         if not switch_now:
             self.status_message.emit(_("The new language is used from the next start."))
         self._update_apply_button()
+
+
+def page_has_unsaved_entries(page: QWidget) -> bool:
+    """The page's own answer (``has_unsaved_changes()``), else a careful guess.
+
+    Without the method, any enabled, editable text field the person typed into
+    (``QLineEdit.isModified``, a modified text document) counts as unsaved: asking
+    once too often is better than losing a half-filled form.
+    """
+    check = getattr(page, "has_unsaved_changes", None)
+    if callable(check):
+        return bool(check())
+    for edit in page.findChildren(QLineEdit):
+        if edit.isModified() and edit.text().strip() and edit.isEnabled() and not edit.isReadOnly():
+            return True
+    for edit in page.findChildren(QPlainTextEdit) + page.findChildren(QTextEdit):
+        if edit.document().isModified() and edit.toPlainText().strip() and not edit.isReadOnly():
+            return True
+    return False
