@@ -67,7 +67,6 @@ class IdleWatcher(QObject):
 
 class MainWindow(QMainWindow):
     lock_requested = Signal()      # idle time over, or "Lock" chosen
-    settings_requested = Signal()
     settings_changed = Signal(object, bool)  # saved by the Settings page: (settings, switch UI language now)
 
     def __init__(self, services, tasks: TaskRunner, idle_minutes: int = 0, parent=None) -> None:
@@ -122,7 +121,7 @@ class MainWindow(QMainWindow):
             placeholder.deleteLater()
             self.pages[index] = page
             if hasattr(page, "status_message"):
-                page.status_message.connect(self.statusBar().showMessage)
+                page.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
             if hasattr(page, "settings_changed"):
                 page.settings_changed.connect(self.settings_changed)
         return self.pages[index]
@@ -158,9 +157,6 @@ class MainWindow(QMainWindow):
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock_requested)
         menu.addAction(self.lock_action)
-        settings_action = QAction(_("&Settings..."), self)
-        settings_action.triggered.connect(self.settings_requested)
-        menu.addAction(settings_action)
         menu.addSeparator()
         quit_action = QAction(_("&Quit"), self)
         quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))

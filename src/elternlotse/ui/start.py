@@ -11,42 +11,18 @@ import os
 import sys
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTranslator
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QDialog
 
 from elternlotse import APP_NAME, __version__, app
 from elternlotse import settings as settings_file
 from elternlotse.domain.errors import ElternlotseError
-from elternlotse.i18n import install as install_catalogue
 from elternlotse.store import Store
 from elternlotse.ui.dialogs.first_start_dialog import FirstStartDialog
 from elternlotse.ui.dialogs.unlock_dialog import UnlockDialog
+from elternlotse.ui.i18n_qt import install_language
 from elternlotse.ui.main_window import MainWindow
 from elternlotse.ui.tasks import TaskRunner
-
-
-def text_direction(language: str) -> Qt.LayoutDirection:
-    """Right-to-left for Arabic-script languages, from CLDR (never a hard-coded list)."""
-    try:
-        rtl = Locale.parse(language.replace("-", "_")).text_direction == "rtl"
-    except (UnknownLocaleError, ValueError, TypeError):
-        rtl = False
-    return Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
-
-
-def system_language() -> str:
-    return QLocale.system().name().split("_")[0] or "en"
-
-
-def install_language(qapp: QApplication, language: str) -> str:
-    """Activate our catalogue and Qt's own (qtbase_*), set the layout direction; return the language.
-
-    ``language`` "" means the system's language if the app speaks it, else German (ui.i18n_qt).
-    """
-    from elternlotse.ui.i18n_qt import install_language as install_ui_language
-
-    return install_ui_language(qapp, language)
 
 
 class Session(QObject):
@@ -93,7 +69,6 @@ class Session(QObject):
         runner = TaskRunner(lambda: app.open_store(data_dir, passphrase))
         window = MainWindow(services, runner, self.settings.idle_lock_minutes)
         window.lock_requested.connect(self.lock)
-        window.settings_requested.connect(self.edit_settings)
         window.settings_changed.connect(self.apply_settings)
         if page:
             window.show_page(page)
@@ -127,24 +102,14 @@ class Session(QObject):
         else:
             self.qapp.quit()
 
-    def edit_settings(self) -> None:
-        from elternlotse.ui.dialogs.settings_dialog import SettingsDialog
+    def apply_settings(self, new: settings_file.Settings, switch_language_now: bool = True) -> None:
+        """From the Settings page (already saved): idle time at once; the language by rebuilding the window."""
+        from elternlotse.ui.i18n_qt import resolve_language
 
-        dialog = SettingsDialog(self.settings, self.window)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        new = dialog.settings()
-        settings_file.save(self.data_dir, new)
-        self.apply_settings(new, True)
-
-    def apply_settings(self, new, switch_language: bool = True) -> None:
-        """Saved settings take effect: idle time at once; a new UI language by rebuilding the window."""
         self.settings = new
         if self.window is not None:
             self.window.idle.set_minutes(new.idle_lock_minutes)
-        from elternlotse.ui.i18n_qt import resolve_language
-
-        if switch_language and resolve_language(new.ui_language) != self.language and self.window is not None:
+        if switch_language_now and resolve_language(new.ui_language) != self.language and self.window is not None:
             # Rebuild the window so every string is built again in the new language.
             self.qapp.setQuitOnLastWindowClosed(False)
             services, passphrase = self.services, self._passphrase
