@@ -89,6 +89,21 @@ class Agenda:
 
 
 class AgendaService:
+    @staticmethod
+    def _due_items(catalog, info, on: date, last: date, language: str) -> list:
+        """(stage, item, window, due day, stage title, item text) of every item due in ``on..last``."""
+        plan = []
+        for sw in stage_windows(catalog, info, on):
+            if not sw.window.overlaps(on, last):
+                continue
+            since = info.group_since(sw.stage.target_group) if sw.stage.target_group else None
+            for item in sw.stage.items:
+                win = item_window(sw.stage, item, info, since) or sw.window
+                due = due_in(win, on, last)
+                if due is not None:
+                    plan.append((sw.stage, item, win, due, sw.stage.title(language), item.text(language)))
+        return plan
+
     def __init__(self, store: Store, catalogs: CatalogService, checklists: ChecklistService) -> None:
         self.store = store
         self.catalogs = catalogs
@@ -107,26 +122,23 @@ class AgendaService:
         infos = [(row, info) for row, info in self.checklists.all_infos() if not family_id or row.family_id == family_id]
         recorded = repo.checklist_rows(conn, [row.id for row, _ in infos]) if family_id else repo.checklist_rows(conn)
         by_week: dict[date, dict[str, list[AgendaItem]]] = {}
+        plans: dict = {}  # children with the same grade history share their due items
         for row, info in infos:
+            plan = plans.get(info)
+            if plan is None:
+                plan = plans[info] = self._due_items(catalog, info, on, last, language)
+            if not plan:
+                continue
             done = recorded.get(row.id, {})
             grade = info.grade_on(on)
-            for sw in stage_windows(catalog, info, on):
-                if not sw.window.overlaps(on, last):
+            for stage, item, win, due, title, text in plan:
+                stored = done.get((stage.key, item.key))
+                status = stored.status if stored else "open"
+                if status not in PENDING_STATUSES:
                     continue
-                since = info.group_since(sw.stage.target_group) if sw.stage.target_group else None
-                for item in sw.stage.items:
-                    win = item_window(sw.stage, item, info, since) or sw.window
-                    due = due_in(win, on, last)
-                    if due is None:
-                        continue
-                    stored = done.get((sw.stage.key, item.key))
-                    status = stored.status if stored else "open"
-                    if status not in PENDING_STATUSES:
-                        continue
-                    entry = AgendaItem(row.id, row.first_name, grade, sw.stage.key, sw.stage.title(language), item.key,
-                                       item.text(language), status, win.start, win.end, win.start <= on,
-                                       sw.stage.consent_needed)
-                    by_week.setdefault(week_monday(due), {}).setdefault(row.family_id, []).append(entry)
+                entry = AgendaItem(row.id, row.first_name, grade, stage.key, title, item.key, text, status,
+                                   win.start, win.end, win.start <= on, stage.consent_needed)
+                by_week.setdefault(week_monday(due), {}).setdefault(row.family_id, []).append(entry)
         reach = family_reach(conn, sorted({fid for fams in by_week.values() for fid in fams}))
         agenda = Agenda(on, weeks, catalog.id, catalog.version)
         for monday in sorted(by_week):

@@ -187,9 +187,12 @@ class EventService:
         catalog = self.catalogs.get(on=day)
         topics = set(event.topics)
         matches: dict[str, list[tuple[str, str, int, str]]] = {}
+        stage_keys: dict = {}  # children with the same grade history share their stages
         for row, info in self.checklists.all_infos():
-            current, upcoming = current_and_next(catalog, info, day)
-            keys = [sw.stage.key for sw in [*current, *upcoming]]
+            keys = stage_keys.get(info)
+            if keys is None:
+                current, upcoming = current_and_next(catalog, info, day)
+                keys = stage_keys[info] = [sw.stage.key for sw in [*current, *upcoming]]
             hit = [k for k in keys if k in topics] if topics else keys[:1]
             if hit:
                 matches.setdefault(row.family_id, []).append((row.id, row.first_name, info.grade_on(day), hit[0]))
