@@ -138,3 +138,29 @@ def test_due_periods_lie_inside_the_window(start, length):
 ])
 def test_grade_on_boundary_days(grade, day, expected):
     assert ChildGradeInfo(grade, 2026).grade_on(day) == expected
+
+
+corrections = st.lists(st.tuples(st.sampled_from(["repeat", "skip"]), st.integers(min_value=1, max_value=8)),
+                       max_size=3)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=5, max_value=10), years, corrections, st.integers(min_value=0, max_value=10))
+def test_relative_corrections_change_the_yearly_step(grade, year, fixes, offset):
+    info = ChildGradeInfo(grade, year, tuple(GradeCorrection(kind, year + after) for kind, after in fixes))
+    target = year + offset
+    steps = {"repeat": -1, "skip": 1}
+    expected = 1 + sum(steps[kind] for kind, after in fixes if year + after == target + 1)
+    assert info.grade_in(target + 1) - info.grade_in(target) == expected
+    assert info.grade_in(year) == grade  # the recorded grade holds for its own school year
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=6, max_value=10), years, corrections, days)
+def test_stage_windows_match_the_corrected_grade(grade, year, fixes, day):
+    info = ChildGradeInfo(grade, year, tuple(GradeCorrection(kind, year + after) for kind, after in fixes))
+    for sw in stage_windows(NRW, info, day):
+        low, high = sw.stage.grades
+        # the window starts in a school year in which the child is in the stage's grades, and ends in one
+        assert low <= info.grade_on(sw.window.start) <= high
+        assert low <= info.grade_on(sw.window.end) <= high
