@@ -9,6 +9,7 @@ Qt text setter or an argparse ``help=`` in ``elternlotse.ui`` and ``elternlotse.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,8 @@ QT_TEXT_CALLS = {
     "setInformativeText", "setLabelText", "setHeaderLabels", "addTab", "setTabText", "showMessage", "addMenu",
     "QLabel", "QPushButton", "QCheckBox", "QRadioButton", "QGroupBox", "QAction", "QToolButton",
     "warning", "information", "critical", "question", "about",
+    # CLI output
+    "say", "getpass", "print", "write",
 }
 # Literals that are not language: empty, punctuation, formats, icons, object names.
 ALLOWED = {"", " ", "-", "–", "—", "·", "…", "...", ":", "/", "|", "+", "%", "×", "✓", "✗", "•", "→", "←"}
@@ -37,7 +40,7 @@ def _name(node: ast.AST) -> str:
 
 def _is_language(text: str) -> bool:
     stripped = text.strip()
-    if stripped in ALLOWED or not any(ch.isalpha() for ch in stripped):
+    if stripped in ALLOWED or not re.search(r"[^\W\d_]{2,}", stripped):  # a word, not "x" in "3 x 2"
         return False
     if stripped.startswith(("http://", "https://", "mailto:", ":/", "Ctrl+", "Alt+", "Shift+")):
         return False

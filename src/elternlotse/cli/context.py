@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from elternlotse.domain.errors import StoreError
 from elternlotse.domain.text import N_
+from elternlotse.i18n import _
 from elternlotse.locations import PASSPHRASE_ENV
 
 if TYPE_CHECKING:
@@ -32,8 +33,8 @@ class CliContext:
             return value
         if not self.stdin.isatty():
             raise StoreError(N_("No passphrase: set {env} or run the command in a terminal."), env=PASSPHRASE_ENV)
-        first = getpass.getpass("Passphrase: ")
-        if confirm and getpass.getpass("Passphrase (again): ") != first:
+        first = getpass.getpass(_("Passphrase: "))
+        if confirm and getpass.getpass(_("Passphrase (again): ")) != first:
             raise StoreError(N_("The two passphrases differ; nothing was created."))
         return first
 
