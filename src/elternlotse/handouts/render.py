@@ -392,6 +392,11 @@ def build_document(topic_id: str, language: str, with_language: str | None = Non
     return doc
 
 
+def _can_split(row: Row, space: float, lines: int = 2) -> bool:
+    """True when every column can put at least its first ``lines`` items into ``space``."""
+    return any(row.columns) and all(_column_height(c[:lines], False) <= space for c in row.columns if c)
+
+
 def paginate(rows: list[Row], columns: list[Column]) -> list[list[tuple[Item, float, float]]]:
     """Cut rows into pages; a row taller than the space left is split between its items."""
     top, bottom = PAGE_H - MARGIN_TOP, MARGIN_BOTTOM
@@ -405,8 +410,8 @@ def paginate(rows: list[Row], columns: list[Column]) -> list[list[tuple[Item, fl
         needed = row.height(at_top)
         if row.keep_with_next and i + 1 < len(queue):
             follower = queue[i + 1]
-            needed += max((c[0].height + c[0].space_before for c in follower.columns if c), default=0.0)
-        if needed > y - bottom and not at_top:
+            needed += max((_column_height(c[:2], False) for c in follower.columns if c), default=0.0)
+        if needed > y - bottom and not at_top and (row.keep_with_next or not _can_split(row, y - bottom)):
             pages.append([])
             y = top
             continue
