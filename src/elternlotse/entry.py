@@ -24,7 +24,7 @@ def install_cli_language(argv: list[str]) -> str:
     import argparse
 
     from elternlotse import settings as settings_file
-    from elternlotse.app import resolve_data_dir
+    from elternlotse.locations import resolve_data_dir
     from elternlotse.i18n import install
     from elternlotse.i18n.languages import resolve_ui_language
 
