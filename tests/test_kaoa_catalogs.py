@@ -153,3 +153,18 @@ def test_catalogue_valid_from_in_the_future_waits(services, nrw_doc):
     services.catalogs.install(later)
     assert services.catalogs.get(on=date(2027, 7, 31)).version == "2026.1"
     assert services.catalogs.get(on=date(2027, 8, 1)).version == "2027.1"
+
+
+def test_cli_install_and_use(cli, tmp_path, nrw_doc):
+    assert cli("init", "--name", "Ayla").code == 0
+    newer = dict(nrw_doc, version="2026.5")
+    path = tmp_path / "newer.json"
+    path.write_text(json.dumps(newer), encoding="utf-8")
+    result = cli("catalog", "install", str(path))
+    assert result.code == 0 and "replaces" in result.out
+    assert "unchanged" not in result.out and cli("catalog", "install", str(path)).code == 0
+    listed = {c["id"]: c for c in cli("catalog", "list", "--json").json()}
+    assert listed["nrw-kaoa"]["version"] == "2026.5" and listed["nrw-kaoa"]["active"]
+    assert cli("catalog", "use", "generic-bop").code == 0
+    assert cli("stages", "--json").json()["catalog"] == "generic-bop"
+    assert cli("catalog", "use", "nope").code == 1

@@ -24,6 +24,10 @@ def register(sub) -> None:
     p.add_argument("file", metavar="FILE")
     p.set_defaults(handler=cmd_install)
 
+    p = csub.add_parser("use", help=_("make a catalogue the one used for stages, checklists and next steps"))
+    p.add_argument("id", metavar="ID")
+    p.set_defaults(handler=cmd_use)
+
     p = csub.add_parser("list", help=_("catalogues in use"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_list)
@@ -60,6 +64,14 @@ def cmd_install(args, cli: CliContext) -> int:
         "older": _("Catalogue {id} version {version} is older than the one in use; nothing changed."),
     }
     cli.say(messages[result.status].format(id=catalog.id, version=catalog.version))
+    return 0
+
+
+def cmd_use(args, cli: CliContext) -> int:
+    catalogs = cli.services().catalogs
+    catalogs.set_active(args.id)
+    catalog = catalogs.get()
+    cli.say(_("Now using {id} version {version}.").format(id=catalog.id, version=catalog.version))
     return 0
 
 
