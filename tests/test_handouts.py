@@ -210,6 +210,10 @@ def test_bilingual_layout_keeps_blocks_side_by_side(topic, lang):
     assert len(xs) >= 2  # two columns
     parent_left = direction(lang) == "ltr"
     assert doc.footer_languages == [lang, "de"]
+    for page in doc.pages[:-1]:
+        for x in xs:
+            column = [item for item, ix, _ in page if round(ix) == x]
+            assert not column or column[-1].kind != "heading", f"{topic}/{lang}: a heading ends a page"
     left_titles = [item for item, x, y in doc.pages[0] if round(x) == xs[0]]
     assert left_titles  # the left column has content on page one
     if not parent_left:

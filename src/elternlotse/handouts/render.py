@@ -84,6 +84,7 @@ class Item:
     height: float
     draw: Callable[[Canvas, float, float], None]
     space_before: float = 0.0
+    kind: str = ""  # the block kind it comes from ("heading", ...), for checks
 
 
 @dataclass
@@ -196,8 +197,11 @@ def block_items(block, column: Column, style: Style, values: dict[str, str]) -> 
     """The items of one content block in one column."""
     fill = lambda t: fill_placeholders(t, values)  # noqa: E731
     if block.kind == "heading":
-        return _line_items(_wrap(fill(block.text), column, style.heading, bold=True), column,
-                           space_before=style.body * 0.9, color=ACCENT)
+        items = _line_items(_wrap(fill(block.text), column, style.heading, bold=True), column,
+                            space_before=style.body * 0.9, color=ACCENT)
+        for item in items:
+            item.kind = "heading"
+        return items
     if block.kind == "paragraph":
         return _line_items(_wrap(fill(block.text), column, style.body), column, space_before=style.body * 0.75)
     if block.kind == "bullets":
@@ -436,7 +440,7 @@ def paginate(rows: list[Row], columns: list[Column]) -> list[list[tuple[Item, fl
             if rest_columns:
                 for col in rest_columns:
                     if col:
-                        col[0] = Item(col[0].height, col[0].draw, 0.0)
+                        col[0] = Item(col[0].height, col[0].draw, 0.0, col[0].kind)
             queue.insert(i + 1, Row(rest_columns, row.keep_with_next))
             pages.append([])
             y = top
