@@ -150,3 +150,60 @@ def test_checklist_widget_alone_shows_earlier_items(qtbot, services, families):
     assert "Grade 8" in widget.summary.text()
     widget.set_child("")
     assert widget.model.rowCount() == 0 and not widget.save_button.isEnabled()
+
+
+def test_event_form_adds_an_event_and_handouts_are_counted(qtbot, host, services, families):
+    from elternlotse.ui.pages.events_page import EventsPage
+    from elternlotse.ui.widgets.event_form import EventFormDialog
+
+    dialog = EventFormDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.type_combo.setCurrentIndex(dialog.type_combo.findData("training_fair_tour"))
+    qtbot.keyClicks(dialog.title_edit, "Ausbildungsmesse Hagen")
+    qtbot.keyClicks(dialog.place_edit, "Stadthalle Hagen")
+    dialog.languages_edit.setText("de, ar")
+    pa = next(i for i in range(dialog.topics_list.count()) if dialog.topics_list.item(i).data(Qt.ItemDataRole.UserRole) == "applications")
+    dialog.topics_list.item(pa).setCheckState(Qt.CheckState.Checked)
+    qtbot.keyClicks(dialog.speaker_name, "Herr Demir")
+    dialog.speaker_role.setCurrentIndex(dialog.speaker_role.findData("chamber"))
+    dialog.save()
+    assert dialog.created_event is not None and dialog.result() == dialog.DialogCode.Accepted
+    doc = services.events.document(dialog.created_event.id)
+    assert doc["type"] == "training_fair_tour" and doc["place"] == "Stadthalle Hagen"
+    assert doc["topics"] == ["applications"] and doc["languages"] == ["de", "ar"]
+    assert doc["speakers"] == [{"name": "Herr Demir", "role": "chamber"}]
+
+    bad = EventFormDialog(services)
+    qtbot.addWidget(bad)
+    bad.languages_edit.setText("not a language!")
+    bad.save()
+    assert bad.created_event is None and "languages[0]" in bad.error.text()
+
+    page = EventsPage(services, host)
+    page.refresh()
+    assert page.select_event(dialog.created_event.id)
+    assert page.handout_topic.currentData() == "applications" and page.handout_language.text() == "ar"
+    page.handout_count.setValue(4)
+    qtbot.mouseClick(page.handout_button, Qt.MouseButton.LeftButton)
+    assert [(h.topic, h.language, h.count) for h in services.events.get(dialog.created_event.id).handouts] == [
+        ("applications", "ar", 4)]
+    assert "× 4" in page.handouts_label.text()
+
+
+def test_checklist_widget_records_a_correction(qtbot, services, families):
+    from elternlotse.ui.widgets.checklist_widget import ChecklistWidget
+
+    child_id = families[0].children[0].id
+    widget = ChecklistWidget(services, child_id, on=date(2027, 9, 1))
+    qtbot.addWidget(widget)
+    assert "Grade 9" in widget.summary.text()
+    widget.correction_combo.setCurrentIndex(widget.correction_combo.findData("repeat"))
+    widget.correction_year.setText("2027/28")
+    qtbot.mouseClick(widget.correction_button, Qt.MouseButton.LeftButton)
+    assert "Grade 8" in widget.summary.text()
+    assert [c.kind for c in services.checklists.corrections(child_id)] == ["repeat"]
+    widget.correction_year.setText("27/28")
+    qtbot.mouseClick(widget.correction_button, Qt.MouseButton.LeftButton)
+    assert "school_year" in widget.message.text()
+    widget.resize(900, 500)
+    widget.grab().save("/tmp/kaoa-checklist.png")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -106,6 +107,27 @@ class EventsPage(QWidget):
         count_row.addWidget(self.attendance_label)
         a_layout.addLayout(count_row)
 
+        # ---- handouts given (topic x language)
+        self.handout_topic = QComboBox()
+        self.handout_topic.setEditable(True)
+        self.handout_language = QLineEdit()
+        self.handout_language.setPlaceholderText(_("language, e.g. tr"))
+        self.handout_language.setMaximumWidth(120)
+        self.handout_count = QSpinBox()
+        self.handout_count.setRange(1, 1000)
+        self.handout_button = QPushButton(_("Add handouts"))
+        self.handout_button.clicked.connect(self._add_handouts)
+        self.handouts_label = QLabel()
+        self.handouts_label.setWordWrap(True)
+        handout_row = QHBoxLayout()
+        handout_row.addWidget(QLabel(_("Handouts given:")))
+        handout_row.addWidget(self.handout_topic, 1)
+        handout_row.addWidget(self.handout_language)
+        handout_row.addWidget(self.handout_count)
+        handout_row.addWidget(self.handout_button)
+        a_layout.addLayout(handout_row)
+        a_layout.addWidget(self.handouts_label)
+
         # ---- invitations
         self.invitation_model = InvitationModel(self)
         self.invitation_view, _proxy = _table(self.invitation_model, InvitationModel.CHILDREN)
@@ -172,7 +194,8 @@ class EventsPage(QWidget):
             return
         self.current_event = event
         enabled = event is not None
-        for widget in (self.search_edit, self.attendance_view, self.headcount_spin):
+        for widget in (self.search_edit, self.attendance_view, self.headcount_spin, self.handout_topic,
+                       self.handout_language, self.handout_count, self.handout_button):
             widget.setEnabled(enabled)
         if event is None:
             self.details.setText(_("No event selected."))
@@ -197,6 +220,13 @@ class EventsPage(QWidget):
         self.headcount_spin.blockSignals(True)
         self.headcount_spin.setValue(event.headcount)
         self.headcount_spin.blockSignals(False)
+        self.handout_topic.clear()
+        for stage in catalog.stages:
+            self.handout_topic.addItem(stage.title(active_language()), stage.key)
+        for topic in event.topics:
+            self.handout_topic.setCurrentIndex(max(self.handout_topic.findData(topic), 0))
+        if event.languages:
+            self.handout_language.setText(event.languages[-1])
         self.attendance_model.set_present(f for f, _p in event.attendance)
         self._fill_attendance()
         self._update_counts()
@@ -234,9 +264,25 @@ class EventsPage(QWidget):
         self._update_counts()
         self._refresh_list_row()
 
+    def _add_handouts(self) -> None:
+        if self.current_event is None:
+            return
+        index = self.handout_topic.currentIndex()
+        topic = self.handout_topic.itemData(index) if index >= 0 and self.handout_topic.currentText() == \
+            self.handout_topic.itemText(index) else self.handout_topic.currentText()
+        try:
+            self.current_event = self.services.events.add_handouts(
+                self.current_event.id, topic or "", self.handout_language.text().strip(), self.handout_count.value())
+        except ElternlotseError as error:
+            self.handouts_label.setText(translate_error(error, isolate=True))
+            return
+        self._update_counts()
+
     def _update_counts(self) -> None:
         if self.current_event is None:
             return
+        self.handouts_label.setText(", ".join(f"{h.topic} [{h.language}] × {h.count}"
+                                              for h in self.current_event.handouts))
         self.attendance_label.setText(_("{families} families + {headcount}").format(
             families=self.current_event.family_count, headcount=self.current_event.headcount))
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.domain.kaoa import STATUS_LABELS, STATUSES
+from elternlotse.domain.schoolyear import CORRECTION_LABELS, current_school_year
 from elternlotse.i18n import _, active_language, translate_error
 from elternlotse.i18n.formatting import format_date
 from elternlotse.ui.models.kaoa_models import ChecklistModel, RowRole, SortRole
@@ -53,7 +55,9 @@ class ChecklistWidget(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(ChecklistModel.ITEM, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(ChecklistModel.STAGE, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(ChecklistModel.STAGE, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(ChecklistModel.STAGE, 220)
+        self.table.setWordWrap(False)
         self.table.selectionModel().currentRowChanged.connect(self._selected)
 
         self.status_combo = QComboBox()
@@ -71,13 +75,36 @@ class ChecklistWidget(QWidget):
         editor.addWidget(self.note_edit, 1)
         editor.addWidget(self.save_button)
 
+        # ---- corrections: repeated year, school change, newly arrived (from a school year on)
+        self.correction_combo = QComboBox()
+        for kind in ("repeat", "skip", "change_school", "newly_arrived"):
+            self.correction_combo.addItem(_(CORRECTION_LABELS[kind]), kind)
+        self.correction_year = QLineEdit(current_school_year(date.today()))
+        self.correction_year.setMaximumWidth(80)
+        self.correction_year.setToolTip(_("From which school year, like 2026/27"))
+        self.correction_grade = QSpinBox()
+        self.correction_grade.setRange(0, 13)
+        self.correction_grade.setSpecialValueText(_("grade unchanged"))
+        self.correction_button = QPushButton(_("Record"))
+        self.correction_button.clicked.connect(self.record_correction)
+        corrections = QHBoxLayout()
+        corrections.addWidget(QLabel(_("Correction:")))
+        corrections.addWidget(self.correction_combo)
+        corrections.addWidget(QLabel(_("from")))
+        corrections.addWidget(self.correction_year)
+        corrections.addWidget(self.correction_grade)
+        corrections.addWidget(self.correction_button)
+        corrections.addStretch(1)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addLayout(editor)
+        layout.addLayout(corrections)
         layout.addWidget(self.message)
         self._set_editing(False)
+        self.correction_button.setEnabled(bool(child_id))
         if child_id:
             self.refresh()
 
@@ -90,7 +117,9 @@ class ChecklistWidget(QWidget):
             self.model.set_rows([])
             self.summary.setText(_("No child selected."))
             self._set_editing(False)
+            self.correction_button.setEnabled(False)
             return
+        self.correction_button.setEnabled(True)
         selected = self.selected_entry()
         try:
             checklist = self.services.checklists.checklist(self.child_id, self.on, language=active_language())
@@ -109,6 +138,21 @@ class ChecklistWidget(QWidget):
         entries = sorted(checklist.entries, key=lambda e: (not e.known, not e.current, e.window.start if e.window else date.max))
         self.model.set_rows(entries)
         self._reselect(selected)
+
+    def record_correction(self) -> None:
+        if not self.child_id:
+            return
+        kind = self.correction_combo.currentData()
+        grade = self.correction_grade.value() or None
+        try:
+            self.services.checklists.add_correction(self.child_id, kind, self.correction_year.text().strip(),
+                                                    grade=None if kind in ("repeat", "skip") else grade)
+        except ElternlotseError as error:
+            self.message.setText(translate_error(error, isolate=True))
+            return
+        self.message.setText(_("Recorded: {correction}").format(correction=self.correction_combo.currentText()))
+        self.refresh()
+        self.changed.emit(self.child_id)
 
     def selected_entry(self):
         index = self.table.currentIndex()
