@@ -183,3 +183,23 @@ def test_write_mo_of_the_real_catalogue_is_readable():
     write_mo(buffer, catalogs.load_po("ar"), use_fuzzy=False)
     buffer.seek(0)
     assert gettext.GNUTranslations(buffer).ngettext("x", "y", 5) in ("x", "y")
+
+
+def test_printf_placeholders_of_argparse_texts_are_checked_too():
+    catalog = Catalog(locale="de")
+    catalogs.set_plural_forms(catalog, "de")
+    catalog.add("%(prog)s: error: %(message)s\n", "%(prog)s: Fehler: %(message)s\n", flags=["python-format"])
+    catalog.add("unrecognized arguments: %s", "unbekannte Argumente", flags=["python-format"])
+    catalog.add(("expected %s argument", "expected %s arguments"), ("ein Argument erwartet", "%s Argumente erwartet"),
+                flags=["python-format"])
+    errors = catalogs.check_catalog(catalog, "de").placeholder_errors
+    assert len(errors) == 2 and "unrecognized" in errors[0] and "msgstr[0]" in errors[1]
+
+
+def test_prompts_keep_their_trailing_space_and_newlines():
+    catalog = Catalog(locale="tr")
+    catalogs.set_plural_forms(catalog, "tr")
+    catalog.add("Passphrase: ", "Parola:")
+    catalog.add("%(prog)s: error: %(message)s\n", "%(prog)s: hata: %(message)s", flags=["python-format"])
+    errors = catalogs.check_catalog(catalog, "tr").placeholder_errors
+    assert any("trailing space" in e for e in errors) and any("trailing newline" in e for e in errors)

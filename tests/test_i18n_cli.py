@@ -39,3 +39,12 @@ def test_cli_message_in_german(data_dir, restore_english, capsys, monkeypatch):
     assert code == 1
     english = "No store in"
     assert err.strip() and english not in err, err
+
+
+def test_argparse_texts_follow_the_ui_language(data_dir, restore_english, capsys):
+    settings_file.save(data_dir, settings_file.Settings(ui_language="de"))
+    with pytest.raises(SystemExit) as exit_:
+        entry.main(["--data-dir", str(data_dir), "family", "frobnicate"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert "Aufruf:" in err and "ungültige Auswahl" in err and "usage:" not in err

@@ -26,12 +26,14 @@ def install_cli_language(argv: list[str]) -> str:
     from elternlotse import settings as settings_file
     from elternlotse.locations import resolve_data_dir
     from elternlotse.i18n import install
+    from elternlotse.i18n.argparse_texts import localise_argparse
     from elternlotse.i18n.languages import resolve_ui_language
 
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--data-dir")
     known, _rest = pre.parse_known_args(argv)
     configured = settings_file.load(resolve_data_dir(known.data_dir)).ui_language
+    localise_argparse()  # "usage:", "options", argparse's errors in the same language
     return install(resolve_ui_language(configured))
 
 

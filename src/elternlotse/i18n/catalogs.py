@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import gettext as _gettext
+import re
 import string
 import sys
 from dataclasses import dataclass, field
@@ -199,8 +200,26 @@ def _translated(message: Message) -> bool:
     return bool(message.string)
 
 
-def placeholders(text: str) -> set[str]:
-    """The ``{name}`` fields of a str.format template (ValueError if it is malformed)."""
+_PRINTF = re.compile(r"%(?:\(([^)]+)\))?[#0 +-]*\d*(?:\.\d+)?([sdrifx%])")
+
+
+def placeholders(text: str, printf: bool = False) -> set[str]:
+    """The ``{name}`` fields of a str.format template (ValueError if it is malformed).
+
+    ``printf=True`` (msgids of argparse, flagged python-format): the ``%(name)s`` and
+    ``%s`` conversions instead, positional ones numbered in order.
+    """
+    if printf:
+        found, position = set(), 0
+        for name, conversion in _PRINTF.findall(text):
+            if conversion == "%":
+                continue
+            if name:
+                found.add(f"%({name}){conversion}")
+            else:
+                position += 1
+                found.add(f"%{conversion}#{position}")
+        return found
     names = set()
     for _literal, field_name, _spec, _conv in string.Formatter().parse(text):
         if field_name is not None:
@@ -257,6 +276,7 @@ def check_catalog(catalog: Catalog, language: str) -> Report:
             continue
         if not message.fuzzy:
             report.translated += 1
+        report.placeholder_errors.extend(_edge_problems(message))
         try:
             report.placeholder_errors.extend(_placeholder_problems(message, sizes))
         except ValueError as error:
@@ -264,16 +284,31 @@ def check_catalog(catalog: Catalog, language: str) -> Report:
     return report
 
 
+def _edge_problems(message: Message) -> list[str]:
+    """Like ``msgfmt --check``: a leading/trailing newline or a trailing space (a prompt)
+    in the msgid must be in every msgstr too."""
+    ids = [message.id] if isinstance(message.id, str) else list(message.id)
+    strings = [message.string] if isinstance(message.string, str) else list(message.string)
+    problems = []
+    for edge, test in (("leading newline", lambda t: t.startswith("\n")), ("trailing newline", lambda t: t.endswith("\n")),
+                       ("trailing space", lambda t: t.endswith(" "))):
+        wanted = test(ids[0])
+        if any(test(text) != wanted for text in strings if text):
+            problems.append(f"{ids[0]!r}: {edge} {'missing' if wanted else 'added'} in a msgstr")
+    return problems
+
+
 def _placeholder_problems(message: Message, sizes: list[int]) -> list[str]:
+    printf = "python-format" in message.flags
     if isinstance(message.id, str):
-        wanted = placeholders(message.id)
-        got = placeholders(message.string)
+        wanted = placeholders(message.id, printf)
+        got = placeholders(message.string, printf)
         return [] if wanted == got else [f"{message.id!r}: msgid has {sorted(wanted)}, msgstr has {sorted(got)}"]
     problems = []
     singular, plural = message.id[0], message.id[1]
-    allowed = placeholders(singular) | placeholders(plural)
+    allowed = placeholders(singular, printf) | placeholders(plural, printf)
     for index, text in enumerate(message.string):
-        got = placeholders(text)
+        got = placeholders(text, printf)
         # A form that stands for exactly one number (Arabic's 0, 1, 2; English's 1) may spell
         # the number out instead of using the count; every other form must keep them all.
         required = allowed if index >= len(sizes) or sizes[index] > 1 else allowed - _numeric_fields(message)
@@ -284,7 +319,8 @@ def _placeholder_problems(message: Message, sizes: list[int]) -> list[str]:
 
 def _numeric_fields(message: Message) -> set[str]:
     # The field that carries the count: in the plural msgid but not needed in the singular.
-    singular, plural = placeholders(message.id[0]), placeholders(message.id[1])
+    printf = "python-format" in message.flags
+    singular, plural = placeholders(message.id[0], printf), placeholders(message.id[1], printf)
     numeric = plural - singular
     return numeric or ({"n", "count"} & plural)
 
