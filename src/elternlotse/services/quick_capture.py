@@ -14,6 +14,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from elternlotse.domain.consent import CHANNELLED_PURPOSES, Channel, Evidence, Purpose
+from elternlotse.domain.contact import normalise_email, normalise_phone
 from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.family import DOCUMENT_FORMAT
 from elternlotse.domain.schoolyear import current_school_year
@@ -81,19 +82,24 @@ def capture_document(capture: Capture) -> dict[str, Any]:
     if not capture.text_version:
         raise ValidationError(N_("{field}: must not be empty."), field="text_version")
 
+    # Checked here with the field's label, so the sentence names "Phone", not "guardians[0].phones[0]".
+    phone = normalise_phone(capture.phone, _("Phone")) if capture.phone.strip() else ""
+    email = normalise_email(capture.email, _("E-mail")) if capture.email.strip() else ""
     guardian: dict[str, Any] = {"id": "g1", "name": capture.name.strip(), "languages": [capture.language]}
-    if capture.phone.strip():
-        guardian["phones"] = [capture.phone.strip()]
-    if capture.email.strip():
-        guardian["emails"] = [capture.email.strip()]
+    if phone:
+        guardian["phones"] = [phone]
+    if email:
+        guardian["emails"] = [email]
     if capture.messenger.strip():
-        guardian["messenger"] = [{"app": capture.messenger.strip(), "handle": capture.phone.strip()}]
+        guardian["messenger"] = [{"app": capture.messenger.strip(), "handle": phone}]
 
     school_year = current_school_year(capture.today or date.today())
     children = []
     for child in capture.children:
         if child.is_empty():
             continue
+        if not 1 <= child.grade <= 13:
+            raise ValidationError(N_("Please enter the grade of each child (1 to 13)."))
         children.append({"first_name": child.first_name.strip(), "grade": child.grade,
                          "school": child.school.strip(), "school_year": school_year})
     at = capture.at or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
