@@ -126,3 +126,9 @@ def test_ui_paragraph_sets_the_direction_of_the_ui_language():
     assert formatting.ui_paragraph("x", "de").startswith("\u200e")
     assert formatting.ui_value("Gesamtschule Haspe", "fa") == "\u200f\u2068Gesamtschule Haspe\u2069"
     assert formatting.ui_value("", "ar") == ""
+
+
+def test_phone_numbers_are_isolated_left_to_right():
+    assert formatting.ltr("+49 176 1234567") == "\u2066+49 176 1234567\u2069"
+    assert formatting.ltr(formatting.ltr("+49")) == "\u2066+49\u2069"
+    assert formatting.ltr("") == ""

@@ -65,6 +65,17 @@ def _language_row(language_tag: str | None):
     return language(language_tag or active_language())
 
 
+def ltr(text: object) -> str:
+    """Data that is always read left to right (phone numbers, e-mail addresses, ids).
+
+    FSI is not enough for "+49 176 1234567": digits and "+" are weak, so FSI would
+    fall back to the paragraph's direction and an Arabic UI shows "1234567 176 49+".
+    LRI ... PDI keeps the number as written.
+    """
+    value = str(text)
+    return f"{LRI}{value}{PDI}" if value and not value.startswith(LRI) else value
+
+
 def isolate_params(params: dict[str, object]) -> dict[str, object]:
     """String parameters wrapped in isolates (numbers stay as they are, for ``{n:d}``)."""
     return {key: isolate(value) if isinstance(value, str) else value for key, value in params.items()}
