@@ -317,7 +317,7 @@ def test_actual_text_carries_the_logical_line(tmp_path):
 def test_phone_numbers_and_versions_keep_their_order_in_rtl_text():
     line = wrap("تماس: 0176 1234567. نسخه 2026-1", 400, 11, "arabic", True)[0]
     drawn = "".join(r.text for r in line.runs)
-    assert "0176 1234567" in drawn and "2026-1" in drawn
+    assert "0176\u00a01234567" in drawn and "2026-1" in drawn
 
 
 # ---------------------------------------------------------------- personalised, batch, files
@@ -377,3 +377,10 @@ def test_arabic_name_on_a_german_sheet_is_shaped_and_ordered():
     name = drawn[len("Familie: "):]
     assert unicodedata.normalize("NFKC", name[::-1]) == "محمد علي"  # visual order, presentation forms
     assert all(ord(c) >= 0xFB50 or c == " " for c in name)
+
+
+def test_a_phone_number_is_never_broken_over_two_lines():
+    for rtl, family, text in ((True, "arabic", "للتواصل: 0176 1234567."), (False, "latin", "Kontakt: 0176 1234567.")):
+        width = wrap(text[:-4], 400, 11, family, rtl)[0].width + 2  # the number cannot end the first line
+        lines = wrap(text, width, 11, family, rtl)
+        assert len(lines) == 2 and "0176\u00a01234567" in lines[1].logical, [line.logical for line in lines]

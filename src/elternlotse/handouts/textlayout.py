@@ -29,7 +29,8 @@ from bidi.algorithm import get_display
 from elternlotse.handouts.fonts import INVISIBLE, SIZE_FACTOR, Run, family_for_script, split_runs
 
 RLM, LRM = "\u200f", "\u200e"
-_SPACE = re.compile(r"(\s+)")
+#: Break opportunities: white space except the no-break space (U+00A0).
+_SPACE = re.compile(r"([^\S\u00a0]+)")
 _OPEN = {"(": ")", "[": "]", "{": "}", "«": "»", "‹": "›"}
 _RESHAPER = arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False, "support_ligatures": True})
 #: Line height relative to the font size, per font family (Naskh has tall ascenders and deep descenders).
@@ -160,6 +161,7 @@ def wrap(text: str, width: float, size: float, family: str, rtl: bool, bold: boo
     leading = size * SIZE_FACTOR[family] * LEADING[family]
     lines: list[Line] = []
     for paragraph in text.split("\n"):
+        paragraph = _NUMBER_GROUP.sub(lambda m: m.group(0).replace(" ", "\u00a0"), paragraph)  # never broken
         source = prepare_rtl(paragraph) if rtl else paragraph
         tokens = [t for t in _SPACE.split(source) if t]
         space_width = split_runs(" ", family, size, bold)[0].width if split_runs(" ", family, size, bold) else size * 0.25
