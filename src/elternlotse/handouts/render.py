@@ -385,7 +385,7 @@ def build_document(topic_id: str, language: str, with_language: str | None = Non
     if topic.qr_url:
         main = by_lang[languages[0]]
         full = Column(MARGIN_X, PAGE_W - 2 * MARGIN_X, main.language, main.family, main.rtl)
-        label = " / ".join(handout_string("more_info", lang, library.root) for lang in languages) \
+        label = " / ".join(handout_string("more_info", lang, library.root).rstrip(":：") for lang in languages) + ":" \
             if not any(by_lang[lang].rtl for lang in languages) or len(languages) == 1 \
             else handout_string("more_info", languages[0], library.root)
         rows.append(Row([qr_items(topic.qr_url, label, full, style)]))
