@@ -20,6 +20,7 @@ from elternlotse.services.consent import ConsentService
 from elternlotse.services.events import EventService
 from elternlotse.services.consent_texts import ConsentTextLibrary
 from elternlotse.services.families import FamilyService
+from elternlotse.services.handouts import HandoutService
 from elternlotse.services.sync import SyncService
 from elternlotse.store import Store
 
@@ -49,6 +50,7 @@ class Services:
     events: EventService = field(init=False)
     consent_texts: ConsentTextLibrary = field(init=False)
     sync: SyncService = field(init=False)
+    handouts: HandoutService = field(init=False)
 
     def __post_init__(self) -> None:
         self.families = FamilyService(self.store)
@@ -59,6 +61,7 @@ class Services:
         self.events = EventService(self.store, self.catalogs, self.checklists)
         self.consent_texts = ConsentTextLibrary()
         self.sync = SyncService(self.store)
+        self.handouts = HandoutService(self.store, self.families, self.checklists)
 
 
 def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False) -> Services:
