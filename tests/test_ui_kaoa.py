@@ -9,6 +9,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QWidget
 
 from elternlotse.app import open_store
+from elternlotse.domain.contact import display_phone
 from elternlotse.ui.models.kaoa_models import (
     AgendaModel,
     AttendanceModel,
@@ -75,7 +76,7 @@ def test_next_steps_page_shows_the_agenda_and_the_checklist(qtbot, host, service
     qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=15000)
     rows = page.model.rows()
     assert {r.family_id for r in rows} == {families[0].id, families[1].id}
-    assert "+4917612345678" in page.model.index(0, AgendaModel.CONTACT).data()
+    assert display_phone("+4917612345678") in page.model.index(0, AgendaModel.CONTACT).data()
     # selecting a step shows that child's checklist with the item selected
     target = next(i for i, r in enumerate(rows) if r.item.ref == "pa/pa-feedback-attended" and r.family_id == families[0].id)
     page.table.selectRow(target)

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
+from elternlotse.domain.contact import display_phone
 from elternlotse.domain.events import EVENT_TYPE_LABELS
 from elternlotse.domain.kaoa import STATUS_LABELS
 from elternlotse.i18n import _
@@ -82,11 +83,17 @@ class AgendaRow:
     item: object  # services.agenda.AgendaItem
 
 
+def contact_text(option) -> str:
+    """``phone: 0176 1234 5678`` etc. for one consented channel."""
+    value = display_phone(option.value) if option.channel in ("phone", "sms") else option.value
+    return f"{option.channel}: {value}" + (f" ({option.app})" if option.app else "")
+
+
 def agenda_rows(agenda) -> list[AgendaRow]:
     rows = []
     for week in agenda.weeks:
         for family in week.families:
-            contacts = "; ".join(f"{c.channel}: {c.value}" + (f" ({c.app})" if c.app else "") for c in family.contacts)
+            contacts = "; ".join(contact_text(c) for c in family.contacts)
             for item in family.items:
                 rows.append(AgendaRow(week.monday, family.family_id, family.name, contacts, item))
     return rows
@@ -255,8 +262,7 @@ class InvitationModel(_TableModel):
         if column == self.CHILDREN:
             return ", ".join(f"{name or _('(no first name)')} ({grade}, {stage})" for _id, name, grade, stage in inv.children)
         if column == self.CHANNEL:
-            app = f" ({inv.channel.app})" if inv.channel.app else ""
-            return f"{inv.channel.channel}: {inv.channel.value}{app}"
+            return contact_text(inv.channel)
         if column == self.LANGUAGES:
             return ", ".join(inv.languages)
         return None

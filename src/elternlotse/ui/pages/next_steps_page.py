@@ -74,9 +74,12 @@ class NextStepsPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        for column in (AgendaModel.WEEK, AgendaModel.FAMILY, AgendaModel.CHILD, AgendaModel.UNTIL, AgendaModel.CONTACT):
+        for column in (AgendaModel.WEEK, AgendaModel.CHILD, AgendaModel.UNTIL):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(AgendaModel.STEP, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(AgendaModel.FAMILY, 220)
+        self.table.setColumnWidth(AgendaModel.CONTACT, 240)
+        self.table.setWordWrap(False)
         self.table.selectionModel().currentRowChanged.connect(self._selected)
 
         self.checklist = ChecklistWidget(services, parent=self)

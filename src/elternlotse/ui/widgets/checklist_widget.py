@@ -105,8 +105,7 @@ class ChecklistWidget(QWidget):
         layout.addWidget(self.message)
         self._set_editing(False)
         self.correction_button.setEnabled(bool(child_id))
-        if child_id:
-            self.refresh()
+        self.refresh()
 
     def set_child(self, child_id: str) -> None:
         self.child_id = child_id
