@@ -208,3 +208,20 @@ def test_checklist_widget_records_a_correction(qtbot, services, families):
     assert "school_year" in widget.message.text()
     widget.resize(900, 500)
     widget.grab().save("/tmp/kaoa-checklist.png")
+
+
+def test_family_checklists_switch_between_children(qtbot, services):
+    from elternlotse.ui.widgets.checklist_widget import FamilyChecklists
+
+    family = services.families.add(family_document(children=[
+        {"id": "c1", "first_name": "Elif", "grade": 8, "school_year": "2026/27"},
+        {"id": "c2", "first_name": "Emir", "grade": 10, "school_year": "2026/27"}]))
+    widget = FamilyChecklists(services)
+    qtbot.addWidget(widget)
+    widget.load(family.id)
+    assert widget.child_combo.count() == 2
+    assert widget.checklist.child_id == family.children[0].id
+    widget.child_combo.setCurrentIndex(1)
+    assert widget.checklist.child_id == family.children[1].id
+    widget.load("")
+    assert widget.child_combo.count() == 0 and widget.checklist.child_id == ""

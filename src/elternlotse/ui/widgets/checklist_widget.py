@@ -193,3 +193,48 @@ class ChecklistWidget(QWidget):
         self.message.setText(_("Saved: {item}").format(item=saved.text))
         self.refresh()
         self.changed.emit(self.child_id)
+
+
+class FamilyChecklists(QWidget):
+    """The checklists of a family's children: a child picker above a ``ChecklistWidget``.
+
+    For the family view: ``tabs.addTab(FamilyChecklists(services), _("KAoA steps"))`` and
+    ``load(family_id)`` whenever the family changes (``load("")`` for a new, unsaved family).
+    """
+
+    def __init__(self, services, parent=None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.family_id = ""
+        self.child_combo = QComboBox()
+        self.child_combo.currentIndexChanged.connect(self._child_changed)
+        self.checklist = ChecklistWidget(services, parent=self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(_("Child:")))
+        row.addWidget(self.child_combo, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.checklist, 1)
+
+    def load(self, family_id: str) -> None:
+        self.family_id = family_id
+        self.child_combo.blockSignals(True)
+        self.child_combo.clear()
+        children = []
+        if family_id:
+            try:
+                children = self.services.families.get(family_id).children
+            except ElternlotseError:
+                children = []
+        for child in children:
+            label = child.first_name or _("(no first name)")
+            self.child_combo.addItem(_("{name}, grade {grade}").format(name=label, grade=child.grade), child.id)
+        self.child_combo.blockSignals(False)
+        self.child_combo.setEnabled(bool(children))
+        self.checklist.set_child(children[0].id if children else "")
+
+    def refresh(self) -> None:
+        self.load(self.family_id)
+
+    def _child_changed(self, index: int) -> None:
+        self.checklist.set_child(self.child_combo.itemData(index) or "")
