@@ -92,3 +92,15 @@ def test_handout_service_batch_and_family_language(services):
     text = " ".join(p.extract_text() for p in reader.pages)
     assert "Ayşe Yılmaz" in text and "Olena Petrenko" in text
     assert len(reader.pages) >= 2
+
+
+def test_personalised_handout_lists_next_steps_from_the_checklist(services):
+    family = services.families.add(family_document())
+    provider = services.handouts.next_steps()
+    assert provider is not None
+    steps = provider(family.children[0], "de")
+    assert 1 <= len(steps) <= 4
+    assert provider(family.children[0], "ti") in ([], provider(family.children[0], "ti"))
+    data = services.handouts.render("kaoa-path", "tr", "de", family.id)
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages))
+    assert steps[0].split(":")[0] in text

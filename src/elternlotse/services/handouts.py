@@ -66,12 +66,16 @@ class HandoutService:
                 return []
             try:
                 entries = checklists.checklist(child.id, language=language).entries
+                english = checklists.checklist(child.id, language="en").entries if language != "en" else entries
             except Exception:  # noqa: BLE001 - a handout must print even when the checklist cannot be built
                 return []
+            if language != "en" and [e.text for e in entries] == [e.text for e in english]:
+                return []  # the catalogue has no text in this language: no English on a Turkish sheet
             open_entries = [e for e in entries if getattr(e, "status", "open") == "open" and getattr(e, "known", True)]
             current = [e for e in open_entries if getattr(e, "current", False)]
             later = [e for e in open_entries if not getattr(e, "current", False)]
-            return [e.text for e in (current + later)[:MAX_STEPS]]
+            return [f"{e.stage_title}: {e.text}" if getattr(e, "stage_title", "") else e.text
+                    for e in (current + later)[:MAX_STEPS]]
         return provide
 
     @staticmethod
