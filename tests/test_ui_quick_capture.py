@@ -25,6 +25,11 @@ def page(qtbot, services):
     return page
 
 
+def plain(text: str) -> str:
+    """Without the bidi isolates (FSI/PDI) that keep numbers and names in order in RTL sentences."""
+    return "".join(ch for ch in text if ch not in "\u2066\u2067\u2068\u2069")
+
+
 def focused():
     return QApplication.focusWidget()
 
@@ -123,7 +128,7 @@ def test_invalid_phone_gets_one_clear_sentence(qtbot, page):
     assert not page.phone_hint.isVisible()                  # still typing: not an error yet
     page.phone.editingFinished.emit()
     assert page.phone_hint.isVisible()
-    assert page.phone_hint.text() == "Phone: '0176 12' is not a valid phone number."
+    assert plain(page.phone_hint.text()) == "Phone: '0176 12' is not a valid phone number."
     qtbot.keyClicks(page.phone, "34 5678")
     assert page.phone_hint.text().startswith("✓ ")
 
@@ -199,5 +204,5 @@ def test_duplicate_model(qtmodeltester, services):
     model = DuplicateModel()
     model.set_rows(rows)
     qtmodeltester.check(model, force_py=True)
-    assert model.data(model.index(0, PHONE)) == "0176 12345678"
+    assert plain(model.data(model.index(0, PHONE))) == "0176 12345678"
     assert model.data(model.index(1, NAME), RowRole).id == rows[1].id

@@ -36,6 +36,7 @@ from elternlotse.domain.consent import EVIDENCE_LABELS, Evidence
 from elternlotse.domain.contact import display_phone, normalise_email, normalise_phone
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, active_language, translate_error
+from elternlotse.i18n.formatting import isolate
 from elternlotse.i18n.languages import PARENT_LANGUAGES, display_name, language
 from elternlotse.services.quick_capture import CAPTURE_EVIDENCE, Capture, CaptureChild, capture_document
 from elternlotse.ui.widgets.consent_choices import ConsentChoices
@@ -261,7 +262,7 @@ class QuickCapturePage(QWidget):
     def _show_texts(self) -> None:
         choice = self.texts.for_parent(self.current_language())
         self.consent.set_choice(choice)
-        self.consent_group.setTitle(_("Consent: text version {version}").format(version=choice.version))
+        self.consent_group.setTitle(_("Consent: text version {version}").format(version=isolate(choice.version)))
 
     def _check_phone(self, final: bool) -> None:
         self._check(self.phone, self.phone_hint, final, lambda text: display_phone(normalise_phone(text, _("Phone"))))
@@ -278,13 +279,13 @@ class QuickCapturePage(QWidget):
             shown = normalise(text)
         except ElternlotseError as error:
             if final:  # while typing a number is incomplete, not wrong: say so when the field is left
-                hint.setText(translate_error(error))
+                hint.setText(translate_error(error, isolate=True))
                 hint.setStyleSheet("color: #b00020;")
                 hint.setVisible(True)
             else:
                 hint.setVisible(False)
             return
-        hint.setText("✓ " + shown)
+        hint.setText("✓ " + isolate(shown))
         hint.setStyleSheet("color: #1b5e20;")
         hint.setVisible(True)
 
@@ -314,7 +315,7 @@ class QuickCapturePage(QWidget):
             document = capture_document(self.capture())
             family = self.services.families.add(document)
         except ElternlotseError as error:
-            self._say(translate_error(error), error=True)
+            self._say(translate_error(error, isolate=True), error=True)
             return
         self.saved_family_id = family.id
         self.duplicates.clear()
@@ -323,7 +324,7 @@ class QuickCapturePage(QWidget):
         self.save_button.setEnabled(False)
         if self.print_button is not None:
             self.print_button.setEnabled(True)
-        message = _("Saved: {name}.").format(name=family.display_name())
+        message = _("Saved: {name}.").format(name=isolate(family.display_name()))
         self._say(message + " " + _("Print the handout or go on with the next family."))
         self.status_message.emit(message)
         self.family_saved.emit(family.id)
