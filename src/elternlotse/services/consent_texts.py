@@ -194,3 +194,15 @@ def parse_consent_text(data: Any, where: str) -> ConsentText:
         channels={k: channels[k] for k in (c.value for c in Channel)}, withdrawal=data["withdrawal"],
         valid_from=str(data.get("valid_from", "")),
     )
+
+
+def self_test_check(services, workdir) -> str:
+    """``elternlotse self-test``: every consent text of the current version loads (also in a frozen build)."""
+    library = getattr(services, "consent_texts", None) or ConsentTextLibrary()
+    version = library.current_version()
+    languages = library.languages(version)
+    for tag in languages:
+        library.load(tag, version)
+    if library.for_parent("ar").text_language != "ar" or not library.for_parent("ti").fallback:
+        raise RuntimeError("consent texts: the language choice is wrong")
+    return _("consent texts: ok (version {version}, {count} languages)").format(version=version, count=len(languages))
