@@ -103,3 +103,16 @@ def test_personalised_handout_lists_next_steps_from_the_checklist(services):
     data = services.handouts.render("kaoa-path", "tr", "de", family.id)
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages))
     assert steps[0].split(":")[0] in text
+
+
+def test_contact_set_from_the_cli_is_printed(cli, services, tmp_path):
+    result = cli("handout", "--set-contact", "  Tel. 0176 1234567,\tdienstags 16-18 Uhr ")
+    assert result.code == 0, result.err
+    assert services.handouts.contact() == "Tel. 0176 1234567, dienstags 16-18 Uhr"
+    out = tmp_path / "privacy.pdf"
+    assert cli("handout", "privacy-information", "--lang", "de", "-o", str(out)).code == 0
+    assert "0176 1234567, dienstags 16-18 Uhr" in _text(out)
+    too_long = cli("handout", "--set-contact", "x" * 201)
+    assert too_long.code == 1 and "200" in too_long.err
+    assert services.handouts.contact() == "Tel. 0176 1234567, dienstags 16-18 Uhr"
+    assert cli("handout", "--set-contact", "").code == 0 and services.handouts.contact() == ""

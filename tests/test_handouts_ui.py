@@ -83,3 +83,23 @@ def test_load_pdf_reads_bytes(qtbot):
     image = document.render(0, document.pagePointSize(0).toSize())
     assert not image.isNull()
     buffer.close()
+
+
+def test_contact_field_saves_and_renders(qtbot, services):
+    page = HandoutsPage(services)
+    qtbot.addWidget(page)
+    page.show()
+    _wait_preview(qtbot, page)
+    page.contact.setText("Tel. 0176 7654321")
+    page.contact.editingFinished.emit()
+    assert services.handouts.contact() == "Tel. 0176 7654321"
+    row = [r["id"] for r in page.model.rows].index("privacy-information")
+    page.table.selectRow(row)
+
+    def shows_contact() -> bool:
+        runner_for(page).wait(15000)
+        if not page.print_button.isEnabled():
+            return False
+        text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(page.pdf_data)).pages)
+        return "0176 7654321" in " ".join(text.split())
+    qtbot.waitUntil(shows_contact, timeout=15000)

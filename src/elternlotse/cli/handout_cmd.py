@@ -23,6 +23,8 @@ def register(sub) -> None:
     p.add_argument("-o", "--output", metavar="FILE.pdf", help=_("the PDF file to write"))
     p.add_argument("--list", action="store_true", help=_("list topics x languages with their review state"))
     p.add_argument("--json", action="store_true", help=_("with --list: JSON on standard output"))
+    p.add_argument("--set-contact", metavar="TEXT",
+                   help=_("set how parents reach you, printed on handouts (phone, e-mail, office hours); '' removes it"))
     p.set_defaults(handler=cmd_handout)
 
 
@@ -35,6 +37,11 @@ def _check_language(value: str, option: str) -> str:
 
 def cmd_handout(args, cli: CliContext) -> int:
     library = HandoutLibrary()
+    if args.set_contact is not None:
+        value = _handout_service(cli, library).set_contact(args.set_contact)
+        cli.say(_("Contact on handouts: {contact}").format(contact=value) if value
+                else _("No contact is printed on handouts any more."))
+        return 0
     if args.list:
         return _list(args, cli, library)
     if not args.topic:
@@ -50,17 +57,18 @@ def cmd_handout(args, cli: CliContext) -> int:
     if output.is_dir():
         raise ValidationError(N_("{path} is a folder; name a PDF file."), path=str(output))
     if args.family or Store.exists(cli.data_dir):
-        services = cli.services()
-        handouts = getattr(services, "handouts", None)
-        if handouts is None:
-            from elternlotse.services.handouts import HandoutService
-
-            handouts = HandoutService(services.store, services.families, getattr(services, "checklists", None), library)
-        handouts.write(output, args.topic, language, other, args.family)
+        _handout_service(cli, library).write(output, args.topic, language, other, args.family)
     else:
         write_atomic(output, render_handout(args.topic, language, other, context=HandoutContext(), library=library))
     cli.say(_("Handout written: {path}").format(path=str(output)))
     return 0
+
+
+def _handout_service(cli: CliContext, library: HandoutLibrary):
+    from elternlotse.services.handouts import HandoutService
+
+    services = cli.services()
+    return HandoutService(services.store, services.families, getattr(services, "checklists", None), library)
 
 
 def _list(args, cli: CliContext, library: HandoutLibrary) -> int:

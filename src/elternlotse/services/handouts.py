@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.family import Child, Family
+from elternlotse.domain.text import N_
 from elternlotse.handouts import (
     BatchEntry,
     HandoutContext,
@@ -28,6 +30,9 @@ from elternlotse.store import Store
 
 #: At most this many next steps per child on a personalised handout.
 MAX_STEPS = 4
+#: Store meta key of the navigator's contact printed on handouts ({contact}); local to this store.
+CONTACT_META = "handout_contact"
+MAX_CONTACT = 200
 
 
 class HandoutService:
@@ -41,12 +46,22 @@ class HandoutService:
     # ---------------------------------------------------------------- what the store knows
     def context(self) -> HandoutContext:
         info = self.store.info
-        contact = ""
-        try:
-            contact = self.store.meta("contact") or ""
-        except Exception:  # noqa: BLE001 - an older store without the key
-            contact = ""
-        return HandoutContext(organisation=info.organisation, navigator=info.name, contact=contact)
+        return HandoutContext(organisation=info.organisation, navigator=info.name, contact=self.contact())
+
+    def contact(self) -> str:
+        """How parents reach the navigator, as printed on handouts ("" when not set)."""
+        return self.store.meta(CONTACT_META) or ""
+
+    def set_contact(self, text: str) -> str:
+        """Set the contact printed on handouts (phone, e-mail, office hours); "" removes it."""
+        value = " ".join((text or "").split())
+        if len(value) > MAX_CONTACT:
+            raise ValidationError(N_("{field}: longer than {limit} characters."), field="contact", limit=MAX_CONTACT)
+        if any(ord(ch) < 32 for ch in value):
+            raise ValidationError(N_("{field}: contains control characters."), field="contact")
+        with self.store.write(self.store.info.name, "handouts.contact"):
+            self.store.set_meta(CONTACT_META, value)
+        return value
 
     def family(self, family_id: str) -> Family:
         if self.families is None:

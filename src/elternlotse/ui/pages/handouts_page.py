@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -242,6 +243,10 @@ class HandoutsPage(QWidget):
         self.language.setAccessibleName(_("Parent's language"))
         self.beside_german = QCheckBox(_("German beside it"))
         self.beside_german.setChecked(True)
+        self.contact = QLineEdit(self.handouts.contact())
+        self.contact.setMaxLength(200)
+        self.contact.setPlaceholderText(_("phone, e-mail, office hours"))
+        self.contact.setAccessibleName(_("Your contact on handouts"))
         self.state = QLabel()
         self.state.setWordWrap(True)
         self.print_button = QPushButton(_("&Print..."))
@@ -250,6 +255,7 @@ class HandoutsPage(QWidget):
         form = QFormLayout()
         form.addRow(_("Parent's language:"), self.language)
         form.addRow("", self.beside_german)
+        form.addRow(_("Your contact:"), self.contact)
         buttons = QHBoxLayout()
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.save_button)
@@ -281,6 +287,7 @@ class HandoutsPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._topic_changed)
         self.language.currentIndexChanged.connect(self._render)
         self.beside_german.toggled.connect(self._render)
+        self.contact.editingFinished.connect(self._save_contact)
         self.print_button.clicked.connect(self.print_current)
         self.save_button.clicked.connect(self.save_current)
         self._set_ready(False)
@@ -369,6 +376,17 @@ class HandoutsPage(QWidget):
             return
         message = translate_error(error) if isinstance(error, ElternlotseError) else str(error)
         self.state.setText(message)
+
+    def _save_contact(self) -> None:
+        text = self.contact.text()
+        if " ".join(text.split()) == self.handouts.contact():
+            return
+        try:
+            self.contact.setText(self.handouts.set_contact(text))
+        except ElternlotseError as error:
+            self.state.setText(translate_error(error))
+            return
+        self._render()
 
     # ------------------------------------------------------------ print and save
     def suggested_name(self) -> str:
