@@ -16,7 +16,14 @@ def main(argv: list[str] | None = None) -> int:
         from elternlotse.ui.start import run_desktop  # Qt is imported only when the window is wanted
 
         return run_desktop(args)
-    return run(args)
+    try:
+        return run(args)
+    except BrokenPipeError:
+        # The reader went away (``elternlotse family list | head``): not an error of ours.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def install_cli_language(argv: list[str]) -> str:
