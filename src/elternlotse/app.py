@@ -20,6 +20,7 @@ from elternlotse.services.consent import ConsentService
 from elternlotse.services.events import EventService
 from elternlotse.services.consent_texts import ConsentTextLibrary
 from elternlotse.services.families import FamilyService
+from elternlotse.services.family_list import FamilyListService
 from elternlotse.services.handouts import HandoutService
 from elternlotse.services.sync import SyncService
 from elternlotse.store import Store
@@ -44,6 +45,7 @@ class Services:
     store: Store
     families: FamilyService = field(init=False)
     consent: ConsentService = field(init=False)
+    family_list: FamilyListService = field(init=False)
     catalogs: CatalogService = field(init=False)
     checklists: ChecklistService = field(init=False)
     agenda: AgendaService = field(init=False)
@@ -55,6 +57,7 @@ class Services:
     def __post_init__(self) -> None:
         self.families = FamilyService(self.store)
         self.consent = ConsentService(self.store)
+        self.family_list = FamilyListService(self.store)
         self.catalogs = CatalogService(self.store)
         self.checklists = ChecklistService(self.store, self.catalogs)
         self.agenda = AgendaService(self.store, self.catalogs, self.checklists)

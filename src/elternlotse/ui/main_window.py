@@ -124,6 +124,8 @@ class MainWindow(QMainWindow):
                 page.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
             if hasattr(page, "settings_changed"):
                 page.settings_changed.connect(self.settings_changed)
+            if hasattr(page, "open_family_requested"):
+                page.open_family_requested.connect(self.open_family)
         return self.pages[index]
 
     def page_of_type(self, cls: type) -> QWidget | None:
@@ -139,6 +141,15 @@ class MainWindow(QMainWindow):
         refresh = getattr(page, "refresh", None)
         if callable(refresh):
             refresh()
+
+    def open_family(self, family_id: str) -> None:
+        """Show a family in the Families page (asked for by quick capture's duplicate warning, ...)."""
+        for index, cls in enumerate(self.page_types):
+            if hasattr(cls, "open_family") and cls.__name__ == "FamiliesPage":
+                page = self.page(index)
+                self.show_page(index)
+                page.open_family(family_id)
+                return
 
     def current_page(self) -> QWidget | None:
         index = self.stack.currentIndex()

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 def page_classes() -> list[type]:
     pages: list[type] = []
+    from elternlotse.ui.pages.families_page import FamiliesPage  # the navigator's daily list
+
+    pages.append(FamiliesPage)
     from elternlotse.ui.pages.quick_capture_page import QuickCapturePage  # first or second: the stand
 
     pages.append(QuickCapturePage)

@@ -1,0 +1,254 @@
+"""The family list as a lazy table model: the order of all ids in memory, rows fetched page by page.
+
+``services.family_list.order(...)`` gives every matching id with its sort text
+(SQL-side order); names are then ordered locale-aware with ``QCollator``.  Only
+the rows the view scrolls to are loaded (``canFetchMore``/``fetchMore``), so a
+store with 100,000 persons opens as fast as one with ten.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex, QPersistentModelIndex, QPointF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+
+from elternlotse.domain.consent import CHANNEL_LABELS
+from elternlotse.i18n import N_, _
+from elternlotse.i18n.formatting import isolate
+from elternlotse.services.family_list import FamilyListRow
+
+GUARDIANS, CHILDREN, LANGUAGES, PHONE, CONSENT, UPDATED = range(6)
+COLUMN_TITLES = {
+    GUARDIANS: N_("Guardians"),
+    CHILDREN: N_("Children (grade)"),
+    LANGUAGES: N_("Languages"),
+    PHONE: N_("Phone"),
+    CONSENT: N_("Consent"),
+    UPDATED: N_("Changed"),
+}
+#: Column -> key of ``services.family_list.order``; None = not sortable.
+SORT_COLUMNS = {GUARDIANS: "guardians", CHILDREN: "children", LANGUAGES: "languages", PHONE: "phone",
+                CONSENT: None, UPDATED: "updated"}
+#: Columns whose order is by name, locale-aware (the others keep the SQL order).
+COLLATED = {GUARDIANS, CHILDREN}
+
+SortRole = Qt.ItemDataRole.UserRole + 1   # a value that orders rows in memory
+RowRole = Qt.ItemDataRole.UserRole + 2    # the FamilyListRow
+IdRole = Qt.ItemDataRole.UserRole + 3     # the family id
+
+PAGE = 200
+
+_CONSENT_COLOURS = {"contact": "#2e7d32", "no_contact": "#c77800", "no_store": "#b00020"}
+
+
+def consent_state(row: FamilyListRow) -> str:
+    if not row.stores:
+        return "no_store"
+    return "contact" if row.contact_channels else "no_contact"
+
+
+def consent_text(row: FamilyListRow) -> str:
+    """One line a navigator reads at a glance, e.g. "contact: Phone call, SMS"."""
+    state = consent_state(row)
+    if state == "no_store":
+        return _("no consent to store the data")
+    if state == "no_contact":
+        return _("no contact consent")
+    return _("contact: {channels}").format(channels=", ".join(_(CHANNEL_LABELS[c]) for c in row.contact_channels))
+
+
+_icons: dict[str, QIcon] = {}
+
+
+def consent_icon(state: str) -> QIcon:
+    """A coloured mark per consent state (shape differs too, not only colour)."""
+    if state not in _icons:
+        pixmap = QPixmap(16, 16)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(_CONSENT_COLOURS[state]))
+        if state == "contact":
+            painter.drawEllipse(2, 2, 12, 12)
+        elif state == "no_contact":
+            painter.drawPolygon([QPointF(8, 1), QPointF(15, 14), QPointF(1, 14)])
+        else:
+            painter.drawRect(2, 2, 12, 12)
+        painter.end()
+        _icons[state] = QIcon(pixmap)
+    return _icons[state]
+
+
+def stamp_date(stamp: str) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(int(stamp.split("-", 1)[0]) / 1000, tz=timezone.utc)
+    except (ValueError, IndexError, OSError):
+        return None
+
+
+_CHILD = re.compile(r"^(.*) \((\d+)\)$")
+
+
+def isolated_names(text: str, separator: str) -> str:
+    """Each name as a bidi island, so "Jana (9), يوسف (9)" keeps its order in either direction."""
+    parts = []
+    for part in text.split(separator) if text else []:
+        match = _CHILD.match(part)
+        parts.append(f"{isolate(match.group(1))} ({match.group(2)})" if match else isolate(part))
+    return separator.join(parts)
+
+
+def make_collator() -> QCollator:
+    """For the UI language (not the C locale: "Özlem" goes with O, not after Z)."""
+    from elternlotse.ui.i18n_qt import collator
+
+    return collator()
+
+
+class FamilyTableModel(QAbstractTableModel):
+    def __init__(self, family_list, parent=None) -> None:
+        super().__init__(parent)
+        self.family_list = family_list       # services.family_list
+        self.search = ""
+        self.sort_column = -1                # -1 = the store's order (newest last)
+        self.sort_order = Qt.SortOrder.AscendingOrder
+        self._order: list[str] = []          # every matching id, in display order
+        self._keys: dict[str, str] = {}      # id -> sort text of the sort column
+        self._rows: list[FamilyListRow] = []  # the loaded rows: _order[:len(_rows)]
+        self._collator = make_collator()
+        self.reload()
+
+    # ---------------------------------------------------------------- loading
+    def reload(self, keep_loaded: bool = False) -> None:
+        """Ask the store for the order again (after a search, a sort or a change)."""
+        wanted = max(len(self._rows), PAGE) if keep_loaded else PAGE
+        self.beginResetModel()
+        key = SORT_COLUMNS.get(self.sort_column) or "created"
+        descending = self.sort_order == Qt.SortOrder.DescendingOrder
+        pairs = self.family_list.order(self.search, key, descending)
+        if self.sort_column in COLLATED:
+            sort_key = self._collator.sortKey
+            pairs.sort(key=lambda pair: sort_key(pair[1]), reverse=descending)
+        self._order = [fid for fid, _text in pairs]
+        self._keys = dict(pairs)
+        self._rows = self.family_list.rows(self._order[:wanted])
+        self.endResetModel()
+
+    def total(self) -> int:
+        """How many families match (loaded or not)."""
+        return len(self._order)
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: N802 - Qt's name
+        return not parent.isValid() and len(self._rows) < len(self._order)
+
+    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: N802
+        if parent.isValid():
+            return
+        start = len(self._rows)
+        ids = self._order[start:start + PAGE]
+        rows = self.family_list.rows(ids)
+        if len(rows) < len(ids):  # erased meanwhile: drop them from the order
+            present = {r.id for r in rows}
+            self._order = self._order[:start] + [i for i in self._order[start:] if i in present or i not in ids]
+        if not rows:
+            return
+        self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+        self._rows.extend(rows)
+        self.endInsertRows()
+
+    def row_of(self, family_id: str) -> int:
+        """The row of a family, loading pages up to it; -1 when it is not in the list."""
+        try:
+            position = self._order.index(family_id)
+        except ValueError:
+            return -1
+        while len(self._rows) <= position and self.canFetchMore():
+            self.fetchMore()
+        for row, item in enumerate(self._rows):
+            if item.id == family_id:
+                return row
+        return -1
+
+    def refresh_family(self, family_id: str) -> None:
+        """Re-read one loaded row (after an edit in the detail view)."""
+        for row, item in enumerate(self._rows):
+            if item.id == family_id:
+                fresh = self.family_list.rows([family_id])
+                if fresh:
+                    self._rows[row] = fresh[0]
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMN_TITLES) - 1))
+                return
+
+    # ---------------------------------------------------------------- Qt model
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMN_TITLES)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and section in COLUMN_TITLES:
+            return _(COLUMN_TITLES[section])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        item = self._rows[index.row()]
+        column = index.column()
+        if role == RowRole:
+            return item
+        if role == IdRole:
+            return item.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == GUARDIANS:
+                return isolated_names(item.row.guardians, " / ")
+            if column == CHILDREN:
+                return isolated_names(item.row.children, ", ")
+            return self._display(item, column)
+        if role == SortRole:
+            if column == UPDATED:
+                return item.row.updated
+            if column == CONSENT:
+                return {"no_store": 0, "no_contact": 1, "contact": 2}[consent_state(item)] * 10 + len(item.contact_channels)
+            return self._display(item, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == CONSENT:
+            return consent_icon(consent_state(item))
+        if role == Qt.ItemDataRole.ToolTipRole and column == CONSENT:
+            return consent_text(item)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _display(self, item: FamilyListRow, column: int) -> str:
+        row = item.row
+        if column == GUARDIANS:
+            return row.guardians
+        if column == CHILDREN:
+            return row.children
+        if column == LANGUAGES:
+            return row.languages
+        if column == PHONE:
+            return row.phone
+        if column == CONSENT:
+            return consent_text(item)
+        if column == UPDATED:
+            moment = stamp_date(row.updated)
+            return QLocale().toString(moment.date(), QLocale.FormatType.ShortFormat) if moment else ""
+        return ""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if column >= 0 and SORT_COLUMNS.get(column) is None:
+            return
+        if column == self.sort_column and order == self.sort_order:
+            return
+        self.sort_column, self.sort_order = column, order
+        self.reload()
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

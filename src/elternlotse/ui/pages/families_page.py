@@ -1,0 +1,232 @@
+"""Families: the list (search as you type, lazy, sortable, consent at a glance) and the detail view.
+
+Shortcuts: Ctrl+N new family, Ctrl+F search, Ctrl+S save (in the detail),
+Enter or double click opens a family, Escape goes back to the list.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from elternlotse.i18n import _, ngettext
+from elternlotse.ui.models.family_table_model import (
+    CHILDREN,
+    CONSENT,
+    GUARDIANS,
+    LANGUAGES,
+    PHONE,
+    UPDATED,
+    FamilyTableModel,
+    IdRole,
+)
+from elternlotse.ui.pages.family_detail import FamilyDetail
+
+SEARCH_DELAY_MS = 180
+
+
+class FamiliesPage(QWidget):
+    status_message = Signal(str)
+    family_changed = Signal(str)
+
+    @staticmethod
+    def page_title() -> str:
+        return _("Families")
+
+    def __init__(self, services, parent=None) -> None:
+        super().__init__(parent)
+        self.services = services
+
+        # list
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search: name in any spelling or script, phone, e-mail, school... (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search.returnPressed.connect(self._open_first)
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_search)
+        self.new_button = QPushButton(_("New family"))
+        self.new_button.setToolTip(_("New family (Ctrl+N)"))
+        self.new_button.clicked.connect(self.new_family)
+        self.count_label = QLabel()
+
+        self.model = FamilyTableModel(services.family_list, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for column, width in ((GUARDIANS, 260), (CHILDREN, 190), (LANGUAGES, 90), (PHONE, 150), (CONSENT, 260), (UPDATED, 90)):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(CONSENT, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(lambda index: self.open_family(index.data(IdRole)))
+        self.table.doubleClicked.connect(lambda index: self.open_family(index.data(IdRole)))
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.new_button)
+        list_page = QWidget()
+        list_layout = QVBoxLayout(list_page)
+        list_layout.addLayout(top)
+        list_layout.addWidget(self.table, 1)
+        list_layout.addWidget(self.count_label)
+
+        # detail
+        self.detail = FamilyDetail(services)
+        self.detail.back_requested.connect(self.show_list)
+        self.detail.saved.connect(self._after_save)
+        self.detail.erased.connect(self._after_erase)
+        self.detail.consent_changed.connect(self._after_consent)
+        self.detail.open_family_requested.connect(self.open_family)
+        self.detail.status_message.connect(self.status_message)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(list_page)
+        self.stack.addWidget(self.detail)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        for keys, slot in ((QKeySequence.StandardKey.New, self.new_family), (QKeySequence.StandardKey.Find, self.focus_search)):
+            QShortcut(QKeySequence(keys), self).activated.connect(slot)
+        back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.detail)
+        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        back.activated.connect(self.show_list)
+        self._update_count()
+
+    # ---------------------------------------------------------------- list
+    def refresh(self) -> None:
+        """Shown again or data changed elsewhere: re-read the order, keep the position."""
+        current = self.current_family_id()
+        self.model.reload(keep_loaded=True)
+        self._update_count()
+        if current:
+            self.select_family(current)
+
+    def apply_search(self) -> None:
+        self._search_timer.stop()
+        self.model.search = self.search.text()
+        self.model.reload()
+        self._update_count()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+        self.table.scrollToTop()
+
+    def _update_count(self) -> None:
+        total = self.model.total()
+        if self.model.search.strip():
+            text = ngettext("{count} family found", "{count} families found", total).format(count=total)
+        else:
+            text = ngettext("{count} family", "{count} families", total).format(count=total)
+        self.count_label.setText(text)
+
+    def current_family_id(self) -> str:
+        index = self.table.currentIndex()
+        return index.data(IdRole) if index.isValid() else ""
+
+    def select_family(self, family_id: str) -> bool:
+        row = self.model.row_of(family_id)
+        if row < 0:
+            return False
+        index = self.model.index(row, GUARDIANS)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
+        return True
+
+    def focus_search(self) -> None:
+        if self.stack.currentWidget() is self.detail and not self._leave_detail():
+            return
+        self.stack.setCurrentIndex(0)
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _open_first(self) -> None:
+        self.apply_search()
+        if self.model.rowCount():
+            self.open_family(self.model.index(0, 0).data(IdRole))
+
+    # ---------------------------------------------------------------- detail
+    def open_family(self, family_id: str) -> None:
+        if not family_id:
+            return
+        if self.stack.currentWidget() is self.detail and self.detail.family_id != family_id and not self._leave_detail():
+            return
+        self.detail.load(family_id)
+        self.stack.setCurrentWidget(self.detail)
+        self.select_family(family_id)
+
+    def new_family(self) -> None:
+        if self.stack.currentWidget() is self.detail and not self._leave_detail():
+            return
+        self.detail.new_family()
+        self.stack.setCurrentWidget(self.detail)
+
+    def show_list(self) -> None:
+        if self.stack.currentWidget() is self.detail and not self._leave_detail():
+            return
+        self.stack.setCurrentIndex(0)
+        self.table.setFocus()
+
+    def _leave_detail(self) -> bool:
+        """Ask before unsaved edits are dropped: save, discard or stay."""
+        if not self.detail.has_unsaved_changes():
+            return True
+        answer = QMessageBox.question(
+            self, _("Unsaved changes"), _("Save the changes to this family?"),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.detail.save()
+        if answer == QMessageBox.StandardButton.Discard:
+            if self.detail.family_id:
+                self.detail.load(self.detail.family_id)
+            else:
+                self.detail.undo_stack.clear()
+                self.detail.set_form({"guardians": [], "children": [], "notes": ""})
+            return True
+        return False
+
+    def has_unsaved_changes(self) -> bool:
+        return self.stack.currentWidget() is self.detail and self.detail.has_unsaved_changes()
+
+    def _after_save(self, family_id: str) -> None:
+        if self.model.row_of(family_id) >= 0:
+            self.model.refresh_family(family_id)
+        else:
+            self.model.reload(keep_loaded=True)
+        self._update_count()
+        self.select_family(family_id)
+        self.family_changed.emit(family_id)
+
+    def _after_consent(self, family_id: str) -> None:
+        self.model.refresh_family(family_id)
+        self.family_changed.emit(family_id)
+
+    def _after_erase(self, family_id: str) -> None:
+        self.model.reload(keep_loaded=True)
+        self._update_count()
+        self.stack.setCurrentIndex(0)
+        self.family_changed.emit(family_id)

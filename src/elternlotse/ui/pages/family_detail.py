@@ -1,0 +1,455 @@
+"""One family: edit guardians, children, channels and notes; consent; access copy; erasure.
+
+Edits are collected in a ``QUndoStack`` (each finished field edit, each added or
+removed person is one step: Ctrl+Z / Ctrl+Shift+Z) and written with Ctrl+S
+through ``services.families.update`` (or ``add`` for a new family).  The form
+only reads widgets and builds the portable document; the service validates.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from elternlotse.domain.errors import ElternlotseError
+from elternlotse.i18n import _, translate_error
+from elternlotse.ui.dialogs.access_copy_dialog import AccessCopyDialog
+from elternlotse.ui.tasks import runner_for
+from elternlotse.ui.widgets.consent_panel import ConsentPanel
+
+
+def split_list(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[,;\n]", text or "") if part.strip()]
+
+
+def parse_messengers(text: str) -> list[dict]:
+    """"WhatsApp: +49 176 1234, Signal" -> [{"app": "WhatsApp", "handle": "+49 176 1234"}, {"app": "Signal"}]."""
+    out = []
+    for part in split_list(text):
+        app, _sep, handle = part.partition(":")
+        out.append({"app": app.strip(), "handle": handle.strip()})
+    return out
+
+
+class _Snapshot(QUndoCommand):
+    """One edit step: the whole form before and after (small documents, simple and exact)."""
+
+    def __init__(self, form: "FamilyDetail", before: dict, after: dict, text: str) -> None:
+        super().__init__(text)
+        self.form, self.before, self.after = form, before, after
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # the widgets already show it
+            self._first = False
+            return
+        self.form.set_form(self.after)
+
+    def undo(self) -> None:
+        self.form.set_form(self.before)
+
+
+class GuardianEditor(QGroupBox):
+    def __init__(self, detail: "FamilyDetail", data: dict) -> None:
+        super().__init__()
+        self.person_id = data.get("id", "")
+        self.name = QLineEdit(data.get("name", ""))
+        self.languages = QLineEdit(", ".join(data.get("languages", [])))
+        self.languages.setPlaceholderText(_("language tags, e.g. ar, de"))
+        self.phones = QLineEdit(", ".join(data.get("phones", [])))
+        self.emails = QLineEdit(", ".join(data.get("emails", [])))
+        self.messengers = QLineEdit(", ".join(
+            f"{m.get('app', '')}: {m.get('handle', '')}" if m.get("handle") else m.get("app", "")
+            for m in data.get("messenger", [])))
+        self.messengers.setPlaceholderText(_("e.g. WhatsApp: +49 176 1234567"))
+        self.address = QLineEdit(data.get("address", ""))
+        for edit in (self.name, self.languages, self.phones, self.emails, self.messengers, self.address):
+            edit.editingFinished.connect(detail.commit_edit)
+            edit.textEdited.connect(detail.typed)
+        self.remove_button = QToolButton()
+        self.remove_button.setText(_("Remove"))
+        self.remove_button.clicked.connect(lambda: detail.remove_person(self))
+        form = QFormLayout(self)
+        form.addRow(_("Name:"), self.name)
+        form.addRow(_("Languages:"), self.languages)
+        form.addRow(_("Phone:"), self.phones)
+        form.addRow(_("E-mail:"), self.emails)
+        form.addRow(_("Messenger:"), self.messengers)
+        form.addRow(_("Address:"), self.address)
+        form.addRow("", self.remove_button)
+        self.name.textChanged.connect(lambda text: self.setTitle(text or _("New guardian")))
+        self.setTitle(self.name.text() or _("New guardian"))
+
+    def document(self) -> dict:
+        data = {"name": self.name.text(), "languages": split_list(self.languages.text()),
+                "phones": split_list(self.phones.text()), "emails": split_list(self.emails.text()),
+                "messenger": parse_messengers(self.messengers.text()), "address": self.address.text()}
+        if self.person_id:
+            data["id"] = self.person_id
+        return data
+
+
+class ChildEditor:
+    """One row of the children grid."""
+
+    def __init__(self, detail: "FamilyDetail", data: dict) -> None:
+        self.person_id = data.get("id", "")
+        self.first_name = QLineEdit(data.get("first_name", ""))
+        self.first_name.setPlaceholderText(_("optional"))
+        self.grade = QSpinBox()
+        self.grade.setRange(1, 13)
+        self.grade.setValue(int(data.get("grade") or 8))
+        self.school = QLineEdit(data.get("school", ""))
+        self.school_year = QLineEdit(data.get("school_year", ""))
+        self.school_year.setPlaceholderText("2026/27")
+        self.school_year.setMaximumWidth(90)
+        for edit in (self.first_name, self.school, self.school_year):
+            edit.editingFinished.connect(detail.commit_edit)
+            edit.textEdited.connect(detail.typed)
+        self.grade.valueChanged.connect(detail.commit_edit)
+        self.remove_button = QToolButton()
+        self.remove_button.setText(_("Remove"))
+        self.remove_button.clicked.connect(lambda: detail.remove_person(self))
+        self.widgets = [self.first_name, self.grade, self.school, self.school_year, self.remove_button]
+
+    def document(self) -> dict:
+        data = {"first_name": self.first_name.text(), "grade": self.grade.value(), "school": self.school.text(),
+                "school_year": self.school_year.text()}
+        if self.person_id:
+            data["id"] = self.person_id
+        return data
+
+
+class FamilyDetail(QWidget):
+    saved = Signal(str)                 # family id (added or updated)
+    erased = Signal(str)
+    consent_changed = Signal(str)
+    back_requested = Signal()
+    open_family_requested = Signal(str)  # from the duplicate warning
+    status_message = Signal(str)
+
+    def __init__(self, services, parent=None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.family_id = ""
+        self._loading = False
+        self._snapshot: dict = {}
+        self.guardian_editors: list[GuardianEditor] = []
+        self.child_editors: list[ChildEditor] = []
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._update_buttons)
+        self._typing = QTimer(self, singleShot=True, interval=700)
+        self._typing.timeout.connect(self.commit_edit)
+
+        # header
+        self.back_button = QPushButton(_("Back to the list"))
+        self.back_button.clicked.connect(self.back_requested)
+        self.title = QLabel()
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.save_button = QPushButton(_("Save"))
+        self.save_button.setToolTip(_("Save (Ctrl+S)"))
+        self.save_button.clicked.connect(self.save)
+        self.undo_button = QPushButton(_("Undo"))
+        self.undo_button.clicked.connect(self.undo_stack.undo)
+        self.redo_button = QPushButton(_("Redo"))
+        self.redo_button.clicked.connect(self.undo_stack.redo)
+        self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
+        self.access_button = QPushButton(_("Access copy..."))
+        self.access_button.setToolTip(_("Show, print or save everything stored about this family (GDPR Art. 15/20)"))
+        self.access_button.clicked.connect(self.show_access_copy)
+        self.erase_button = QPushButton(_("Erase..."))
+        self.erase_button.setToolTip(_("Erase the family's personal data (GDPR Art. 17)"))
+        self.erase_button.clicked.connect(self.confirm_erase)
+        header = QHBoxLayout()
+        header.addWidget(self.back_button)
+        header.addWidget(self.title, 1)
+        for button in (self.undo_button, self.redo_button, self.save_button, self.access_button, self.erase_button):
+            header.addWidget(button)
+
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+
+        # family tab
+        self.guardians_box = QVBoxLayout()
+        add_guardian = QPushButton(_("Add guardian"))
+        add_guardian.clicked.connect(lambda: self.add_person("guardian"))
+        self.children_grid = QGridLayout()
+        for column, title in enumerate((_("First name"), _("Grade"), _("School"), _("School year"))):
+            self.children_grid.addWidget(QLabel(f"<b>{title}</b>"), 0, column)
+        self.children_grid.setColumnStretch(2, 1)
+        add_child = QPushButton(_("Add child"))
+        add_child.clicked.connect(lambda: self.add_person("child"))
+        self.notes = QPlainTextEdit()
+        self.notes.setPlaceholderText(_("Notes (no health data, marks or test results)"))
+        self.notes.setMaximumHeight(110)
+        self.notes.textChanged.connect(self.typed)
+
+        children_box = QGroupBox(_("Children"))
+        children_layout = QVBoxLayout(children_box)
+        children_layout.addLayout(self.children_grid)
+        children_layout.addWidget(add_child, 0, Qt.AlignmentFlag.AlignLeading)
+        notes_box = QGroupBox(_("Notes"))
+        QVBoxLayout(notes_box).addWidget(self.notes)
+
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        guardians_row = QHBoxLayout()
+        guardians_row.addLayout(self.guardians_box, 1)
+        body_layout.addLayout(guardians_row)
+        body_layout.addWidget(add_guardian, 0, Qt.AlignmentFlag.AlignLeading)
+        self.duplicates = self._duplicate_warning()
+        if self.duplicates is not None:
+            body_layout.addWidget(self.duplicates)
+        body_layout.addWidget(children_box)
+        body_layout.addWidget(notes_box)
+        body_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+
+        self.consent_panel = ConsentPanel(services)
+        self.consent_panel.changed.connect(lambda: self.consent_changed.emit(self.family_id))
+        self.tabs = QTabWidget()
+        self.tabs.addTab(scroll, _("Family"))
+        self.consent_tab = self.tabs.addTab(self.consent_panel, _("Consent"))
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.tabs, 1)
+
+        save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        save.activated.connect(self.save)
+        for keys, slot in ((QKeySequence.StandardKey.Undo, self.undo_stack.undo),
+                           (QKeySequence.StandardKey.Redo, self.undo_stack.redo)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        self._update_buttons()
+
+    def _duplicate_warning(self):
+        try:
+            from elternlotse.ui.widgets.duplicate_warning import DuplicateWarning
+        except ImportError:
+            return None
+        warning = DuplicateWarning(self.services, self)
+        warning.open_family_requested.connect(self.open_family_requested)
+        return warning
+
+    # ---------------------------------------------------------------- loading
+    def load(self, family_id: str) -> None:
+        family = self.services.families.get(family_id)
+        self.family_id = family.id
+        self.set_form(self.services.families.document(family.id))
+        self.consent_panel.set_family(family)
+        self.tabs.setTabEnabled(self.consent_tab, True)
+        self.undo_stack.clear()
+        self.error_label.hide()
+        self._update_buttons()
+
+    def new_family(self) -> None:
+        self.family_id = ""
+        self.set_form({"guardians": [{"name": ""}], "children": [], "notes": ""})
+        self.consent_panel.set_family(None)
+        self.tabs.setTabEnabled(self.consent_tab, False)
+        self.tabs.setCurrentIndex(0)
+        self.undo_stack.clear()
+        self.error_label.hide()
+        self._update_buttons()
+        self.guardian_editors[0].name.setFocus()
+
+    def set_form(self, document: dict) -> None:
+        """Show ``document`` in the widgets (used by load, undo and redo)."""
+        self._loading = True
+        try:
+            for editor in self.guardian_editors:
+                editor.setParent(None)
+                editor.deleteLater()
+            for child in self.child_editors:
+                for widget in child.widgets:
+                    widget.setParent(None)
+                    widget.deleteLater()
+            self.guardian_editors, self.child_editors = [], []
+            for data in document.get("guardians", []):
+                self._add_guardian_editor(data)
+            for data in document.get("children", []):
+                self._add_child_editor(data)
+            if self.notes.toPlainText() != document.get("notes", ""):
+                self.notes.setPlainText(document.get("notes", ""))
+            self._snapshot = self.form_document()
+        finally:
+            self._loading = False
+        names = [g.get("name", "") for g in document.get("guardians", [])]
+        self.title.setText(" / ".join(n for n in names if n) or _("New family"))
+        self._check_duplicates()
+
+    def _add_guardian_editor(self, data: dict) -> GuardianEditor:
+        editor = GuardianEditor(self, data)
+        self.guardian_editors.append(editor)
+        self.guardians_box.addWidget(editor)
+        return editor
+
+    def _add_child_editor(self, data: dict) -> ChildEditor:
+        editor = ChildEditor(self, data)
+        self.child_editors.append(editor)
+        row = len(self.child_editors)
+        for column, widget in enumerate(editor.widgets):
+            self.children_grid.addWidget(widget, row, column)
+        return editor
+
+    # ---------------------------------------------------------------- editing
+    def form_document(self) -> dict:
+        return {"guardians": [g.document() for g in self.guardian_editors],
+                "children": [c.document() for c in self.child_editors],
+                "notes": self.notes.toPlainText()}
+
+    def typed(self, *_args) -> None:
+        if not self._loading:
+            self._typing.start()
+
+    def commit_edit(self, *_args, text: str = "") -> None:
+        """Record the edit since the last step as one undo step."""
+        if self._loading:
+            return
+        self._typing.stop()
+        after = self.form_document()
+        if after == self._snapshot:
+            return
+        before, self._snapshot = self._snapshot, after
+        self.undo_stack.push(_Snapshot(self, before, after, text or _("Edit")))
+        self._check_duplicates()
+
+    def add_person(self, kind: str) -> None:
+        self.commit_edit()
+        if kind == "guardian":
+            self._add_guardian_editor({"name": ""}).name.setFocus()
+        else:
+            self._add_child_editor({"grade": 8}).first_name.setFocus()
+        self.commit_edit(text=_("Add guardian") if kind == "guardian" else _("Add child"))
+
+    def remove_person(self, editor) -> None:
+        self.commit_edit()
+        if isinstance(editor, GuardianEditor):
+            self.guardian_editors.remove(editor)
+            editor.setParent(None)
+            editor.deleteLater()
+        else:
+            self.child_editors.remove(editor)
+            for widget in editor.widgets:
+                widget.setParent(None)
+                widget.deleteLater()
+        self.commit_edit(text=_("Remove"))
+
+    def _check_duplicates(self) -> None:
+        if self.duplicates is None:
+            return
+        guardians = [g.document() for g in self.guardian_editors]
+        self.duplicates.set_query(
+            phones=[p for g in guardians for p in g["phones"]], emails=[m for g in guardians for m in g["emails"]],
+            names=[g["name"] for g in guardians if g["name"]], exclude=self.family_id)
+
+    def has_unsaved_changes(self) -> bool:
+        return self.form_document() != self._snapshot or not self.undo_stack.isClean()
+
+    def _update_buttons(self, *_args) -> None:
+        self.undo_button.setEnabled(self.undo_stack.canUndo())
+        self.redo_button.setEnabled(self.undo_stack.canRedo())
+        self.access_button.setEnabled(bool(self.family_id))
+        self.erase_button.setEnabled(bool(self.family_id))
+
+    # ---------------------------------------------------------------- saving
+    def save(self) -> bool:
+        self.commit_edit()
+        document = self.form_document()
+        try:
+            if self.family_id:
+                family = self.services.families.update(self.family_id, document)
+            else:
+                family = self.services.families.add(document)
+        except ElternlotseError as error:
+            self.error_label.setText(translate_error(error))
+            self.error_label.show()
+            return False
+        self.load(family.id)
+        self.status_message.emit(_("Saved: {name}").format(name=family.display_name()))
+        self.saved.emit(family.id)
+        return True
+
+    # ---------------------------------------------------------------- GDPR
+    def show_access_copy(self) -> None:
+        if not self.family_id:
+            return
+        family_id = self.family_id
+        organisation = self.services.store.info.organisation
+        runner_for(self).run(lambda services, progress: services.families.document(family_id),
+                             on_done=lambda document: self._open_access_copy(document, organisation),
+                             title=_("Preparing the access copy..."), parent=self)
+
+    def _open_access_copy(self, document: dict, organisation: str) -> None:
+        self.access_dialog = AccessCopyDialog(document, organisation, self)
+        self.access_dialog.open()
+
+    def confirm_erase(self) -> None:
+        if not self.family_id:
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(_("Erase family"))
+        box.setText(_("Erase all personal data of {name}?").format(name=self.title.text()))
+        box.setInformativeText(_(
+            "Names, contacts, children and notes are removed from this computer, and the erasure travels with "
+            "the next sync. A tombstone without personal data stays, so that an old copy cannot bring the data "
+            "back. The consent history stays as proof. This cannot be undone."))
+        erase = box.addButton(_("Erase"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is erase:
+            self.erase()
+
+    def erase(self):
+        """Erase in the background; ``erased`` is emitted when done."""
+        family_id = self.family_id
+        self.setEnabled(False)
+
+        def done(_result) -> None:
+            self.setEnabled(True)
+            self.family_id = ""
+            self.undo_stack.clear()
+            self.status_message.emit(_("The family was erased."))
+            self.erased.emit(family_id)
+
+        def failed(error) -> None:
+            self.setEnabled(True)
+            from elternlotse.ui.tasks import error_text
+
+            self.error_label.setText(error_text(error))
+            self.error_label.show()
+
+        return runner_for(self).run(lambda services, progress: services.families.erase(family_id),
+                                    on_done=done, on_error=failed, title=_("Erasing..."), parent=self)

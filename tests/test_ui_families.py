@@ -1,0 +1,200 @@
+"""Families page: lazy list, search as you type, locale-aware sort, edit, undo, consent, GDPR actions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+from elternlotse.app import open_store
+from elternlotse.domain.consent import Channel, Purpose
+from elternlotse.services.demo import fill_demo
+from elternlotse.ui.dialogs.access_copy_dialog import readable_html, write_json, write_pdf
+from elternlotse.ui.models.consent_history_model import ConsentHistoryModel
+from elternlotse.ui.models.family_table_model import CONSENT, GUARDIANS, PAGE, FamilyTableModel, IdRole, RowRole
+from elternlotse.ui.pages.families_page import FamiliesPage
+from elternlotse.ui.tasks import TaskRunner
+from tests.conftest import PASSPHRASE, family_document
+
+
+def type_text(widget, text: str) -> None:
+    """Type like a person, any script (QTest.keyClicks accepts only ASCII)."""
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
+
+
+def _family(name: str, phone: str = "", **extra) -> dict:
+    doc = family_document(name=name, phone=phone or "0176 1234 5678", **extra)
+    return doc
+
+
+@pytest.fixture
+def page(qtbot, services, data_dir):
+    widget = FamiliesPage(services)
+    widget.tasks = TaskRunner(lambda: open_store(data_dir, PASSPHRASE), widget)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 700)
+    widget.show()
+    yield widget
+    widget.tasks.shutdown()
+    widget.close()
+    widget.deleteLater()  # its timers (duplicate check) must not outlive the store
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_family_model_passes_the_model_tester(qtmodeltester, services):
+    fill_demo(services, PAGE + 30, seed=4)
+    model = FamilyTableModel(services.family_list)
+    assert model.rowCount() == PAGE and model.canFetchMore() and model.total() == PAGE + 30
+    model.fetchMore()
+    assert model.rowCount() == PAGE + 30 and not model.canFetchMore()
+    qtmodeltester.check(model, force_py=True)
+    # A second model, sorted (a reset) and lazily filled, checked on its own: pytest-qt's
+    # tester fetches more inside its own reset handler, so one tester cannot watch both.
+    sorted_model = FamilyTableModel(services.family_list)
+    sorted_model.sort(GUARDIANS, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(sorted_model, force_py=True)
+    assert sorted_model.rowCount() == PAGE + 30
+    row = sorted_model.index(0, CONSENT).data(RowRole)
+    text = sorted_model.index(0, CONSENT).data()
+    assert text in {"no contact consent", "no consent to store the data"} or text.startswith("contact: ")
+    assert row.id == sorted_model.index(0, GUARDIANS).data(IdRole)
+
+
+def test_consent_history_model_passes_the_model_tester(qtmodeltester, services):
+    family = services.families.add(family_document())
+    model = ConsentHistoryModel()
+    model.set_history(family.consents, {family.guardians[0].id: "Ayşe"})
+    assert model.rowCount() == 3
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_names_sort_locale_aware_across_the_whole_list(services):
+    for name in ("Zeynep Kaya", "Özlem Demir", "Ahmad Haddad", "ömer Şahin", "Emine Yılmaz"):
+        services.families.add(_family(name, phone=f"0176 55{abs(hash(name)) % 10**6:06d}"))
+    model = FamilyTableModel(services.family_list)
+    model.sort(GUARDIANS, Qt.SortOrder.AscendingOrder)
+    names = [model.index(r, GUARDIANS).data(RowRole).row.guardians for r in range(model.rowCount())]
+    # Ö sorts with O (before Z), not after Z as a byte order would put it; case does not matter.
+    assert names == ["Ahmad Haddad", "Emine Yılmaz", "ömer Şahin", "Özlem Demir", "Zeynep Kaya"]
+
+
+def test_search_as_you_type_finds_across_scripts(qtbot, page, services):
+    services.families.add(_family("محمد العلي", phone="0176 1111111"))
+    services.families.add(_family("Olena Kovalenko", phone="0176 2222222"))
+    page.refresh()
+    qtbot.keyClicks(page.search, "moham")
+    qtbot.waitUntil(lambda: page.model.search == "moham", timeout=3000)
+    assert page.model.rowCount() == 1
+    assert page.model.index(0, GUARDIANS).data(RowRole).row.guardians == "محمد العلي"
+    assert "1 family found" in page.count_label.text()
+
+
+def test_edit_a_family_and_see_it_in_the_cli(qtbot, page, services, cli):
+    family = services.families.add(_family("Ayşe Yılmaz"))
+    page.refresh()
+    page.open_family(family.id)
+    editor = page.detail.guardian_editors[0]
+    editor.name.clear()
+    type_text(editor.name, "Ayşe Yılmaz-Demir")
+    editor.phones.setText("0176 1234 5678, 0231 987654")
+    editor.phones.editingFinished.emit()
+    assert page.has_unsaved_changes()
+    qtbot.keyClick(page.detail.guardian_editors[0].name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not page.has_unsaved_changes()
+    listed = {row["id"]: row for row in cli("family", "list", "--json").json()}
+    assert "Ayşe Yılmaz-Demir" in json.dumps(listed[family.id], ensure_ascii=False)
+    shown = cli("family", "show", family.id, "--json").json()
+    assert shown["guardians"][0]["phones"] == ["+4917612345678", "+49231987654"]
+    # the list row shows the new name too
+    assert page.model.index(page.model.row_of(family.id), GUARDIANS).data(RowRole).row.guardians == "Ayşe Yılmaz-Demir"
+
+
+def test_undo_and_redo_edits(qtbot, page, services):
+    family = services.families.add(_family("Ayşe Yılmaz"))
+    page.open_family(family.id)
+    detail = page.detail
+    detail.guardian_editors[0].name.setText("Changed Name")
+    detail.commit_edit()
+    detail.add_person("child")
+    assert len(detail.child_editors) == 2 and detail.undo_stack.count() == 2
+    detail.undo_stack.undo()
+    assert len(detail.child_editors) == 1
+    detail.undo_stack.undo()
+    assert detail.guardian_editors[0].name.text() == "Ayşe Yılmaz"
+    assert not detail.has_unsaved_changes()
+    detail.undo_stack.redo()
+    assert detail.guardian_editors[0].name.text() == "Changed Name"
+
+
+def test_a_refused_edit_says_why_and_writes_nothing(qtbot, page, services):
+    family = services.families.add(_family("Ayşe Yılmaz"))
+    page.open_family(family.id)
+    page.detail.guardian_editors[0].emails.setText("not an address")
+    assert page.detail.save() is False
+    assert page.detail.error_label.isVisible() and "emails" in page.detail.error_label.text()
+    assert services.families.get(family.id).guardians[0].emails == ["ayse@example.org"]
+
+
+def test_withdrawing_consent_stops_the_channel_from_being_offered(qtbot, page, services):
+    family = services.families.add(_family("Ayşe Yılmaz"))
+    page.refresh()
+    page.open_family(family.id)
+    panel = page.detail.consent_panel
+    phone = panel.contact_buttons[Channel.PHONE]
+    assert phone.isEnabled()
+    assert not panel.contact_buttons[Channel.SMS].isEnabled()
+    assert "no consent" in panel.contact_buttons[Channel.SMS].toolTip()
+
+    withdraw = panel.toggle_buttons[(Purpose.CONTACT, Channel.PHONE)]
+    assert withdraw.text() == "Withdraw"
+    qtbot.mouseClick(withdraw, Qt.MouseButton.LeftButton)   # one click
+    assert not phone.isEnabled()
+    assert "no consent" in phone.toolTip() and "Phone call" in panel.not_offered.text()
+    assert not services.consent.state(family.guardians[0].id).allows(Purpose.CONTACT, Channel.PHONE)
+    assert panel.history_model.rowCount() == 4
+    assert panel.history_model.index(0, 4).data() == "withdrawn"
+    row = page.model.index(page.model.row_of(family.id), CONSENT).data()
+    assert row == "no contact consent"
+
+    qtbot.mouseClick(withdraw, Qt.MouseButton.LeftButton)   # and granting again is one click too
+    assert phone.isEnabled()
+
+
+def test_new_family_with_ctrl_n(qtbot, page, services):
+    before = services.families.count()
+    qtbot.keyClick(page.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert page.stack.currentWidget() is page.detail
+    type_text(page.detail.guardian_editors[0].name, "Олена Коваленко")
+    page.detail.guardian_editors[0].phones.setText("0176 3333333")
+    assert page.detail.save()
+    assert services.families.count() == before + 1
+    assert page.model.index(page.model.row_of(page.detail.family_id), GUARDIANS).data(RowRole).row.guardians == "Олена Коваленко"
+    qtbot.keyClick(page.detail, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.stack.currentIndex() == 0 and QApplication.focusWidget() is page.search
+
+
+def test_access_copy_as_json_and_pdf(tmp_path, services):
+    family = services.families.add(_family("محمد العلي"))
+    document = services.families.document(family.id)
+    saved = json.loads(write_json(document, tmp_path / "copy.json").read_text(encoding="utf-8"))
+    assert saved == document
+    html = readable_html(document, "KoKo Hagen")
+    assert "محمد العلي" in html and "Store the contact details" in html and "Elif" in html
+    pdf = write_pdf(html, tmp_path / "copy.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
+
+
+def test_erase_runs_in_the_background_and_the_family_is_gone(qtbot, page, services, cli):
+    family = services.families.add(_family("Ayşe Yılmaz"))
+    page.refresh()
+    page.open_family(family.id)
+    with qtbot.waitSignal(page.detail.erased, timeout=15000):
+        page.detail.erase()
+    assert page.stack.currentIndex() == 0
+    assert page.model.row_of(family.id) == -1
+    assert family.id not in {row["id"] for row in cli("family", "list", "--json").json()}
