@@ -357,9 +357,6 @@ def test_write_is_atomic(tmp_path):
     target = write_atomic(tmp_path / "out" / "h.pdf", render_handout("dual-training", "de", library=LIBRARY))
     assert target.read_bytes().startswith(b"%PDF-")
     assert [p.name for p in target.parent.iterdir()] == ["h.pdf"]
-
-    class Boom(bytes):
-        pass
     with pytest.raises(TypeError):
         write_atomic(tmp_path / "out" / "bad.pdf", object())  # type: ignore[arg-type]
     assert [p.name for p in target.parent.iterdir()] == ["h.pdf"]

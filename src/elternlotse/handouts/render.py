@@ -36,19 +36,25 @@ from elternlotse.domain.family import Child, Family
 from elternlotse.domain.text import N_
 from elternlotse.handouts.content import SOURCE_LANGUAGE, HandoutLibrary, HandoutText, fill_placeholders, handouts_root
 from elternlotse.handouts.fonts import register_fonts, split_runs
+from elternlotse.handouts.layout import (
+    ACCENT,
+    GREY,
+    GUTTER,
+    LIGHT,
+    MARGIN_BOTTOM,
+    MARGIN_X,
+    PAGE_W,
+    Column,
+    Item,
+    Row,
+    draw_line,
+    draw_qr,
+    paginate,
+)
 from elternlotse.handouts.textlayout import Line, direction, script_family, wrap
 
 #: A provider of a child's next steps, in the given language (short sentences).
 NextSteps = Callable[[Child, str], Sequence[str]]
-
-PAGE_W, PAGE_H = A4
-MARGIN_X = 50.0
-MARGIN_TOP = 48.0
-MARGIN_BOTTOM = 66.0
-GUTTER = 18.0
-GREY = Color(0.35, 0.35, 0.35)
-LIGHT = Color(0.6, 0.6, 0.6)
-ACCENT = Color(0.05, 0.3, 0.5)
 
 
 @dataclass
@@ -76,42 +82,6 @@ BILINGUAL = Style(body=10.0, heading=12.0, title=15.0, small=7.0)
 
 
 # ---------------------------------------------------------------- items and rows
-
-@dataclass
-class Item:
-    """Something of fixed height drawn at (x, y_top) of its column."""
-
-    height: float
-    draw: Callable[[Canvas, float, float], None]
-    space_before: float = 0.0
-    kind: str = ""  # the block kind it comes from ("heading", ...), for checks
-
-
-@dataclass
-class Row:
-    """Columns placed side by side; a row may be split between its items at a page break."""
-
-    columns: list[list[Item]]
-    keep_with_next: bool = False
-
-    def height(self, at_top: bool = False) -> float:
-        return max((_column_height(c, at_top) for c in self.columns), default=0.0)
-
-
-def _column_height(items: list[Item], at_top: bool) -> float:
-    total = 0.0
-    for i, item in enumerate(items):
-        total += item.height + (0.0 if (i == 0 and at_top) else item.space_before)
-    return total
-
-
-@dataclass
-class Column:
-    x: float
-    width: float
-    language: str
-    family: str
-    rtl: bool
 
 
 @dataclass
@@ -141,7 +111,6 @@ def handout_string(key: str, language: str, root: Path | None = None, **params: 
 def localise_digits(text: str, language: str) -> str:
     """Digits as the language writes them by default (CLDR through Babel): Persian digits for fa."""
     from babel import Locale, UnknownLocaleError
-    from babel.numbers import get_decimal_symbol  # noqa: F401  (Babel present)
 
     try:
         locale = Locale.parse(language.replace("-", "_"))
@@ -155,25 +124,6 @@ def localise_digits(text: str, language: str) -> str:
 
 
 # ---------------------------------------------------------------- drawing helpers
-
-def draw_line(c: Canvas, line: Line, x: float, width: float, y_top: float, color=None) -> None:
-    """Draw one line: right-aligned within the column when it is right to left."""
-    if not line.runs:
-        return
-    start = x + width - line.width if line.rtl else x
-    baseline = y_top - line.height * 0.74
-    if line.rtl:
-        # /ActualText: copy and search give the logical text, not presentation forms in visual order.
-        c._code.append("/Span <</ActualText <%s>>> BDC" % ("FEFF" + line.logical.encode("utf-16-be").hex().upper()))
-    text = c.beginText(start, baseline)
-    if color is not None:
-        text.setFillColor(color)
-    for run in line.runs:
-        text.setFont(run.font, run.size)
-        text.textOut(run.text)
-    c.drawText(text)
-    if line.rtl:
-        c._code.append("EMC")
 
 
 def _line_items(lines: list[Line], column: Column, indent: float = 0.0, space_before: float = 0.0,
@@ -245,35 +195,6 @@ def block_items(block, column: Column, style: Style, values: dict[str, str]) -> 
         items += _line_items(_wrap(fill(block.text), column, style.small + 1), column, color=GREY)
         return items
     raise ValidationError(N_("'{kind}' is not a kind of handout block."), kind=block.kind)
-
-
-@lru_cache(maxsize=64)
-def qr_matrix(url: str) -> tuple[tuple[bool, ...], ...]:
-    """The QR code's modules (error correction M, with its quiet zone), computed once per address."""
-    import qrcode
-
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
-    code.add_data(url)
-    code.make(fit=True)
-    return tuple(tuple(row) for row in code.get_matrix())
-
-
-def draw_qr(c: Canvas, url: str, x: float, y: float, size: float) -> None:
-    """Draw the QR code as one filled path, a rectangle per horizontal run of dark modules."""
-    matrix = qr_matrix(url)
-    cell = size / len(matrix)
-    path = c.beginPath()
-    for r, row in enumerate(matrix):
-        top = y + size - (r + 1) * cell
-        start = None
-        for col, dark in enumerate(row + (False,)):
-            if dark and start is None:
-                start = col
-            elif not dark and start is not None:
-                path.rect(x + start * cell, top, (col - start) * cell, cell)
-                start = None
-    c.setFillColor(Color(0, 0, 0))
-    c.drawPath(path, stroke=0, fill=1)
 
 
 def qr_items(url: str, label: str, column: Column, style: Style) -> list[Item]:
@@ -394,60 +315,6 @@ def build_document(topic_id: str, language: str, with_language: str | None = Non
     doc.unreviewed = [lang for lang in languages if not texts[lang].reviewed]
     doc.pages = paginate(rows, columns)
     return doc
-
-
-def _can_split(row: Row, space: float, lines: int = 2) -> bool:
-    """True when every column can put at least its first ``lines`` items into ``space``."""
-    return any(row.columns) and all(_column_height(c[:lines], False) <= space for c in row.columns if c)
-
-
-def paginate(rows: list[Row], columns: list[Column]) -> list[list[tuple[Item, float, float]]]:
-    """Cut rows into pages; a row taller than the space left is split between its items."""
-    top, bottom = PAGE_H - MARGIN_TOP, MARGIN_BOTTOM
-    pages: list[list[tuple[Item, float, float]]] = [[]]
-    y = top
-    queue = list(rows)
-    i = 0
-    while i < len(queue):
-        row = queue[i]
-        at_top = y == top
-        needed = row.height(at_top)
-        if row.keep_with_next and i + 1 < len(queue):
-            follower = queue[i + 1]
-            needed += max((_column_height(c[:2], False) for c in follower.columns if c), default=0.0)
-        if needed > y - bottom and not at_top and (row.keep_with_next or not _can_split(row, y - bottom)):
-            pages.append([])
-            y = top
-            continue
-        xs = [columns[k].x if k < len(columns) else MARGIN_X for k in range(len(row.columns))]
-        rest_columns: list[list[Item]] = []
-        used = 0.0
-        for k, items in enumerate(row.columns):
-            cy = y
-            rest: list[Item] = []
-            for j, item in enumerate(items):
-                gap = 0.0 if (j == 0 and at_top) else item.space_before
-                if rest or (cy - gap - item.height < bottom and not (at_top and j == 0)):
-                    rest.append(item)
-                    continue
-                cy -= gap
-                pages[-1].append((item, xs[k], cy))
-                cy -= item.height
-            used = max(used, y - cy)
-            rest_columns.append(rest)
-        y -= used
-        if any(rest_columns):
-            if rest_columns:
-                for col in rest_columns:
-                    if col:
-                        col[0] = Item(col[0].height, col[0].draw, 0.0, col[0].kind)
-            queue.insert(i + 1, Row(rest_columns, row.keep_with_next))
-            pages.append([])
-            y = top
-        i += 1
-    if not pages[-1]:
-        pages.pop()
-    return pages
 
 
 # ---------------------------------------------------------------- drawing and files
