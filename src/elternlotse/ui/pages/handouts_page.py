@@ -2,7 +2,8 @@
 
 The PDF is rendered off the GUI thread (``ui.tasks``); the preview is QtPdf's
 ``QPdfView`` over the bytes in memory.  Printing paints the pages through the
-native print dialog; saving writes the same bytes atomically.
+native print dialog (``ui.widgets.handout_printing``, shared with quick capture); saving
+writes the same bytes atomically.
 
 For other pages: ``print_handout_for_family`` / ``save_handout_for_family``
 (the family's language beside German, personalised) and ``print_event_batch``
@@ -34,8 +35,11 @@ from elternlotse.domain.errors import ElternlotseError
 from elternlotse.handouts import SOURCE_LANGUAGE, HandoutLibrary, render_handout, write_atomic
 from elternlotse.i18n import _, active_language, translate_error
 from elternlotse.ui.tasks import runner_for
+from elternlotse.ui.widgets.handout_printing import handout_service as _service
+from elternlotse.ui.widgets.handout_printing import paint_pdf, print_pdf
 
-PRINT_DPI = 200
+__all__ = ["HandoutsPage", "TopicModel", "load_pdf", "paint_pdf", "print_event_batch", "print_handout_for_family",
+           "print_pdf", "save_handout_for_family", "save_pdf"]
 
 
 def _own_name(tag: str) -> str:
@@ -51,15 +55,6 @@ def _own_name(tag: str) -> str:
             return Locale.parse(tag).get_display_name(tag)
         except Exception:  # noqa: BLE001
             return tag
-
-
-def _service(services):
-    handouts = getattr(services, "handouts", None)
-    if handouts is not None:
-        return handouts
-    from elternlotse.services.handouts import HandoutService
-
-    return HandoutService(services.store, services.families, getattr(services, "checklists", None))
 
 
 # ---------------------------------------------------------------- the topic list
@@ -129,49 +124,6 @@ def load_pdf(document: QPdfDocument, data: bytes) -> QBuffer:
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     document.load(buffer)
     return buffer
-
-
-def paint_pdf(data: bytes, device) -> int:
-    """Draw every page of ``data`` onto ``device`` (a QPrinter), each flattened on white."""
-    from PySide6.QtCore import QRectF, QSize
-    from PySide6.QtGui import QImage, QPainter
-
-    document = QPdfDocument()
-    buffer = load_pdf(document, data)
-    if document.status() != QPdfDocument.Status.Ready:
-        return 0
-    count = document.pageCount()
-    painter = QPainter(device)
-    try:
-        for page in range(count):
-            if page:
-                device.newPage()
-            points = document.pagePointSize(page)
-            area = QRectF(painter.viewport())
-            scale = min(area.width() / points.width(), area.height() / points.height())
-            pixels = QSize(int(points.width() / 72 * PRINT_DPI), int(points.height() / 72 * PRINT_DPI))
-            image = QImage(pixels, QImage.Format.Format_RGB32)
-            image.fill(Qt.GlobalColor.white)  # QtPdf renders a transparent page
-            page_painter = QPainter(image)
-            page_painter.drawImage(0, 0, document.render(page, pixels))
-            page_painter.end()
-            painter.drawImage(QRectF(area.x(), area.y(), points.width() * scale, points.height() * scale), image)
-    finally:
-        painter.end()
-        document.close()
-        buffer.close()
-    return count
-
-
-def print_pdf(data: bytes, parent: QWidget | None = None) -> bool:
-    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle(_("Print handout"))
-    if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-        return False
-    return paint_pdf(data, printer) > 0
 
 
 def save_pdf(data: bytes, parent: QWidget | None, suggested: str) -> str | None:
