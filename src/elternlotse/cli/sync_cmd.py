@@ -40,16 +40,11 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_resolve)
 
 
-def export_name(node_from: str, node_to: str, seq: int) -> str:
-    return f"elternlotse-{node_from}-to-{node_to}-{seq:05d}.elsync"
-
-
 def cmd_export(args, cli: CliContext) -> int:
     sync = cli.services().sync
     target = Path(args.output)
     if target.is_dir():
-        peer = sync.peer(args.to) if args.to else sync.default_recipient()
-        target = target / export_name(sync.node_id, peer.node_id, peer.seq_out + 1)
+        target = target / sync.suggested_file_name(args.to)
     result = sync.export(target, to=args.to)
     if args.json:
         cli.print_json({"file": result.path, "recipient": result.recipient, "seq": result.seq, "rows": result.rows,

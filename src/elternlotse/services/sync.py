@@ -126,6 +126,7 @@ class Conflict:
     detected: str
     resolved: str
     resolution: str
+    label: str = ""          # whose record it is: the family's guardians, where known
 
 
 #: Sections an office adds to its packages: functions ``(store) -> list[catalog item]``.
@@ -236,6 +237,11 @@ class SyncService:
         return offices[0]
 
     # ---------------------------------------------------------------- export
+    def suggested_file_name(self, to: str | None = None) -> str:
+        """``elternlotse-<from>-to-<to>-<seq>.elsync`` for the next file to ``to`` (default: the office)."""
+        peer = self.peer(to) if to else self.default_recipient()
+        return f"elternlotse-{self.node_id}-to-{peer.node_id}-{peer.seq_out + 1:05d}.elsync"
+
     def export(self, path: str | Path, to: str | None = None) -> ExportResult:
         """Write a signed, encrypted package for ``to`` (navigators: the office).  The file is complete or absent."""
         peer = self.peer(to) if to else self.default_recipient()
@@ -497,8 +503,19 @@ class SyncService:
                 row = self.store.conn.execute(f"SELECT {name} FROM {table} WHERE id = ?", (row_id,)).fetchone()
                 current = row[0] if row else None
             result.append(Conflict(cid, table, row_id, name, current, json.loads(lost) if lost is not None else None,
-                                   lost_stamp, kept_stamp, detected, resolved, resolution))
+                                   lost_stamp, kept_stamp, detected, resolved, resolution, self._label(table, row_id)))
         return result
+
+    def _label(self, table: str, row_id: str) -> str:
+        if table not in SYNCED_FIELDS:
+            return ""
+        family = bindings(self.store.conn, table).get(row_id, (None, None))[0]
+        if not family:
+            return ""
+        names = [r[0] for r in self.store.conn.execute(
+            "SELECT name FROM persons WHERE family_id = ? AND role = 'guardian' AND deleted IS NULL ORDER BY position",
+            (family,)) if r[0]]
+        return " / ".join(names)
 
     def resolve(self, conflict_id: int, use_lost_value: bool) -> None:
         """Keep the current value, or write the losing one as a new change (which then syncs like any edit)."""

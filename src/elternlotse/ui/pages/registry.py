@@ -25,6 +25,9 @@ def page_classes() -> list[type]:
     from elternlotse.ui.pages.handouts_page import HandoutsPage
 
     pages.append(HandoutsPage)
+    from elternlotse.ui.pages.sync_page import SyncPage
+
+    pages.append(SyncPage)
     from elternlotse.ui.pages.settings_page import SettingsPage  # last in the navigation
 
     pages.append(SettingsPage)

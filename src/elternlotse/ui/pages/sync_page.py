@@ -1,0 +1,393 @@
+"""Sync: cards and trust, export and import of sync files, the change report, conflicts to review.
+
+Navigator: export for the office into a chosen folder (a USB stick), last export
+and last receipt, import the office's package.  Office: an inbox (many files at
+once, imported off the GUI thread with progress), the admitted navigators with
+their last file and sequence number, export for one navigator, and the
+conflicts to review.  All work is done by ``services.sync`` (Qt-free).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from elternlotse.domain.errors import ElternlotseError
+from elternlotse.i18n import _, ngettext, translate_error
+from elternlotse.ui.tasks import error_text, runner_for
+
+SortRole = Qt.ItemDataRole.UserRole + 1
+RowRole = Qt.ItemDataRole.UserRole + 2
+_LEADING = int(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
+FILE_FILTER = "Elternlotse sync files (*.elsync);;All files (*)"
+CARD_FILTER = "Elternlotse cards (*.card *.json);;All files (*)"
+
+
+class _Model(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list = []
+
+    def set_rows(self, rows) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int):
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def headers(self) -> list[str]:
+        raise NotImplementedError
+
+    def value(self, item, column: int):
+        raise NotImplementedError
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self.headers())
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt's name
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            headers = self.headers()
+            return headers[section] if 0 <= section < len(headers) else None
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        item = self._rows[index.row()]
+        if role == RowRole:
+            return item
+        if role in (Qt.ItemDataRole.DisplayRole, SortRole):
+            value = self.value(item, index.column())
+            if role == SortRole:
+                return value if isinstance(value, (int, float)) else str(value or "")
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _LEADING
+        return None
+
+
+class PeerModel(_Model):
+    """Trusted installations: the office (navigator) or the admitted navigators (office)."""
+
+    NAME, ROLE, NODE, FINGERPRINT, LAST_SEQ_IN, LAST_IMPORT, SEQ_OUT, LAST_EXPORT = range(8)
+
+    def headers(self) -> list[str]:
+        return [_("Name"), _("Role"), _("Node"), _("Fingerprint"), _("Last file received"), _("Received at"),
+                _("Files sent"), _("Last sent")]
+
+    def value(self, peer, column: int):
+        role = _("office") if peer.role == "office" else _("navigator")
+        return [peer.name, role, peer.node_id, peer.fingerprint, peer.last_seq_in, peer.last_import_at or "-",
+                peer.seq_out, peer.last_export_at or "-"][column]
+
+
+def _show(value) -> str:
+    if value is None:
+        return "-"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+class ConflictModel(_Model):
+    """Concurrent edits: the value that was kept and the one that lost."""
+
+    RECORD, FIELD, CURRENT, OTHER, DETECTED = range(5)
+
+    def headers(self) -> list[str]:
+        return [_("Record"), _("Field"), _("Current value"), _("Other value"), _("Detected")]
+
+    def value(self, c, column: int):
+        return [c.label or f"{c.table} {c.row_id[:8]}", c.field, _show(c.current_value), _show(c.lost_value), c.detected][column]
+
+
+def _table(model) -> tuple[QTableView, QSortFilterProxyModel]:
+    proxy = QSortFilterProxyModel(model)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SortRole)
+    view = QTableView()
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view, proxy
+
+
+def report_text(report) -> str:
+    """The change report as people read it (also used by tests)."""
+    lines = [_("New: {new}   Updated: {updated}   Conflicts: {conflicts}   Erasures: {erasures}   Refused: {refused}").format(
+        new=report.new, updated=report.updated, conflicts=report.conflicts, erasures=report.erasures,
+        refused=report.refused)]
+    for f in report.files:
+        name = Path(f.file).name
+        if f.status == "applied":
+            lines.append(_("Imported {file} (file {seq})").format(file=name, seq=f.seq))
+        elif f.status == "duplicate":
+            lines.append(_("{file} was imported before; nothing changed.").format(file=name))
+        else:
+            lines.append(_("Refused: {reason}").format(reason=f.message))
+    for sender, missing in report.gaps.items():
+        lines.append(_("Files missing from {sender}: {numbers}").format(sender=sender, numbers=", ".join(map(str, missing))))
+    for line in report.catalogs:
+        lines.append(_("Catalogue {line}").format(line=line))
+    return "\n".join(lines)
+
+
+class SyncPage(QWidget):
+    @staticmethod
+    def page_title() -> str:
+        return _("Sync")
+
+    def __init__(self, services, parent=None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.last_report = None
+        self.last_export = None
+        self.office = services.store.info.is_office
+
+        # ---- this installation and trust
+        self.identity = QLabel()
+        self.identity.setWordWrap(True)
+        self.identity.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.save_card_button = QPushButton(_("Save my card..."))
+        self.save_card_button.clicked.connect(self._save_card)
+        self.trust_button = QPushButton(_("Admit a navigator's card...") if self.office else _("Trust the office's card..."))
+        self.trust_button.clicked.connect(self._choose_card)
+        card_row = QHBoxLayout()
+        card_row.addWidget(self.save_card_button)
+        card_row.addWidget(self.trust_button)
+        card_row.addStretch(1)
+        identity_box = QGroupBox(_("This installation"))
+        identity_layout = QVBoxLayout(identity_box)
+        identity_layout.addWidget(self.identity)
+        identity_layout.addLayout(card_row)
+
+        # ---- peers
+        self.peer_model = PeerModel(self)
+        self.peer_view, self.peer_proxy = _table(self.peer_model)
+        self.peer_view.horizontalHeader().setSectionResizeMode(PeerModel.NAME, QHeaderView.ResizeMode.Stretch)
+        peers_box = QGroupBox(_("Admitted navigators") if self.office else _("Office"))
+        peers_layout = QVBoxLayout(peers_box)
+        peers_layout.addWidget(self.peer_view)
+
+        # ---- files
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.export_button = QPushButton(_("Export for the selected navigator...") if self.office
+                                         else _("Export for the office..."))
+        self.export_button.clicked.connect(self._choose_export_folder)
+        self.import_button = QPushButton(_("Import files (inbox)...") if self.office else _("Import the office's package..."))
+        self.import_button.clicked.connect(self._choose_import_files)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.import_button)
+        buttons.addStretch(1)
+        self.report = QPlainTextEdit()
+        self.report.setReadOnly(True)
+        self.report.setPlaceholderText(_("The change report of the last import appears here."))
+        self.report.setMaximumHeight(140)
+        files_box = QGroupBox(_("Sync files"))
+        files_layout = QVBoxLayout(files_box)
+        files_layout.addWidget(self.status)
+        files_layout.addLayout(buttons)
+        files_layout.addWidget(self.report)
+
+        # ---- conflicts
+        self.conflict_model = ConflictModel(self)
+        self.conflict_view, self.conflict_proxy = _table(self.conflict_model)
+        self.conflict_view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.keep_button = QPushButton(_("Keep the current value"))
+        self.keep_button.clicked.connect(lambda: self._resolve(False))
+        self.other_button = QPushButton(_("Use the other value"))
+        self.other_button.clicked.connect(lambda: self._resolve(True))
+        conflict_buttons = QHBoxLayout()
+        conflict_buttons.addWidget(self.keep_button)
+        conflict_buttons.addWidget(self.other_button)
+        conflict_buttons.addStretch(1)
+        self.conflicts_box = QGroupBox(_("Conflicts to review"))
+        conflicts_layout = QVBoxLayout(self.conflicts_box)
+        conflicts_layout.addWidget(self.conflict_view)
+        conflicts_layout.addLayout(conflict_buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(identity_box)
+        layout.addWidget(peers_box, 1)
+        layout.addWidget(files_box)
+        layout.addWidget(self.conflicts_box, 1)
+        self.refresh()
+
+    # ---------------------------------------------------------------- showing
+    def refresh(self) -> None:
+        sync = self.services.sync
+        try:
+            card = sync.own_card()
+        except ElternlotseError as error:
+            self.identity.setText(translate_error(error))
+            return
+        role = _("office") if card.role == "office" else _("navigator")
+        self.identity.setText(_("{name} ({role}), node {node}\nFingerprint: {fingerprint}").format(
+            name=card.name, role=role, node=card.node_id, fingerprint=card.fingerprint))
+        peers = sync.peers()
+        self.peer_model.set_rows(peers)
+        self.conflict_model.set_rows(sync.conflicts())
+        self.conflicts_box.setTitle(_("Conflicts to review ({count})").format(count=self.conflict_model.rowCount()))
+        self.status.setText(self._status_text(peers))
+        self._update_buttons()
+
+    def _status_text(self, peers) -> str:
+        if self.office:
+            return ngettext("{count} navigator admitted.", "{count} navigators admitted.", len(peers)).format(count=len(peers))
+        offices = [p for p in peers if p.role == "office"]
+        if not offices:
+            return _("No office trusted yet: ask the office for its card and compare the fingerprint by phone.")
+        office = offices[0]
+        return _("Last export: {export} (file {seq})\nLast receipt from the office: {receipt}").format(
+            export=office.last_export_at or _("never"), seq=office.seq_out, receipt=office.last_receipt_at or _("none yet"))
+
+    def _selected(self, view, proxy, model):
+        index = view.selectionModel().currentIndex() if view.selectionModel().hasSelection() else None
+        if index is None or not index.isValid():
+            return None
+        return model.row_at(proxy.mapToSource(index).row())
+
+    def selected_peer(self):
+        return self._selected(self.peer_view, self.peer_proxy, self.peer_model)
+
+    def selected_conflict(self):
+        return self._selected(self.conflict_view, self.conflict_proxy, self.conflict_model)
+
+    def _update_buttons(self, *_args) -> None:
+        has_conflict = self.selected_conflict() is not None
+        self.keep_button.setEnabled(has_conflict)
+        self.other_button.setEnabled(has_conflict)
+        self.export_button.setEnabled(bool(self.peer_model.rowCount()))
+
+    # ---------------------------------------------------------------- cards
+    def _save_card(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save my card"), f"{self.services.store.info.name}.card", CARD_FILTER)
+        if path:
+            try:
+                card = self.services.sync.write_card(path)
+            except ElternlotseError as error:
+                QMessageBox.warning(self, _("Sync"), translate_error(error))
+                return
+            QMessageBox.information(self, _("Sync"), _("Card saved. Fingerprint to read out: {fingerprint}").format(
+                fingerprint=card.fingerprint))
+
+    def _choose_card(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Choose a card"), "", CARD_FILTER)
+        if path:
+            self.trust_card_file(path, self._confirm_card)
+
+    def _confirm_card(self, card) -> bool:
+        text = _("{name} ({organisation}), {role}, node {node}\n\nFingerprint: {fingerprint}\n\n"
+                 "Does the other side read out exactly this fingerprint?").format(
+            name=card.name, organisation=card.organisation or "-", role=card.role, node=card.node_id,
+            fingerprint=card.fingerprint)
+        answer = QMessageBox.question(self, _("Trust this card?"), text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def trust_card_file(self, path: str, confirm) -> bool:
+        """Read a card, show its fingerprint through ``confirm(card) -> bool``, trust it if confirmed."""
+        sync = self.services.sync
+        try:
+            card = sync.read_card(path)
+            sync.check_trust(card)
+            if not confirm(card):
+                return False
+            sync.trust(card)
+        except ElternlotseError as error:
+            QMessageBox.warning(self, _("Sync"), translate_error(error))
+            return False
+        self.refresh()
+        return True
+
+    # ---------------------------------------------------------------- files
+    def _choose_export_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("Folder or USB stick for the sync file"))
+        if folder:
+            self.export_to_folder(folder)
+
+    def export_to_folder(self, folder: str):
+        """Export (off the GUI thread) into ``folder``; returns the task."""
+        to = None
+        if self.office:
+            peer = self.selected_peer()
+            if peer is None:
+                QMessageBox.information(self, _("Sync"), _("Select the navigator to export for."))
+                return None
+            to = peer.node_id
+
+        def work(services, progress):
+            target = Path(folder) / services.sync.suggested_file_name(to)
+            return services.sync.export(target, to=to)
+
+        return runner_for(self).run(work, on_done=self._exported, on_error=self._failed,
+                                    title=_("Writing the sync file..."), parent=self)
+
+    def _exported(self, result) -> None:
+        self.last_export = result
+        text = _("Wrote {file} (file {seq}): {rows} records, {consents} consent entries.").format(
+            file=Path(result.path).name, seq=result.seq, rows=result.rows, consents=result.consents)
+        kept = result.withheld.get("families", 0)
+        if kept:
+            text += "\n" + ngettext("{count} family without consent for the office stays on this laptop (only counted).",
+                                    "{count} families without consent for the office stay on this laptop (only counted).",
+                                    kept).format(count=kept)
+        self.report.setPlainText(text)
+        self.refresh()
+
+    def _choose_import_files(self) -> None:
+        paths, _filter = QFileDialog.getOpenFileNames(self, _("Choose sync files"), "", FILE_FILTER)
+        if paths:
+            self.import_paths(paths)
+
+    def import_paths(self, paths: list[str]):
+        """Import (off the GUI thread, with progress); the change report appears on the page."""
+        self.import_button.setEnabled(False)
+        return runner_for(self).run(lambda services, progress: services.sync.import_files(list(paths), progress),
+                                    on_done=self._imported, on_error=self._failed,
+                                    title=_("Importing sync files..."), parent=self)
+
+    def _imported(self, report) -> None:
+        self.last_report = report
+        self.import_button.setEnabled(True)
+        self.report.setPlainText(report_text(report))
+        self.refresh()
+
+    def _failed(self, error) -> None:
+        self.import_button.setEnabled(True)
+        self.report.setPlainText(error_text(error))
+
+    # ---------------------------------------------------------------- conflicts
+    def _resolve(self, use_other: bool) -> None:
+        conflict = self.selected_conflict()
+        if conflict is None:
+            return
+        try:
+            self.services.sync.resolve(conflict.id, use_lost_value=use_other)
+        except ElternlotseError as error:
+            QMessageBox.warning(self, _("Sync"), translate_error(error))
+        self.refresh()
