@@ -208,6 +208,8 @@ class FamilyTableModel(QAbstractTableModel):
                 return isolated_names(item.row.guardians, " / ")
             if column == CHILDREN:
                 return isolated_names(item.row.children, ", ")
+            if column == PHONE:
+                return isolate(item.row.phone) if item.row.phone else ""
             return self._display(item, column)
         if role == SortRole:
             if column == UPDATED:

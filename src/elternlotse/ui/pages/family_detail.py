@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, translate_error
+from elternlotse.i18n.formatting import isolate, ui_paragraph
 from elternlotse.ui.dialogs.access_copy_dialog import AccessCopyDialog
 from elternlotse.ui.tasks import runner_for
 from elternlotse.ui.widgets.consent_panel import ConsentPanel
@@ -305,7 +306,8 @@ class FamilyDetail(QWidget):
         finally:
             self._loading = False
         names = [g.get("name", "") for g in document.get("guardians", [])]
-        self.title.setText(" / ".join(n for n in names if n) or _("New family"))
+        # Each name as a bidi island in a paragraph of the UI's direction: "فاطمة / Олена" keeps its order.
+        self.title.setText(ui_paragraph(" / ".join(isolate(n) for n in names if n)) if any(names) else _("New family"))
         self._check_duplicates()
 
     def _add_guardian_editor(self, data: dict) -> GuardianEditor:
