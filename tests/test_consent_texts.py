@@ -88,3 +88,22 @@ def test_newest_version_wins(tmp_path):
     (tmp_path / "notes").mkdir()
     assert ConsentTextLibrary(tmp_path).versions() == ["2026-1", "2026-2", "2026-10"]
     assert ConsentTextLibrary(tmp_path).current_version() == "2026-10"
+
+
+def test_same_words_as_the_paper_consent_form(library):
+    """The screen and the printed consent form (handout) say the same, language by language."""
+    forms = library.root.parent / "handouts" / "consent-form"
+    checked = 0
+    for language in library.languages():
+        form = forms / f"{language}.json"
+        if not form.exists():
+            continue
+        blocks = json.loads(form.read_text(encoding="utf-8"))["blocks"]
+        lines = [b.get("text", "") for b in blocks] + [item for b in blocks for item in b.get("items", [])]
+        text = library.load(language)
+        for sentence in [text.intro, text.withdrawal, *text.purposes.values()]:
+            assert any(sentence in line for line in lines), (language, sentence)
+        for phrase in text.channels.values():
+            assert any(line.startswith(phrase) for line in lines), (language, phrase)
+        checked += 1
+    assert checked >= len(REQUIRED)
