@@ -1,0 +1,97 @@
+"""The editable parts of a family: one group per guardian, one grid row per child.
+
+They only read and show widgets and build the portable document's parts; the
+family service validates.  Used by the family detail view.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLineEdit, QSpinBox, QToolButton
+
+from elternlotse.i18n import _
+
+
+def split_list(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[,;\n]", text or "") if part.strip()]
+
+
+def parse_messengers(text: str) -> list[dict]:
+    """"WhatsApp: +49 176 1234, Signal" -> [{"app": "WhatsApp", "handle": "+49 176 1234"}, {"app": "Signal"}]."""
+    out = []
+    for part in split_list(text):
+        app, _sep, handle = part.partition(":")
+        out.append({"app": app.strip(), "handle": handle.strip()})
+    return out
+
+
+class GuardianEditor(QGroupBox):
+    def __init__(self, detail, data: dict) -> None:  # detail: commit_edit, typed, remove_person
+        super().__init__()
+        self.person_id = data.get("id", "")
+        self.name = QLineEdit(data.get("name", ""))
+        self.languages = QLineEdit(", ".join(data.get("languages", [])))
+        self.languages.setPlaceholderText(_("language tags, e.g. ar, de"))
+        self.phones = QLineEdit(", ".join(data.get("phones", [])))
+        self.emails = QLineEdit(", ".join(data.get("emails", [])))
+        self.messengers = QLineEdit(", ".join(
+            f"{m.get('app', '')}: {m.get('handle', '')}" if m.get("handle") else m.get("app", "")
+            for m in data.get("messenger", [])))
+        self.messengers.setPlaceholderText(_("e.g. WhatsApp: +49 176 1234567"))
+        self.address = QLineEdit(data.get("address", ""))
+        for edit in (self.name, self.languages, self.phones, self.emails, self.messengers, self.address):
+            edit.editingFinished.connect(detail.commit_edit)
+            edit.textEdited.connect(detail.typed)
+        self.remove_button = QToolButton()
+        self.remove_button.setText(_("Remove"))
+        self.remove_button.clicked.connect(lambda: detail.remove_person(self))
+        form = QFormLayout(self)
+        form.addRow(_("Name:"), self.name)
+        form.addRow(_("Languages:"), self.languages)
+        form.addRow(_("Phone:"), self.phones)
+        form.addRow(_("E-mail:"), self.emails)
+        form.addRow(_("Messenger:"), self.messengers)
+        form.addRow(_("Address:"), self.address)
+        form.addRow("", self.remove_button)
+        self.name.textChanged.connect(lambda text: self.setTitle(text or _("New guardian")))
+        self.setTitle(self.name.text() or _("New guardian"))
+
+    def document(self) -> dict:
+        data = {"name": self.name.text(), "languages": split_list(self.languages.text()),
+                "phones": split_list(self.phones.text()), "emails": split_list(self.emails.text()),
+                "messenger": parse_messengers(self.messengers.text()), "address": self.address.text()}
+        if self.person_id:
+            data["id"] = self.person_id
+        return data
+
+
+class ChildEditor:
+    """One row of the children grid."""
+
+    def __init__(self, detail, data: dict) -> None:  # detail: commit_edit, typed, remove_person
+        self.person_id = data.get("id", "")
+        self.first_name = QLineEdit(data.get("first_name", ""))
+        self.first_name.setPlaceholderText(_("optional"))
+        self.grade = QSpinBox()
+        self.grade.setRange(1, 13)
+        self.grade.setValue(int(data.get("grade") or 8))
+        self.school = QLineEdit(data.get("school", ""))
+        self.school_year = QLineEdit(data.get("school_year", ""))
+        self.school_year.setPlaceholderText("2026/27")
+        self.school_year.setMaximumWidth(90)
+        for edit in (self.first_name, self.school, self.school_year):
+            edit.editingFinished.connect(detail.commit_edit)
+            edit.textEdited.connect(detail.typed)
+        self.grade.valueChanged.connect(detail.commit_edit)
+        self.remove_button = QToolButton()
+        self.remove_button.setText(_("Remove"))
+        self.remove_button.clicked.connect(lambda: detail.remove_person(self))
+        self.widgets = [self.first_name, self.grade, self.school, self.school_year, self.remove_button]
+
+    def document(self) -> dict:
+        data = {"first_name": self.first_name.text(), "grade": self.grade.value(), "school": self.school.text(),
+                "school_year": self.school_year.text()}
+        if self.person_id:
+            data["id"] = self.person_id
+        return data
