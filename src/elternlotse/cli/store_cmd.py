@@ -48,6 +48,15 @@ def _consent_texts_check(services, workdir):
 SELF_TEST_CHECKS.append(_consent_texts_check)
 
 
+def _sync_check(services, workdir):
+    from elternlotse.cli.sync_cmd import self_test_check
+
+    return self_test_check(services, workdir)
+
+
+SELF_TEST_CHECKS.append(_sync_check)
+
+
 def register(sub) -> None:
     p = sub.add_parser("init", help=_("create the encrypted store; print the node id"))
     p.add_argument("--name", required=True, help=_("your name as navigator, or the office's name"))

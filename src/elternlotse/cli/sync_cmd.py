@@ -127,3 +127,26 @@ def cmd_resolve(args, cli: CliContext) -> int:
     cli.services().sync.resolve(args.id, use_lost_value=(args.keep == "other"))
     cli.say(_("Conflict {id} resolved.").format(id=args.id))
     return 0
+
+
+def self_test_check(services, workdir) -> str:
+    """Self-test: keys, age encryption, signature, import into a temporary office; a changed byte is refused."""
+    import os
+
+    from elternlotse.app import create_store
+
+    office = create_store(Path(workdir) / "sync-office", os.urandom(12).hex(), "Self-test office", office=True)
+    try:
+        services.sync.trust(office.sync.own_card())
+        office.sync.trust(services.sync.own_card())
+        path = Path(workdir) / "self-test.elsync"
+        services.sync.export(path)
+        data = path.read_bytes()
+        tampered = Path(workdir) / "tampered.elsync"
+        tampered.write_bytes(data[:100] + bytes([data[100] ^ 1]) + data[101:])
+        report = office.sync.import_files([path, tampered])
+        if report.applied != 1 or report.refused != 1:
+            raise RuntimeError("sync self-test: the file was not imported, or a changed file was accepted")
+    finally:
+        office.store.close()
+    return _("sync: ok (signed, encrypted file imported; a changed byte refused)")
