@@ -111,3 +111,25 @@ def test_idle_lock_closes_the_store_and_unlock_reopens_it(qtbot, services, data_
     assert session.services.store is not old_store and not session.services.store.closed
     session.close()
     session.window.close()
+
+
+def test_no_command_starts_the_desktop_app(qtbot, services, data_dir, monkeypatch):
+    from elternlotse import entry
+
+    services.store.close()
+    monkeypatch.setenv("ELTERNLOTSE_PASSPHRASE", PASSPHRASE)
+    seen = {}
+
+    def look():
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        seen["windows"] = windows
+        seen["title"] = windows[0].windowTitle() if windows else ""
+        seen["pages"] = windows[0].nav.count() if windows else 0
+        for window in windows:
+            window.close()
+        QApplication.quit()
+
+    QTimer.singleShot(200, look)
+    assert entry.main(["--data-dir", str(data_dir)]) == 0
+    assert len(seen["windows"]) == 1 and seen["title"] == "Elternlotse"
+    assert seen["pages"] == len(registry.page_classes())
