@@ -35,8 +35,14 @@ from elternlotse.ui.tasks import error_text, runner_for
 SortRole = Qt.ItemDataRole.UserRole + 1
 RowRole = Qt.ItemDataRole.UserRole + 2
 _LEADING = int(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
-FILE_FILTER = "Elternlotse sync files (*.elsync);;All files (*)"
-CARD_FILTER = "Elternlotse cards (*.card *.json);;All files (*)"
+
+
+def _file_filter() -> str:
+    return _("Elternlotse sync files (*.elsync)") + ";;" + _("All files (*)")
+
+
+def _card_filter() -> str:
+    return _("Elternlotse cards (*.card *.json)") + ";;" + _("All files (*)")
 
 
 class _Model(QAbstractTableModel):
@@ -286,7 +292,7 @@ class SyncPage(QWidget):
 
     # ---------------------------------------------------------------- cards
     def _save_card(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save my card"), f"{self.services.store.info.name}.card", CARD_FILTER)
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save my card"), f"{self.services.store.info.name}.card", _card_filter())
         if path:
             try:
                 card = self.services.sync.write_card(path)
@@ -297,7 +303,7 @@ class SyncPage(QWidget):
                 fingerprint=card.fingerprint))
 
     def _choose_card(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, _("Choose a card"), "", CARD_FILTER)
+        path, _filter = QFileDialog.getOpenFileName(self, _("Choose a card"), "", _card_filter())
         if path:
             self.trust_card_file(path, self._confirm_card)
 
@@ -360,7 +366,7 @@ class SyncPage(QWidget):
         self.refresh()
 
     def _choose_import_files(self) -> None:
-        paths, _filter = QFileDialog.getOpenFileNames(self, _("Choose sync files"), "", FILE_FILTER)
+        paths, _filter = QFileDialog.getOpenFileNames(self, _("Choose sync files"), "", _file_filter())
         if paths:
             self.import_paths(paths)
 
