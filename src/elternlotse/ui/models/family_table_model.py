@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex,
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from elternlotse.domain.consent import CHANNEL_LABELS
+from elternlotse.domain.contact import display_phone
 from elternlotse.i18n import N_, _
 from elternlotse.i18n.formatting import isolate
 from elternlotse.services.family_list import FamilyListRow
@@ -119,6 +120,7 @@ class FamilyTableModel(QAbstractTableModel):
         self._keys: dict[str, str] = {}      # id -> sort text of the sort column
         self._rows: list[FamilyListRow] = []  # the loaded rows: _order[:len(_rows)]
         self._collator = make_collator()
+        self._phones: dict[str, str] = {}
         self.reload()
 
     # ---------------------------------------------------------------- loading
@@ -209,7 +211,7 @@ class FamilyTableModel(QAbstractTableModel):
             if column == CHILDREN:
                 return isolated_names(item.row.children, ", ")
             if column == PHONE:
-                return isolate(item.row.phone) if item.row.phone else ""
+                return isolate(self._phone(item.row.phone)) if item.row.phone else ""
             return self._display(item, column)
         if role == SortRole:
             if column == UPDATED:
@@ -225,6 +227,12 @@ class FamilyTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
         return None
 
+    def _phone(self, e164: str) -> str:
+        """Readable form (national for German numbers), cached: data() runs on every paint."""
+        if e164 not in self._phones:
+            self._phones[e164] = display_phone(e164)
+        return self._phones[e164]
+
     def _display(self, item: FamilyListRow, column: int) -> str:
         row = item.row
         if column == GUARDIANS:
@@ -234,7 +242,7 @@ class FamilyTableModel(QAbstractTableModel):
         if column == LANGUAGES:
             return row.languages
         if column == PHONE:
-            return row.phone
+            return self._phone(row.phone)
         if column == CONSENT:
             return consent_text(item)
         if column == UPDATED:

@@ -10,6 +10,7 @@ import re
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLineEdit, QSpinBox, QToolButton
 
+from elternlotse.domain.contact import display_phone
 from elternlotse.i18n import _
 
 
@@ -33,7 +34,7 @@ class GuardianEditor(QGroupBox):
         self.name = QLineEdit(data.get("name", ""))
         self.languages = QLineEdit(", ".join(data.get("languages", [])))
         self.languages.setPlaceholderText(_("language tags, e.g. ar, de"))
-        self.phones = QLineEdit(", ".join(data.get("phones", [])))
+        self.phones = QLineEdit(", ".join(display_phone(p) for p in data.get("phones", [])))
         self.emails = QLineEdit(", ".join(data.get("emails", [])))
         self.messengers = QLineEdit(", ".join(
             f"{m.get('app', '')}: {m.get('handle', '')}" if m.get("handle") else m.get("app", "")
