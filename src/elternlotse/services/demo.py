@@ -68,12 +68,13 @@ def demo_family(rng: random.Random, now: datetime, recorded_by: str) -> Family:
     given, surnames, child_names = NAMES[language]
     surname = rng.choice(surnames)
     guardians = []
-    for i in range(rng.choice((1, 1, 2))):
+    guardian_names = rng.sample(given, rng.choice((1, 1, 2)))  # two guardians never share a given name
+    for i, given_name in enumerate(guardian_names):
         languages = [language] + (["de"] if rng.random() < 0.4 and language != "de" else [])
         phones = [_phone(rng)] if rng.random() < 0.9 else []
         emails = [f"{rng.choice(['familie', 'eltern', 'kontakt'])}{rng.randrange(1000, 99999)}@example.org"] if rng.random() < 0.35 else []
         messengers = [Messenger(rng.choice(MESSENGERS), phones[0])] if phones and rng.random() < 0.5 else []
-        guardians.append(Guardian(name=f"{rng.choice(given)} {surname}", languages=languages, phones=phones,
+        guardians.append(Guardian(name=f"{given_name} {surname}", languages=languages, phones=phones,
                                   emails=emails, messengers=messengers, ref=f"g{i}"))
     children = [Child(grade=rng.randint(7, 10), first_name=rng.choice(child_names) if rng.random() < 0.85 else "",
                       school=rng.choice(SCHOOLS), school_year="2026/27", ref=f"c{i}") for i in range(rng.choice((1, 1, 2, 3)))]

@@ -72,13 +72,8 @@ class FamilyService:
                 add(repo.search_family_ids(conn, name, limit=20))
         if not ids:
             return []
-        rows = {r.id: r for r in self._rows_for(ids)}
+        rows = repo.rows_for_ids(conn, ids)
         return [rows[fid] for fid in ids if fid in rows]
-
-    def _rows_for(self, ids: list[str]) -> list[repo.FamilyRow]:
-        marks = ",".join("?" * len(ids))
-        rows = self.store.conn.execute(repo._LIST_SQL + f" WHERE f.id IN ({marks}) AND f.deleted IS NULL", ids).fetchall()
-        return [repo._row(r) for r in rows]
 
     # ---------------------------------------------------------------- writing
     def add(self, document: Any) -> Family:

@@ -187,28 +187,49 @@ def _row(values) -> FamilyRow:
 
 
 def search_family_ids(conn, query: str, limit: int = 200) -> list[str]:
-    """Family ids that match every word of ``query`` across spellings and scripts."""
-    match = build_match(query)
-    if not match:
-        return []
-    rows = conn.execute(
-        "SELECT d.family_id FROM person_search s JOIN search_docs d ON d.rowid = s.rowid"
-        " WHERE person_search MATCH ? GROUP BY d.family_id ORDER BY min(s.rank) LIMIT ?",
-        (match, limit),
-    ).fetchall()
-    return [r[0] for r in rows]
+    """Family ids that match every word of ``query`` across spellings and scripts.
+
+    Whole-word matches come first, then prefix and sound-alike matches.  FTS5's
+    bm25 ranking is not used: over thousands of prefix hits it cost 40-80 ms at
+    100,000 persons and ranks no better for names than "whole word first".
+    """
+    ids: list[str] = []
+    seen: set[str] = set()
+    for match in (build_match(query, whole_words=True), build_match(query)):
+        if not match or len(ids) >= limit:
+            continue
+        rows = conn.execute(
+            "SELECT d.family_id FROM (SELECT rowid FROM person_search WHERE person_search MATCH ? LIMIT ?) s"
+            " JOIN search_docs d ON d.rowid = s.rowid",
+            (match, limit * 4),
+        ).fetchall()
+        for (family_id,) in rows:
+            if family_id not in seen:
+                seen.add(family_id)
+                ids.append(family_id)
+                if len(ids) >= limit:
+                    break
+    return ids
 
 
-def build_match(query: str) -> str:
-    """An FTS5 query: each word as a prefix of the folded text or of the name's skeleton."""
+def build_match(query: str, whole_words: bool = False) -> str:
+    """An FTS5 query: each word as a prefix of the folded text or of the name's skeleton.
+
+    With ``whole_words`` only exact folded words match (the first, best answers).
+    """
     digits = re.sub(r"[\s\-/()]", "", query or "")
     if re.fullmatch(r"\+?\d{4,}", digits):
+        if whole_words:
+            return ""
         digits = digits.lstrip("+")
         if digits.startswith("00"):
             digits = digits[2:]
         return f'folded : "{digits}"*'
     terms = []
     for word in words(query):
+        if whole_words:
+            terms.append(f'folded : "{word}"')
+            continue
         term = f'folded : "{word}"*'
         skel = skeleton_word(word)
         if len(skel) >= 3:
@@ -219,21 +240,29 @@ def build_match(query: str) -> str:
     return " AND ".join(terms)
 
 
+def rows_for_ids(conn, ids: list[str]) -> dict[str, FamilyRow]:
+    """List rows for the given families (erased ones left out)."""
+    rows: dict[str, FamilyRow] = {}
+    for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for values in conn.execute(_LIST_SQL + f" WHERE f.id IN ({marks}) AND f.deleted IS NULL", chunk):
+            rows[values[0]] = _row(values)
+    return rows
+
+
 def list_families(conn, query: str = "", limit: int | None = None, offset: int = 0) -> list[FamilyRow]:
     if query.strip():
         ids = search_family_ids(conn, query, limit=limit or 500)
-        if not ids:
-            return []
-        marks = ",".join("?" * len(ids))
-        rows = conn.execute(_LIST_SQL + f" WHERE f.id IN ({marks}) AND f.deleted IS NULL", ids).fetchall()
-        order = {fid: i for i, fid in enumerate(ids)}
-        return sorted((_row(r) for r in rows), key=lambda r: order[r.id])
-    sql = _LIST_SQL + " WHERE f.deleted IS NULL ORDER BY f.created"
-    params: list = []
-    if limit is not None:
-        sql += " LIMIT ? OFFSET ?"
-        params = [limit, offset]
-    return [_row(r) for r in conn.execute(sql, params).fetchall()]
+    else:
+        sql = "SELECT id FROM families WHERE deleted IS NULL ORDER BY created"
+        params: list = []
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = [limit, offset]
+        ids = [r[0] for r in conn.execute(sql, params)]
+    rows = rows_for_ids(conn, ids)
+    return [rows[fid] for fid in ids if fid in rows]
 
 
 def count_families(conn) -> int:
