@@ -391,3 +391,12 @@ def test_cli_keys_and_sync_round_trip(cli, tmp_path, data_dir):
     assert refused.code == 1 and refused.out == "" and "not an Elternlotse sync file" in refused.err
     status = cli("sync", "status", "--json", data=office_dir).json()
     assert status["peers"][0]["last_seq_in"] == 1
+
+
+def test_export_into_a_missing_folder_is_refused_and_changes_nothing(pair, tmp_path):
+    nav, _ = pair
+    nav.families.add(shared_document())
+    with pytest.raises(ValidationError, match="cannot be written"):
+        nav.sync.export(tmp_path / "no" / "such" / "folder" / "x.elsync")
+    assert nav.sync.peers()[0].seq_out == 0
+    assert nav.sync.export(tmp_path / "x.elsync").seq == 1

@@ -273,7 +273,11 @@ class SyncService:
                          (hashlib.sha256(data).hexdigest(), peer.node_id, header.seq, header.clock_from, header.clock_to,
                           header.created, path.name, json.dumps(doc["manifest"])))
             # Last step inside the transaction: the file appears complete (tmp, fsync, rename), then we commit.
-            write_atomic(path, data)
+            try:
+                write_atomic(path, data)
+            except OSError as error:
+                raise ValidationError(N_("The file {path} cannot be written ({reason}); nothing was exported."),
+                                      path=str(path), reason=error.strerror or type(error).__name__) from None
         manifest = doc["manifest"]
         return ExportResult(str(path), peer.node_id, header.seq, sum(manifest["rows"].values()), manifest["changes"],
                             manifest["tombstones"], manifest["consents"], manifest["catalogs"], withheld,
@@ -374,14 +378,7 @@ class SyncService:
     # ---------------------------------------------------------------- import
     def verify(self, path: str | Path, secrets: Secrets | None = None):
         """Read, verify, decrypt and validate one file; returns (sha256, header, payload).  Writes nothing."""
-        where = str(path)
-        try:
-            data = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise ValidationError(N_("The file {path} does not exist."), path=where) from None
-        except OSError:
-            raise ValidationError(N_("The file {path} cannot be read."), path=where) from None
-        return self.verify_bytes(data, where, secrets)
+        return self.verify_bytes(_read(path), str(path), secrets)
 
     def verify_bytes(self, data: bytes, where: str, secrets: Secrets | None = None):
         secrets = secrets or self.secrets()
@@ -408,15 +405,19 @@ class SyncService:
             if progress:
                 progress(index, total + 1, name)
             try:
-                digest, header, payload = self.verify(path, secrets)
+                data = _read(path)
+                digest = hashlib.sha256(data).hexdigest()
+                known = self.store.conn.execute(
+                    "SELECT peer, seq FROM sync_files WHERE sha256 = ? AND direction = 'in'", (digest,)).fetchone()
+                if known or digest in seen_hashes:
+                    # exactly these bytes were verified and applied before: nothing to do
+                    sender, seq = known or ("", 0)
+                    report.files.append(FileResult(str(path), "duplicate", sender, seq, "already imported; nothing changed"))
+                    continue
+                digest, header, payload = self.verify_bytes(data, str(path), secrets)
             except ValidationError as error:
                 report.files.append(FileResult(str(path), "refused", message=_message(error)))
                 report.error = report.error or error
-                continue
-            known = self.store.conn.execute("SELECT 1 FROM sync_files WHERE sha256 = ?", (digest,)).fetchone()
-            if known or digest in seen_hashes:
-                report.files.append(FileResult(str(path), "duplicate", header.sender, header.seq,
-                                               "already imported; nothing changed"))
                 continue
             seen_hashes.add(digest)
             accepted.append((path, digest, header, payload))
@@ -547,6 +548,15 @@ class SyncService:
             "SELECT direction, peer, seq, at, file_name, report FROM sync_files ORDER BY at DESC, seq DESC LIMIT ?", (limit,))
         return [{"direction": r[0], "peer": r[1], "seq": r[2], "at": r[3], "file": r[4], "report": json.loads(r[5])}
                 for r in rows]
+
+
+def _read(path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ValidationError(N_("The file {path} does not exist."), path=str(path)) from None
+    except OSError:
+        raise ValidationError(N_("The file {path} cannot be read."), path=str(path)) from None
 
 
 def _message(error: ValidationError) -> str:
