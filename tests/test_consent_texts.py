@@ -107,3 +107,16 @@ def test_same_words_as_the_paper_consent_form(library):
             assert any(line.startswith(phrase) for line in lines), (language, phrase)
         checked += 1
     assert checked >= len(REQUIRED)
+
+
+def test_frozen_build_reads_consent_texts_below_meipass(monkeypatch, tmp_path, library):
+    """In a PyInstaller bundle resources/ sits below sys._MEIPASS (build.spec puts it there)."""
+    import shutil
+    import sys
+
+    target = tmp_path / "resources" / "consent-texts"
+    shutil.copytree(library.root, target)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    frozen = ConsentTextLibrary()
+    assert frozen.root == target
+    assert frozen.for_parent("uk").texts[1].language == "uk"
