@@ -381,3 +381,19 @@ def test_a_phone_number_is_never_broken_over_two_lines():
         width = wrap(text[:-4], 400, 11, family, rtl)[0].width + 2  # the number cannot end the first line
         lines = wrap(text, width, 11, family, rtl)
         assert len(lines) == 2 and "0176\u00a01234567" in lines[1].logical, [line.logical for line in lines]
+
+
+def test_a_public_page_gets_a_qr_code_and_its_address():
+    topic = next(t for t in LIBRARY.topics() if t.qr_url)
+    for lang, other in (("de", None), ("ar", "de"), ("tr", "de")):
+        if lang not in topic.languages:
+            continue
+        data = render_handout(topic.id, lang, other, library=LIBRARY)
+        reader, text = _pdf_text(data)
+        assert topic.qr_url in text.replace("\n", "")
+        content = reader.pages[0].get_contents().get_data()
+        assert content.count(b" re") > 100  # the modules of the code, drawn as rectangles
+    plain = next(t for t in LIBRARY.topics() if not t.qr_url)
+    content = pypdf.PdfReader(io.BytesIO(render_handout(plain.id, "de", library=LIBRARY))).pages[0].get_contents().get_data()
+    assert content.count(b" re") < 20
+

@@ -143,17 +143,22 @@ def paginate(rows: list[Row], columns: list[Column]) -> list[list[tuple[Item, fl
         used = 0.0
         for k, items in enumerate(row.columns):
             cy = y
-            rest: list[Item] = []
+            split = len(items)
             for j, item in enumerate(items):
                 gap = 0.0 if (j == 0 and at_top) else item.space_before
-                if rest or (cy - gap - item.height < bottom and not (at_top and j == 0)):
-                    rest.append(item)
-                    continue
-                cy -= gap
+                if cy - gap - item.height < bottom and not (at_top and j == 0):
+                    split = j
+                    break
+                cy -= gap + item.height
+            if len(items) - split == 1 and split >= 3:
+                split -= 1  # no single line alone at the top of the next page
+            cy = y
+            for j, item in enumerate(items[:split]):
+                cy -= 0.0 if (j == 0 and at_top) else item.space_before
                 pages[-1].append((item, xs[k], cy))
                 cy -= item.height
             used = max(used, y - cy)
-            rest_columns.append(rest)
+            rest_columns.append(items[split:])
         y -= used
         if any(rest_columns):
             if rest_columns:

@@ -42,7 +42,9 @@ from elternlotse.handouts.layout import (
     GUTTER,
     LIGHT,
     MARGIN_BOTTOM,
+    MARGIN_TOP,
     MARGIN_X,
+    PAGE_H,
     PAGE_W,
     Column,
     Item,
@@ -76,9 +78,17 @@ class Style:
     title: float
     small: float
 
+    def scaled(self, factor: float) -> "Style":
+        return Style(self.body * factor, self.heading * factor, self.title * factor, self.small)
+
 
 SINGLE = Style(body=11.5, heading=14.0, title=20.0, small=7.5)
 BILINGUAL = Style(body=10.0, heading=12.0, title=15.0, small=7.0)
+QR_SIZE_SINGLE = 62.0
+QR_SIZE_BILINGUAL = 54.0
+#: When the last page is filled less than this, try smaller type (these factors) to save the page.
+SHRINK_BELOW = 0.3
+SHRINK_STEPS = (0.95, 0.9)
 
 
 # ---------------------------------------------------------------- items and rows
@@ -197,27 +207,41 @@ def block_items(block, column: Column, style: Style, values: dict[str, str]) -> 
     raise ValidationError(N_("'{kind}' is not a kind of handout block."), kind=block.kind)
 
 
-def qr_items(url: str, label: str, column: Column, style: Style) -> list[Item]:
-    size = 72.0
-    lines = wrap(label, column.width - size - 12, style.body, column.family, column.rtl, bold=True)
-    lines += wrap(url, column.width - size - 12, style.small + 1.5, "latin", False)
-
-    def draw(c, x, y):
-        qx = x if not column.rtl else x + column.width - size
-        draw_qr(c, url, qx, y - size, size)
-        ty = y - 8
-        for line in lines:
-            if column.rtl and line.rtl:
-                draw_line(c, line, x, column.width - size - 12, ty)
-            elif column.rtl:
-                draw_line(c, line, x + column.width - size - 12 - line.width, line.width, ty)
-            else:
-                draw_line(c, line, x + size + 12, column.width - size - 12, ty)
-            ty -= line.height
-    return [Item(size + 4, draw, space_before=style.body * 1.4)]
-
-
 # ---------------------------------------------------------------- building a document
+
+def _title_rows(url: str | None, texts: dict[str, HandoutText], languages: list[str], columns: list[Column],
+                style: Style, values: dict[str, str], root: Path) -> list[Row]:
+    """The titles; with a public page, its QR code at the outer edge beside them and its address below.
+
+    The QR code sits at the right edge of the page, or at the left edge when the
+    parent's language is written right to left (the edge where that reader's eye
+    ends the title line).  The title next to it is wrapped narrower.
+    """
+    parent = languages[0]
+    size = QR_SIZE_SINGLE if len(columns) == 1 else QR_SIZE_BILINGUAL
+    qr_left = direction(parent) == "rtl"
+    qr_x = MARGIN_X if qr_left else PAGE_W - MARGIN_X - size
+    cells: list[list[Item]] = []
+    for col in columns:
+        title = fill_placeholders(texts[col.language].title, values)
+        beside = bool(url) and col.x <= qr_x + size / 2 <= col.x + col.width
+        cut = size + 12 if beside else 0.0
+        indent = cut if beside and (qr_left != col.rtl) else 0.0
+        lines = wrap(title, col.width - cut, style.title, col.family, col.rtl, bold=True)
+        cells.append(_line_items(lines, col, indent=indent))
+    if url:
+        cells.append([Item(size, lambda c, x, y: draw_qr(c, url, qr_x, y - size, size))])
+    rows = [Row(cells)]
+    if url:
+        main = next(col for col in columns if col.language == parent)
+        label = handout_string("more_info", parent, root) + " " + url
+        address = [[] for _ in columns]
+        address[columns.index(main)] = _line_items(wrap(label, main.width, style.small + 1, main.family, main.rtl),
+                                                   main, space_before=4, color=GREY)
+        rows.append(Row(address))
+    rows.append(Row([[Item(style.body * 0.6, lambda c, x, y: None)]]))
+    return rows
+
 
 def _columns(languages: list[str], family_of: dict[str, str]) -> list[Column]:
     if len(languages) == 1:
@@ -289,32 +313,40 @@ def build_document(topic_id: str, language: str, with_language: str | None = Non
     if len(languages) == 2 and language == SOURCE_LANGUAGE:
         languages.reverse()  # the parent's language is the other one
     family_of = {lang: script_family(texts[lang].strings()) for lang in languages}
-    style = SINGLE if len(languages) == 1 else BILINGUAL
+    base = SINGLE if len(languages) == 1 else BILINGUAL
     columns = _columns(languages, family_of)
-    by_lang = {col.language: col for col in columns}
     values = context.values()
 
-    rows: list[Row] = [Row([_line_items(_wrap(fill_placeholders(texts[col.language].title, values), col, style.title, bold=True), col)
-                            for col in columns])]
-    rows.append(Row([[Item(style.body * 0.6, lambda c, x, y: None)]]))
-    if family is not None:
-        rows += _family_rows(family, columns, style, context, next_steps, library.root)
-    source_blocks = texts[languages[0]].blocks
-    for i, block in enumerate(source_blocks):
-        cells = [block_items(texts[col.language].blocks[i], col, style, values) for col in columns]
-        rows.append(Row(cells, keep_with_next=block.kind == "heading"))
-    if topic.qr_url:
-        main = by_lang[languages[0]]
-        full = Column(MARGIN_X, PAGE_W - 2 * MARGIN_X, main.language, main.family, main.rtl)
-        label = " / ".join(handout_string("more_info", lang, library.root).rstrip(":：") for lang in languages) + ":" \
-            if not any(by_lang[lang].rtl for lang in languages) or len(languages) == 1 \
-            else handout_string("more_info", languages[0], library.root)
-        rows.append(Row([qr_items(topic.qr_url, label, full, style)]))
+    def layout(style: Style) -> list[list[tuple[Item, float, float]]]:
+        rows: list[Row] = _title_rows(topic.qr_url, texts, languages, columns, style, values, library.root)
+        if family is not None:
+            rows += _family_rows(family, columns, style, context, next_steps, library.root)
+        for i, block in enumerate(texts[languages[0]].blocks):
+            cells = [block_items(texts[col.language].blocks[i], col, style, values) for col in columns]
+            rows.append(Row(cells, keep_with_next=block.kind == "heading"))
+        return paginate(rows, columns)
+
+    pages = layout(base)
+    if len(pages) > 1 and last_page_fill(pages) < SHRINK_BELOW:
+        # A few lines spill onto a page of their own: a slightly smaller type saves a sheet.
+        for factor in SHRINK_STEPS:
+            smaller = layout(base.scaled(factor))
+            if len(smaller) < len(pages):
+                pages = smaller
+                break
 
     doc = Document(footer_languages=languages, title=texts[languages[0]].title, language=languages[0])
     doc.unreviewed = [lang for lang in languages if not texts[lang].reviewed]
-    doc.pages = paginate(rows, columns)
+    doc.pages = pages
     return doc
+
+
+def last_page_fill(pages: list[list[tuple[Item, float, float]]]) -> float:
+    """How much of the last page's text area is used (0..1)."""
+    if not pages or not pages[-1]:
+        return 0.0
+    lowest = min(y - item.height for item, _, y in pages[-1])
+    return (PAGE_H - MARGIN_TOP - lowest) / (PAGE_H - MARGIN_TOP - MARGIN_BOTTOM)
 
 
 # ---------------------------------------------------------------- drawing and files
