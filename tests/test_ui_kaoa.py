@@ -225,3 +225,28 @@ def test_family_checklists_switch_between_children(qtbot, services):
     assert widget.checklist.child_id == family.children[1].id
     widget.load("")
     assert widget.child_combo.count() == 0 and widget.checklist.child_id == ""
+
+
+def test_family_view_has_the_childrens_checklists(qtbot, host, services, families):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from elternlotse.ui.pages.families_page import FamiliesPage
+
+    page = FamiliesPage(services, host)
+    page.refresh()
+    page.open_family(families[0].id)
+    detail = page.detail
+    assert detail.tabs.isTabEnabled(detail.checklist_tab)
+    widget = detail.checklists.checklist
+    assert widget.child_id == families[0].children[0].id and widget.model.rowCount() > 0
+    assert widget.select_item("pa/pa-consent")
+    widget.status_combo.setCurrentIndex(widget.status_combo.findData("discussed"))
+    qtbot.mouseClick(widget.save_button, Qt.MouseButton.LeftButton)
+    entry = next(e for e in services.checklists.checklist(families[0].children[0].id).entries if e.ref == "pa/pa-consent")
+    assert entry.status == "discussed"
+    detail.new_family()
+    assert not detail.tabs.isTabEnabled(detail.checklist_tab) and detail.checklists.checklist.child_id == ""
+    page.close()
+    page.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -29,6 +29,7 @@ from elternlotse.i18n import _, translate_error
 from elternlotse.i18n.formatting import isolate, ui_paragraph
 from elternlotse.ui.dialogs.access_copy_dialog import AccessCopyDialog
 from elternlotse.ui.tasks import runner_for
+from elternlotse.ui.widgets.checklist_widget import FamilyChecklists
 from elternlotse.ui.widgets.consent_panel import ConsentPanel
 from elternlotse.ui.widgets.family_form import ChildEditor, GuardianEditor
 
@@ -149,6 +150,8 @@ class FamilyDetail(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(scroll, _("Family"))
         self.consent_tab = self.tabs.addTab(self.consent_panel, _("Consent"))
+        self.checklists = FamilyChecklists(services)  # each child's KAoA checklist
+        self.checklist_tab = self.tabs.addTab(self.checklists, _("KAoA steps"))
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -180,6 +183,8 @@ class FamilyDetail(QWidget):
         self.set_form(self.services.families.document(family.id))
         self.consent_panel.set_family(family)
         self.tabs.setTabEnabled(self.consent_tab, True)
+        self.checklists.load(family.id)
+        self.tabs.setTabEnabled(self.checklist_tab, True)
         self.undo_stack.clear()
         self.error_label.hide()
         self._update_buttons()
@@ -189,6 +194,8 @@ class FamilyDetail(QWidget):
         self.set_form({"guardians": [{"name": ""}], "children": [], "notes": ""})
         self.consent_panel.set_family(None)
         self.tabs.setTabEnabled(self.consent_tab, False)
+        self.checklists.load("")
+        self.tabs.setTabEnabled(self.checklist_tab, False)
         self.tabs.setCurrentIndex(0)
         self.undo_stack.clear()
         self.error_label.hide()
