@@ -89,6 +89,7 @@ QR_SIZE_BILINGUAL = 54.0
 #: When the last page is filled less than this, try smaller type (these factors) to save the page.
 SHRINK_BELOW = 0.3
 SHRINK_STEPS = (0.95, 0.9)
+MIN_BODY = 9.5  # points: never smaller body text than this
 
 
 # ---------------------------------------------------------------- items and rows
@@ -330,6 +331,8 @@ def build_document(topic_id: str, language: str, with_language: str | None = Non
     if len(pages) > 1 and last_page_fill(pages) < SHRINK_BELOW:
         # A few lines spill onto a page of their own: a slightly smaller type saves a sheet.
         for factor in SHRINK_STEPS:
+            if base.body * factor < MIN_BODY:
+                break
             smaller = layout(base.scaled(factor))
             if len(smaller) < len(pages):
                 pages = smaller
