@@ -207,3 +207,34 @@ def test_duplicate_model(qtmodeltester, services):
     qtmodeltester.check(model, force_py=True)
     assert plain(model.data(model.index(0, PHONE))) == "0176 12345678"
     assert model.data(model.index(1, NAME), RowRole).id == rows[1].id
+
+
+def test_capture_at_todays_event_marks_the_family_present_and_counts_printed_handouts(qtbot, services):
+    from datetime import date, timedelta
+
+    today = date.today()
+    stand = services.events.add({"type": "parent_teacher_day", "title": "Elternsprechtag Haspe",
+                                 "starts": f"{today.isoformat()}T15:00", "place": "Gesamtschule Haspe"})
+    services.events.add({"type": "family_cafe", "title": "Elterncafé im Mai",
+                         "starts": f"{(today + timedelta(days=40)).isoformat()}T16:30", "place": "Haspe"})
+    page = QuickCapturePage(services)
+    qtbot.addWidget(page)
+    assert page.form.isRowVisible(page.event_combo)
+    assert page.event_combo.count() == 2                     # "no event" + today's; the café is weeks away
+    assert page.current_event() == stand.id                  # today's event is preselected
+    page.name.setText("Fatma Demir")
+    page.language.setCurrentIndex(page.language.findData("ar"))
+    page.consent.set_selected([(Purpose.STORE, None)])
+    with qtbot.waitSignal(page.family_saved) as saved:
+        page.save()
+    assert "Elternsprechtag Haspe" in page.status.text()
+    assert [family for family, _person in services.events.get(stand.id).attendance] == [saved.args[0]]
+    page.handout_printed("privacy-information", "ar")         # what the print dialog calls back after printing
+    given = services.events.get(stand.id).handouts
+    assert [(h.topic, h.language, h.count) for h in given] == [("privacy-information", "ar", 1)]
+    assert page.next_button.hasFocus() or not page.isVisible()
+
+
+def test_without_events_the_event_row_is_left_out(qtbot, page):
+    assert not page.form.isRowVisible(page.event_combo)
+    assert page.current_event() == ""

@@ -4,8 +4,11 @@ Name, language, phone or e-mail, messenger, children's grades, consent per
 purpose and channel (the consent text beside each box in German and in the
 parent's language), evidence; Enter or Ctrl+S saves (one call to
 ``FamilyService.add``), then "Print handout" and "Next family" (Alt+N; clears
-the form and puts the cursor back on the name).  The school and the language
-stay for the next family: at a stand they are usually the same.
+the form and puts the cursor back on the name).  The school, the language and
+the event stay for the next family: at a stand they are usually the same.
+When an event of these days exists (the parent-teacher day, the MSO meeting),
+the family is marked present at it on saving, and each printed handout is
+counted for it (topic x language: the figures offices report).
 
 While typing, the duplicate warning under the form lists families with the
 same phone, e-mail or a similar name; "Open existing family" emits
@@ -27,7 +30,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -38,37 +40,13 @@ from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, active_language, translate_error
 from elternlotse.i18n.formatting import isolate
 from elternlotse.i18n.languages import PARENT_LANGUAGES, display_name, language
-from elternlotse.services.quick_capture import CAPTURE_EVIDENCE, Capture, CaptureChild, capture_document
+from elternlotse.services.quick_capture import CAPTURE_EVIDENCE, Capture, capture_document
+from elternlotse.ui.widgets.capture_parts import ChildRow, EventPicker
 from elternlotse.ui.widgets.consent_choices import ConsentChoices
 from elternlotse.ui.widgets.duplicate_warning import DuplicateWarning
 
 MAX_CHILDREN = 6
 MESSENGERS = ["", "WhatsApp", "Signal", "Telegram", "Threema"]
-
-
-class ChildRow(QWidget):
-    def __init__(self, school: str = "", parent=None) -> None:
-        super().__init__(parent)
-        self.grade = QSpinBox()
-        self.grade.setRange(0, 13)
-        self.grade.setSpecialValueText(_("grade"))
-        self.grade.setAccessibleName(_("Grade"))
-        self.first_name = QLineEdit()
-        self.first_name.setPlaceholderText(_("first name"))
-        self.first_name.setToolTip(_("The child's first name (optional)"))
-        self.first_name.setMaxLength(100)
-        self.school = QLineEdit(school)
-        self.school.setPlaceholderText(_("school"))
-        self.school.setToolTip(_("The child's school (optional); kept for the next family"))
-        self.school.setMaxLength(200)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.grade)
-        layout.addWidget(self.first_name, 2)
-        layout.addWidget(self.school, 3)
-
-    def value(self) -> CaptureChild:
-        return CaptureChild(self.grade.value(), self.first_name.text(), self.school.text())
 
 
 class QuickCapturePage(QWidget):
@@ -104,6 +82,7 @@ class QuickCapturePage(QWidget):
         self.messenger.setEditable(True)
         self.messenger.addItems(MESSENGERS)
         self.messenger.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.event_combo = EventPicker()
 
         self.children_box = QVBoxLayout()
         self.children_box.setSpacing(4)
@@ -145,6 +124,8 @@ class QuickCapturePage(QWidget):
         form.addRow(_("Children"), children_widget)
         form.addRow(_("Consent given"), evidence_row)
         form.addRow(_("&Witness"), self.witness)
+        form.addRow(_("E&vent"), self.event_combo)
+        self.form = form
 
         self.duplicates = DuplicateWarning(services)
         self.duplicates.open_family_requested.connect(self.open_family_requested)
@@ -208,6 +189,7 @@ class QuickCapturePage(QWidget):
         self.language.currentIndexChanged.connect(self._show_texts)
         self._fix_tab_order()
         self._show_texts()
+        self._load_events()
         self.name.setFocus()
 
     # ---------------------------------------------------------------- building
@@ -252,11 +234,17 @@ class QuickCapturePage(QWidget):
         chain: list[QWidget] = [self.name, self.language, self.phone, self.email, self.messenger]
         for row in self.child_rows:
             chain += [row.grade, row.first_name, row.school]
-        chain += [self.add_child_button, *self.evidence_buttons.values(), self.witness]
+        chain += [self.add_child_button, *self.evidence_buttons.values(), self.witness, self.event_combo]
         chain += list(self.consent.boxes.values())
         chain += [self.save_button] + ([self.print_button] if self.print_button else []) + [self.next_button]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
+
+    def _load_events(self) -> None:
+        self.form.setRowVisible(self.event_combo, self.event_combo.load(getattr(self.services, "events", None)))
+
+    def current_event(self) -> str:
+        return self.event_combo.event_id() if self.form.isRowVisible(self.event_combo) else ""
 
     # ---------------------------------------------------------------- live feedback
     def _show_texts(self) -> None:
@@ -318,6 +306,7 @@ class QuickCapturePage(QWidget):
             self._say(translate_error(error, isolate=True), error=True)
             return
         self.saved_family_id = family.id
+        attended = self._mark_present(family.id)
         self.duplicates.clear()
         self.form_widget.setEnabled(False)
         self.consent_group.setEnabled(False)
@@ -325,16 +314,42 @@ class QuickCapturePage(QWidget):
         if self.print_button is not None:
             self.print_button.setEnabled(True)
         message = _("Saved: {name}.").format(name=isolate(family.display_name()))
+        if attended:
+            message += " " + _("Marked present at {event}.").format(event=isolate(attended))
         self._say(message + " " + _("Print the handout or go on with the next family."))
         self.status_message.emit(message)
         self.family_saved.emit(family.id)
         self.next_button.setFocus()
 
+    def _mark_present(self, family_id: str) -> str:
+        """Attendance at the chosen event; returns the event's label ("" without an event)."""
+        event_id = self.current_event()
+        if not event_id:
+            return ""
+        try:
+            self.services.events.attend(event_id, family_id)
+        except ElternlotseError as error:
+            self.status_message.emit(translate_error(error, isolate=True))
+            return ""
+        return self.event_combo.currentText()
+
     def print_handout(self, topic: str) -> None:
         from elternlotse.ui.widgets.handout_printing import print_family_handout
 
         if self.saved_family_id:
-            print_family_handout(self.services, self.saved_family_id, self, topic)
+            print_family_handout(self.services, self.saved_family_id, self, topic, on_printed=self.handout_printed)
+
+    def handout_printed(self, topic: str, language: str) -> None:
+        """Count the handout for the event (reports: handouts given, title x language)."""
+        event_id = self.current_event()
+        if event_id:
+            try:
+                self.services.events.add_handouts(event_id, topic, language, 1)
+            except ElternlotseError as error:
+                self.status_message.emit(translate_error(error, isolate=True))
+                return
+        self._say(_("Handout printed. Go on with the next family."))
+        self.next_button.setFocus()
 
     def next_family(self) -> None:
         """Clear the form for the next parent (school and language stay)."""
@@ -371,6 +386,7 @@ class QuickCapturePage(QWidget):
 
     # ---------------------------------------------------------------- page protocol
     def refresh(self) -> None:
+        self._load_events()
         if not self.saved_family_id and not self.name.text():
             self.name.setFocus()
 

@@ -59,13 +59,24 @@ def handout_menu(services, parent: QWidget, on_topic) -> QMenu:
     return menu
 
 
-def print_family_handout(services, family_id: str, parent: QWidget, topic: str) -> None:
-    """Render off the GUI thread, then ask for the printer and print."""
-    def render(worker_services, progress):
-        return handout_service(worker_services or services).render_for_family(topic, family_id)
+def print_family_handout(services, family_id: str, parent: QWidget, topic: str, on_printed=None) -> None:
+    """Render off the GUI thread, then ask for the printer and print.
 
-    runner_for(parent).run(render, on_done=lambda data: print_pdf(data, parent),
-                           title=_("Preparing the handout..."), parent=parent)
+    ``on_printed(topic, language)`` is called after the handout went to the printer
+    (e.g. to count it for an event), with the language it was printed in.
+    """
+    def render(worker_services, progress):
+        handouts = handout_service(worker_services or services)
+        family = handouts.family(family_id)
+        language = handouts.family_language(family, handouts.library.languages(topic))
+        return handouts.render_for_family(topic, family_id), language
+
+    def done(result) -> None:
+        data, language = result
+        if print_pdf(data, parent) and on_printed is not None:
+            on_printed(topic, language)
+
+    runner_for(parent).run(render, on_done=done, title=_("Preparing the handout..."), parent=parent)
 
 
 def print_pdf(data: bytes, parent: QWidget | None = None) -> bool:
