@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -397,3 +398,13 @@ def test_a_public_page_gets_a_qr_code_and_its_address():
     content = pypdf.PdfReader(io.BytesIO(render_handout(plain.id, "de", library=LIBRARY))).pages[0].get_contents().get_data()
     assert content.count(b" re") < 20
 
+
+
+def test_a_language_file_added_later_is_found(tmp_path):
+    library = _library(tmp_path, {"de": GERMAN})
+    assert library.languages("t") == ["de"]
+    english = json.loads(json.dumps(GERMAN))
+    english["title"] = "Title"
+    (library.root / "t" / "en.json").write_text(json.dumps(english), encoding="utf-8")
+    os.utime(library.root / "t", (1, 1))  # a different folder time, whatever the clock's resolution
+    assert library.languages("t") == ["de", "en"]

@@ -150,7 +150,11 @@ class HandoutLibrary:
 
     # ------------------------------------------------------------ topics
     def topics(self) -> list[Topic]:
-        return list(_topics(self.root, _mtime(self.root / "topics.json")))
+        # The cache is keyed on the modification times of topics.json and of the folders
+        # (a folder's time changes when a language file is added or removed).
+        stamp = (_mtime(self.root / "topics.json"),
+                 *(_mtime(p) for p in sorted(self.root.iterdir()) if p.is_dir())) if self.root.is_dir() else ()
+        return list(_topics(self.root, stamp))
 
     def topic(self, topic_id: str) -> Topic:
         for topic in self.topics():
@@ -200,7 +204,7 @@ def _mtime(path: Path) -> float:
 
 
 @lru_cache(maxsize=8)
-def _topics(root: Path, _stamp: float) -> tuple[Topic, ...]:
+def _topics(root: Path, _stamp: tuple) -> tuple[Topic, ...]:
     data = _read_json(root / "topics.json")
     if not isinstance(data, list):
         raise ValidationError(N_("{field}: expected a list of topics."), field="topics.json")
