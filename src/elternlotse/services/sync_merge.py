@@ -234,11 +234,13 @@ def _enforce(conn, touched: Iterable[tuple[str, str]], counts: MergeCounts) -> N
                         conn.execute("INSERT OR REPLACE INTO tombstones(tbl, row_id, stamp, kind) VALUES (?, ?, ?, 'erase')",
                                      (table, row_id, stamp))
                     touched.add((table, row_id))
-    for table, row_id in touched:
-        tomb = conn.execute("SELECT stamp, kind FROM tombstones WHERE tbl = ? AND row_id = ?", (table, row_id)).fetchone()
-        if tomb is None:
-            continue
-        stamp, kind = tomb
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_touched (tbl TEXT, row_id TEXT, PRIMARY KEY (tbl, row_id)) WITHOUT ROWID")
+    conn.execute("DELETE FROM temp.sync_touched")
+    conn.executemany("INSERT OR IGNORE INTO temp.sync_touched VALUES (?, ?)", sorted(touched))
+    tombs = conn.execute("SELECT t.tbl, t.row_id, t.stamp, t.kind FROM temp.sync_touched x"
+                         " JOIN main.tombstones t ON t.tbl = x.tbl AND t.row_id = x.row_id").fetchall()
+    conn.execute("DELETE FROM temp.sync_touched")
+    for table, row_id, stamp, kind in tombs:
         conn.execute(f"UPDATE {table} SET deleted = ? WHERE id = ? AND deleted IS NOT ?", (stamp, row_id, stamp))
         if kind == "erase":
             personal = PERSONAL_FIELDS.get(table, ())

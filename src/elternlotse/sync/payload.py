@@ -89,8 +89,19 @@ def _text(value: Any, limit: int = MAX_TEXT) -> bool:
     return isinstance(value, str) and len(value) <= limit
 
 
+_VALID_STAMPS: dict[str, bool] = {}
+
+
 def _stamp(value: Any, clock_to: str) -> bool:
-    return isinstance(value, str) and bool(_STAMP.match(value)) and value <= clock_to
+    if not isinstance(value, str) or value > clock_to:
+        return False
+    known = _VALID_STAMPS.get(value)
+    if known is None:
+        # One action stamps all its fields alike, so most stamps repeat: remember the answer.
+        if len(_VALID_STAMPS) > 100_000:
+            _VALID_STAMPS.clear()
+        known = _VALID_STAMPS[value] = bool(_STAMP.match(value))
+    return known
 
 
 def _scalar(value: Any) -> bool:
