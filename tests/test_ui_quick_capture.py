@@ -238,3 +238,26 @@ def test_capture_at_todays_event_marks_the_family_present_and_counts_printed_han
 def test_without_events_the_event_row_is_left_out(qtbot, page):
     assert not page.form.isRowVisible(page.event_combo)
     assert page.current_event() == ""
+
+
+def test_in_the_main_window_open_existing_family_shows_its_detail(qtbot, services, data_dir):
+    from elternlotse.app import open_store
+    from elternlotse.ui.main_window import MainWindow
+    from elternlotse.ui.tasks import TaskRunner
+    from tests.conftest import PASSPHRASE
+
+    known = services.families.add(family_document(name="Ayşe Yılmaz", phone="+49 176 12345678"))
+    window = MainWindow(services, TaskRunner(lambda: open_store(data_dir, PASSPHRASE)))
+    qtbot.addWidget(window)
+    try:
+        capture = window.page_of_type(QuickCapturePage)
+        window.show_page(window.page_types.index(QuickCapturePage))
+        capture.phone.setText("0176 1234 5678")
+        capture.duplicates.search_now()
+        assert capture.duplicates.model.rowCount() == 1
+        capture.duplicates.open_button.click()
+        families = window.current_page()
+        assert type(families).__name__ == "FamiliesPage"
+        assert families.detail.family_id == known.id
+    finally:
+        window.shutdown()
