@@ -247,6 +247,9 @@ def test_family_view_has_the_childrens_checklists(qtbot, host, services, familie
     assert entry.status == "discussed"
     detail.new_family()
     assert not detail.tabs.isTabEnabled(detail.checklist_tab) and detail.checklists.checklist.child_id == ""
+    host.tasks.wait()  # deliver the list's pending results while its model is alive
+    for _ in range(5):
+        QApplication.processEvents()
     page.close()
     page.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
