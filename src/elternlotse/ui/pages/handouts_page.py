@@ -109,7 +109,7 @@ class TopicModel(QAbstractTableModel):
         if role == self.SortRole:
             return (row["order"], len(row["languages"]), row["unreviewed"])[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return ", ".join(_own_name(x) for x in row["languages"])
+            return row["title"] if column == self.TITLE else ", ".join(_own_name(x) for x in row["languages"])
         if role == Qt.ItemDataRole.TextAlignmentRole and column:
             return int(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -185,6 +185,8 @@ class HandoutsPage(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(TopicModel.TITLE, header.ResizeMode.Stretch)
         header.setSectionResizeMode(TopicModel.LANGUAGES, header.ResizeMode.ResizeToContents)
