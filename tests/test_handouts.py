@@ -408,3 +408,32 @@ def test_a_language_file_added_later_is_found(tmp_path):
     (library.root / "t" / "en.json").write_text(json.dumps(english), encoding="utf-8")
     os.utime(library.root / "t", (1, 1))  # a different folder time, whatever the clock's resolution
     assert library.languages("t") == ["de", "en"]
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_WORDS = st.sampled_from(["كلمة", "مدرسه‌ها", "(BIZ)", "Agentur", "für", "۱۲۳", "0176 1234567", "«قدم»", "2026-1",
+                          "ابنكم", "Berufskolleg.", "(PDF)", "ሓበሬታ", "İstanbul", "ı"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(words=st.lists(_WORDS, min_size=1, max_size=25), width=st.floats(min_value=60, max_value=400),
+       rtl=st.booleans())
+def test_wrapping_keeps_every_word_in_order_and_within_the_width(words, width, rtl):
+    text = " ".join(words)
+    family = "arabic" if rtl else "latin"
+    lines = wrap(text, width, 11, family, rtl)
+    joined = " ".join(line.logical for line in lines).replace("\u00a0", " ")
+    assert "".join(joined.split()) == "".join(text.split())  # nothing lost, nothing reordered (long words are cut)
+    for line in lines:
+        assert line.width <= width + 0.01
+        for run in line.runs:
+            assert all(ord(c) in CMAPS[run.font] for c in run.text)
+
+
+def test_a_short_german_term_in_brackets_stays_on_one_rtl_line():
+    text = "الإرشاد المهني في وكالة العمل (Agentur für Arbeit) مجاني."
+    full = wrap(text, 1000, 12, "arabic", True)[0].width
+    for width in range(int(full * 0.4), int(full), 7):
+        lines = wrap(text, width, 12, "arabic", True)
+        assert any("(Agentur\u00a0für\u00a0Arbeit)" in line.logical for line in lines), [l.logical for l in lines]

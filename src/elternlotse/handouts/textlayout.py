@@ -126,6 +126,9 @@ _ISOLATES = str.maketrans({"\u2066": "\u202a", "\u2067": "\u202b", "\u2068": "\u
 _NUMBER_GROUP = re.compile(r"\+?[0-9]+(?:[ ./:\-][0-9]+)+")
 
 
+_LATIN_IN_BRACKETS = re.compile(r"\([A-Za-zÄÖÜäöüß][A-Za-zÄÖÜäöüß .\-/]{0,28}\)")
+
+
 def prepare_rtl(text: str) -> str:
     """Logical right-to-left text made safe for python-bidi's UBA.
 
@@ -151,48 +154,56 @@ def visual_rtl(line: str) -> str:
     return "".join(ch for ch in visual if ch not in INVISIBLE)
 
 
+@lru_cache(maxsize=16384)
 def _word_width(word: str, family: str, size: float, bold: bool, rtl: bool) -> float:
     drawn = shape(word) if rtl or any(_strong(ch) == "R" for ch in word) else word
     return sum(r.width for r in split_runs(drawn, family, size, bold))
 
 
 def wrap(text: str, width: float, size: float, family: str, rtl: bool, bold: bool = False) -> list[Line]:
-    """Break ``text`` into lines no wider than ``width`` (a word longer than a line is cut)."""
+    """Break ``text`` into lines no wider than ``width`` (a word longer than a line is cut).
+
+    Words are measured one by one; the line as drawn can differ by a fraction of a
+    point (a space or a full stop may land in another font after reordering), so a
+    line that comes out too wide gives its last word to the next line.
+    """
     leading = size * SIZE_FACTOR[family] * LEADING[family]
+    space_width = max(r.width for fam in SIZE_FACTOR for r in split_runs(" ", fam, size, bold))
     lines: list[Line] = []
     for paragraph in text.split("\n"):
         paragraph = _NUMBER_GROUP.sub(lambda m: m.group(0).replace(" ", "\u00a0"), paragraph)  # never broken
+        if rtl:  # a short German term in brackets stays on one line: split, its parts swap sides
+            paragraph = _LATIN_IN_BRACKETS.sub(lambda m: m.group(0).replace(" ", "\u00a0"), paragraph)
         source = prepare_rtl(paragraph) if rtl else paragraph
-        tokens = [t for t in _SPACE.split(source) if t]
-        space_width = split_runs(" ", family, size, bold)[0].width if split_runs(" ", family, size, bold) else size * 0.25
-        current: list[str] = []
-        current_width = 0.0
-        for token in tokens:
-            if token.isspace():
-                if current:
-                    current.append(" ")
-                    current_width += space_width
+        words: list[str] = []
+        for token in (t for t in _SPACE.split(source) if t and not t.isspace()):
+            if _word_width(token, family, size, bold, rtl) <= width:
+                words.append(token)
                 continue
-            w = _word_width(token, family, size, bold, rtl)
-            if current and current_width + w > width:
-                while current and current[-1] == " ":
-                    current.pop()
-                lines.append(_make_line("".join(current), size, family, rtl, bold, leading))
-                current, current_width = [], 0.0
-            if w > width:  # a word (a URL) longer than the line: cut it
-                piece = ""
-                for ch in token:
-                    if piece and _word_width(piece + ch, family, size, bold, rtl) > width:
-                        lines.append(_make_line(piece, size, family, rtl, bold, leading))
-                        piece = ""
-                    piece += ch
-                token, w = piece, _word_width(piece, family, size, bold, rtl)
-            current.append(token)
-            current_width += w
-        while current and current[-1] == " ":
-            current.pop()
-        if current or not lines:
-            lines.append(_make_line("".join(current), size, family, rtl, bold, leading))
+            piece = ""  # a word (a URL) longer than the line: cut it
+            for ch in token:
+                if piece and _word_width(piece + ch, family, size, bold, rtl) > width:
+                    words.append(piece)
+                    piece = ""
+                piece += ch
+            words.append(piece)
+        start = 0
+        while start < len(words) or (start == 0 and not words):
+            end, used = start, 0.0
+            while end < len(words):
+                w = _word_width(words[end], family, size, bold, rtl) + (space_width if end > start else 0.0)
+                if end > start and used + w > width:
+                    break
+                used += w
+                end += 1
+            line = _make_line(" ".join(words[start:end]), size, family, rtl, bold, leading)
+            while line.width > width and end - start > 1:
+                end -= 1
+                line = _make_line(" ".join(words[start:end]), size, family, rtl, bold, leading)
+            lines.append(line)
+            if not words:
+                break
+            start = end
     return lines
 
 
