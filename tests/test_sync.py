@@ -13,7 +13,7 @@ from elternlotse.domain.errors import ValidationError
 from elternlotse.sync import fileformat
 from elternlotse.sync.fileformat import FORMAT_VERSION, Header, seal
 from elternlotse.sync.keys import parse_card
-from sync_helpers import link, office_consent, send, shared_document, store_counts, synced_state
+from sync_helpers import link, send, shared_document, store_counts, synced_state
 
 
 @pytest.fixture

@@ -94,7 +94,6 @@ def apply_payload(conn, payload: Payload, own_node: str, now: str) -> MergeCount
     touched: set[tuple[str, str]] = set()
 
     # 1. tombstones: erase beats delete, then the higher stamp
-    tombs: dict[tuple[str, str], tuple[str, str]] = {}
     for table, row_id, stamp, kind in payload.tombstones:
         old = conn.execute("SELECT stamp, kind FROM tombstones WHERE tbl = ? AND row_id = ?", (table, row_id)).fetchone()
         if old is not None and _rank(old[1], old[0]) >= _rank(kind, stamp):

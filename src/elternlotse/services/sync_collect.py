@@ -1,0 +1,125 @@
+"""What goes into a sync file: the navigator's delta as far as consent allows, the office's package.
+
+``for_office`` applies the one consent rule (``sync/scope.py``); ``for_navigator``
+selects the office's changes to one navigator's families.  See docs/sync-format.md.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from elternlotse.domain.consent import ConsentEntry, Evidence, Purpose
+from elternlotse.services.sync_merge import bindings, node_of
+from elternlotse.store import Store
+from elternlotse.store.tables import SYNCED_FIELDS
+from elternlotse.sync import payload as payload_mod
+from elternlotse.sync.scope import PersonRef, office_share_scope
+
+#: Sections an office adds to its packages: functions ``(store) -> list[catalog item]``.
+#: An item is ``{"kind", "key", "version", "content"}`` (docs/sync-format.md, "catalogs").
+CATALOG_EXPORTERS: list[Callable[[Store], list[dict[str, Any]]]] = []
+
+
+def _installed_kaoa_catalogs(store: Store) -> list[dict[str, Any]]:
+    exists = store.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'catalogs'").fetchone()
+    if not exists:
+        return []
+    return [{"kind": "kaoa-catalog", "key": r[0], "version": r[1], "content": json.loads(r[2])}
+            for r in store.conn.execute("SELECT catalog_id, version, document FROM catalogs ORDER BY catalog_id, version")]
+
+
+CATALOG_EXPORTERS.append(_installed_kaoa_catalogs)
+
+
+
+def person_refs(conn) -> list[PersonRef]:
+    return [PersonRef(r[0], r[1], r[2], bool(r[3])) for r in conn.execute(
+        "SELECT id, family_id, role, deleted IS NOT NULL FROM persons")]
+
+def office_consents(conn) -> list[ConsentEntry]:
+    return [ConsentEntry(person_id=r[0], purpose=Purpose.PASS_TO_OFFICE, channel=None, granted=bool(r[1]), at=r[2],
+                         recorded_by="", evidence=Evidence.VERBAL, stamp=r[3])
+            for r in conn.execute("SELECT person_id, granted, at, stamp FROM consents WHERE purpose = ?",
+                                  (Purpose.PASS_TO_OFFICE.value,))]
+
+def for_office(conn, peer):
+    """Navigator -> office: everything not yet acknowledged, as far as consent allows (sync/scope.py)."""
+    acked = peer.acked_by_peer
+    persons = person_refs(conn)
+    scope = office_share_scope(persons, office_consents(conn), acked)
+    bound = {table: bindings(conn, table) for table in SYNCED_FIELDS}
+    erased = {(t, r) for t, r in conn.execute("SELECT tbl, row_id FROM tombstones WHERE kind = 'erase'")}
+
+    def wanted(table: str, row_id: str, stamp: str) -> bool:
+        if stamp > acked:
+            return True
+        family = bound[table].get(row_id, (None, None))[0]
+        return family in scope.full
+
+    sql = "SELECT tbl, row_id, field, stamp, value FROM changes"
+    params: tuple = ()
+    if not scope.full:
+        sql += " WHERE stamp > ?"
+        params = (acked,)
+    grouped: dict[tuple[str, str], list] = {}
+    for table, row_id, name, stamp, value in conn.execute(sql + " ORDER BY tbl, row_id, field, stamp", params):
+        if table not in bound or node_of(stamp) == peer.node_id or (table, row_id) in erased:
+            continue
+        if row_id not in bound[table] or not wanted(table, row_id, stamp):
+            continue
+        if not scope.allows(*bound[table][row_id]):
+            continue
+        grouped.setdefault((table, row_id), []).append((name, stamp, json.loads(value) if value is not None else None))
+    rows = [(t, r, changes) for (t, r), changes in grouped.items()]
+    tombstones = []
+    for table, row_id, stamp, kind in conn.execute("SELECT tbl, row_id, stamp, kind FROM tombstones ORDER BY tbl, row_id"):
+        if table not in bound or not wanted(table, row_id, stamp):
+            continue
+        family = bound[table].get(row_id, (None, None))[0]
+        if family is None or family in scope.ever:
+            tombstones.append((table, row_id, stamp, kind))
+    family_of = {p.id: p.family_id for p in persons}
+    consents = []
+    for row in conn.execute(f"SELECT {', '.join(payload_mod.CONSENT_COLUMNS)} FROM consents ORDER BY stamp, id"):
+        family = family_of.get(row[1])
+        if family in scope.ever and (row[10] > acked or family in scope.full) and node_of(row[10]) != peer.node_id:
+            consents.append(tuple(row))
+    withheld = withheld_counts(conn, bound, scope)
+    return rows, tombstones, consents, withheld
+
+def withheld_counts(conn, bound, scope) -> dict[str, int]:
+    """Anonymous counts of what consent kept back (current records only)."""
+    counts = {}
+    for table in SYNCED_FIELDS:
+        live = {r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE deleted IS NULL")}
+        counts[table] = sum(1 for row_id in live if not scope.allows(*bound[table].get(row_id, (None, None))))
+    return counts
+
+def for_navigator(conn, own: str, peer):
+    """Office -> navigator: the office's changes to that navigator's families, its own events, erasures."""
+    acked = peer.acked_by_peer
+    origin = {r[0] for r in conn.execute("SELECT family_id FROM sync_origin WHERE node_id = ?", (peer.node_id,))}
+    bound = {table: bindings(conn, table) for table in SYNCED_FIELDS}
+
+    def in_scope(table: str, row_id: str, stamp: str) -> bool:
+        family = bound[table].get(row_id, (None, None))[0]
+        if family is None:
+            return node_of(stamp) == own
+        return family in origin
+
+    grouped: dict[tuple[str, str], list] = {}
+    for table, row_id, name, stamp, value in conn.execute(
+            "SELECT tbl, row_id, field, stamp, value FROM changes WHERE stamp > ? ORDER BY tbl, row_id, field, stamp",
+            (acked,)):
+        if table in bound and node_of(stamp) != peer.node_id and in_scope(table, row_id, stamp):
+            grouped.setdefault((table, row_id), []).append((name, stamp, json.loads(value) if value is not None else None))
+    rows = [(t, r, changes) for (t, r), changes in grouped.items()]
+    tombstones = [tuple(r) for r in conn.execute(
+        "SELECT tbl, row_id, stamp, kind FROM tombstones WHERE stamp > ? ORDER BY tbl, row_id", (acked,))
+        if r[0] in bound and in_scope(r[0], r[1], r[2])]
+    family_of = {p.id: p.family_id for p in person_refs(conn)}
+    consents = [tuple(r) for r in conn.execute(
+        f"SELECT {', '.join(payload_mod.CONSENT_COLUMNS)} FROM consents WHERE stamp > ? ORDER BY stamp, id", (acked,))
+        if family_of.get(r[1]) in origin and node_of(r[10]) != peer.node_id]
+    return rows, tombstones, consents, {}
