@@ -115,15 +115,18 @@ def test_extraction_finds_all_three_keywords(tmp_path: Path):
         "TITLE = N_('Families')\n"
         "def f(n):\n"
         "    # TRANSLATORS: a button\n"
-        "    return _('Save'), ngettext('{count} family', '{count} families', n), gettext('not ours')\n",
+        "    return _('Save'), ngettext('{count} family', '{count} families', n), gettext('not ours')\n"
+        "def g():\n"
+        "    return pgettext('column', 'Record'), _('Record')\n",
         encoding="utf-8",
     )
     (root / "translations").mkdir()
     path, count = catalogs.extract(root)
     with path.open("rb") as handle:
         pot = read_po(handle)
-    ids = {m.id if isinstance(m.id, str) else tuple(m.id) for m in pot if m.id}
-    assert ids == {"Families", "Save", ("{count} family", "{count} families")}
+    ids = {(m.context, m.id if isinstance(m.id, str) else tuple(m.id)) for m in pot if m.id}
+    assert ids == {(None, "Families"), (None, "Save"), (None, ("{count} family", "{count} families")),
+                   ("column", "Record"), (None, "Record")}
     assert pot["Save"].auto_comments == ["a button"]
     assert catalogs.new_msgids(root) == set()
     (root / "src" / "pkg" / "more.py").write_text("from elternlotse.i18n import _\n_('Delete')\n", encoding="utf-8")

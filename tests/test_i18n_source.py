@@ -17,7 +17,7 @@ import pytest
 from tests.test_i18n_catalogs import trailing
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "elternlotse"
-KEYWORDS = {"_", "N_", "ngettext"}
+KEYWORDS = {"_", "N_", "ngettext", "pgettext"}
 QT_TEXT_CALLS = {
     "setText", "setWindowTitle", "setToolTip", "setPlaceholderText", "setStatusTip", "setTitle", "addItem",
     "setInformativeText", "setLabelText", "setHeaderLabels", "addTab", "setTabText", "showMessage", "addMenu",
@@ -63,7 +63,7 @@ def _problems_in(path: Path, check_literals: bool) -> list[str]:
             continue
         name = _name(node.func)
         if name in KEYWORDS and node.args:
-            for arg in node.args[: 2 if name == "ngettext" else 1]:
+            for arg in node.args[: 2 if name in ("ngettext", "pgettext") else 1]:
                 literal = isinstance(arg, ast.Constant) and isinstance(arg.value, str)
                 # _(VARIABLE) is the N_ pattern (marked elsewhere, translated here); what can never
                 # work is a msgid built at run time: f-string, concatenation, %, .format() inside.

@@ -17,7 +17,7 @@ from pathlib import Path
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.domain.text import N_
 
-__all__ = ["_", "N_", "ngettext", "install", "active_language", "translate_error", "translations_dir"]
+__all__ = ["_", "N_", "ngettext", "pgettext", "install", "active_language", "translate_error", "translations_dir"]
 
 DOMAIN = "elternlotse"
 
@@ -63,6 +63,12 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _Active.translations.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` where the same English word means two things ("Record": a button
+    that records, a column that names a record); ``context`` tells them apart."""
+    return _Active.translations.pgettext(context, message)
 
 
 def translate_error(error: ElternlotseError, isolate: bool = False) -> str:

@@ -37,7 +37,7 @@ from babel.messages.pofile import read_po, write_po
 from elternlotse.i18n import DOMAIN, translations_dir
 from elternlotse.i18n.languages import UI_LANGUAGES
 
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 COMMENT_TAGS = ("TRANSLATORS:",)
 SOURCE_LANGUAGE = "en"
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from elternlotse.domain.errors import ElternlotseError
-from elternlotse.i18n import _, ngettext, translate_error
+from elternlotse.i18n import _, ngettext, pgettext, translate_error
 from elternlotse.ui.tasks import error_text, runner_for
 
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -119,7 +119,8 @@ class ConflictModel(_Model):
     RECORD, FIELD, CURRENT, OTHER, DETECTED = range(5)
 
     def headers(self) -> list[str]:
-        return [_("Record"), _("Field"), _("Current value"), _("Other value"), _("Detected")]
+        return [pgettext("the record a conflict is in", "Record"), _("Field"), _("Current value"), _("Other value"),
+                _("Detected")]
 
     def value(self, c, column: int):
         return [c.label or f"{c.table} {c.row_id[:8]}", c.field, _show(c.current_value), _show(c.lost_value), c.detected][column]
