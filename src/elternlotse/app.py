@@ -1,18 +1,15 @@
 """The composition root: paths, settings, store and services, built once per entry point.
 
-Nothing here is global: ``AppContext`` is created by the CLI's ``main`` or the
+Nothing here is global: ``Services`` is created by the CLI (`cli.context`) or the
 GUI's start-up and handed down.  Tests build their own with a temporary folder.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
-
-from elternlotse import APP_NAME
+from elternlotse.locations import DATA_DIR_ENV, PASSPHRASE_ENV, resolve_data_dir  # noqa: F401 (re-exported)
 from elternlotse.services.agenda import AgendaService
 from elternlotse.services.catalogs import CatalogService
 from elternlotse.services.checklists import ChecklistService
@@ -20,23 +17,10 @@ from elternlotse.services.consent import ConsentService
 from elternlotse.services.events import EventService
 from elternlotse.services.consent_texts import ConsentTextLibrary
 from elternlotse.services.families import FamilyService
-from elternlotse.services.family_list import FamilyListService
 from elternlotse.services.handouts import HandoutService
 from elternlotse.services.sync import SyncService
+from elternlotse.services.family_list import FamilyListService
 from elternlotse.store import Store
-
-DATA_DIR_ENV = "ELTERNLOTSE_DATA_DIR"
-PASSPHRASE_ENV = "ELTERNLOTSE_PASSPHRASE"
-
-
-def resolve_data_dir(cli_value: str | os.PathLike | None = None) -> Path:
-    """``--data-dir``, else ``ELTERNLOTSE_DATA_DIR``, else the platform's user data folder."""
-    if cli_value:
-        return Path(cli_value).expanduser()
-    if os.environ.get(DATA_DIR_ENV):
-        return Path(os.environ[DATA_DIR_ENV]).expanduser()
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-
 
 @dataclass
 class Services:
@@ -45,11 +29,11 @@ class Services:
     store: Store
     families: FamilyService = field(init=False)
     consent: ConsentService = field(init=False)
-    family_list: FamilyListService = field(init=False)
     catalogs: CatalogService = field(init=False)
     checklists: ChecklistService = field(init=False)
     agenda: AgendaService = field(init=False)
     events: EventService = field(init=False)
+    family_list: FamilyListService = field(init=False)
     consent_texts: ConsentTextLibrary = field(init=False)
     sync: SyncService = field(init=False)
     handouts: HandoutService = field(init=False)
@@ -57,14 +41,14 @@ class Services:
     def __post_init__(self) -> None:
         self.families = FamilyService(self.store)
         self.consent = ConsentService(self.store)
-        self.family_list = FamilyListService(self.store)
         self.catalogs = CatalogService(self.store)
         self.checklists = ChecklistService(self.store, self.catalogs)
         self.agenda = AgendaService(self.store, self.catalogs, self.checklists)
         self.events = EventService(self.store, self.catalogs, self.checklists)
-        self.consent_texts = ConsentTextLibrary()
+        self.family_list = FamilyListService(self.store)
         self.sync = SyncService(self.store)
         self.handouts = HandoutService(self.store, self.families, self.checklists)
+        self.consent_texts = ConsentTextLibrary()
 
 
 def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False) -> Services:
