@@ -400,3 +400,15 @@ def test_export_into_a_missing_folder_is_refused_and_changes_nothing(pair, tmp_p
         nav.sync.export(tmp_path / "no" / "such" / "folder" / "x.elsync")
     assert nav.sync.peers()[0].seq_out == 0
     assert nav.sync.export(tmp_path / "x.elsync").seq == 1
+
+
+def test_a_signed_but_malformed_file_is_refused_alone_and_among_others(pair, small_file, tmp_path):
+    nav, office = pair
+    forged = tmp_path / "forged.elsync"
+    forged.write_bytes(_forge(nav, office, doc_change=lambda d: d["manifest"].update(changes=99)))
+    before = store_counts(office)
+    report = office.sync.import_files([forged])
+    assert report.refused == 1 and "manifest" in report.files[0].message
+    assert store_counts(office) == before        # not even an audit entry
+    report = office.sync.import_files([forged, small_file])
+    assert report.refused == 1 and report.applied == 1 and office.families.count() == 1

@@ -21,7 +21,7 @@ from elternlotse.store import Store
 from elternlotse.store import families as family_repo
 from elternlotse.store.tables import SYNCED_FIELDS
 from elternlotse.sync import payload as payload_mod
-from elternlotse.sync.fileformat import FORMAT_VERSION, Header, open_sealed, seal, write_atomic
+from elternlotse.sync.fileformat import FORMAT_VERSION, Header, check_sealed, seal, unseal, write_atomic
 from elternlotse.sync.keys import Card, Secrets, parse_card
 
 SIGNING_META = "sync.signing_key"
@@ -271,64 +271,84 @@ class SyncService:
         """Read, verify, decrypt and validate one file; returns (sha256, header, payload).  Writes nothing."""
         return self.verify_bytes(_read(path), str(path), secrets)
 
+    def _sender_key(self, node: str) -> str | None:
+        peer = self.peer(node, required=False)
+        return peer.signing_key if peer else None
+
+    def check_bytes(self, data: bytes, where: str) -> Header:
+        """The cheap checks: structure, recipient, trusted sender, signature.  Writes nothing."""
+        return check_sealed(data, where, self.node_id, self._sender_key)[0]
+
     def verify_bytes(self, data: bytes, where: str, secrets: Secrets | None = None):
-        secrets = secrets or self.secrets()
-
-        def sender_key(node: str) -> str | None:
-            peer = self.peer(node, required=False)
-            return peer.signing_key if peer else None
-
-        header, plain = open_sealed(data, where, self.node_id, sender_key, secrets)
+        """Every check, decryption and strict validation; returns (sha256, header, payload).  Writes nothing."""
+        header, offset = check_sealed(data, where, self.node_id, self._sender_key)
+        plain = unseal(data, header, offset, where, secrets or self.secrets())
         payload = payload_mod.parse(plain, header, SYNCED_FIELDS, where)
         if payload.role != self.peer(header.sender).role:
             raise ValidationError(N_("{path} claims a role its sender does not have here; nothing was imported."), path=where)
         return hashlib.sha256(data).hexdigest(), header, payload
 
     def import_files(self, paths: list[str | Path], progress: Callable[[int, int, str], None] | None = None) -> ImportReport:
-        """Verify every file, then apply all valid ones in one transaction; refused files are reported."""
+        """Import many files in one transaction; refused files are reported and leave nothing behind.
+
+        First every file is read and its signature checked (cheap); then, inside one
+        transaction and in the order (sender, sequence number), each file is decrypted,
+        validated strictly and applied.  Only one payload is in memory at a time.  If no
+        file could be applied, the transaction is rolled back: nothing is written.
+        """
         report = ImportReport()
         secrets = self.secrets()
-        accepted = []
-        seen_hashes: set[str] = set()
         total = len(paths)
+        candidates = []
+        seen: set[str] = set()
         for index, path in enumerate(paths):
-            name = Path(path).name
             if progress:
-                progress(index, total + 1, name)
+                progress(index, 2 * total + 1, Path(path).name)
             try:
                 data = _read(path)
                 digest = hashlib.sha256(data).hexdigest()
                 known = self.store.conn.execute(
                     "SELECT peer, seq FROM sync_files WHERE sha256 = ? AND direction = 'in'", (digest,)).fetchone()
-                if known or digest in seen_hashes:
+                if known or digest in seen:
                     # exactly these bytes were verified and applied before: nothing to do
                     sender, seq = known or ("", 0)
                     report.files.append(FileResult(str(path), "duplicate", sender, seq, "already imported; nothing changed"))
                     continue
-                digest, header, payload = self.verify_bytes(data, str(path), secrets)
+                header = self.check_bytes(data, str(path))
             except ValidationError as error:
-                report.files.append(FileResult(str(path), "refused", message=_message(error)))
-                report.error = report.error or error
+                self._refuse(report, path, error)
                 continue
-            seen_hashes.add(digest)
-            accepted.append((path, digest, header, payload))
-        if progress:
-            progress(total, total + 1, "")
+            seen.add(digest)
+            candidates.append((header.sender, header.seq, header.clock_to, str(path), data))
+        candidates.sort(key=lambda item: item[:4])
         catalogs: list[dict[str, Any]] = []
-        if accepted:
-            touched_families: set[str] = set()
-            with self.store.write(self.actor, "sync.import", f"{len(accepted)} files") as writer:
+        applied: set[str] = set()
+        try:
+            with self.store.write(self.actor, "sync.import", f"{len(candidates)} files") as writer:
                 conn = writer.conn
-                accepted.sort(key=lambda item: (item[2].sender, item[2].seq, item[2].clock_to))
-                for path, digest, header, payload in accepted:
+                touched_families: set[str] = set()
+                for index, (_, _, _, path, data) in enumerate(candidates):
+                    if progress:
+                        progress(total + index, 2 * total + 1, Path(path).name)
+                    try:
+                        digest, header, payload = self.verify_bytes(data, path, secrets)
+                    except ValidationError as error:
+                        self._refuse(report, path, error)
+                        continue
                     self.store.clock.observe(header.clock_to)
                     counts = apply_payload(conn, payload, self.node_id, _now())
                     touched_families |= counts.families
                     self._book(conn, path, digest, header, payload, counts)
-                    report.files.append(FileResult(str(path), "applied", header.sender, header.seq, "", counts.as_dict()))
+                    applied.add(header.sender)
+                    report.files.append(FileResult(path, "applied", header.sender, header.seq, "", counts.as_dict()))
                     for key in ("new", "updated", "conflicts", "erasures", "deletions", "consents"):
                         setattr(report, key, getattr(report, key) + getattr(counts, key))
                     catalogs.extend(payload.catalogs)
+                    del payload
+                if not applied:
+                    raise _NothingApplied
+                if progress:
+                    progress(2 * total, 2 * total + 1, "")
                 for family_id in sorted(touched_families):
                     live = conn.execute("SELECT 1 FROM families WHERE id = ? AND deleted IS NULL", (family_id,)).fetchone()
                     if live:
@@ -336,16 +356,23 @@ class SyncService:
                     else:
                         writer.replace_search_rows(family_id, [])
                 writer.audit("sync.report", "", json.dumps({k: v for k, v in report.as_dict().items() if k != "files"}))
-            for sender in sorted({h.sender for _, _, h, _ in accepted}):
-                seqs = {r[0] for r in self.store.conn.execute(
-                    "SELECT seq FROM sync_files WHERE direction = 'in' AND peer = ?", (sender,))}
-                missing = [n for n in range(1, max(seqs)) if n not in seqs]
-                if missing:
-                    report.gaps[sender] = missing
+        except _NothingApplied:
+            pass
+        for sender in sorted(applied):
+            seqs = {r[0] for r in self.store.conn.execute(
+                "SELECT seq FROM sync_files WHERE direction = 'in' AND peer = ?", (sender,))}
+            missing = [n for n in range(1, max(seqs)) if n not in seqs]
+            if missing:
+                report.gaps[sender] = missing
         report.catalogs = self._install_catalogs(catalogs)
         if progress:
-            progress(total + 1, total + 1, "")
+            progress(2 * total + 1, 2 * total + 1, "")
         return report
+
+    @staticmethod
+    def _refuse(report: ImportReport, path, error: ValidationError) -> None:
+        report.files.append(FileResult(str(path), "refused", message=_message(error)))
+        report.error = report.error or error
 
     def _book(self, conn, path, digest: str, header: Header, payload, counts: MergeCounts) -> None:
         now = _now()
@@ -439,6 +466,10 @@ class SyncService:
             "SELECT direction, peer, seq, at, file_name, report FROM sync_files ORDER BY at DESC, seq DESC LIMIT ?", (limit,))
         return [{"direction": r[0], "peer": r[1], "seq": r[2], "at": r[3], "file": r[4], "report": json.loads(r[5])}
                 for r in rows]
+
+
+class _NothingApplied(Exception):
+    """Raised inside the import transaction to roll it back when every file was refused."""
 
 
 def _read(path) -> bytes:

@@ -117,13 +117,8 @@ def read_header(data: bytes, where: str) -> tuple[Header, int]:
     return header, start + size
 
 
-def open_sealed(data: bytes, where: str, own_node: str, sender_key: Callable[[str], str | None],
-                secrets: Secrets) -> tuple[Header, bytes]:
-    """Check and decrypt a file: returns the header and the payload JSON bytes.
-
-    ``sender_key(node)`` gives the trusted signing key of a sender or None.
-    Nothing here writes anything.
-    """
+def check_sealed(data: bytes, where: str, own_node: str, sender_key: Callable[[str], str | None]) -> tuple[Header, int]:
+    """Structure, recipient, trusted sender and signature (cheap: no decryption).  Returns (header, offset)."""
     header, offset = read_header(data, where)
     if header.recipient != own_node:
         raise ValidationError(N_("{path} is meant for another installation ({recipient}), not this one; nothing was imported."),
@@ -137,6 +132,11 @@ def open_sealed(data: bytes, where: str, own_node: str, sender_key: Callable[[st
     if not verify_signature(key, signature, body):
         raise ValidationError(N_("{path} was changed or damaged: its signature does not match the sender's key; nothing was imported."),
                               path=where)
+    return header, offset
+
+
+def unseal(data: bytes, header: Header, offset: int, where: str, secrets: Secrets) -> bytes:
+    """Decrypt and inflate the payload of a checked file (at most MAX_PAYLOAD_BYTES)."""
     try:
         plaintext = pyrage.decrypt(data[offset:offset + header.length], [secrets.identity])
     except Exception:  # noqa: BLE001 - pyrage raises several kinds
@@ -150,7 +150,18 @@ def open_sealed(data: bytes, where: str, own_node: str, sender_key: Callable[[st
         raise ValidationError(N_("{path} unpacks to more than a sync file may hold; nothing was imported."), path=where)
     if not inflater.eof or inflater.unused_data:
         raise _malformed(where, "compressed content incomplete or followed by other bytes")
-    return header, payload
+    return payload
+
+
+def open_sealed(data: bytes, where: str, own_node: str, sender_key: Callable[[str], str | None],
+                secrets: Secrets) -> tuple[Header, bytes]:
+    """Check and decrypt a file: returns the header and the payload JSON bytes.
+
+    ``sender_key(node)`` gives the trusted signing key of a sender or None.
+    Nothing here writes anything.
+    """
+    header, offset = check_sealed(data, where, own_node, sender_key)
+    return header, unseal(data, header, offset, where, secrets)
 
 
 def _truncated(where: str) -> ValidationError:
