@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import sys
 import tempfile
@@ -39,6 +40,10 @@ COPIED = ["families", "persons", "channels", "consents", "changes"]
 def machine() -> str:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, load {load:.1f}"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def navigator(folder: Path, name: str, families: int, seed: int):
@@ -118,6 +123,7 @@ def main() -> int:
         again = office.sync.import_files([root / "big.elsync"])
         print(f"   the same file again (ledger: nothing changes): {time.perf_counter() - start:.2f} s, "
               f"duplicates={again.duplicates}")
+        print(f"   peak memory of the process so far: {peak_rss_mb():.0f} MB")
         for s in (nav, office):
             s.store.close()
         shutil.rmtree(root / "nav")
@@ -144,7 +150,8 @@ def main() -> int:
         print(f"\n2. {args.files} files x {args.per_file:,} families ({total:,} families; "
               f"{sum(p.stat().st_size for p in files) / 1e6:.1f} MB) imported at once: {t_many:.2f} s "
               f"({total / t_many:,.0f} families/s); new records {report.new:,}, conflicts {report.conflicts}")
-        print(f"   (setting up {args.files} navigators and exporting took {t_setup:.0f} s)")
+        print(f"   (setting up {args.files} navigators and exporting took {t_setup:.0f} s); "
+              f"peak memory of the process: {peak_rss_mb():.0f} MB")
         office.store.close()
     return 0
 

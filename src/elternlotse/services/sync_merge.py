@@ -116,11 +116,13 @@ def apply_payload(conn, payload: Payload, own_node: str, now: str) -> MergeCount
     # 3. field changes
     erased = {(t, r) for t, r in conn.execute("SELECT tbl, row_id FROM tombstones WHERE kind = 'erase'")}
     incoming = []
+    plain: dict[tuple[str, str, str, str], Any] = {}   # the decoded values, so winners need no json.loads
     for table, row_id, changes in payload.rows:
         personal = PERSONAL_FIELDS.get(table, ()) if (table, row_id) in erased else ()
         for name, stamp, value in changes:
             if name not in personal:
                 incoming.append((table, row_id, name, stamp, encode(value)))
+                plain[(table, row_id, name, stamp)] = value
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_in (tbl TEXT, row_id TEXT, field TEXT, stamp TEXT, value TEXT,"
                  " PRIMARY KEY (tbl, row_id, field, stamp)) WITHOUT ROWID")
     conn.execute("DELETE FROM temp.sync_in")
@@ -158,7 +160,7 @@ def apply_payload(conn, payload: Payload, own_node: str, now: str) -> MergeCount
     conn.executemany("INSERT OR IGNORE INTO sync_conflicts(tbl, row_id, field, lost_value, lost_stamp, kept_stamp, detected)"
                      " VALUES (?, ?, ?, ?, ?, ?, ?)", conflicts)
     counts.conflicts = conn.total_changes - before
-    _write_rows(conn, winners, counts)
+    _write_rows(conn, winners, counts, plain)
     touched.update(winners)
 
     # 4. tombstones win: enforce on every touched row, cascade erasures of families
@@ -166,7 +168,8 @@ def apply_payload(conn, payload: Payload, own_node: str, now: str) -> MergeCount
     return counts
 
 
-def _write_rows(conn, winners: dict[tuple[str, str], dict[str, tuple[str, str]]], counts: MergeCounts) -> None:
+def _write_rows(conn, winners: dict[tuple[str, str], dict[str, tuple[str, str]]], counts: MergeCounts,
+                plain: dict[tuple[str, str, str, str], Any]) -> None:
     by_table: dict[str, list[tuple[str, dict[str, tuple[str, str]]]]] = {}
     for (table, row_id), values in winners.items():
         by_table.setdefault(table, []).append((row_id, values))
@@ -181,7 +184,7 @@ def _write_rows(conn, winners: dict[tuple[str, str], dict[str, tuple[str, str]]]
         for row_id, values in rows:
             names = tuple(sorted(values))
             stamps = [values[n][0] for n in names]
-            decoded = [json.loads(values[n][1]) for n in names]
+            decoded = [plain[(table, row_id, n, values[n][0])] for n in names]
             if row_id in existing:
                 groups.setdefault((True, names), []).append([*decoded, max(stamps), min(stamps), row_id])
                 counts.updated += 1
