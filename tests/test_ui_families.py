@@ -27,6 +27,12 @@ def type_text(widget, text: str) -> None:
             QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
 
 
+def refreshed(qtbot, page) -> None:
+    """``page.refresh()`` and wait for the order read off the GUI thread."""
+    with qtbot.waitSignal(page.model.loading_finished, timeout=10000):
+        page.refresh()
+
+
 def _family(name: str, phone: str = "", **extra) -> dict:
     doc = family_document(name=name, phone=phone or "0176 1234 5678", **extra)
     return doc
@@ -86,7 +92,7 @@ def test_names_sort_locale_aware_across_the_whole_list(services):
 def test_search_as_you_type_finds_across_scripts(qtbot, page, services):
     services.families.add(_family("محمد العلي", phone="0176 1111111"))
     services.families.add(_family("Olena Kovalenko", phone="0176 2222222"))
-    page.refresh()
+    refreshed(qtbot, page)
     qtbot.keyClicks(page.search, "moham")
     qtbot.waitUntil(lambda: page.model.search == "moham", timeout=3000)
     assert page.model.rowCount() == 1
@@ -96,7 +102,7 @@ def test_search_as_you_type_finds_across_scripts(qtbot, page, services):
 
 def test_edit_a_family_and_see_it_in_the_cli(qtbot, page, services, cli):
     family = services.families.add(_family("Ayşe Yılmaz"))
-    page.refresh()
+    refreshed(qtbot, page)
     page.open_family(family.id)
     editor = page.detail.guardian_editors[0]
     editor.name.clear()
@@ -142,7 +148,7 @@ def test_a_refused_edit_says_why_and_writes_nothing(qtbot, page, services):
 
 def test_withdrawing_consent_stops_the_channel_from_being_offered(qtbot, page, services):
     family = services.families.add(_family("Ayşe Yılmaz"))
-    page.refresh()
+    refreshed(qtbot, page)
     page.open_family(family.id)
     panel = page.detail.consent_panel
     phone = panel.contact_buttons[Channel.PHONE]
@@ -173,6 +179,8 @@ def test_new_family_with_ctrl_n(qtbot, page, services):
     page.detail.guardian_editors[0].phones.setText("0176 3333333")
     assert page.detail.save()
     assert services.families.count() == before + 1
+    qtbot.waitUntil(lambda: page.model.loaded_row(page.detail.family_id) >= 0, timeout=10000)  # order re-read off-thread
+    assert page.current_family_id() == page.detail.family_id
     assert page.model.index(page.model.row_of(page.detail.family_id), GUARDIANS).data(RowRole).row.guardians == "Олена Коваленко"
     qtbot.keyClick(page.detail, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert page.stack.currentIndex() == 0 and QApplication.focusWidget() is page.search
@@ -191,10 +199,24 @@ def test_access_copy_as_json_and_pdf(tmp_path, services):
 
 def test_erase_runs_in_the_background_and_the_family_is_gone(qtbot, page, services, cli):
     family = services.families.add(_family("Ayşe Yılmaz"))
-    page.refresh()
+    refreshed(qtbot, page)
     page.open_family(family.id)
-    with qtbot.waitSignal(page.detail.erased, timeout=15000):
-        page.detail.erase()
+    with qtbot.waitSignal(page.model.loading_finished, timeout=15000):
+        with qtbot.waitSignal(page.detail.erased, timeout=15000):
+            page.detail.erase()
     assert page.stack.currentIndex() == 0
     assert page.model.row_of(family.id) == -1
     assert family.id not in {row["id"] for row in cli("family", "list", "--json").json()}
+
+
+def test_sorting_the_full_list_runs_off_the_gui_thread(qtbot, page, services):
+    for name in ("Zeynep Kaya", "Özlem Demir", "Ahmad Haddad"):
+        services.families.add(_family(name, phone=f"0176 66{abs(hash(name)) % 10**6:06d}"))
+    refreshed(qtbot, page)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=10000)
+    with qtbot.waitSignal(page.model.loading_finished, timeout=10000):
+        page.table.sortByColumn(GUARDIANS, Qt.SortOrder.DescendingOrder)
+        assert page.count_label.text() == "Sorting..."
+    names = [page.model.index(r, GUARDIANS).data(RowRole).row.guardians for r in range(3)]
+    assert names == ["Zeynep Kaya", "Özlem Demir", "Ahmad Haddad"]
+    assert page.count_label.text() == "3 families"

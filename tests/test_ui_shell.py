@@ -113,11 +113,17 @@ def test_idle_lock_closes_the_store_and_unlock_reopens_it(qtbot, services, data_
     session.window.close()
 
 
-def test_no_command_starts_the_desktop_app(qtbot, services, data_dir, monkeypatch):
+def test_no_command_starts_the_desktop_app(qtbot, qapp, services, data_dir, monkeypatch):
+    from PySide6.QtCore import QEventLoop
+
     from elternlotse import entry
 
     services.store.close()
     monkeypatch.setenv("ELTERNLOTSE_PASSPHRASE", PASSPHRASE)
+    # A real QApplication.quit() would end every later event loop of the test session,
+    # so the app's main loop is a local event loop here.
+    loop = QEventLoop()
+    monkeypatch.setattr(qapp, "exec", loop.exec, raising=False)
     seen = {}
 
     def look():
@@ -125,11 +131,13 @@ def test_no_command_starts_the_desktop_app(qtbot, services, data_dir, monkeypatc
         seen["windows"] = windows
         seen["title"] = windows[0].windowTitle() if windows else ""
         seen["pages"] = windows[0].nav.count() if windows else 0
+        seen["store"] = windows[0].services.store if windows else None
         for window in windows:
             window.close()
-        QApplication.quit()
+        loop.quit()
 
     QTimer.singleShot(200, look)
     assert entry.main(["--data-dir", str(data_dir)]) == 0
     assert len(seen["windows"]) == 1 and seen["title"] == "Elternlotse"
     assert seen["pages"] == len(registry.page_classes())
+    seen["store"].close()

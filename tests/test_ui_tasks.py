@@ -71,3 +71,24 @@ def test_tasks_run_one_after_the_other(qtbot):
     assert order == [0, 1, 2, 3, 4]
     assert max(overlaps) == 1
     runner.shutdown()
+
+
+def test_binding_refcount_leaks_cannot_crash_the_interpreter():
+    """PySide6 6.12 loses references to None and True (see ui/qt_workarounds.py)."""
+    import sys
+
+    from PySide6.QtCore import QObject, Signal
+
+    from elternlotse.ui import qt_workarounds
+
+    class Emitter(QObject):
+        value = Signal(object)
+
+    emitter = Emitter()
+    emitter.value.connect(lambda _v: None)
+    qt_workarounds.none_leak_per_call(1000)
+    for flag in (True, False) * 500:
+        emitter.value.emit(flag)
+    if sys.version_info < (3, 12):
+        for singleton in (None, True, False):
+            assert sys.getrefcount(singleton) > 2**39  # far out of reach of the leaks

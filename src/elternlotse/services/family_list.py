@@ -7,26 +7,18 @@ of the ids it is about to show, with a consent summary per family.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from elternlotse.domain.consent import Channel, Purpose, derive
 from elternlotse.store import Store
 from elternlotse.store import families as repo
 
-#: Sortable columns and the SQL that gives their sort text per family ``f``.
-SORT_SQL = {
-    "guardians": "(SELECT name FROM persons WHERE family_id = f.id AND role = 'guardian' AND deleted IS NULL"
-                 " ORDER BY position LIMIT 1)",
-    "children": "(SELECT group_concat(name, ' ') FROM (SELECT name FROM persons WHERE family_id = f.id"
-                " AND role = 'child' AND deleted IS NULL ORDER BY position))",
-    "grades": "(SELECT min(grade) FROM persons WHERE family_id = f.id AND role = 'child' AND deleted IS NULL)",
-    "languages": "(SELECT languages FROM persons WHERE family_id = f.id AND role = 'guardian' AND deleted IS NULL"
-                 " ORDER BY position LIMIT 1)",
-    "phone": "(SELECT c.value FROM channels c JOIN persons p ON p.id = c.person_id WHERE p.family_id = f.id"
-             " AND c.kind = 'phone' AND c.deleted IS NULL AND p.deleted IS NULL ORDER BY p.position, c.position LIMIT 1)",
-    "updated": "f.updated",
-    "created": "f.created",
-}
+#: Sortable columns.  "created"/"updated" are ordered in SQL; for the others one
+#: set-based query per column gives every family's sort text (no per-family
+#: subquery: those are quadratic at 40,000 families), ordered here case-blind;
+#: the UI orders names again with QCollator for its language.
+SORT_COLUMNS = ("created", "updated", "guardians", "children", "languages", "phone")
 SEARCH_LIMIT = 1000
 
 
@@ -46,33 +38,73 @@ class FamilyListService:
         self.store = store
 
     def order(self, search: str = "", column: str = "created", descending: bool = False) -> list[tuple[str, str]]:
-        """``(family id, sort text)`` for every family (or every match of ``search``), in SQL order.
+        """``(family id, sort text)`` for every family (or every match of ``search``), in order.
 
         Without a search the order is by ``column``; with a search, by relevance
-        unless a column other than ``created`` is asked for.
+        when ``column`` is ``created`` (the default), else by ``column``.
         """
-        if column not in SORT_SQL:
+        if column not in SORT_COLUMNS:
             column = "created"
         conn = self.store.conn
-        expression = SORT_SQL[column]
-        direction = "DESC" if descending else "ASC"
+        ids: list[str] | None = None
         if search.strip():
             ids = repo.search_family_ids(conn, search, limit=SEARCH_LIMIT)
             if not ids:
                 return []
+        if column in ("created", "updated"):
+            if ids is None:
+                direction = "DESC" if descending else "ASC"
+                return [(r[0], r[1]) for r in conn.execute(
+                    f"SELECT id, {column} FROM families WHERE deleted IS NULL ORDER BY {column} {direction}, id")]
             marks = ",".join("?" * len(ids))
-            rows = conn.execute(f"SELECT f.id, {expression} FROM families f WHERE f.id IN ({marks}) AND f.deleted IS NULL",
-                                ids).fetchall()
-            if column == "created":
-                rank = {fid: i for i, fid in enumerate(ids)}
-                rows.sort(key=lambda r: rank[r[0]], reverse=descending)
-            else:
-                rows.sort(key=lambda r: ("" if r[1] is None else str(r[1])).casefold(), reverse=descending)
-            return [(r[0], "" if r[1] is None else str(r[1])) for r in rows]
+            values = dict(conn.execute(f"SELECT id, {column} FROM families WHERE id IN ({marks}) AND deleted IS NULL", ids))
+            pairs = [(fid, values[fid]) for fid in ids if fid in values]
+            if column == "created":  # relevance
+                return pairs[::-1] if descending else pairs
+            return sorted(pairs, key=lambda pair: pair[1], reverse=descending)
+        if ids is None:
+            ids = [r[0] for r in conn.execute("SELECT id FROM families WHERE deleted IS NULL")]
+            texts = self._sort_texts(column, None)
+        else:
+            texts = self._sort_texts(column, ids)
+        pairs = [(fid, texts.get(fid, "")) for fid in ids]
+        pairs.sort(key=lambda pair: pair[1].casefold(), reverse=descending)
+        return pairs
+
+    def _sort_texts(self, column: str, ids: list[str] | None) -> dict[str, str]:
+        conn = self.store.conn
+        where, params = "", []
+        if ids is not None:
+            where = f" AND p.family_id IN ({','.join('?' * len(ids))})"
+            params = list(ids)
+        if column == "phone":
+            rows = conn.execute(
+                "SELECT p.family_id, p.position, c.position, c.value FROM persons p CROSS JOIN channels c"
+                " ON c.person_id = p.id WHERE c.kind = 'phone' AND c.deleted IS NULL AND p.deleted IS NULL" + where,
+                params)
+            best: dict[str, tuple] = {}
+            for family_id, p_pos, c_pos, value in rows:
+                key = (p_pos, c_pos)
+                if family_id not in best or key < best[family_id][0]:
+                    best[family_id] = (key, value)
+            return {fid: value for fid, (_key, value) in best.items()}
+        role = "child" if column == "children" else "guardian"
+        field = "languages" if column == "languages" else "name"
         rows = conn.execute(
-            f"SELECT f.id, {expression} AS k FROM families f WHERE f.deleted IS NULL ORDER BY k COLLATE NOCASE {direction}, f.id"
-        ).fetchall()
-        return [(r[0], "" if r[1] is None else str(r[1])) for r in rows]
+            f"SELECT p.family_id, p.position, p.{field} FROM persons p WHERE p.role = ? AND p.deleted IS NULL" + where,
+            [role, *params])
+        if column == "children":  # all first names, in order
+            parts: dict[str, list[tuple[int, str]]] = {}
+            for family_id, position, name in rows:
+                parts.setdefault(family_id, []).append((position, name))
+            return {fid: " ".join(name for _pos, name in sorted(items) if name) for fid, items in parts.items()}
+        first: dict[str, tuple[int, str]] = {}
+        for family_id, position, value in rows:
+            if family_id not in first or position < first[family_id][0]:
+                first[family_id] = (position, value)
+        if column == "languages":
+            return {fid: ", ".join(json.loads(value or "[]")) for fid, (_pos, value) in first.items()}
+        return {fid: value for fid, (_pos, value) in first.items()}
 
     def rows(self, ids: list[str]) -> list[FamilyListRow]:
         """The list rows of ``ids`` (in that order; unknown or erased ids are left out)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex, QPersistentModelIndex, QPointF, Qt
+from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex, QPersistentModelIndex, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from elternlotse.domain.consent import CHANNEL_LABELS
@@ -109,7 +109,19 @@ def make_collator() -> QCollator:
     return collator()
 
 
+def ordered_pairs(family_list, search: str, key: str, descending: bool, collated: bool,
+                  collator: QCollator) -> list[tuple[str, str]]:
+    """(id, sort text) in display order; names ordered with ``collator`` (any thread, own collator)."""
+    pairs = family_list.order(search, key, descending)
+    if collated:
+        sort_key = collator.sortKey
+        pairs.sort(key=lambda pair: sort_key(pair[1]), reverse=descending)
+    return pairs
+
+
 class FamilyTableModel(QAbstractTableModel):
+    loading_started = Signal()    # an order is being computed in the background
+    loading_finished = Signal()   # a new order is shown (also after a reload on the GUI thread)
     def __init__(self, family_list, parent=None) -> None:
         super().__init__(parent)
         self.family_list = family_list       # services.family_list
@@ -121,23 +133,46 @@ class FamilyTableModel(QAbstractTableModel):
         self._rows: list[FamilyListRow] = []  # the loaded rows: _order[:len(_rows)]
         self._collator = make_collator()
         self._phones: dict[str, str] = {}
+        self._generation = 0
+        self.runner = None                   # callable -> TaskRunner, for sorts off the GUI thread
         self.reload()
 
     # ---------------------------------------------------------------- loading
-    def reload(self, keep_loaded: bool = False) -> None:
-        """Ask the store for the order again (after a search, a sort or a change)."""
+    def reload(self, keep_loaded: bool = False, background: bool = False) -> None:
+        """Ask the store for the order again (after a search, a sort or a change).
+
+        With ``background`` and a runner (``self.runner``: a callable returning the
+        window's ``TaskRunner``), the full list's order is computed off the GUI
+        thread (a sort over 40,000 families takes most of a second) and applied
+        when it arrives; ``loading_started``/``loading_finished`` are emitted around it.  A newer request wins.
+        """
         wanted = max(len(self._rows), PAGE) if keep_loaded else PAGE
-        self.beginResetModel()
-        key = SORT_COLUMNS.get(self.sort_column) or "created"
+        self._generation += 1
+        generation = self._generation
+        search, key = self.search, SORT_COLUMNS.get(self.sort_column) or "created"
         descending = self.sort_order == Qt.SortOrder.DescendingOrder
-        pairs = self.family_list.order(self.search, key, descending)
-        if self.sort_column in COLLATED:
-            sort_key = self._collator.sortKey
-            pairs.sort(key=lambda pair: sort_key(pair[1]), reverse=descending)
+        collated = self.sort_column in COLLATED
+        if background and self.runner is not None and not search.strip():
+            def job(services, _progress):
+                return ordered_pairs(services.family_list, search, key, descending, collated, make_collator())
+
+            self.loading_started.emit()
+            task = self.runner().submit(job)
+            task.finished.connect(lambda pairs: self._apply(generation, pairs, wanted))
+            task.failed.connect(lambda _error: self.loading_finished.emit())
+            return
+        pairs = ordered_pairs(self.family_list, search, key, descending, collated, self._collator)
+        self._apply(generation, pairs, wanted)
+
+    def _apply(self, generation: int, pairs: list[tuple[str, str]], wanted: int) -> None:
+        if generation != self._generation:
+            return  # a newer search or sort was asked for meanwhile
+        self.beginResetModel()
         self._order = [fid for fid, _text in pairs]
         self._keys = dict(pairs)
         self._rows = self.family_list.rows(self._order[:wanted])
         self.endResetModel()
+        self.loading_finished.emit()
 
     def total(self) -> int:
         """How many families match (loaded or not)."""
@@ -161,18 +196,27 @@ class FamilyTableModel(QAbstractTableModel):
         self._rows.extend(rows)
         self.endInsertRows()
 
-    def row_of(self, family_id: str) -> int:
-        """The row of a family, loading pages up to it; -1 when it is not in the list."""
-        try:
-            position = self._order.index(family_id)
-        except ValueError:
-            return -1
-        while len(self._rows) <= position and self.canFetchMore():
-            self.fetchMore()
+    def loaded_row(self, family_id: str) -> int:
+        """The row of a family among the loaded rows; -1 when not loaded (nothing is fetched)."""
         for row, item in enumerate(self._rows):
             if item.id == family_id:
                 return row
         return -1
+
+    def row_of(self, family_id: str, fetch_limit: int = 5 * PAGE) -> int:
+        """The row of a family, fetching at most ``fetch_limit`` more rows to reach it; -1 otherwise."""
+        row = self.loaded_row(family_id)
+        if row >= 0:
+            return row
+        try:
+            position = self._order.index(family_id)
+        except ValueError:
+            return -1
+        if position >= len(self._rows) + fetch_limit:
+            return -1
+        while len(self._rows) <= position and self.canFetchMore():
+            self.fetchMore()
+        return self.loaded_row(family_id)
 
     def refresh_family(self, family_id: str) -> None:
         """Re-read one loaded row (after an edit in the detail view)."""
@@ -256,7 +300,7 @@ class FamilyTableModel(QAbstractTableModel):
         if column == self.sort_column and order == self.sort_order:
             return
         self.sort_column, self.sort_order = column, order
-        self.reload()
+        self.reload(keep_loaded=False, background=True)
 
     def flags(self, index):
         if not index.isValid():

@@ -34,6 +34,7 @@ from elternlotse.ui.models.family_table_model import (
     IdRole,
 )
 from elternlotse.ui.pages.family_detail import FamilyDetail
+from elternlotse.ui.tasks import runner_for
 
 SEARCH_DELAY_MS = 180
 
@@ -64,6 +65,10 @@ class FamiliesPage(QWidget):
         self.count_label = QLabel()
 
         self.model = FamilyTableModel(services.family_list, self)
+        self.model.runner = lambda: runner_for(self)
+        self._reselect = ""
+        self.model.loading_started.connect(lambda: self.count_label.setText(_("Sorting...")))
+        self.model.loading_finished.connect(self._loaded)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
@@ -118,12 +123,9 @@ class FamiliesPage(QWidget):
 
     # ---------------------------------------------------------------- list
     def refresh(self) -> None:
-        """Shown again or data changed elsewhere: re-read the order, keep the position."""
-        current = self.current_family_id()
-        self.model.reload(keep_loaded=True)
-        self._update_count()
-        if current:
-            self.select_family(current)
+        """Shown again or data changed elsewhere: re-read the order (in the background), keep the position."""
+        self._reselect = self.current_family_id()
+        self.model.reload(keep_loaded=True, background=True)
 
     def apply_search(self) -> None:
         self._search_timer.stop()
@@ -133,6 +135,12 @@ class FamiliesPage(QWidget):
         if self.model.rowCount():
             self.table.selectRow(0)
         self.table.scrollToTop()
+
+    def _loaded(self) -> None:
+        self._update_count()
+        family_id, self._reselect = self._reselect, ""
+        if not (family_id and self.select_family(family_id)):
+            self.table.scrollToTop()
 
     def _update_count(self) -> None:
         total = self.model.total()
@@ -213,12 +221,12 @@ class FamiliesPage(QWidget):
         return self.stack.currentWidget() is self.detail and self.detail.has_unsaved_changes()
 
     def _after_save(self, family_id: str) -> None:
-        if self.model.row_of(family_id) >= 0:
+        if self.model.loaded_row(family_id) >= 0:
             self.model.refresh_family(family_id)
-        else:
-            self.model.reload(keep_loaded=True)
-        self._update_count()
-        self.select_family(family_id)
+            self.select_family(family_id)
+        else:  # a new family: its place in the order is asked for again
+            self._reselect = family_id
+            self.model.reload(keep_loaded=True, background=True)
         self.family_changed.emit(family_id)
 
     def _after_consent(self, family_id: str) -> None:
@@ -226,7 +234,6 @@ class FamiliesPage(QWidget):
         self.family_changed.emit(family_id)
 
     def _after_erase(self, family_id: str) -> None:
-        self.model.reload(keep_loaded=True)
-        self._update_count()
+        self.model.reload(keep_loaded=True, background=True)
         self.stack.setCurrentIndex(0)
         self.family_changed.emit(family_id)
