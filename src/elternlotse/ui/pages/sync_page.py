@@ -10,6 +10,7 @@ conflicts to review.  All work is done by ``services.sync`` (Qt-free).
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
@@ -30,11 +31,22 @@ from PySide6.QtWidgets import (
 
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, ngettext, pgettext, translate_error
+from elternlotse.i18n.formatting import format_datetime
 from elternlotse.ui.tasks import error_text, runner_for
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 RowRole = Qt.ItemDataRole.UserRole + 2
 _LEADING = int(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
+
+
+def when(iso: str) -> str:
+    """A stored UTC time (``2026-11-22T10:16:52Z``) in the UI language's local format; "-" if empty."""
+    if not iso:
+        return "-"
+    try:
+        return format_datetime(datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc), style="short")
+    except ValueError:
+        return iso
 
 
 def _file_filter() -> str:
@@ -64,6 +76,9 @@ class _Model(QAbstractTableModel):
     def value(self, item, column: int):
         raise NotImplementedError
 
+    def sort_value(self, item, column: int):
+        return self.value(item, column)
+
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt's name
         return 0 if parent.isValid() else len(self._rows)
 
@@ -82,10 +97,11 @@ class _Model(QAbstractTableModel):
         item = self._rows[index.row()]
         if role == RowRole:
             return item
-        if role in (Qt.ItemDataRole.DisplayRole, SortRole):
+        if role == SortRole:
+            value = self.sort_value(item, index.column())
+            return value if isinstance(value, (int, float)) else str(value or "")
+        if role == Qt.ItemDataRole.DisplayRole:
             value = self.value(item, index.column())
-            if role == SortRole:
-                return value if isinstance(value, (int, float)) else str(value or "")
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _LEADING
@@ -103,8 +119,16 @@ class PeerModel(_Model):
 
     def value(self, peer, column: int):
         role = _("office") if peer.role == "office" else _("navigator")
-        return [peer.name, role, peer.node_id, peer.fingerprint, peer.last_seq_in, peer.last_import_at or "-",
-                peer.seq_out, peer.last_export_at or "-"][column]
+        if column == self.LAST_IMPORT:
+            return when(peer.last_import_at)
+        if column == self.LAST_EXPORT:
+            return when(peer.last_export_at)
+        return [peer.name, role, peer.node_id, peer.fingerprint, peer.last_seq_in, "", peer.seq_out, ""][column]
+
+    def sort_value(self, peer, column: int):
+        if column in (self.LAST_IMPORT, self.LAST_EXPORT):
+            return peer.last_import_at if column == self.LAST_IMPORT else peer.last_export_at
+        return self.value(peer, column)
 
 
 def _show(value) -> str:
@@ -123,7 +147,11 @@ class ConflictModel(_Model):
                 _("Detected")]
 
     def value(self, c, column: int):
-        return [c.label or f"{c.table} {c.row_id[:8]}", c.field, _show(c.current_value), _show(c.lost_value), c.detected][column]
+        return [c.label or f"{c.table} {c.row_id[:8]}", c.field, _show(c.current_value), _show(c.lost_value),
+                when(c.detected)][column]
+
+    def sort_value(self, c, column: int):
+        return c.detected if column == self.DETECTED else self.value(c, column)
 
 
 def _table(model) -> tuple[QTableView, QSortFilterProxyModel]:
@@ -271,7 +299,8 @@ class SyncPage(QWidget):
             return _("No office trusted yet: ask the office for its card and compare the fingerprint by phone.")
         office = offices[0]
         return _("Last export: {export} (file {seq})\nLast receipt from the office: {receipt}").format(
-            export=office.last_export_at or _("never"), seq=office.seq_out, receipt=office.last_receipt_at or _("none yet"))
+            export=when(office.last_export_at) if office.last_export_at else _("never"), seq=office.seq_out,
+            receipt=when(office.last_receipt_at) if office.last_receipt_at else _("none yet"))
 
     def _selected(self, view, proxy, model):
         index = view.selectionModel().currentIndex() if view.selectionModel().hasSelection() else None
