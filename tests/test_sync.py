@@ -412,3 +412,19 @@ def test_a_signed_but_malformed_file_is_refused_alone_and_among_others(pair, sma
     assert store_counts(office) == before        # not even an audit entry
     report = office.sync.import_files([forged, small_file])
     assert report.refused == 1 and report.applied == 1 and office.families.count() == 1
+
+
+def test_events_planned_by_the_office_reach_the_navigator(pair, tmp_path):
+    nav, office = pair
+    event = office.events.add({"type": "family_cafe", "starts": "2026-12-03T16:30", "place": "Realschule Emst",
+                               "topics": ["kaoa-kompakt"]})
+    report = nav.sync.import_files([send(office, nav, tmp_path, "o1.elsync")])
+    assert report.new == 1
+    assert nav.events.get(event.id).place == "Realschule Emst"
+    # the navigator's own events and its edits travel to the office; the office does not send them back
+    nav.events.set_headcount(event.id, 12)
+    office.sync.import_files([send(nav, office, tmp_path, "n1.elsync")])
+    assert office.events.get(event.id).headcount == 12
+    assert nav.sync.export(tmp_path / "n2.elsync").rows == 1           # no receipt yet: files are cumulative
+    nav.sync.import_files([send(office, nav, tmp_path, "o2.elsync")])  # the receipt
+    assert nav.sync.export(tmp_path / "n3.elsync").rows == 0

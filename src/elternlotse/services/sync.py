@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from elternlotse.domain.errors import NotFoundError, ValidationError
 from elternlotse.domain.text import N_
+from elternlotse.i18n import _
 from elternlotse.services import sync_collect as collect
 from elternlotse.services.sync_merge import MergeCounts, apply_payload, bindings
 from elternlotse.store import Store
@@ -312,7 +313,8 @@ class SyncService:
                 if known or digest in seen:
                     # exactly these bytes were verified and applied before: nothing to do
                     sender, seq = known or ("", 0)
-                    report.files.append(FileResult(str(path), "duplicate", sender, seq, "already imported; nothing changed"))
+                    report.files.append(FileResult(str(path), "duplicate", sender, seq,
+                                                   _("already imported; nothing changed")))
                     continue
                 header = self.check_bytes(data, str(path))
             except ValidationError as error:
@@ -327,7 +329,7 @@ class SyncService:
             with self.store.write(self.actor, "sync.import", f"{len(candidates)} files") as writer:
                 conn = writer.conn
                 touched_families: set[str] = set()
-                for index, (_, _, _, path, data) in enumerate(candidates):
+                for index, (*_key, path, data) in enumerate(candidates):
                     if progress:
                         progress(total + index, 2 * total + 1, Path(path).name)
                     try:
@@ -388,7 +390,7 @@ class SyncService:
              header.sender))
         if self.store.info.is_office:
             conn.executemany("INSERT OR IGNORE INTO sync_origin(family_id, node_id) VALUES (?, ?)",
-                             [(row_id, header.sender) for table, row_id, _ in payload.rows if table == "families"])
+                             [(row_id, header.sender) for table, row_id, _changes in payload.rows if table == "families"])
 
     def _install_catalogs(self, items: list[dict[str, Any]]) -> list[str]:
         done = []
