@@ -141,3 +141,26 @@ def test_no_command_starts_the_desktop_app(qtbot, qapp, services, data_dir, monk
     assert len(seen["windows"]) == 1 and seen["title"] == "Elternlotse"
     assert seen["pages"] == len(registry.page_classes())
     seen["store"].close()
+
+
+def test_idle_lock_ends_an_open_message_box_first(qtbot, services, data_dir, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    services.store.close()
+    monkeypatch.setenv("ELTERNLOTSE_PASSPHRASE", PASSPHRASE)
+    session = Session(QApplication.instance(), data_dir)
+    assert session.start()
+    first = session.window
+    answers = {}
+
+    def ask():  # a slot that waits in a message box when the idle time runs out
+        first.idle.timer.setInterval(30)
+        first.idle.timer.start()
+        answers["box"] = QMessageBox.question(first, "Erase", "Really?")
+
+    QTimer.singleShot(0, ask)
+    _answer_unlock(qtbot, PASSPHRASE)
+    qtbot.waitUntil(lambda: session.window is not None and session.window is not first, timeout=15000)
+    assert "box" in answers  # the box's own event loop ended before the lock
+    session.close()
+    session.window.close()

@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from elternlotse import APP_NAME, __version__, app
@@ -90,6 +90,12 @@ class Session(QObject):
     def lock(self) -> None:
         """Close the window and the store, forget the passphrase, ask for it again."""
         if self.window is None:
+            return
+        modal = QApplication.activeModalWidget() or QApplication.activePopupWidget()
+        if modal is not None:
+            # A message box or file dialog has its own event loop: end it first, lock right after.
+            modal.close()
+            QTimer.singleShot(0, self.lock)
             return
         self.qapp.setQuitOnLastWindowClosed(False)
         page = self._close_window()

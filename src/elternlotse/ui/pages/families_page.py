@@ -87,7 +87,7 @@ class FamiliesPage(QWidget):
             header.resizeSection(column, width)
         header.setSectionResizeMode(CONSENT, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda index: self.open_family(index.data(IdRole)))
-        self.table.doubleClicked.connect(lambda index: self.open_family(index.data(IdRole)))
+        self.table.doubleClicked.connect(self._double_clicked)
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -170,6 +170,11 @@ class FamiliesPage(QWidget):
         self.stack.setCurrentIndex(0)
         self.search.setFocus()
         self.search.selectAll()
+
+    def _double_clicked(self, index) -> None:
+        # Some styles also emit ``activated`` on a double click; open once.
+        if self.stack.currentWidget() is not self.detail:
+            self.open_family(index.data(IdRole))
 
     def _open_first(self) -> None:
         self.apply_search()
