@@ -26,8 +26,12 @@ def node_of(stamp: str) -> str:
     return stamp.rsplit("-", 1)[-1]
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def encode(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """The change log's JSON text of a value (as ``Writer`` writes it)."""
+    return _ENCODER.encode(value)
 
 
 def blank(table: str, name: str) -> str:

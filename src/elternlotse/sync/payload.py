@@ -154,15 +154,21 @@ def _parse(doc: Any, header: Header, synced: Mapping[str, tuple[str, ...]]) -> P
         fields = synced[table]
         parsed = []
         seen: set[tuple[str, str]] = set()
-        for change in changes:
-            _need(isinstance(change, list) and len(change) == 3, "change entry")
+        for change in changes:   # the hot loop of an import: checks inlined
+            if type(change) is not list or len(change) != 3:
+                raise _Bad("change entry")
             name, stamp, value = change
-            if name not in fields:
+            if type(name) is not str or name not in fields:
                 raise _UnknownTable(f"{table}.{name}" if isinstance(name, str) else table)
-            _need(_stamp(stamp, clock_to), "change stamp outside the clock range")
-            _need(_scalar(value), "change value")
-            _need((name, stamp) not in seen, "change listed twice")
-            seen.add((name, stamp))
+            if type(stamp) is not str or not (_VALID_STAMPS.get(stamp) or _stamp(stamp, clock_to)) or stamp > clock_to:
+                raise _Bad("change stamp outside the clock range")
+            kind = type(value)
+            if not (value is None or kind is int or kind is float or kind is bool or (kind is str and len(value) <= MAX_TEXT)):
+                raise _Bad("change value")
+            key = (name, stamp)
+            if key in seen:
+                raise _Bad("change listed twice")
+            seen.add(key)
             parsed.append((name, stamp, value))
         rows.append((table, row_id, parsed))
     tombstones = []
