@@ -73,7 +73,11 @@ class Session(QObject):
         if page:
             window.show_page(page)
         self.window = window
-        window.show()
+        screen = window.screen().availableGeometry() if window.screen() else None
+        if screen is not None and (screen.width() < 1500 or screen.height() < 900):
+            window.showMaximized()  # a navigator's 1366x768 laptop: use all of it
+        else:
+            window.show()
         return window
 
     # ---------------------------------------------------------------- lock

@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from elternlotse.domain.consent import CHANNEL_LABELS
 from elternlotse.domain.contact import display_phone
 from elternlotse.i18n import N_, _
-from elternlotse.i18n.formatting import isolate
+from elternlotse.i18n.formatting import isolate, ui_paragraph
 from elternlotse.services.family_list import FamilyListRow
 
 GUARDIANS, CHILDREN, LANGUAGES, PHONE, CONSENT, UPDATED = range(6)
@@ -250,10 +250,12 @@ class FamilyTableModel(QAbstractTableModel):
         if role == IdRole:
             return item.id
         if role == Qt.ItemDataRole.DisplayRole:
+            # Names as bidi islands in a paragraph of the UI's direction (a leading
+            # direction mark: Qt would take the direction from the first Arabic name).
             if column == GUARDIANS:
-                return isolated_names(item.row.guardians, " / ")
+                return ui_paragraph(isolated_names(item.row.guardians, " / ")) if item.row.guardians else ""
             if column == CHILDREN:
-                return isolated_names(item.row.children, ", ")
+                return ui_paragraph(isolated_names(item.row.children, ", ")) if item.row.children else ""
             if column == PHONE:
                 return isolate(self._phone(item.row.phone)) if item.row.phone else ""
             return self._display(item, column)
