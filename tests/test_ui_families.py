@@ -220,3 +220,23 @@ def test_sorting_the_full_list_runs_off_the_gui_thread(qtbot, page, services):
     names = [page.model.index(r, GUARDIANS).data(RowRole).row.guardians for r in range(3)]
     assert names == ["Zeynep Kaya", "Özlem Demir", "Ahmad Haddad"]
     assert page.count_label.text() == "3 families"
+
+
+def test_access_copy_is_prepared_off_the_gui_thread_and_shown(qtbot, page, services):
+    family = services.families.add(_family("Олена Коваленко"))
+    page.open_family(family.id)
+    page.detail.show_access_copy()
+    qtbot.waitUntil(lambda: getattr(page.detail, "access_dialog", None) is not None, timeout=10000)
+    text = page.detail.access_dialog.view.toPlainText()
+    assert "Олена Коваленко" in text and "Gesamtschule Haspe" in text and "Signed paper form" in text
+    page.detail.access_dialog.close()
+
+
+def test_a_family_without_consent_to_store_is_marked(qtbot, page, services):
+    document = _family("Ayşe Yılmaz")
+    document["consents"] = []
+    family = services.families.add(document)
+    refreshed(qtbot, page)
+    index = page.model.index(page.model.row_of(family.id), CONSENT)
+    assert index.data() == "no consent to store the data"
+    assert index.data(Qt.ItemDataRole.DecorationRole) is not None

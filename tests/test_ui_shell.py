@@ -83,12 +83,14 @@ def test_main_window_lists_every_registered_page(qtbot, services, data_dir):
     window.shutdown()
 
 
-def _answer_unlock(qtbot, passphrase):
+def _answer_unlock(qtbot, passphrase, while_locked=None):
     def answer():
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, UnlockDialog):
             QTimer.singleShot(50, answer)
             return
+        if while_locked is not None:
+            while_locked()
         dialog.passphrase_edit.setText(passphrase)
         dialog.unlock()
     QTimer.singleShot(50, answer)
@@ -105,9 +107,15 @@ def test_idle_lock_closes_the_store_and_unlock_reopens_it(qtbot, services, data_
     first.idle.timer.setInterval(30)
     first.idle.timer.start()
     old_store = session.services.store
-    _answer_unlock(qtbot, PASSPHRASE)
+    locked = {}
+
+    def while_locked():
+        locked.update(services=session.services, passphrase=session._passphrase, window=session.window)
+
+    _answer_unlock(qtbot, PASSPHRASE, while_locked)
     qtbot.waitUntil(lambda: session.window is not None and session.window is not first, timeout=15000)
     assert old_store.closed
+    assert locked == {"services": None, "passphrase": "", "window": None}  # nothing open, nothing kept
     assert session.services.store is not old_store and not session.services.store.closed
     session.close()
     session.window.close()
