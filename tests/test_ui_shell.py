@@ -172,3 +172,18 @@ def test_idle_lock_ends_an_open_message_box_first(qtbot, services, data_dir, mon
     assert "box" in answers  # the box's own event loop ended before the lock
     session.close()
     session.window.close()
+
+
+def test_open_family_from_another_page_shows_it_on_the_families_page(qtbot, services, data_dir):
+    from elternlotse.ui.pages.families_page import FamiliesPage
+    from tests.conftest import family_document
+
+    family = services.families.add(family_document())
+    window = MainWindow(services, TaskRunner(lambda: open_store(data_dir, PASSPHRASE)))
+    qtbot.addWidget(window)
+    window.show_page(len(window.page_types) - 1)
+    window.open_family(family.id)  # what quick capture's duplicate warning asks for
+    page = window.current_page()
+    assert isinstance(page, FamiliesPage)
+    assert page.stack.currentWidget() is page.detail and page.detail.family_id == family.id
+    window.shutdown()
