@@ -201,8 +201,10 @@ class MainWindow(QMainWindow):
             "Data folder: {path}").format(version=__version__, path=str(self.services.store.path.parent)))
 
     def shutdown(self) -> None:
-        """Stop the idle timer and the background thread (before the store is closed)."""
+        """Stop the idle timer, every page's timers and the background thread (before the store is closed)."""
         self.idle.stop()
+        for timer in self.findChildren(QTimer):  # e.g. a debounced search must not fire on a closed store
+            timer.stop()
         self.tasks.shutdown()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name

@@ -122,7 +122,7 @@ def ordered_pairs(family_list, search: str, key: str, descending: bool, collated
 class FamilyTableModel(QAbstractTableModel):
     loading_started = Signal()    # an order is being computed in the background
     loading_finished = Signal()   # a new order is shown (also after a reload on the GUI thread)
-    def __init__(self, family_list, parent=None) -> None:
+    def __init__(self, family_list, parent=None, load: bool = True) -> None:
         super().__init__(parent)
         self.family_list = family_list       # services.family_list
         self.search = ""
@@ -135,7 +135,8 @@ class FamilyTableModel(QAbstractTableModel):
         self._phones: dict[str, str] = {}
         self._generation = 0
         self.runner = None                   # callable -> TaskRunner, for sorts off the GUI thread
-        self.reload()
+        if load:
+            self.reload()
 
     # ---------------------------------------------------------------- loading
     def reload(self, keep_loaded: bool = False, background: bool = False) -> None:

@@ -64,9 +64,10 @@ class FamiliesPage(QWidget):
         self.new_button.clicked.connect(self.new_family)
         self.count_label = QLabel()
 
-        self.model = FamilyTableModel(services.family_list, self)
+        self.model = FamilyTableModel(services.family_list, self, load=False)  # loaded by refresh()
         self.model.runner = lambda: runner_for(self)
         self._reselect = ""
+        self._loaded_once = False
         self.model.loading_started.connect(lambda: self.count_label.setText(_("Sorting...")))
         self.model.loading_finished.connect(self._loaded)
         self.table = QTableView()
@@ -124,6 +125,10 @@ class FamiliesPage(QWidget):
     # ---------------------------------------------------------------- list
     def refresh(self) -> None:
         """Shown again or data changed elsewhere: re-read the order (in the background), keep the position."""
+        if not self._loaded_once:  # the first time on the GUI thread: the first page shows at once
+            self._loaded_once = True
+            self.model.reload()
+            return
         self._reselect = self.current_family_id()
         self.model.reload(keep_loaded=True, background=True)
 
