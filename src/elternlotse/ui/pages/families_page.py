@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from elternlotse.i18n import _, ngettext
+from elternlotse.services.family_list import SEARCH_LIMIT
 from elternlotse.ui.models.family_table_model import (
     CHILDREN,
     CONSENT,
@@ -149,7 +150,9 @@ class FamiliesPage(QWidget):
 
     def _update_count(self) -> None:
         total = self.model.total()
-        if self.model.search.strip():
+        if self.model.search.strip() and total >= SEARCH_LIMIT:
+            text = _("The best {count} matches are shown; type more to narrow the search.").format(count=total)
+        elif self.model.search.strip():
             text = ngettext("{count} family found", "{count} families found", total).format(count=total)
         else:
             text = ngettext("{count} family", "{count} families", total).format(count=total)
