@@ -101,7 +101,8 @@ def test_withdrawal_stops_the_flow_and_travels(pair, tmp_path):
     doc["guardians"][0]["name"] = "Ayşe Neuername"
     doc["notes"] = "nach dem Widerruf"
     nav.families.update(family.id, doc)
-    office.sync.import_files([send(nav, office, tmp_path, "2.elsync")])
+    report = office.sync.import_files([send(nav, office, tmp_path, "2.elsync")])
+    assert report.withdrawals == 1
     assert "Neuername" not in office.store.dump_text() and "nach dem Widerruf" not in office.store.dump_text()
     assert not office.consent.state(guardian).allows(__import__("elternlotse.domain.consent", fromlist=["Purpose"]).Purpose.PASS_TO_OFFICE)
 

@@ -77,6 +77,9 @@ def cmd_import(args, cli: CliContext) -> int:
         cli.say(_("New: {new}  Updated: {updated}  Conflicts: {conflicts}  Erasures: {erasures}  Refused: {refused}").format(
             new=report.new, updated=report.updated, conflicts=report.conflicts, erasures=report.erasures,
             refused=report.refused))
+        if report.withdrawals:
+            cli.say(_("{count} persons withdrew their consent to pass data to the office: stop using their data.").format(
+                count=report.withdrawals))
         for sender, missing in report.gaps.items():
             cli.say(_("Missing files from {sender}: {numbers}").format(sender=sender, numbers=", ".join(map(str, missing))))
         for line in report.catalogs:

@@ -90,6 +90,7 @@ class ImportReport:
     erasures: int = 0
     deletions: int = 0
     consents: int = 0
+    withdrawals: int = 0
     gaps: dict[str, list[int]] = field(default_factory=dict)
     catalogs: list[str] = field(default_factory=list)
     error: Any = None           # the ValidationError of a refused file (for one-file imports)
@@ -109,6 +110,7 @@ class ImportReport:
     def as_dict(self) -> dict[str, Any]:
         return {"applied": self.applied, "new": self.new, "updated": self.updated, "conflicts": self.conflicts,
                 "erasures": self.erasures, "deletions": self.deletions, "consents": self.consents,
+                "withdrawals": self.withdrawals,
                 "refused": self.refused, "duplicates": self.duplicates, "gaps": self.gaps, "catalogs": self.catalogs,
                 "files": [asdict(f) for f in self.files]}
 
@@ -343,7 +345,7 @@ class SyncService:
                     self._book(conn, path, digest, header, payload, counts)
                     applied.add(header.sender)
                     report.files.append(FileResult(path, "applied", header.sender, header.seq, "", counts.as_dict()))
-                    for key in ("new", "updated", "conflicts", "erasures", "deletions", "consents"):
+                    for key in ("new", "updated", "conflicts", "erasures", "deletions", "consents", "withdrawals"):
                         setattr(report, key, getattr(report, key) + getattr(counts, key))
                     catalogs.extend(payload.catalogs)
                     del payload

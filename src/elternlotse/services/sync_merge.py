@@ -81,12 +81,14 @@ class MergeCounts:
     erasures: int = 0
     deletions: int = 0
     consents: int = 0
+    withdrawals: int = 0     # new withdrawals of the consent to pass data to the office (persons)
     changes: int = 0
     families: set[str] = field(default_factory=set)
 
     def as_dict(self) -> dict[str, int]:
         return {"new": self.new, "updated": self.updated, "conflicts": self.conflicts, "erasures": self.erasures,
-                "deletions": self.deletions, "consents": self.consents, "changes": self.changes}
+                "deletions": self.deletions, "consents": self.consents, "withdrawals": self.withdrawals,
+                "changes": self.changes}
 
 
 def _rank(kind: str, stamp: str) -> tuple[bool, str]:
@@ -111,6 +113,11 @@ def apply_payload(conn, payload: Payload, own_node: str, now: str) -> MergeCount
         touched.add((table, row_id))
 
     # 2. consent entries: union by id
+    withdrawn = [c for c in payload.consents if c[2] == "office" and c[4] == 0]
+    if withdrawn:
+        ids = [c[0] for c in withdrawn]
+        known = {r[0] for r in conn.execute(f"SELECT id FROM consents WHERE id IN ({', '.join('?' * len(ids))})", ids)}
+        counts.withdrawals = len({c[1] for c in withdrawn if c[0] not in known})
     before = conn.total_changes
     conn.executemany(
         f"INSERT OR IGNORE INTO consents({', '.join(CONSENT_COLUMNS)}) VALUES ({', '.join('?' * len(CONSENT_COLUMNS))})",

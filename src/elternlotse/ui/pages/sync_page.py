@@ -183,6 +183,10 @@ def report_text(report) -> str:
             lines.append(_("{file} was imported before; nothing changed.").format(file=name))
         else:
             lines.append(_("Refused: {reason}").format(reason=f.message))
+    if report.withdrawals:
+        lines.append(ngettext("{count} person withdrew the consent to pass data to the office: stop using the data.",
+                              "{count} persons withdrew the consent to pass data to the office: stop using their data.",
+                              report.withdrawals).format(count=report.withdrawals))
     for sender, missing in report.gaps.items():
         lines.append(_("Files missing from {sender}: {numbers}").format(sender=sender, numbers=", ".join(map(str, missing))))
     for line in report.catalogs:
