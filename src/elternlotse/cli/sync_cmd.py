@@ -7,7 +7,7 @@ from pathlib import Path
 from elternlotse.cli.context import CliContext
 from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.text import N_
-from elternlotse.i18n import _
+from elternlotse.i18n import _, ngettext
 
 
 def register(sub) -> None:
@@ -56,7 +56,9 @@ def cmd_export(args, cli: CliContext) -> int:
         consents=result.consents))
     kept = result.withheld.get("families", 0)
     if kept:
-        cli.say(_("{count} families without consent to pass data to the office travel only as anonymous counts.").format(count=kept))
+        cli.say(ngettext("{count} family without consent to pass data to the office travels only as an anonymous count.",
+                         "{count} families without consent to pass data to the office travel only as anonymous counts.",
+                         kept).format(count=kept))
     return 0
 
 
@@ -78,8 +80,9 @@ def cmd_import(args, cli: CliContext) -> int:
             new=report.new, updated=report.updated, conflicts=report.conflicts, erasures=report.erasures,
             refused=report.refused))
         if report.withdrawals:
-            cli.say(_("{count} persons withdrew their consent to pass data to the office: stop using their data.").format(
-                count=report.withdrawals))
+            cli.say(ngettext("{count} person withdrew the consent to pass data to the office: stop using the data.",
+                             "{count} persons withdrew the consent to pass data to the office: stop using their data.",
+                             report.withdrawals).format(count=report.withdrawals))
         for sender, missing in report.gaps.items():
             cli.say(_("Missing files from {sender}: {numbers}").format(sender=sender, numbers=", ".join(map(str, missing))))
         for line in report.catalogs:
@@ -120,7 +123,7 @@ def cmd_conflicts(args, cli: CliContext) -> int:
         return 0
     for c in conflicts:
         cli.say(f"{c.id}  {c.table}.{c.field}  {c.row_id}  {_('current')}: {c.current_value!r}  {_('other')}: {c.lost_value!r}")
-    cli.say(_("{count} conflicts").format(count=len(conflicts)))
+    cli.say(ngettext("{count} conflict", "{count} conflicts", len(conflicts)).format(count=len(conflicts)))
     return 0
 
 
