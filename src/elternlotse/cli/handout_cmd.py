@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from elternlotse.cli.context import CliContext
 from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.text import N_
-from elternlotse.handouts import LANGUAGES, HandoutContext, HandoutLibrary, render_handout, write_atomic
 from elternlotse.i18n import _
-from elternlotse.store import Store
+
+if TYPE_CHECKING:  # ReportLab and the store load only when a handout is really made
+    from elternlotse.handouts import HandoutLibrary
 
 _MARKS = {"reviewed": "✓", "unreviewed": "~", "missing": "·"}
 
@@ -29,6 +31,8 @@ def register(sub) -> None:
 
 
 def _check_language(value: str, option: str) -> str:
+    from elternlotse.handouts import LANGUAGES
+
     if value not in LANGUAGES:
         raise ValidationError(N_("{field}: '{value}' is not a handout language (one of: {allowed})."),
                               field=option, value=value, allowed=", ".join(LANGUAGES))
@@ -36,6 +40,9 @@ def _check_language(value: str, option: str) -> str:
 
 
 def cmd_handout(args, cli: CliContext) -> int:
+    from elternlotse.handouts import HandoutContext, HandoutLibrary, render_handout, write_atomic
+    from elternlotse.store import Store
+
     library = HandoutLibrary()
     if args.set_contact is not None:
         value = _handout_service(cli, library).set_contact(args.set_contact)
@@ -72,6 +79,8 @@ def _handout_service(cli: CliContext, library: HandoutLibrary):
 
 
 def _list(args, cli: CliContext, library: HandoutLibrary) -> int:
+    from elternlotse.handouts import LANGUAGES
+
     table = library.review_table()
     if args.json:
         cli.print_json({"languages": list(LANGUAGES), "topics": table})
@@ -86,6 +95,7 @@ def _list(args, cli: CliContext, library: HandoutLibrary) -> int:
 
 def self_test_check(services, workdir: Path) -> str:
     """``self-test``: render a bilingual right-to-left handout into the self-test folder and read it back."""
+    from elternlotse.handouts import HandoutLibrary
     from elternlotse.services.handouts import HandoutService
 
     library = HandoutLibrary()
