@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from elternlotse import i18n
@@ -141,7 +141,9 @@ def test_language_switch_from_settings_page_rebuilds_the_window(qtbot, services,
     finally:
         session.close()
         if session.window is not None:
+            session.window.hide()
             session.window.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # no stray window for later tests
 
 
 def test_language_switch_waits_when_a_page_has_unsaved_entries(qtbot, services, data_dir, ui_language, monkeypatch):
