@@ -429,3 +429,26 @@ def test_events_planned_by_the_office_reach_the_navigator(pair, tmp_path):
     assert nav.sync.export(tmp_path / "n2.elsync").rows == 1           # no receipt yet: files are cumulative
     nav.sync.import_files([send(office, nav, tmp_path, "o2.elsync")])  # the receipt
     assert nav.sync.export(tmp_path / "n3.elsync").rows == 0
+
+
+def test_cli_conflicts_and_resolve(cli, pair, tmp_path, data_dir):
+    nav, office = pair
+    family = nav.families.add(shared_document())
+    office.sync.import_files([send(nav, office, tmp_path, "1.elsync")])
+    nav.sync.import_files([send(office, nav, tmp_path, "r1.elsync")])
+    for side, notes in ((office, "Büro"), (nav, "Lotsin")):
+        doc = side.families.document(family.id)
+        doc["notes"] = notes
+        side.families.update(family.id, doc)
+    path = send(nav, office, tmp_path, "2.elsync")
+    office_dir = office.store.path.parent
+    office.store.close()
+    imported = cli("sync", "import", str(path), data=office_dir)
+    assert imported.code == 0 and "Conflicts: 1" in imported.out
+    listed = cli("sync", "conflicts", "--json", data=office_dir).json()
+    assert [(c["field"], c["current"], c["other"]) for c in listed] == [("notes", "Lotsin", "Büro")]
+    assert cli("sync", "resolve", str(listed[0]["id"]), "--keep", "other", data=office_dir).code == 0
+    again = cli("sync", "resolve", str(listed[0]["id"]), "--keep", "current", data=office_dir)
+    assert again.code == 1 and "already resolved" in again.err
+    assert cli("sync", "conflicts", "--json", data=office_dir).json() == []
+    assert cli("family", "show", family.id, "--json", data=office_dir).json()["notes"] == "Büro"
