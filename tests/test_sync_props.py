@@ -51,6 +51,7 @@ def family_rows(services, family_id: str) -> dict:
     persons = [r[0] for r in conn.execute("SELECT id FROM persons WHERE family_id = ?", (family_id,))]
     wanted = {"families": [family_id], "persons": persons,
               "channels": [r[0] for p in persons for r in conn.execute("SELECT id FROM channels WHERE person_id = ?", (p,))]}
+    wanted["checklist_items"] = [r[0] for r in conn.execute("SELECT id FROM checklist_items WHERE family_id = ?", (family_id,))]
     for table, ids in wanted.items():
         fields = SYNCED_FIELDS[table]
         for row_id in ids:
@@ -103,6 +104,7 @@ class SyncMachine(RuleBasedStateMachine):
                "consents": consents, "notes": self.token()}
         family = self.navs[nav].families.add(doc)
         self.families.append({"nav": nav, "id": family.id, "guardian": family.guardians[0].id, "ever": consent,
+                              "child": family.children[0].id,
                               "tokens": {name, doc["children"][0]["first_name"], doc["notes"]}})
 
     def _family(self, index):
@@ -123,6 +125,19 @@ class SyncMachine(RuleBasedStateMachine):
             doc["notes"] = value
         services.families.update(fam["id"], doc)
         fam["tokens"].add(value)
+
+    @precondition(lambda self: self.families)
+    @rule(index=st.integers(0, 50), at_office=st.booleans(), status=st.sampled_from(["discussed", "done"]))
+    def checklist_item_ticked(self, index, at_office, status):
+        """KAoA records travel under the same consent and erasure rules (a note is personal data)."""
+        fam = self._family(index)
+        services = self.office if at_office else self.navs[fam["nav"]]
+        if not services.families.exists(fam["id"]):
+            return
+        note = self.token()
+        services.checklists.set_item(fam["child"], "pa/pa-consent", status, note=note)
+        fam["tokens"].add(note)
+        STATS["checklist ticks"] += 1
 
     @precondition(lambda self: self.families)
     @rule(index=st.integers(0, 50), granted=st.booleans())
@@ -258,7 +273,7 @@ class SyncMachine(RuleBasedStateMachine):
 def test_replicas_converge_and_nothing_leaks(template):
     SyncMachine.template = template
     test = SyncMachine.TestCase
-    test.settings = settings(max_examples=12, stateful_step_count=22, deadline=None,
+    test.settings = settings(max_examples=15, stateful_step_count=30, deadline=None, database=None,
                              suppress_health_check=list(HealthCheck))
     test("runTest").runTest()
     if os.environ.get("ELTERNLOTSE_SYNC_STATS"):
