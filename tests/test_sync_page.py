@@ -88,3 +88,26 @@ def test_conflicts_are_listed_and_resolved(qtbot, services, office_services, tmp
     assert office.families.document(family.id)["notes"] == "Büro"
     page.grab().save(str(tmp_path / "sync-page.png"))
     page.tasks.shutdown()
+
+
+def test_office_exports_for_the_selected_navigator_and_navigator_imports(qtbot, services, office_services, tmp_path):
+    nav, office = services, office_services
+    nav.sync.trust(office.sync.own_card())
+    office.sync.trust(nav.sync.own_card())
+    family = nav.families.add(shared_document())
+    office.sync.import_files([send(nav, office, tmp_path, "1.elsync")])
+    office.families.erase(family.id)
+    page = _page(qtbot, office)
+    page.peer_view.selectRow(0)
+    assert page.selected_peer().node_id == nav.store.info.node_id
+    out = tmp_path / "for-navigator"
+    out.mkdir()
+    _wait(qtbot, page.export_to_folder(str(out)))
+    [package] = list(out.glob("*.elsync"))
+    page.tasks.shutdown()
+    nav_page = _page(qtbot, nav)
+    _wait(qtbot, nav_page.import_paths([str(package)]))
+    assert "Erasures: 6" in nav_page.report.toPlainText()
+    assert not nav.families.exists(family.id)
+    assert "none yet" not in nav_page.status.text()   # the receipt arrived
+    nav_page.tasks.shutdown()
