@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
+from elternlotse.domain.consent import CHANNEL_LABELS, Channel
 from elternlotse.domain.contact import display_phone
 from elternlotse.domain.events import EVENT_TYPE_LABELS
 from elternlotse.domain.kaoa import STATUS_LABELS
@@ -84,9 +85,13 @@ class AgendaRow:
 
 
 def contact_text(option) -> str:
-    """``phone: 0176 1234 5678`` etc. for one consented channel."""
+    """``Phone call: 0176 1234 5678`` etc. for one consented channel, the channel named in the UI language."""
     value = display_phone(option.value) if option.channel in ("phone", "sms") else option.value
-    return f"{option.channel}: {value}" + (f" ({option.app})" if option.app else "")
+    try:
+        label = _(CHANNEL_LABELS[Channel(option.channel)])
+    except ValueError:
+        label = option.channel
+    return f"{label}: {value}" + (f" ({option.app})" if option.app else "")
 
 
 def agenda_rows(agenda) -> list[AgendaRow]:
