@@ -121,7 +121,7 @@ def shoot(args, real_screen: bool) -> int:
     from PySide6.QtWidgets import QApplication
 
     from elternlotse.app import create_store, open_store
-    from elternlotse.services.demo import fill_demo
+    from elternlotse.services.demo import fill_demo, fill_demo_events
     from elternlotse.ui.i18n_qt import install_language
     from elternlotse.ui.main_window import MainWindow
     from elternlotse.ui.start import make_application
@@ -133,6 +133,7 @@ def shoot(args, real_screen: bool) -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="elternlotse-shots-")) / "data"
     services = create_store(data_dir, PASSPHRASE, "Ayla Demir", "KoKo Hagen")
     fill_demo(services, args.families, seed=11)
+    fill_demo_events(services, seed=11)
     showcase = services.families.add(SHOWCASE_FAMILY)
 
     window = MainWindow(services, TaskRunner(lambda: open_store(data_dir, PASSPHRASE)))

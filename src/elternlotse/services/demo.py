@@ -124,3 +124,34 @@ def fill_demo(services, families: int = 200, seed: int = 1, batch: int = 500, pr
         if progress is not None:
             progress(done, families)
     return done
+
+
+DEMO_EVENTS = [
+    {"type": "family_cafe", "title": "Potenzialanalyse – was passiert da?", "starts": "2026-10-08T16:30",
+     "ends": "2026-10-08T18:30", "place": "Gesamtschule Hagen-Haspe, Mensa", "topics": ["pa", "bfe"],
+     "speakers": [{"name": "Frau Berg", "role": "career_counselling"}, {"name": "Herr Aksoy", "role": "stubo"}],
+     "languages": ["de", "tr", "ar"], "interpreter": True},
+    {"type": "parent_teacher_day", "title": "Stand beim Elternsprechtag", "starts": "2026-11-26T15:00",
+     "ends": "2026-11-26T19:00", "place": "Realschule Emst, Foyer", "topics": ["school-counselling", "internship"],
+     "languages": ["de", "ru", "uk"], "interpreter": False},
+    {"type": "training_fair_tour", "title": "Führung über die Ausbildungsmesse", "starts": "2027-02-13T10:00",
+     "ends": "2027-02-13T13:00", "place": "Stadthalle Hagen", "topics": ["applications", "career-counselling"],
+     "speakers": [{"name": "Frau Yıldız", "role": "chamber"}], "languages": ["de", "ar", "fa"], "interpreter": True},
+]
+
+
+def fill_demo_events(services, seed: int = 1) -> int:
+    """Three demo events (a past family café with attendance, two planned); skipped if events exist."""
+    if services.events.list():
+        return 0
+    rng = random.Random(seed)
+    created = [services.events.add(document) for document in DEMO_EVENTS]
+    cafe = created[0]
+    rows = services.families.list(limit=40)
+    for row in rng.sample(rows, min(9, len(rows))):
+        services.events.attend(cafe.id, row.id)
+    services.events.set_headcount(cafe.id, 4)
+    for topic, language, count in (("potential-analysis", "tr", 5), ("potential-analysis", "ar", 4),
+                                   ("occupational-fields", "de", 6)):
+        services.events.add_handouts(cafe.id, topic, language, count)
+    return len(created)
