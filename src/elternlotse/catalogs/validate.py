@@ -8,6 +8,7 @@ from typing import Any
 
 from elternlotse.domain.contact import normalise_language
 from elternlotse.domain.errors import ValidationError
+from elternlotse.domain.fields import text_field
 from elternlotse.domain.kaoa import (
     CATALOG_FORMAT,
     PARENT_ROLES,
@@ -49,18 +50,7 @@ def _object(value: Any, where: str, allowed: set[str]) -> dict:
 
 
 def _text(value: Any, where: str, required: bool = True, limit: int = 400) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise _refuse(N_("{field}: expected text."), field=where)
-    value = value.strip()
-    if required and not value:
-        raise _refuse(N_("{field}: must not be empty."), field=where)
-    if len(value) > limit:
-        raise _refuse(N_("{field}: longer than {limit} characters."), field=where, limit=limit)
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
-        raise _refuse(N_("{field}: contains control characters."), field=where)
-    return value
+    return text_field(value, where, required, limit)
 
 
 def _key(value: Any, where: str) -> str:

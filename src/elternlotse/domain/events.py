@@ -14,6 +14,7 @@ from typing import Any
 
 from elternlotse.domain.contact import normalise_language
 from elternlotse.domain.errors import ValidationError
+from elternlotse.domain.fields import list_field, text_field
 from elternlotse.domain.text import N_
 
 EVENT_FORMAT = "elternlotse.event/1"
@@ -93,28 +94,11 @@ def _refuse(message: str, **params: Any) -> ValidationError:
 
 
 def _text(value: Any, where: str, required: bool = False, limit: int = 500) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise _refuse(N_("{field}: expected text."), field=where)
-    value = value.strip()
-    if required and not value:
-        raise _refuse(N_("{field}: must not be empty."), field=where)
-    if len(value) > limit:
-        raise _refuse(N_("{field}: longer than {limit} characters."), field=where, limit=limit)
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
-        raise _refuse(N_("{field}: contains control characters."), field=where)
-    return value
+    return text_field(value, where, required, limit)
 
 
 def _list(value: Any, where: str, limit: int = 50) -> list:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise _refuse(N_("{field}: expected a list."), field=where)
-    if len(value) > limit:
-        raise _refuse(N_("{field}: at most {limit} entries are allowed."), field=where, limit=limit)
-    return value
+    return list_field(value, where, limit)
 
 
 def _count(value: Any, where: str, default: int = 0) -> int:

@@ -22,6 +22,7 @@ from elternlotse.domain.consent import (
 )
 from elternlotse.domain.contact import normalise_email, normalise_language, normalise_phone
 from elternlotse.domain.errors import ValidationError
+from elternlotse.domain.fields import list_field, text_field
 from elternlotse.domain.schoolyear import parse_school_year
 from elternlotse.domain.text import N_
 
@@ -90,28 +91,11 @@ def _expect_object(value: Any, where: str) -> dict:
 
 
 def _expect_list(value: Any, where: str, limit: int = MAX_ITEMS) -> list:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise _refuse(N_("{field}: expected a list."), field=where)
-    if len(value) > limit:
-        raise _refuse(N_("{field}: at most {limit} entries are allowed."), field=where, limit=limit)
-    return value
+    return list_field(value, where, limit)
 
 
 def _text(value: Any, where: str, required: bool = False, limit: int = MAX_TEXT) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise _refuse(N_("{field}: expected text."), field=where)
-    value = value.strip()
-    if required and not value:
-        raise _refuse(N_("{field}: must not be empty."), field=where)
-    if len(value) > limit:
-        raise _refuse(N_("{field}: longer than {limit} characters."), field=where, limit=limit)
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
-        raise _refuse(N_("{field}: contains control characters."), field=where)
-    return value
+    return text_field(value, where, required, limit)
 
 
 def _no_unknown_keys(obj: dict, allowed: set[str], where: str) -> None:
