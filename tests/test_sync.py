@@ -452,3 +452,28 @@ def test_cli_conflicts_and_resolve(cli, pair, tmp_path, data_dir):
     assert again.code == 1 and "already resolved" in again.err
     assert cli("sync", "conflicts", "--json", data=office_dir).json() == []
     assert cli("family", "show", family.id, "--json", data=office_dir).json()["notes"] == "Büro"
+
+
+def test_office_package_for_another_navigator_carries_no_stray_records(pair, tmp_path):
+    """Found by the property test: records of navigator A must not reach navigator B half-complete."""
+    nav_a, office = pair
+    nav_b = create_store(tmp_path / "nav-b", PASSPHRASE, "Navigator B")
+    try:
+        link(nav_b, office)
+        family = nav_a.families.add(shared_document())
+        child = family.children[0].id
+        nav_a.checklists.set_item(child, "pa/pa-consent", "done", note="von A")
+        event = nav_a.events.add({"type": "family_cafe", "starts": "2026-11-26T16:30", "place": "MSO Haspe"})
+        office.sync.import_files([send(nav_a, office, tmp_path, "a1.elsync")])
+        office.checklists.set_item(child, "pa/pa-consent", "discussed", note="vom Büro")
+        office.events.set_headcount(event.id, 9)
+        office.families.erase(family.id)
+        report = nav_b.sync.import_files([send(office, nav_b, tmp_path, "b1.elsync")])
+        assert report.refused == 0 and report.new == 0
+        assert nav_b.store.conn.execute("SELECT count(*) FROM checklist_items").fetchone()[0] == 0
+        assert nav_b.store.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+        report = nav_a.sync.import_files([send(office, nav_a, tmp_path, "a2.elsync")])
+        assert not nav_a.families.exists(family.id) and nav_a.events.get(event.id).headcount == 9
+        assert "von A" not in nav_a.store.dump_text()
+    finally:
+        nav_b.store.close()

@@ -102,22 +102,28 @@ def for_navigator(conn, own: str, peer):
     origin = {r[0] for r in conn.execute("SELECT family_id FROM sync_origin WHERE node_id = ?", (peer.node_id,))}
     bound = {table: bindings(conn, table) for table in SYNCED_FIELDS}
 
-    def in_scope(table: str, row_id: str, stamp: str) -> bool:
+    erased = {(t, r) for t, r in conn.execute("SELECT tbl, row_id FROM tombstones WHERE kind = 'erase'")}
+    # Records bound to no family (events): those the office or this navigator created.  An erased
+    # record has lost its family link, so it travels only as its tombstone.
+    created_by = {(table, r[0]): node_of(r[1]) for table in SYNCED_FIELDS
+                  for r in conn.execute(f"SELECT id, created FROM {table}")}
+
+    def in_scope(table: str, row_id: str) -> bool:
         family = bound[table].get(row_id, (None, None))[0]
         if family is None:
-            return node_of(stamp) == own
+            return created_by.get((table, row_id)) in (own, peer.node_id)
         return family in origin
 
     grouped: dict[tuple[str, str], list] = {}
     for table, row_id, name, stamp, value in conn.execute(
             "SELECT tbl, row_id, field, stamp, value FROM changes WHERE stamp > ? ORDER BY tbl, row_id, field, stamp",
             (acked,)):
-        if table in bound and node_of(stamp) != peer.node_id and in_scope(table, row_id, stamp):
+        if table in bound and node_of(stamp) != peer.node_id and (table, row_id) not in erased and in_scope(table, row_id):
             grouped.setdefault((table, row_id), []).append((name, stamp, json.loads(value) if value is not None else None))
     rows = [(t, r, changes) for (t, r), changes in grouped.items()]
     tombstones = [tuple(r) for r in conn.execute(
         "SELECT tbl, row_id, stamp, kind FROM tombstones WHERE stamp > ? ORDER BY tbl, row_id", (acked,))
-        if r[0] in bound and in_scope(r[0], r[1], r[2])]
+        if r[0] in bound and (in_scope(r[0], r[1]) or (r[3] == "erase" and bound[r[0]].get(r[1], (None,))[0] is None))]
     family_of = {p.id: p.family_id for p in person_refs(conn)}
     consents = [tuple(r) for r in conn.execute(
         f"SELECT {', '.join(payload_mod.CONSENT_COLUMNS)} FROM consents WHERE stamp > ? ORDER BY stamp, id", (acked,))

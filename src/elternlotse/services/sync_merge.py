@@ -202,15 +202,47 @@ def _write_rows(conn, winners: dict[tuple[str, str], dict[str, tuple[str, str]]]
             else:
                 groups.setdefault((False, names), []).append([row_id, min(stamps), max(stamps), *decoded])
                 counts.new += 1
+        partial = []
         for (update, names), params in groups.items():
             if update:
                 sets = ", ".join(f"{n} = ?" for n in names)
                 conn.executemany(f"UPDATE {table} SET {sets}, updated = max(updated, ?), created = min(created, ?)"
                                  " WHERE id = ?", params)
-            else:
+            elif set(names) >= set(SYNCED_FIELDS[table]):
                 columns = ["id", "created", "updated", *names]
                 conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                                  params)
+            else:
+                partial.extend(p[0] for p in params)
+        for row_id in partial:
+            counts.new -= 1
+            if _materialise(conn, table, row_id):
+                counts.new += 1
+
+
+def _materialise(conn, table: str, row_id: str) -> bool:
+    """Create a record the payload knows only some fields of, from the winners in the change log.
+
+    A record becomes visible once every column it needs is known; until then its
+    changes wait in the change log (nothing is lost, and the order of files does not matter).
+    """
+    values, stamps = {}, []
+    for name, stamp, value in conn.execute(
+            "SELECT field, max(stamp), value FROM changes WHERE tbl = ? AND row_id = ? GROUP BY field", (table, row_id)):
+        if name in SYNCED_FIELDS[table]:
+            values[name] = json.loads(value) if value is not None else None
+            stamps.append(stamp)
+    columns = ["id", "created", "updated", *values]
+    conn.execute("SAVEPOINT sync_row")
+    try:
+        conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                     [row_id, min(stamps), max(stamps), *values.values()])
+    except conn.IntegrityError:  # a required column is still unknown
+        conn.execute("ROLLBACK TO sync_row")
+        conn.execute("RELEASE sync_row")
+        return False
+    conn.execute("RELEASE sync_row")
+    return True
 
 
 def _enforce(conn, touched: Iterable[tuple[str, str]], counts: MergeCounts) -> None:
