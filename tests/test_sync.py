@@ -477,3 +477,25 @@ def test_office_package_for_another_navigator_carries_no_stray_records(pair, tmp
         assert "von A" not in nav_a.store.dump_text()
     finally:
         nav_b.store.close()
+
+
+def test_erasure_also_removes_values_kept_for_review(pair, tmp_path):
+    """Found by the property test: a conflict's losing value is personal data and must go with an erasure."""
+    nav, office = pair
+    family = nav.families.add(shared_document())
+    office.sync.import_files([send(nav, office, tmp_path, "1.elsync")])
+    nav.sync.import_files([send(office, nav, tmp_path, "r1.elsync")])
+    for side, notes in ((office, "Büro-Notiz"), (nav, "Lotsin-Notiz")):   # concurrent: neither saw the other
+        doc = side.families.document(family.id)
+        doc["notes"] = notes
+        side.families.update(family.id, doc)
+    to_nav, to_office = send(office, nav, tmp_path, "r2.elsync"), send(nav, office, tmp_path, "2.elsync")
+    nav.sync.import_files([to_nav])
+    office.sync.import_files([to_office])
+    assert len(office.sync.conflicts()) == 1 and len(nav.sync.conflicts()) == 1
+    office.families.erase(family.id)                      # erased here through the family service ...
+    assert office.sync.conflicts(include_resolved=True) == []
+    assert "Lotsin-Notiz" not in office.store.dump_text() and "Büro-Notiz" not in office.store.dump_text()
+    nav.sync.import_files([send(office, nav, tmp_path, "r3.elsync")])   # ... and there through the sync file
+    assert nav.sync.conflicts(include_resolved=True) == []
+    assert "Lotsin-Notiz" not in nav.store.dump_text() and "Büro-Notiz" not in nav.store.dump_text()

@@ -296,8 +296,31 @@ def _enforce(conn, touched: Iterable[tuple[str, str]], counts: MergeCounts) -> N
                              [table, row_id, *personal])
             if table == "families":
                 conn.execute("UPDATE families SET erased = ? WHERE id = ? AND erased IS NOT ?", (stamp, row_id, stamp))
+            # values kept for review are personal data too
+            conn.execute("DELETE FROM sync_conflicts WHERE tbl = ? AND row_id = ?", (table, row_id))
 
 
 def _chunks(items: list[str], size: int = 500):
     for start in range(0, len(items), size):
         yield start, items[start:start + size]
+
+
+def forget_conflicts_of_erased_family(writer, family_id: str, person_ids: list[str]) -> None:
+    """Erasure hook (``services.families.ERASE_HOOKS``): drop review values of an erased family's records.
+
+    Works whichever erasure hooks ran before: rows already erased are found by their
+    tombstone, the others by their link to the family or its persons.
+    """
+    conn = writer.conn
+    if not conn.execute("SELECT 1 FROM sync_conflicts LIMIT 1").fetchone():
+        return
+    conn.execute("DELETE FROM sync_conflicts WHERE EXISTS (SELECT 1 FROM tombstones t WHERE t.kind = 'erase'"
+                 " AND t.tbl = sync_conflicts.tbl AND t.row_id = sync_conflicts.row_id)")
+    persons = set(person_ids)
+    for table, row_id in conn.execute("SELECT DISTINCT tbl, row_id FROM sync_conflicts").fetchall():
+        if table not in SYNCED_FIELDS:
+            continue
+        source, family, person = binding_parts(conn, table)
+        row = conn.execute(f"SELECT {family}, {person} FROM {source} WHERE t.id = ?", (row_id,)).fetchone()
+        if row and (row[0] == family_id or row[1] in persons):
+            conn.execute("DELETE FROM sync_conflicts WHERE tbl = ? AND row_id = ?", (table, row_id))
