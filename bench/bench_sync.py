@@ -123,6 +123,15 @@ def main() -> int:
         again = office.sync.import_files([root / "big.elsync"])
         print(f"   the same file again (ledger: nothing changes): {time.perf_counter() - start:.2f} s, "
               f"duplicates={again.duplicates}")
+        # the everyday case: a receipt came back, one new family was added, the next export is a delta
+        office.sync.export(root / "receipt.elsync", to=nav.store.info.node_id)
+        nav.sync.import_files([root / "receipt.elsync"])
+        fill_demo(nav, families=1, seed=999)
+        start = time.perf_counter()
+        delta = nav.sync.export(root / "delta.elsync")
+        t_delta = time.perf_counter() - start
+        print(f"   next export after the receipt, one family added: {t_delta:.2f} s, {delta.rows} records "
+              f"({(root / 'delta.elsync').stat().st_size:,} bytes)")
         print(f"   peak memory of the process so far: {peak_rss_mb():.0f} MB")
         for s in (nav, office):
             s.store.close()

@@ -57,13 +57,19 @@ def for_office(conn, peer):
         family = bound[table].get(row_id, (None, None))[0]
         return family in scope.full
 
-    sql = "SELECT tbl, row_id, field, stamp, value FROM changes"
-    params: tuple = ()
-    if not scope.full:
-        sql += " WHERE stamp > ?"
-        params = (acked,)
+    # The delta after the receipt (index on stamp), plus every change of families whose consent is
+    # newer than the receipt (through the primary key), so a new family never costs a full scan.
+    sql = "SELECT tbl, row_id, field, stamp, value FROM changes WHERE stamp > ?"
+    if scope.full:
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_full (tbl TEXT, row_id TEXT, PRIMARY KEY (tbl, row_id))"
+                     " WITHOUT ROWID")
+        conn.execute("DELETE FROM temp.sync_full")
+        conn.executemany("INSERT INTO temp.sync_full VALUES (?, ?)",
+                         [(t, r) for t in bound for r, (f, _) in bound[t].items() if f in scope.full])
+        sql += (" UNION SELECT c.tbl, c.row_id, c.field, c.stamp, c.value FROM temp.sync_full x"
+                " JOIN main.changes c ON c.tbl = x.tbl AND c.row_id = x.row_id")
     grouped: dict[tuple[str, str], list] = {}
-    for table, row_id, name, stamp, value in conn.execute(sql + " ORDER BY tbl, row_id, field, stamp", params):
+    for table, row_id, name, stamp, value in conn.execute(sql + " ORDER BY 1, 2, 3, 4", (acked,)):
         if table not in bound or node_of(stamp) == peer.node_id or (table, row_id) in erased:
             continue
         if row_id not in bound[table] or not wanted(table, row_id, stamp):
