@@ -25,6 +25,15 @@ def link(navigator, office) -> None:
     office.sync.trust(navigator.sync.own_card())
 
 
+def later_than(later, earlier) -> None:
+    """Make ``later``'s next clock stamp greater than ``earlier``'s last one.
+
+    Two edits on two machines within the same millisecond are ordered by node id;
+    a test that expects "the later edit wins" says which one is later.
+    """
+    later.store.clock.observe(earlier.store.clock.last)
+
+
 def send(source, target, folder: Path, name: str) -> Path:
     path = Path(folder) / name
     to = None if not source.store.info.is_office else target.store.info.node_id

@@ -13,7 +13,7 @@ from elternlotse.domain.errors import ValidationError
 from elternlotse.sync import fileformat
 from elternlotse.sync.fileformat import FORMAT_VERSION, Header, seal
 from elternlotse.sync.keys import parse_card
-from sync_helpers import link, send, shared_document, store_counts, synced_state
+from sync_helpers import later_than, link, send, shared_document, store_counts, synced_state
 
 
 @pytest.fixture
@@ -195,6 +195,7 @@ def test_concurrent_edits_keep_the_losing_value_for_review(pair, tmp_path):
     doc = office.families.document(family.id)
     doc["notes"] = "Fassung des Büros"
     office.families.update(family.id, doc)
+    later_than(nav, office)
     doc = nav.families.document(family.id)
     doc["notes"] = "Fassung der Lotsin"
     nav.families.update(family.id, doc)       # later stamp: wins
@@ -437,6 +438,7 @@ def test_cli_conflicts_and_resolve(cli, pair, tmp_path, data_dir):
     office.sync.import_files([send(nav, office, tmp_path, "1.elsync")])
     nav.sync.import_files([send(office, nav, tmp_path, "r1.elsync")])
     for side, notes in ((office, "Büro"), (nav, "Lotsin")):
+        later_than(side, office)
         doc = side.families.document(family.id)
         doc["notes"] = notes
         side.families.update(family.id, doc)

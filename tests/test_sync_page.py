@@ -6,7 +6,7 @@ from conftest import PASSPHRASE
 from elternlotse.app import open_store
 from elternlotse.ui.pages.sync_page import ConflictModel, PeerModel, RowRole, SyncPage
 from elternlotse.ui.tasks import TaskRunner
-from sync_helpers import send, shared_document
+from sync_helpers import later_than, send, shared_document
 
 
 def _page(qtbot, services):
@@ -72,6 +72,7 @@ def test_conflicts_are_listed_and_resolved(qtbot, services, office_services, tmp
     office.sync.import_files([send(nav, office, tmp_path, "1.elsync")])
     nav.sync.import_files([send(office, nav, tmp_path, "r.elsync")])
     for side, notes in ((office, "Büro"), (nav, "Lotsin")):
+        later_than(side, office)
         doc = side.families.document(family.id)
         doc["notes"] = notes
         side.families.update(family.id, doc)
