@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sync_helpers import link, shared_document
+from sync_helpers import later_than, link, shared_document
 
 from tests.conftest import family_document
 
@@ -38,6 +38,7 @@ def test_checklist_corrections_events_and_attendance_reach_the_office(services, 
 
     # both sides tick the same item: one row, the later write wins
     office.checklists.set_item(child, "pa/pa-feedback-attended", "discussed", note="vom Büro")
+    later_than(nav, office)  # two edits in one millisecond would be ordered by node id
     nav.checklists.set_item(child, "pa/pa-feedback-attended", "done", note="von der Lotsin")
     office.sync.export(tmp_path / "2.elsync", to=nav.store.info.node_id)
     nav.sync.import_files([tmp_path / "2.elsync"])
