@@ -6,7 +6,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from elternlotse.domain.contact import display_phone
 from elternlotse.i18n import _
-from elternlotse.i18n.formatting import isolate
+from elternlotse.i18n.formatting import ltr
 
 NAME, CHILDREN, PHONE, LANGUAGES = range(4)
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -53,7 +53,7 @@ class DuplicateModel(QAbstractTableModel):
             if column == CHILDREN:
                 return row.children
             if column == PHONE:
-                return row.phone if role == SortRole else isolate(display_phone(row.phone)) if row.phone else ""
+                return row.phone if role == SortRole else ltr(display_phone(row.phone)) if row.phone else ""
             if column == LANGUAGES:
                 return row.languages
         if role == Qt.ItemDataRole.TextAlignmentRole:

@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from elternlotse.domain.consent import CHANNEL_LABELS
 from elternlotse.domain.contact import display_phone
 from elternlotse.i18n import N_, _
-from elternlotse.i18n.formatting import isolate, ui_paragraph
+from elternlotse.i18n.formatting import isolate, ltr, ui_paragraph
 from elternlotse.services.family_list import FamilyListRow
 
 GUARDIANS, CHILDREN, LANGUAGES, PHONE, CONSENT, UPDATED = range(6)
@@ -258,7 +258,7 @@ class FamilyTableModel(QAbstractTableModel):
             if column == CHILDREN:
                 return ui_paragraph(isolated_names(item.row.children, ", ")) if item.row.children else ""
             if column == PHONE:
-                return isolate(self._phone(item.row.phone)) if item.row.phone else ""
+                return ltr(self._phone(item.row.phone)) if item.row.phone else ""
             return self._display(item, column)
         if role == SortRole:
             if column == UPDATED:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, ngettext, pgettext, translate_error
-from elternlotse.i18n.formatting import format_datetime
+from elternlotse.i18n.formatting import format_datetime, isolate, ltr, ui_paragraph
 from elternlotse.ui.tasks import error_text, runner_for
 
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -286,8 +286,9 @@ class SyncPage(QWidget):
             self.identity.setText(translate_error(error))
             return
         role = _("office") if card.role == "office" else _("navigator")
-        self.identity.setText(_("{name} ({role}), node {node}\nFingerprint: {fingerprint}").format(
-            name=card.name, role=role, node=card.node_id, fingerprint=card.fingerprint))
+        text = _("{name} ({role}), node {node}\nFingerprint: {fingerprint}").format(
+            name=isolate(card.name), role=role, node=ltr(card.node_id), fingerprint=ltr(card.fingerprint))
+        self.identity.setText("\n".join(ui_paragraph(line) for line in text.split("\n")))
         peers = sync.peers()
         self.peer_model.set_rows(peers)
         self.conflict_model.set_rows(sync.conflicts())
