@@ -48,7 +48,7 @@ class Services:
         self.family_list = FamilyListService(self.store)
         self.sync = SyncService(self.store)
         self.handouts = HandoutService(self.store, self.families, self.checklists)
-        self.consent_texts = ConsentTextLibrary()
+        self.consent_texts = ConsentTextLibrary(store=self.store)
 
 
 def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False) -> Services:

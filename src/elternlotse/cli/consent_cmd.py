@@ -20,6 +20,10 @@ def register(sub) -> None:
         p.add_argument("--text-version", default="")
         p.add_argument("--text-language", default="")
         p.set_defaults(handler=cmd_record, granted=(action == "grant"))
+    p = csub.add_parser("install-texts", help=_("install consent text files (JSON) of a new version; "
+                                                 "an office passes them on in its sync packages"))
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(handler=cmd_install_texts)
     p = csub.add_parser("show", help=_("current consent state and history of a person"))
     p.add_argument("person_id", metavar="PERSON_ID")
     p.add_argument("--json", action="store_true")
@@ -53,4 +57,17 @@ def cmd_show(args, cli: CliContext) -> int:
     for e in history:
         verb = _("granted") if e.granted else _("withdrawn")
         cli.say(f"{e.at}  {e.purpose.value}{'/' + e.channel.value if e.channel else ''}  {verb}  {e.recorded_by}  {e.evidence.value}")
+    return 0
+
+
+def cmd_install_texts(args, cli: CliContext) -> int:
+    from elternlotse.cli.context import read_json_input
+
+    library = cli.services().consent_texts
+    documents = [(path, read_json_input(path, cli.stdin)) for path in args.files]
+    for path, document in documents:  # check every file before installing any
+        library.check(document, path)
+    for path, document in documents:
+        text = library.install(document, path, origin="file")
+        cli.say(_("Consent text {version} ({language}) installed.").format(version=text.version, language=text.language))
     return 0

@@ -116,16 +116,28 @@ def _consent_texts_root() -> Path:
 
 
 class ConsentTextLibrary:
-    """Reads the consent text files once and answers per version and language."""
+    """Consent texts per version and language: the bundled files, plus versions installed in the store.
 
-    def __init__(self, root: Path | None = None) -> None:
+    An office installs a new wording (``elternlotse consent install-texts``) and its sync
+    packages carry it to the navigators, whose quick capture then shows and records it.
+    """
+
+    def __init__(self, root: Path | None = None, store=None) -> None:
         self.root = Path(root) if root else _consent_texts_root()
+        self.store = store
         self._cache: dict[tuple[str, str], ConsentText] = {}
 
-    def versions(self) -> list[str]:
-        if not self.root.is_dir():
+    def _stored(self, version: str | None = None) -> list[tuple[str, str, str]]:
+        if self.store is None:
             return []
-        found = [p.name for p in self.root.iterdir() if p.is_dir() and _VERSION.match(p.name)]
+        sql = "SELECT version, language, document FROM consent_texts"
+        rows = self.store.conn.execute(sql + (" WHERE version = ?" if version else ""), (version,) if version else ())
+        return rows.fetchall()
+
+    def versions(self) -> list[str]:
+        found = {version for version, _lang, _doc in self._stored()}
+        if self.root.is_dir():
+            found |= {p.name for p in self.root.iterdir() if p.is_dir() and _VERSION.match(p.name)}
         return sorted(found, key=lambda v: tuple(int(x) for x in v.split("-")))
 
     def current_version(self) -> str:
@@ -135,19 +147,50 @@ class ConsentTextLibrary:
         return versions[-1]
 
     def languages(self, version: str | None = None) -> list[str]:
-        folder = self.root / (version or self.current_version())
-        return sorted(p.stem for p in folder.glob("*.json"))
+        version = version or self.current_version()
+        found = {p.stem for p in (self.root / version).glob("*.json")}
+        found |= {language for _v, language, _doc in self._stored(version)}
+        return sorted(found)
 
     def load(self, language: str, version: str | None = None) -> ConsentText:
         version = version or self.current_version()
         key = (version, language)
         if key not in self._cache:
+            stored = [doc for _v, lang, doc in self._stored(version) if lang == language]
+            if stored:
+                self._cache[key] = parse_consent_text(json.loads(stored[0]), f"{version}/{language}")
+                return self._cache[key]
             path = self.root / version / f"{language}.json"
             if not path.is_file():
                 raise NotFoundError(N_("No consent text version {version} in the language {language}."),
                                     version=version, language=language)
             self._cache[key] = parse_consent_text(json.loads(path.read_text(encoding="utf-8")), str(path))
         return self._cache[key]
+
+    @staticmethod
+    def check(document: Any, where: str = "") -> ConsentText:
+        """Refuse a consent text document that could not be shown or recorded (one sentence)."""
+        text = parse_consent_text(document, where or "document")
+        if not _VERSION.match(text.version):
+            raise ValidationError(N_("{field}: missing or empty in the consent text {file}."),
+                                  field="version", file=where or "document")
+        return text
+
+    def install(self, document: Any, where: str = "", origin: str = "") -> ConsentText:
+        """Check a consent text document and keep it in the store (one transaction)."""
+        text = self.check(document, where)
+        if self.store is None:
+            raise NotFoundError(N_("No store in {path}: create one with 'elternlotse init' first."), path="-")
+        with self.store.write(self.store.info.name, "consent_texts.install", f"{text.version}/{text.language}") as writer:
+            writer.conn.execute(
+                "INSERT OR REPLACE INTO consent_texts(version, language, document, installed, origin) VALUES (?, ?, ?, ?, ?)",
+                (text.version, text.language, json.dumps(document, ensure_ascii=False, sort_keys=True), writer.stamp, origin))
+        self._cache.pop((text.version, text.language), None)
+        return text
+
+    def installed_documents(self) -> list[tuple[str, str, Any]]:
+        """``(version, language, document)`` of every version installed in the store (for sync)."""
+        return [(version, language, json.loads(doc)) for version, language, doc in self._stored()]
 
     def resolve_language(self, language: str, version: str | None = None) -> str | None:
         """The file language for a tag: exact, else its base language ("fa-AF" -> "fa"), else None."""

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from elternlotse.domain.errors import NotFoundError, ValidationError
+from elternlotse.domain.errors import ElternlotseError, NotFoundError, ValidationError
 from elternlotse.domain.text import N_
 from elternlotse.i18n import _
 from elternlotse.services import sync_collect as collect
@@ -405,8 +405,19 @@ class SyncService:
             return done
         from elternlotse.services.catalogs import CatalogService
 
+        from elternlotse.services.consent_texts import ConsentTextLibrary
+
         service = CatalogService(self.store)
+        texts = ConsentTextLibrary(store=self.store)
         for item in items:
+            if item["kind"] == "consent-text":
+                try:
+                    texts.install(item["content"], f"{item['version']}/{item['key']}", origin="sync")
+                except ElternlotseError as error:
+                    done.append(f"consent-text {item['version']}/{item['key']}: {_message(error)}")
+                    continue
+                done.append(f"consent-text {item['version']}/{item['key']}: installed")
+                continue
             if item["kind"] != "kaoa-catalog":
                 continue
             try:

@@ -32,6 +32,17 @@ def _installed_kaoa_catalogs(store: Store) -> list[dict[str, Any]]:
 CATALOG_EXPORTERS.append(_installed_kaoa_catalogs)
 
 
+def _installed_consent_texts(store: Store) -> list[dict[str, Any]]:
+    """Consent-text versions the office installed (the bundled ones ship with every app)."""
+    from elternlotse.services.consent_texts import ConsentTextLibrary
+
+    return [{"kind": "consent-text", "key": language, "version": version, "content": document}
+            for version, language, document in ConsentTextLibrary(store=store).installed_documents()]
+
+
+CATALOG_EXPORTERS.append(_installed_consent_texts)
+
+
 
 def person_refs(conn) -> list[PersonRef]:
     return [PersonRef(r[0], r[1], r[2], bool(r[3])) for r in conn.execute(
