@@ -82,11 +82,14 @@ def test_incomplete_file_is_refused(library, tmp_path):
     assert "channels.post" in str(error.value)
 
 
-def test_newest_version_wins(tmp_path):
-    for version in ("2026-1", "2026-10", "2026-2"):
+def test_newest_complete_version_wins(tmp_path):
+    for version in ("2026-1", "2026-10", "2026-2", "2026-11"):
         (tmp_path / version).mkdir()
+        for language in ("de", "en") if version != "2026-11" else ("de",):
+            (tmp_path / version / f"{language}.json").write_text("{}", encoding="utf-8")
     (tmp_path / "notes").mkdir()
-    assert ConsentTextLibrary(tmp_path).versions() == ["2026-1", "2026-2", "2026-10"]
+    assert ConsentTextLibrary(tmp_path).versions() == ["2026-1", "2026-2", "2026-10", "2026-11"]
+    # 2026-11 has no English text, so a parent without a translation could not be shown one: not current
     assert ConsentTextLibrary(tmp_path).current_version() == "2026-10"
 
 

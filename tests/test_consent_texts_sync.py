@@ -29,6 +29,10 @@ def test_office_texts_travel_to_the_navigator_and_become_current(services, offic
     assert choice.version == "2027-1" and "(2027-1)" in choice.texts[0].intro
     # a language the new version does not have falls back to German and English of that version
     assert nav.consent_texts.for_parent("tr").fallback
+    # a version without English (no fallback pair) does not become current
+    office.consent_texts.install(_new_version("de", "2028-1"))
+    assert office.consent_texts.current_version() == "2027-1"
+    assert "2028-1" in office.consent_texts.versions()
 
 
 def test_cli_installs_texts_and_refuses_a_broken_file_without_writing(cli, tmp_path, data_dir):

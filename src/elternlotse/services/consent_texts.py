@@ -141,7 +141,8 @@ class ConsentTextLibrary:
         return sorted(found, key=lambda v: tuple(int(x) for x in v.split("-")))
 
     def current_version(self) -> str:
-        versions = self.versions()
+        """The newest version that has German and English (the texts every parent can be shown)."""
+        versions = [v for v in self.versions() if {BASE_LANGUAGE, FALLBACK_LANGUAGE} <= set(self.languages(v))]
         if not versions:
             raise NotFoundError(N_("No consent texts found in {path}."), path=str(self.root))
         return versions[-1]
