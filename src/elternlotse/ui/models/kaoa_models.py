@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 
 from elternlotse.domain.consent import CHANNEL_LABELS, Channel
 from elternlotse.domain.contact import display_phone
@@ -18,59 +18,9 @@ from elternlotse.domain.kaoa import STATUS_LABELS
 from elternlotse.i18n import _
 from elternlotse.i18n.formatting import format_date, format_datetime
 
-SortRole = Qt.ItemDataRole.UserRole + 1
-RowRole = Qt.ItemDataRole.UserRole + 2
+from elternlotse.ui.models.list_model import ListTableModel, RowRole, SortRole  # noqa: F401  (re-exported)
+
 _DISPLAY = Qt.ItemDataRole.DisplayRole
-_LEADING = int(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
-
-
-class _TableModel(QAbstractTableModel):
-    """Rows in a list; subclasses define ``headers()`` and ``cell(row, column, role)``."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list = []
-
-    def set_rows(self, rows) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list:
-        return list(self._rows)
-
-    def row_at(self, row: int):
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def headers(self) -> list[str]:
-        raise NotImplementedError
-
-    def cell(self, row, column: int, role: int):
-        return None
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt's name
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt's name
-        return 0 if parent.isValid() else len(self.headers())
-
-    def headerData(self, section, orientation, role=_DISPLAY):  # noqa: N802 - Qt's name
-        if orientation != Qt.Orientation.Horizontal or role != _DISPLAY:
-            return None
-        headers = self.headers()
-        return headers[section] if 0 <= section < len(headers) else None
-
-    def data(self, index: QModelIndex, role=_DISPLAY):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role == RowRole:
-            return row
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _LEADING
-        if role in (_DISPLAY, SortRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.CheckStateRole):
-            return self.cell(row, index.column(), role)
-        return None
 
 
 # ---------------------------------------------------------------- next steps
@@ -104,7 +54,7 @@ def agenda_rows(agenda) -> list[AgendaRow]:
     return rows
 
 
-class AgendaModel(_TableModel):
+class AgendaModel(ListTableModel):
     WEEK, FAMILY, CHILD, STEP, UNTIL, CONTACT = range(6)
 
     def headers(self) -> list[str]:
@@ -133,7 +83,7 @@ class AgendaModel(_TableModel):
 
 # ---------------------------------------------------------------- checklist
 
-class ChecklistModel(_TableModel):
+class ChecklistModel(ListTableModel):
     STAGE, ITEM, STATUS, DATE, BY, NOTE = range(6)
 
     def headers(self) -> list[str]:
@@ -171,7 +121,7 @@ class ChecklistModel(_TableModel):
 
 # ---------------------------------------------------------------- events
 
-class EventListModel(_TableModel):
+class EventListModel(ListTableModel):
     WHEN, TYPE, TITLE, PLACE, PRESENT = range(5)
 
     def headers(self) -> list[str]:
@@ -195,7 +145,7 @@ class EventListModel(_TableModel):
         return None
 
 
-class AttendanceModel(_TableModel):
+class AttendanceModel(ListTableModel):
     """Families to tick; rows are ``FamilyRow``.  Ticking emits ``toggled(family_id, present)``."""
 
     PRESENT, FAMILY, CHILDREN, LANGUAGES = range(4)
@@ -253,7 +203,7 @@ class AttendanceModel(_TableModel):
         return True
 
 
-class InvitationModel(_TableModel):
+class InvitationModel(ListTableModel):
     FAMILY, CHILDREN, CHANNEL, LANGUAGES = range(4)
 
     def headers(self) -> list[str]:

@@ -13,7 +13,7 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -32,11 +32,8 @@ from PySide6.QtWidgets import (
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, ngettext, pgettext, translate_error
 from elternlotse.i18n.formatting import format_datetime, isolate, ltr, ui_paragraph
+from elternlotse.ui.models.list_model import ListTableModel, RowRole, SortRole  # noqa: F401  (RowRole re-exported)
 from elternlotse.ui.tasks import error_text, runner_for
-
-SortRole = Qt.ItemDataRole.UserRole + 1
-RowRole = Qt.ItemDataRole.UserRole + 2
-_LEADING = int(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
 
 
 def when(iso: str) -> str:
@@ -57,21 +54,8 @@ def _card_filter() -> str:
     return _("Elternlotse cards (*.card *.json)") + ";;" + _("All files (*)")
 
 
-class _Model(QAbstractTableModel):
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list = []
-
-    def set_rows(self, rows) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int):
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def headers(self) -> list[str]:
-        raise NotImplementedError
+class _Model(ListTableModel):
+    """Subclasses give ``value`` (shown) and, where it differs, ``sort_value``."""
 
     def value(self, item, column: int):
         raise NotImplementedError
@@ -79,32 +63,13 @@ class _Model(QAbstractTableModel):
     def sort_value(self, item, column: int):
         return self.value(item, column)
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt's name
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt's name
-        return 0 if parent.isValid() else len(self.headers())
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt's name
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            headers = self.headers()
-            return headers[section] if 0 <= section < len(headers) else None
-        return None
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        item = self._rows[index.row()]
-        if role == RowRole:
-            return item
+    def cell(self, item, column: int, role: int):
         if role == SortRole:
-            value = self.sort_value(item, index.column())
+            value = self.sort_value(item, column)
             return value if isinstance(value, (int, float)) else str(value or "")
         if role == Qt.ItemDataRole.DisplayRole:
-            value = self.value(item, index.column())
+            value = self.value(item, column)
             return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _LEADING
         return None
 
 
