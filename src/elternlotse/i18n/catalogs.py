@@ -11,8 +11,8 @@ keywords ``_``, ``N_``, ``ngettext:1,2``); ``pybabel extract`` with the same opt
 gives the same template.  Locations are written without line numbers so that the
 .pot changes only when strings change.
 
-Plural forms: Babel's own plural table differs from GNU gettext for some of our
-languages (tr and fa get one form, Arabic's six forms are numbered differently).
+Plural forms: Babel's own plural table is not the GNU gettext one for some of our
+languages and has changed between Babel releases, so it is never used.
 Translations are written against the ``Plural-Forms`` header of each .po file,
 and the header is the GNU gettext one from ``PLURAL_FORMS`` below (checked).
 This module is a developer tool; the app itself only reads compiled .mo files.
@@ -44,8 +44,8 @@ SOURCE_LANGUAGE = "en"
 #: GNU gettext's Plural-Forms (gettext manual, node "Plural forms"; plural-table.c for
 #: de, en, tr, ru, uk).  Arabic: the manual's six-form rule (0, 1, 2, 3-10, 11-99, 100-102...).
 #: Persian is in neither GNU table; CLDR's rule (one: 0 and 1) written the gettext way,
-#: as the Translation Project and Launchpad use it.  Babel's table says tr=1, fa=1 and
-#: numbers Arabic's forms 4 and 5 differently: not used.
+#: as the Translation Project and Launchpad use it.  Every catalogue declares its rule
+#: from this table, whatever Babel's own plural table says in the installed version.
 PLURAL_FORMS: dict[str, str] = {
     "de": "nplurals=2; plural=(n != 1);",
     "en": "nplurals=2; plural=(n != 1);",
