@@ -23,11 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from reportlab.lib.pagesizes import A4  # noqa: E402
-from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
 
-from elternlotse.handouts import HandoutContext, HandoutLibrary, render_handout  # noqa: E402
-from elternlotse.handouts.fonts import font_name, register_fonts  # noqa: E402
+from elternlotse.handouts import HandoutContext, HandoutLibrary, render_handout
+from elternlotse.handouts.fonts import font_name, register_fonts
 
 CONTEXT = HandoutContext("KoKo Hagen", "Ayla Navigator", "0176 1234567")
 

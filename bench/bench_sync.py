@@ -28,10 +28,10 @@ import sqlcipher3
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from elternlotse.app import create_store  # noqa: E402
-from elternlotse.domain.consent import ConsentEntry, Evidence, Purpose  # noqa: E402
-from elternlotse.services.demo import fill_demo  # noqa: E402
-from elternlotse.store.migrations import all_migrations  # noqa: E402
+from elternlotse.app import create_store
+from elternlotse.domain.consent import ConsentEntry, Evidence, Purpose
+from elternlotse.services.demo import fill_demo
+from elternlotse.store.migrations import all_migrations
 
 PASSPHRASE = "benchmark passphrase"
 COPIED = ["families", "persons", "channels", "consents", "changes"]

@@ -11,9 +11,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from elternlotse.app import create_store  # noqa: E402
-from elternlotse.cli.context import CliContext  # noqa: E402
-from elternlotse.cli.main import build_parser, run  # noqa: E402
+from elternlotse.app import create_store
+from elternlotse.cli.context import CliContext
+from elternlotse.cli.main import build_parser, run
 
 PASSPHRASE = "correct horse battery"
 

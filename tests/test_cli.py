@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import PASSPHRASE, family_document
+from tests.conftest import family_document
 
 
 def test_init_prints_node_id_and_refuses_a_second_init(cli, data_dir):
@@ -32,7 +32,7 @@ def test_family_round_trip_through_two_stores(cli, tmp_path):
 
     def comparable(doc):
         ids = {p["id"]: f"{kind}{i}" for kind in ("guardians", "children") for i, p in enumerate(doc[kind])}
-        strip = lambda p: {k: v for k, v in p.items() if k != "id"}  # noqa: E731
+        strip = lambda p: {k: v for k, v in p.items() if k != "id"}
         return {
             "guardians": [strip(g) for g in doc["guardians"]],
             "children": [strip(c) for c in doc["children"]],

@@ -192,7 +192,7 @@ def test_document_round_trips(name, grade, notes):
     doc = family_document(name=name, notes=notes)
     doc["children"][0]["grade"] = grade
     first = parse_family_document(doc)
-    for person, new_id in zip(first.persons(), ("G", "C")):
+    for person, new_id in zip(first.persons(), ("G", "C"), strict=True):
         person.id = new_id
     for i, entry in enumerate(first.consents):
         first.consents[i] = ConsentEntry(**{**entry.__dict__, "person_id": "G"})

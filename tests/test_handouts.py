@@ -346,7 +346,7 @@ def test_batch_gives_each_family_its_language_in_one_pdf():
     reader, text = _pdf_text(data)
     singles = sum(len(build_document("dual-training", lang, "de" if lang != "de" else None, family=f,
                                      context=CONTEXT, library=LIBRARY).pages)
-                  for f, lang in zip(families, ("tr", "uk", "de")))
+                  for f, lang in zip(families, ("tr", "uk", "de"), strict=True))
     assert len(reader.pages) == singles
     assert "Olena Petrenko" in text and "Anna Schmidt" in text
     assert LIBRARY.load("dual-training", "uk").title.split()[0] in text
@@ -410,7 +410,7 @@ def test_a_language_file_added_later_is_found(tmp_path):
     assert library.languages("t") == ["de", "en"]
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings, strategies as st
 
 _WORDS = st.sampled_from(["كلمة", "مدرسه‌ها", "(BIZ)", "Agentur", "für", "۱۲۳", "0176 1234567", "«قدم»", "2026-1",
                           "ابنكم", "Berufskolleg.", "(PDF)", "ሓበሬታ", "İstanbul", "ı"])

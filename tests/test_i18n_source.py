@@ -42,9 +42,7 @@ def _is_language(text: str) -> bool:
     stripped = text.strip()
     if stripped in ALLOWED or not re.search(r"[^\W\d_]{2,}", stripped):  # a word, not "x" in "3 x 2"
         return False
-    if stripped.startswith(("http://", "https://", "mailto:", ":/", "Ctrl+", "Alt+", "Shift+")):
-        return False
-    return True
+    return not stripped.startswith(("http://", "https://", "mailto:", ":/", "Ctrl+", "Alt+", "Shift+"))
 
 
 def _modules(*packages: str) -> list[Path]:

@@ -117,10 +117,9 @@ def test_every_change_is_logged_per_field_with_the_audit_entry(services):
 def test_failed_action_writes_nothing(services):
     conn = services.store.conn
     counts = [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("families", "changes", "audit")]
-    with pytest.raises(RuntimeError):
-        with services.store.write("x", "test") as writer:
-            writer.insert("families", {"notes": "half"})
-            raise RuntimeError("crash in the middle")
+    with pytest.raises(RuntimeError), services.store.write("x", "test") as writer:
+        writer.insert("families", {"notes": "half"})
+        raise RuntimeError("crash in the middle")
     assert counts == [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("families", "changes", "audit")]
 
 

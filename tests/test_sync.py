@@ -155,7 +155,7 @@ def test_any_order_gives_the_same_state_and_gaps_are_reported(pair, tmp_path, of
         # a second office (same keys are not needed: trust the navigator) importing in the natural order
         nav.sync.trust(other.sync.own_card())
         other.sync.trust(nav.sync.own_card())
-        for i, f in enumerate(files):
+        for i, _f in enumerate(files):
             nav.sync.export(tmp_path / f"o2-{i}.elsync", to=other.store.info.node_id)
         other.sync.import_files([tmp_path / "o2-2.elsync", tmp_path / "o2-0.elsync", tmp_path / "o2-1.elsync"])
         assert synced_state(other) == synced_state(office)

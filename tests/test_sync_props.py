@@ -220,11 +220,11 @@ class SyncMachine(RuleBasedStateMachine):
     @rule()
     def exchange_everything_and_compare(self):
         for _ in range(2):
-            for i, nav in enumerate(self.navs):
+            for _i, nav in enumerate(self.navs):
                 path = self.folder / f"{self.token()}.elsync"
                 nav.sync.export(path)
                 assert self.office.sync.import_files([path]).refused == 0
-            for i, nav in enumerate(self.navs):
+            for _i, nav in enumerate(self.navs):
                 path = self.folder / f"{self.token()}.elsync"
                 self.office.sync.export(path, to=nav.store.info.node_id)
                 assert nav.sync.import_files([path]).refused == 0

@@ -201,9 +201,9 @@ def test_erase_runs_in_the_background_and_the_family_is_gone(qtbot, page, servic
     family = services.families.add(_family("Ayşe Yılmaz"))
     refreshed(qtbot, page)
     page.open_family(family.id)
-    with qtbot.waitSignal(page.model.loading_finished, timeout=15000):
-        with qtbot.waitSignal(page.detail.erased, timeout=15000):
-            page.detail.erase()
+    with qtbot.waitSignal(page.model.loading_finished, timeout=15000), \
+            qtbot.waitSignal(page.detail.erased, timeout=15000):
+        page.detail.erase()
     assert page.stack.currentIndex() == 0
     assert page.model.row_of(family.id) == -1
     assert family.id not in {row["id"] for row in cli("family", "list", "--json").json()}

@@ -138,7 +138,6 @@ def test_checklist_widget_alone_shows_earlier_items(qtbot, services, families):
     from elternlotse.ui.widgets.checklist_widget import ChecklistWidget
 
     child_id = families[0].children[0].id
-    services.store.conn  # the widget reads on the GUI thread
     with services.store.write("test", "old item") as writer:
         from elternlotse.store import kaoa as repo
 

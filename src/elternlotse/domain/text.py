@@ -6,6 +6,6 @@ translated where they are shown (``elternlotse.i18n.translate_error``).
 """
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it now."""
     return message

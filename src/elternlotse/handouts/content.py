@@ -133,7 +133,7 @@ def check_aligned(text: HandoutText, source: HandoutText) -> None:
         raise ValidationError(
             N_("{field}: has {count} blocks but German has {expected}; blocks must match German one by one."),
             field=where, count=len(text.blocks), expected=len(source.blocks))
-    for i, (mine, theirs) in enumerate(zip(text.blocks, source.blocks)):
+    for i, (mine, theirs) in enumerate(zip(text.blocks, source.blocks, strict=True)):
         if mine.kind != theirs.kind:
             raise ValidationError(N_("{field}: block {number} is a {kind}, but in German it is a {expected}."),
                                   field=where, number=i + 1, kind=mine.kind, expected=theirs.kind)

@@ -54,6 +54,7 @@ from elternlotse.handouts.layout import (
     paginate,
 )
 from elternlotse.handouts.textlayout import Line, direction, script_family, wrap
+import contextlib
 
 #: A provider of a child's next steps, in the given language (short sentences).
 NextSteps = Callable[[Child, str], Sequence[str]]
@@ -156,7 +157,7 @@ def _wrap(text: str, column: Column, size: float, bold: bool = False, indent: fl
 
 def block_items(block, column: Column, style: Style, values: dict[str, str]) -> list[Item]:
     """The items of one content block in one column."""
-    fill = lambda t: fill_placeholders(t, values)  # noqa: E731
+    fill = lambda t: fill_placeholders(t, values)
     if block.kind == "heading":
         items = _line_items(_wrap(fill(block.text), column, style.heading, bold=True), column,
                             space_before=style.body * 0.9, color=ACCENT)
@@ -468,9 +469,7 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
             os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
     return target

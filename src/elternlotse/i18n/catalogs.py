@@ -93,7 +93,7 @@ def extract_catalog(root: Path | None = None) -> Catalog:
         project="Elternlotse", version=__version__, copyright_holder="Elternlotse contributors",
         charset="utf-8", fuzzy=False,
     )
-    for filename, lineno, message, comments, context in extract_from_dir(
+    for filename, _lineno, message, comments, context in extract_from_dir(
         root, method_map, options_map, keywords=KEYWORDS, comment_tags=COMMENT_TAGS, strip_comment_tags=True,
     ):
         if not message or (isinstance(message, tuple) and not message[0]):

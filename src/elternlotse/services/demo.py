@@ -83,7 +83,8 @@ def demo_family(rng: random.Random, now: datetime, recorded_by: str) -> Family:
         at = (now - timedelta(days=rng.randrange(1, 400))).strftime("%Y-%m-%dT%H:%M:%SZ")
         evidence = rng.choice([Evidence.SIGNED_FORM, Evidence.SIGNED_FORM, Evidence.VERBAL_WITH_WITNESS])
 
-        def give(purpose: Purpose, channel: Channel | None = None, granted: bool = True, when: str = at) -> None:
+        def give(purpose: Purpose, channel: Channel | None = None, granted: bool = True, when: str = at,
+                 guardian=guardian, evidence=evidence) -> None:
             consents.append(ConsentEntry(person_id=guardian.ref, purpose=purpose, channel=channel, granted=granted,
                                          at=when, recorded_by=recorded_by, evidence=evidence,
                                          text_version="2026-1", text_language=language))

@@ -260,7 +260,7 @@ def _enforce(conn, touched: Iterable[tuple[str, str]], counts: MergeCounts) -> N
                 f"{sql} WHERE t.id IN ({', '.join('?' * len(chunk))})", chunk) if r[1])
     counts.families.update(families)
     erased_families = {}
-    for start, fids in _chunks(sorted(families)):
+    for _start, fids in _chunks(sorted(families)):
         for row_id, stamp in conn.execute(
                 f"SELECT row_id, stamp FROM tombstones WHERE tbl = 'families' AND kind = 'erase'"
                 f" AND row_id IN ({', '.join('?' * len(fids))})", fids):

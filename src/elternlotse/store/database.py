@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import sqlcipher3
 import sqlite_utils
@@ -23,6 +23,9 @@ from elternlotse.domain.clock import HybridClock
 from elternlotse.domain.errors import StoreError, ValidationError, WrongPassphraseError
 from elternlotse.domain.text import N_
 from elternlotse.store.migrations import all_migrations
+
+if TYPE_CHECKING:
+    from elternlotse.store.writer import Writer
 
 DB_NAME = "elternlotse.db"
 ROLES = ("navigator", "office")

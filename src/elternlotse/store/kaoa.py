@@ -188,7 +188,7 @@ def event_rows(conn) -> list[dict]:
 
 
 def _event_dict(row) -> dict:
-    data = dict(zip(EVENT_FIELDS, row))
+    data = dict(zip(EVENT_FIELDS, row, strict=True))
     for key in ("topics", "speakers", "languages", "handouts"):
         data[key] = json.loads(data[key] or "[]")
     data["interpreter"] = bool(data["interpreter"])

@@ -93,7 +93,7 @@ class Writer:
         ).fetchone()
         if current is None:
             raise NotFoundError(N_("No record with the id {id}."), id=row_id)
-        before = dict(zip(fields, current))
+        before = dict(zip(fields, current, strict=True))
         changed = {f: v for f, v in values.items() if f in fields and before[f] != v}
         if not changed:
             return []

@@ -183,7 +183,7 @@ def _parse(doc: Any, header: Header, synced: Mapping[str, tuple[str, ...]]) -> P
     consents = []
     for item in cons_doc:
         _need(isinstance(item, list) and len(item) == len(CONSENT_COLUMNS), "consent entry")
-        entry = dict(zip(CONSENT_COLUMNS, item))
+        entry = dict(zip(CONSENT_COLUMNS, item, strict=True))
         _need(all(_text(entry[k], MAX_ID) and entry[k] for k in ("id", "person_id")), "consent ids")
         _need(entry["purpose"] in _PURPOSES and entry["channel"] in _CHANNELS and entry["evidence"] in _EVIDENCE,
               "consent purpose, channel or evidence")

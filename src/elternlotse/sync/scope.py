@@ -36,9 +36,7 @@ class ShareScope:
         """May a record bound to this family and/or person travel?  Unbound records always may."""
         if person_id and person_id not in self.persons:
             return False
-        if family_id and family_id not in self.families:
-            return False
-        return True
+        return not (family_id and family_id not in self.families)
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ class IdleWatcher(QObject):
             self.timer.setInterval(int(minutes * 60_000))
             self.timer.start()
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, obj, event) -> bool:
         if event.type() in _INPUT_EVENTS and self.minutes > 0:
             self.timer.start()
         return False
@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.page_types = list(registry.page_classes())
         self.pages: list[QWidget | None] = [None] * len(self.page_types)
-        for index, cls in enumerate(self.page_types):
+        for _index, cls in enumerate(self.page_types):
             self.stack.addWidget(QWidget())  # replaced by the real page when first shown
             item = QListWidgetItem(cls.page_title())
             icon = getattr(cls, "page_icon", None)
@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
             timer.stop()
         self.tasks.shutdown()
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event) -> None:
         self.shutdown()
         super().closeEvent(event)
 

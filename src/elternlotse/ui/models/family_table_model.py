@@ -179,10 +179,10 @@ class FamilyTableModel(QAbstractTableModel):
         """How many families match (loaded or not)."""
         return len(self._order)
 
-    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: N802 - Qt's name
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
         return not parent.isValid() and len(self._rows) < len(self._order)
 
-    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: N802
+    def fetchMore(self, parent=QModelIndex()) -> None:
         if parent.isValid():
             return
         start = len(self._rows)
@@ -230,13 +230,13 @@ class FamilyTableModel(QAbstractTableModel):
                 return
 
     # ---------------------------------------------------------------- Qt model
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMN_TITLES)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and section in COLUMN_TITLES:
             return _(COLUMN_TITLES[section])
         return None

@@ -188,7 +188,7 @@ class AttendanceModel(ListTableModel):
             return row.languages
         return None
 
-    def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802 - Qt's name
+    def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or index.column() != self.PRESENT or role != Qt.ItemDataRole.CheckStateRole:
             return False
         row = self._rows[index.row()]

@@ -38,13 +38,13 @@ class ListTableModel(QAbstractTableModel):
     def cell(self, row, column: int, role: int):
         return None
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt's name
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt's name
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.headers())
 
-    def headerData(self, section, orientation, role=_DISPLAY):  # noqa: N802 - Qt's name
+    def headerData(self, section, orientation, role=_DISPLAY):
         if orientation != Qt.Orientation.Horizontal or role != _DISPLAY:
             return None
         headers = self.headers()

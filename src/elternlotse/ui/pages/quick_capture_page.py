@@ -237,7 +237,7 @@ class QuickCapturePage(QWidget):
         chain += [self.add_child_button, *self.evidence_buttons.values(), self.witness, self.event_combo]
         chain += list(self.consent.boxes.values())
         chain += [self.save_button] + ([self.print_button] if self.print_button else []) + [self.next_button]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in zip(chain, chain[1:], strict=False):  # neighbours
             QWidget.setTabOrder(first, second)
 
     def _load_events(self) -> None:

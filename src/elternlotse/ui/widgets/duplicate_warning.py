@@ -14,7 +14,7 @@ Usable by any page: quick capture and the family detail view.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from elternlotse.i18n import _, ngettext
@@ -69,7 +69,7 @@ class DuplicateWarning(QWidget):
     # ---------------------------------------------------------------- input
     def set_query(self, phones=(), emails=(), names=(), exclude: str = "") -> None:
         """What was typed; searched after a pause in typing."""
-        clean = lambda values: tuple(v.strip() for v in values if v and v.strip())  # noqa: E731
+        clean = lambda values: tuple(v.strip() for v in values if v and v.strip())
         self._query = (clean(phones), clean(emails), clean(names), exclude)
         self.timer.start()
 
