@@ -367,6 +367,8 @@ class SyncService:
                 writer.audit("sync.report", "", json.dumps({k: v for k, v in report.as_dict().items() if k != "files"}))
         except _NothingApplied:
             pass
+        if report.erasures:
+            self.store.after_erasure()  # erasures from a peer reach every byte here too (issue 12)
         for sender in sorted(applied):
             seqs = {r[0] for r in self.store.conn.execute(
                 "SELECT seq FROM sync_files WHERE direction = 'in' AND peer = ?", (sender,))}
