@@ -155,10 +155,10 @@ def _remove_copy(path: Path) -> None:
 
 
 # ---------------------------------------------------------------- faults
-FULL = N_("The disk holding {path} is full: free some space and try again; nothing was changed.")
+FULL = N_("The disk holding {path} is full: free some space and try again.")
 READ_ONLY = N_("The data folder {path} is read-only: Elternlotse must be able to write there.")
 GONE = N_("The data folder {path} is no longer there (moved, renamed or its drive removed); nothing was changed.")
-DISK = N_("The disk holding {path} cannot be read or written (a drive error or a removed stick); nothing was changed.")
+DISK = N_("The disk holding {path} cannot be read or written (a drive error or a removed stick).")
 
 
 def fault_error(error: BaseException, path: Path) -> StoreError | None:
