@@ -7,13 +7,16 @@ Pages are decrypted here directly from the bytes on disk, so free pages, old WAL
 and pages no b-tree points to any more are read as well: nothing hides behind SQLite.
 Plain files (the WAL index ``-shm``, settings) are returned as they are.
 
-If the store's key derivation changes (e.g. Argon2id feeding a raw key), ``page_key``
-must follow it; ``decrypted_data_folder`` fails loudly when page 1 does not decrypt.
+The key is the one the store really gives SQLCipher: ``store_key_sql`` opens the store
+once and records its ``PRAGMA key`` statement.  A raw key (``x'<hex>'``, e.g. from a
+memory-hard derivation) is used as it is; a passphrase goes through PBKDF2 as SQLCipher
+does.  ``decrypted_data_folder`` fails loudly when page 1 does not decrypt.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
 from pathlib import Path
 
@@ -26,7 +29,44 @@ WAL_HEADER = 32
 FRAME_HEADER = 24
 
 
-def page_key(passphrase: str, salt: bytes) -> bytes:
+_RAW_KEY = re.compile(r"x'([0-9a-fA-F]{64})(?:[0-9a-fA-F]{32})?'")
+
+
+class _Recorder:
+    """A connection that remembers the key statements run on it."""
+
+    def __init__(self, conn, seen: list[str]) -> None:
+        self._conn, self._seen = conn, seen
+
+    def execute(self, sql, *args):
+        if isinstance(sql, str) and sql.lstrip().upper().startswith("PRAGMA KEY"):
+            self._seen.append(sql)
+        return self._conn.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+
+def store_key_sql(data_dir: Path, passphrase: str) -> str:
+    """The ``PRAGMA key`` the store runs when it opens ``data_dir`` (the last one, if several)."""
+    import sqlcipher3
+
+    from elternlotse.app import open_store
+
+    seen: list[str] = []
+    real = sqlcipher3.connect
+    sqlcipher3.connect = lambda *a, **k: _Recorder(real(*a, **k), seen)
+    try:
+        open_store(data_dir, passphrase).store.close()
+    finally:
+        sqlcipher3.connect = real
+    return seen[-1] if seen else ""
+
+
+def page_key(passphrase: str, salt: bytes, key_sql: str = "") -> bytes:
+    raw = _RAW_KEY.search(key_sql or "")
+    if raw:
+        return bytes.fromhex(raw.group(1))
     return hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, 256_000, 32)
 
 
@@ -57,8 +97,11 @@ def decrypt_wal(raw: bytes, key: bytes) -> list[bytes]:
     return pages
 
 
-def decrypted_data_folder(folder: Path, passphrase: str) -> dict[Path, bytes]:
-    """Every file under ``folder``: databases and WALs decrypted page by page, others raw."""
+def decrypted_data_folder(folder: Path, passphrase: str, key_sql: str = "") -> dict[Path, bytes]:
+    """Every file under ``folder``: databases and WALs decrypted page by page, others raw.
+
+    ``key_sql``: the store's key statement (``store_key_sql``); without it a passphrase key.
+    """
     keys: dict[bytes, bytes] = {}
     result: dict[Path, bytes] = {}
     databases = {}
@@ -66,7 +109,7 @@ def decrypted_data_folder(folder: Path, passphrase: str) -> dict[Path, bytes]:
         raw = path.read_bytes()
         if path.name.endswith((".db", ".db.creating")) and len(raw) >= PAGE:
             salt = raw[:SALT]
-            key = keys.setdefault(salt, page_key(passphrase, salt))
+            key = keys.setdefault(salt, page_key(passphrase, salt, key_sql))
             pages = decrypt_database(raw, key)
             assert _looks_like_page_one(pages[0]), f"page 1 of {path} does not decrypt: update tests/raw_pages.py"
             databases[path.name] = key

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from raw_pages import decrypted_data_folder
+from raw_pages import decrypted_data_folder, store_key_sql
 from sync_helpers import link, shared_document
 
 from elternlotse.app import open_store
@@ -60,9 +60,9 @@ def needles() -> list[bytes]:
     return sorted({f.encode("utf-8") for f in forms})
 
 
-def leftovers(folder) -> dict[str, list[str]]:
+def leftovers(folder, key_sql: str) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for path, data in decrypted_data_folder(folder, PASSPHRASE).items():
+    for path, data in decrypted_data_folder(folder, PASSPHRASE, key_sql).items():
         hits = [n.decode() for n in needles() if n in data]
         if hits:
             found[str(path.relative_to(folder))] = hits
@@ -105,14 +105,15 @@ def test_erased_family_leaves_no_byte_in_any_file_at_the_navigator(data_dir, mon
     churn(services, victim.id)
     services.store.close()
     take_migration_backup(data_dir, monkeypatch)
+    key = store_key_sql(data_dir, PASSPHRASE)
     services = open_store(data_dir, PASSPHRASE)
     churn(services, victim.id)
-    assert leftovers(data_dir), "the victim must be on disk before the erasure, or the check proves nothing"
+    assert leftovers(data_dir, key), "the victim must be on disk before the erasure, or the check proves nothing"
 
     services.families.erase(victim.id)  # the store stays open: the erasure itself must reach the disk
     try:
-        assert leftovers(data_dir) == {}
-        decrypted = b"".join(decrypted_data_folder(data_dir, PASSPHRASE).values())
+        assert leftovers(data_dir, key) == {}
+        decrypted = b"".join(decrypted_data_folder(data_dir, PASSPHRASE, key).values())
         assert KEEPER_NAME.encode() in decrypted and b"CREATE TABLE" in decrypted  # the pages were really read
         assert services.families.get(keeper.id).guardians[0].name == KEEPER_NAME
         assert services.families.list(search="Keeperina")
@@ -139,18 +140,20 @@ def test_erasure_carried_by_sync_leaves_no_byte_at_the_office(services, tmp_path
     assert office.families.list(search="Qwertyxa")
     office.store.close()
     take_migration_backup(office_dir, monkeypatch)
+    office_key = store_key_sql(office_dir, PASSPHRASE)
+    navigator_key = store_key_sql(services.store.path.parent, PASSPHRASE)
     office = open_store(office_dir, PASSPHRASE)
-    assert leftovers(office_dir), "the office must hold the victim before the erasure"
+    assert leftovers(office_dir, office_key), "the office must hold the victim before the erasure"
 
     services.families.erase(victim.id)
     services.sync.export(tmp_path / "2.elsync")
     report = office.sync.import_files([tmp_path / "2.elsync"])
     try:
         assert report.erasures >= 1
-        assert leftovers(office_dir) == {}
-        decrypted = b"".join(decrypted_data_folder(office_dir, PASSPHRASE).values())
+        assert leftovers(office_dir, office_key) == {}
+        decrypted = b"".join(decrypted_data_folder(office_dir, PASSPHRASE, office_key).values())
         assert KEEPER_NAME.encode() in decrypted
         assert office.families.list(search="Keeperina") and not office.families.list(search="Qwertyxa")
-        assert leftovers(services.store.path.parent) == {}
+        assert leftovers(services.store.path.parent, navigator_key) == {}
     finally:
         office.store.close()
