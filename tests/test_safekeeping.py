@@ -256,3 +256,36 @@ def test_a_full_disk_during_import_gives_one_sentence_and_imports_nothing(small_
     again = open_store(office_dir, PASSPHRASE)
     assert again.families.count() == 0  # the one transaction was rolled back whole
     again.store.close()
+
+
+def test_an_erasure_on_a_nearly_full_disk_says_so_and_the_next_start_finishes_it(small_disk):
+    from raw_pages import decrypted_data_folder, store_key_sql
+
+    data = small_disk / "data"
+    services = create_store(data, PASSPHRASE, "Ayla Navigator")
+    for index in range(60):
+        services.families.add(family_document(name=f"Familie Platz{index}", phone=f"0176 6000 {index:04d}"))
+    victim = services.families.add(family_document(name="Quirinius Vollplatte", phone="0176 6999 1234"))
+    services.store.close()
+    key = store_key_sql(data, PASSPHRASE)
+    services = open_store(data, PASSPHRASE)
+    for index in range(5):  # the WAL now has room for a small transaction, not for a rewrite of the file
+        services.families.add(family_document(name=f"Familie Rest{index}", phone=f"0176 6100 {index:04d}"))
+    services.store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    fill(small_disk)
+    try:
+        with pytest.raises(StoreError) as error:
+            services.families.erase(victim.id)
+        assert "was erased" in str(error.value) and "next start" in str(error.value)
+        assert not services.families.list(search="Vollplatte")  # erased, only not yet overwritten
+    finally:
+        services.store.close()
+    for ballast in small_disk.glob("ballast*"):
+        ballast.unlink()
+    services = open_store(data, PASSPHRASE)  # finishes the scrub
+    try:
+        assert services.store.notices == [] and services.store.meta("scrub_pending") is None
+        everything = b"".join(decrypted_data_folder(data, PASSPHRASE, key).values())
+        assert b"Vollplatte" not in everything and b"Platz12" in everything
+    finally:
+        services.store.close()

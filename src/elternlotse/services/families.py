@@ -152,7 +152,6 @@ class FamilyService:
             # Extension tables (checklists, attendance, ...) register erasers here.
             for eraser in ERASE_HOOKS:
                 eraser(writer, family_id, [p.id for p in family.persons()])
-        self.store.after_erasure()  # WAL emptied, older backups gone: nothing left on disk
 
     def exists(self, family_id: str) -> bool:
         try:

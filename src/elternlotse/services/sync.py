@@ -367,13 +367,11 @@ class SyncService:
                         family_repo.index_family(writer, family_id)
                     else:
                         writer.replace_search_rows(family_id, [])
+                if report.erasures:
+                    writer.mark_erased()  # erasures from a peer reach every byte here too (issue 12)
                 writer.audit("sync.report", "", json.dumps({k: v for k, v in report.as_dict().items() if k != "files"}))
         except _NothingApplied:
             pass
-        if report.erasures:
-            self.store.after_erasure()  # erasures from a peer reach every byte here too (issue 12)
-        if report.erasures:
-            self.store.after_erasure()  # erasures from a peer reach every byte here too (issue 12)
         for sender in sorted(applied):
             seqs = {r[0] for r in self.store.conn.execute(
                 "SELECT seq FROM sync_files WHERE direction = 'in' AND peer = ?", (sender,))}

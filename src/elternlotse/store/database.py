@@ -180,13 +180,19 @@ class Store:
             raise
         if repaired:
             store.notices.append(StoreError(safekeeping.PERMISSIONS_REPAIRED, path=str(Path(data_dir))))
+        if store.meta("scrub_pending"):
+            try:
+                store.after_erasure()  # an erasure whose scrub failed (full disk) is finished now
+            except StoreError as error:
+                store.notices.append(error)
         return store
 
     def after_erasure(self) -> None:
         """Make an erasure reach the disk: WAL folded in and emptied, older backups gone.
 
-        Called after the erasing transaction committed (``FamilyService.erase``, a sync
-        import that carried erasures).  ``secure_delete`` zeroes deleted cells, but a page
+        Called by ``write`` after a transaction that erased something committed (a family
+        erased here or by a sync import: ``Writer.mark_erased``), and at open while the
+        ``scrub_pending`` flag says an earlier run could not finish.  ``secure_delete`` zeroes deleted cells, but a page
         rebuilt by a b-tree balance keeps older cell copies in its unused gap; ``VACUUM``
         writes every page anew (temporary data stays in memory: TEMP_STORE=2), then the
         WAL that carried the new pages is folded in and truncated to zero bytes.
@@ -195,14 +201,20 @@ class Store:
             self.conn.execute("VACUUM")
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         except sqlcipher3.Error as error:
-            raise safekeeping.fault_error(error, self.path.parent) or error from None
+            fault = safekeeping.fault_error(error, self.path.parent)
+            if fault is not None and fault.message_id == safekeeping.FULL:
+                raise StoreError(safekeeping.SCRUB_LATER, path=str(self.path.parent)) from None
+            raise fault or error from None
         safekeeping.drop_backups(self.path.parent)
+        self.conn.execute("DELETE FROM meta WHERE key = 'scrub_pending'")
 
     def close(self) -> None:
         if self.closed:
             return
         try:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlcipher3.Error:
+            pass  # a full disk: the committed data is safe in the WAL; the next open folds it in
         finally:
             self.conn.close()
             self.closed = True
@@ -237,6 +249,7 @@ class Store:
         from elternlotse.store.writer import Writer
 
         clock_before = self.clock.last
+        writer = None
         try:
             with _transaction(self.conn):
                 # Another connection on this store (the GUI's background worker, a CLI
@@ -254,6 +267,8 @@ class Store:
             if fault is not None:
                 raise fault from None
             raise
+        if writer is not None and writer.erased:
+            self.after_erasure()
 
     def read(self):
         """A read snapshot (for consistent multi-query reads)."""

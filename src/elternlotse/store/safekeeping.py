@@ -158,6 +158,8 @@ def _remove_copy(path: Path) -> None:
 FULL = N_("The disk holding {path} is full: free some space and try again.")
 READ_ONLY = N_("The data folder {path} is read-only: Elternlotse must be able to write there.")
 GONE = N_("The data folder {path} is no longer there (moved, renamed or its drive removed); nothing was changed.")
+SCRUB_LATER = N_("The data was erased, but the disk holding {path} is too full to overwrite its old copies: "
+                 "free some space; Elternlotse finishes this at the next start.")
 DISK = N_("The disk holding {path} cannot be read or written (a drive error or a removed stick).")
 
 
