@@ -289,3 +289,15 @@ def test_an_erasure_on_a_nearly_full_disk_says_so_and_the_next_start_finishes_it
         assert b"Vollplatte" not in everything and b"Platz12" in everything
     finally:
         services.store.close()
+
+
+def test_init_on_a_full_or_read_only_disk_says_so_and_leaves_nothing(small_disk, cli):
+    fill(small_disk)
+    full = cli("init", "--name", "Ayla", data=small_disk / "new")
+    assert full.code == 1 and "is full" in full.err and full.err.count("\n") == 1
+    assert not list((small_disk / "new").glob("elternlotse.db*"))
+    for ballast in small_disk.glob("ballast*"):
+        ballast.unlink()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    read_only = cli("init", "--name", "Ayla", data=small_disk / "other")
+    assert read_only.code == 1 and "read-only" in read_only.err and read_only.err.count("\n") == 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -125,10 +125,11 @@ class Store:
             with safekeeping.private_umask():
                 cls._create_file(tmp, leftovers, passphrase, name, organisation, role)
             os.replace(tmp, path)
-        except (OSError, sqlcipher3.Error) as error:
+        except BaseException as error:
             for leftover in leftovers:
-                leftover.unlink(missing_ok=True)
-            fault = safekeeping.fault_error(error, Path(data_dir))
+                with suppress(OSError):
+                    leftover.unlink(missing_ok=True)
+            fault = safekeeping.fault_error(error, Path(data_dir)) if isinstance(error, (OSError, sqlcipher3.Error)) else None
             if fault is None:
                 raise
             raise fault from None
