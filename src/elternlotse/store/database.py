@@ -170,11 +170,11 @@ class Store:
         conn = _connect(path, passphrase)
         try:
             try:
-                migrated = _migrate(conn, path, backup=True)
+                _migrate(conn, path, backup=True)
             except sqlcipher3.Error as error:
                 raise safekeeping.fault_error(error, path.parent) or error from None
-            if migrated:
-                safekeeping.prune_backups(Path(data_dir))
+            # the schema is current: only the newest backup stays, and only for BACKUP_DAYS
+            safekeeping.prune_backups(Path(data_dir))
             store = cls(path, conn)
         except BaseException:
             conn.close()
@@ -193,8 +193,8 @@ class Store:
 
         Called by ``write`` after a transaction that erased something committed (a family
         erased here or by a sync import: ``Writer.mark_erased``), and at open while the
-        ``scrub_pending`` flag says an earlier run could not finish.  ``secure_delete`` zeroes deleted cells, but a page
-        rebuilt by a b-tree balance keeps older cell copies in its unused gap; ``VACUUM``
+        ``scrub_pending`` flag says an earlier run could not finish.  ``secure_delete``
+        zeroes deleted cells, but a page rebuilt by a b-tree balance keeps older cell copies in its unused gap; ``VACUUM``
         writes every page anew (temporary data stays in memory: TEMP_STORE=2), then the
         WAL that carried the new pages is folded in and truncated to zero bytes.
         """
