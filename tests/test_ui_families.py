@@ -191,10 +191,13 @@ def test_access_copy_as_json_and_pdf(tmp_path, services):
     document = services.families.document(family.id)
     saved = json.loads(write_json(document, tmp_path / "copy.json").read_text(encoding="utf-8"))
     assert saved == document
-    html = readable_html(document, "KoKo Hagen")
+    html = readable_html(document, "KoKo Hagen", ["en"])
     assert "محمد العلي" in html and "Store the contact details" in html and "Elif" in html
     pdf = write_pdf(html, tmp_path / "copy.pdf")
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
+    # both files hold personal data: readable by their owner only, no temporary file left
+    assert {oct(p.stat().st_mode & 0o777) for p in (tmp_path / "copy.json", pdf)} == {"0o600"}
+    assert not list(tmp_path.glob(".copy*"))
 
 
 def test_erase_runs_in_the_background_and_the_family_is_gone(qtbot, page, services, cli):
@@ -227,9 +230,16 @@ def test_access_copy_is_prepared_off_the_gui_thread_and_shown(qtbot, page, servi
     page.open_family(family.id)
     page.detail.show_access_copy()
     qtbot.waitUntil(lambda: getattr(page.detail, "access_dialog", None) is not None, timeout=10000)
-    text = page.detail.access_dialog.view.toPlainText()
-    assert "Олена Коваленко" in text and "Gesamtschule Haspe" in text and "Signed paper form" in text
-    page.detail.access_dialog.close()
+    dialog = page.detail.access_dialog
+    text = dialog.view.toPlainText()
+    # the family speaks Turkish: labels in Turkish beside German, whatever the UI language
+    assert "Олена Коваленко" in text and "Gesamtschule Haspe" in text
+    assert "İmzalı kâğıt form / Unterschriebenes Papierformular" in text and "Okul / Schule" in text
+    assert "Signed paper form" not in text
+    # another language on request: Ukrainian beside German
+    dialog.language_box.setCurrentIndex(next(i for i, c in enumerate(dialog.choices) if c == ["uk", "de"]))
+    assert "Підписаний паперовий бланк / Unterschriebenes Papierformular" in dialog.view.toPlainText()
+    dialog.close()
 
 
 def test_a_family_without_consent_to_store_is_marked(qtbot, page, services):

@@ -18,6 +18,7 @@ from elternlotse.services.events import EventService
 from elternlotse.services.consent_texts import ConsentTextLibrary
 from elternlotse.services.families import FamilyService
 from elternlotse.services.handouts import HandoutService
+from elternlotse.services.notices import NoticeService
 from elternlotse.services.sync import SyncService
 from elternlotse.services.family_list import FamilyListService
 from elternlotse.store import Store
@@ -37,6 +38,7 @@ class Services:
     consent_texts: ConsentTextLibrary = field(init=False)
     sync: SyncService = field(init=False)
     handouts: HandoutService = field(init=False)
+    notices: NoticeService = field(init=False)
 
     def __post_init__(self) -> None:
         self.families = FamilyService(self.store)
@@ -49,6 +51,7 @@ class Services:
         self.sync = SyncService(self.store)
         self.handouts = HandoutService(self.store, self.families, self.checklists)
         self.consent_texts = ConsentTextLibrary(store=self.store)
+        self.notices = NoticeService(self.store)
 
 
 def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False) -> Services:

@@ -75,7 +75,8 @@ def load(data_dir: Path) -> Settings:
 def save(data_dir: Path, settings: Settings) -> Path:
     """Write atomically: a reader sees the old file or the new one, never half of it."""
     folder = Path(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    if not folder.is_dir():
+        folder.mkdir(parents=True, mode=0o700)  # the data folder is readable by its owner only
     target = path_in(folder)
     handle, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=folder)
     try:

@@ -43,6 +43,11 @@ class CliContext:
 
         if self._services is None:
             self._services = open_store(self.data_dir, self.passphrase())
+            from elternlotse.i18n import translate_error
+
+            for notice in self._services.store.notices:  # e.g. permissions repaired: said once
+                self.err.write(translate_error(notice) + "\n")
+            self._services.store.notices.clear()
         return self._services
 
     def close(self) -> None:

@@ -17,6 +17,8 @@ def register(sub) -> None:
     p = fsub.add_parser("show", help=_("the portable document (also the GDPR access/portability copy)"))
     p.add_argument("id")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--language", metavar="L",
+                   help=_("the readable access copy, labels in L and German ('parent': the family's own language)"))
     p.set_defaults(handler=cmd_show)
 
     p = fsub.add_parser("list", help=_("list families, optionally matching a search"))
@@ -41,6 +43,9 @@ def cmd_show(args, cli: CliContext) -> int:
     document = services.families.document(args.id)
     if args.json:
         cli.print_json(document)
+        return 0
+    if args.language:
+        cli.say(access_copy_text(document, services.store.info.organisation, args.language))
         return 0
     cli.say(_("Family {id}").format(id=document["id"]))
     for guardian in document["guardians"]:
@@ -75,3 +80,20 @@ def cmd_erase(args, cli: CliContext) -> int:
     cli.services().families.erase(args.id)
     cli.say(_("Family {id} erased; a tombstone keeps it from coming back.").format(id=args.id))
     return 0
+
+
+def access_copy_text(document: dict, organisation: str, language: str) -> str:
+    from elternlotse.domain.errors import ValidationError
+    from elternlotse.domain.text import N_
+    from elternlotse.i18n.languages import UI_LANGUAGES, normalise_tag
+    from elternlotse.services.access_copy import copy_languages, readable_text
+
+    if language == "parent":
+        languages = copy_languages(document)
+    else:
+        tag = normalise_tag(language).split("-")[0]
+        if not (tag.isascii() and tag.isalpha() and 2 <= len(tag) <= 3):
+            raise ValidationError(N_("{field}: '{value}' is not a language tag."), field="--language", value=language)
+        # a language without a catalogue gets German and English labels
+        languages = ["de"] if tag == "de" else [tag, "de"] if tag in UI_LANGUAGES else ["de", "en"]
+    return readable_text(document, organisation, languages)

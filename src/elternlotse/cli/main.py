@@ -42,6 +42,14 @@ def run(args: argparse.Namespace, context: CliContext | None = None) -> int:
     except ElternlotseError as error:
         context.err.write(translate_error(error) + "\n")
         return 1
+    except OSError as error:
+        from elternlotse.store.safekeeping import fault_error
+
+        fault = fault_error(error, context.data_dir)
+        if fault is None:
+            raise
+        context.err.write(translate_error(fault) + "\n")
+        return 1
     except KeyboardInterrupt:
         context.err.write(_("Cancelled; nothing was written.") + "\n")
         return 1

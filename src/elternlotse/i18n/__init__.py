@@ -53,6 +53,15 @@ def install(language: str, directory: Path | None = None) -> str:
     return _Active.language
 
 
+def translation_for(language: str, directory: Path | None = None) -> _gettext.NullTranslations:
+    """The catalogue of ``language`` without activating it (a copy printed in a parent's
+    language while the UI stays in the navigator's); English msgids when there is none."""
+    try:
+        return _gettext.translation(DOMAIN, localedir=str(directory or translations_dir()), languages=[language])
+    except OSError:
+        return _gettext.NullTranslations()
+
+
 def active_language() -> str:
     return _Active.language
 

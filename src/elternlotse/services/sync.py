@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -240,7 +241,8 @@ class SyncService:
         path = Path(path)
         if path.is_dir():
             raise ValidationError(N_("{path} is a folder; give a file name."), path=str(path))
-        with self.store.write(self.actor, "sync.export", peer.node_id) as writer:
+        # Exits in reverse: when the commit fails (a full disk), the written file is removed again.
+        with _removed_unless_committed(path) as written, self.store.write(self.actor, "sync.export", peer.node_id) as writer:
             conn = writer.conn
             peer = self.peer(peer.node_id)
             if self.store.info.is_office:
@@ -266,6 +268,7 @@ class SyncService:
             # Last step inside the transaction: the file appears complete (tmp, fsync, rename), then we commit.
             try:
                 write_atomic(path, data)
+                written.append(path)
             except OSError as error:
                 raise ValidationError(N_("The file {path} cannot be written ({reason}); nothing was exported."),
                                       path=str(path), reason=error.strerror or type(error).__name__) from None
@@ -364,6 +367,8 @@ class SyncService:
                         family_repo.index_family(writer, family_id)
                     else:
                         writer.replace_search_rows(family_id, [])
+                if report.erasures:
+                    writer.mark_erased()  # erasures from a peer reach every byte here too (issue 12)
                 writer.audit("sync.report", "", json.dumps({k: v for k, v in report.as_dict().items() if k != "files"}))
         except _NothingApplied:
             pass
@@ -505,3 +510,15 @@ def _message(error: ValidationError) -> str:
     from elternlotse.i18n import translate_error
 
     return translate_error(error)
+
+
+@contextmanager
+def _removed_unless_committed(path: Path):
+    """Yield a list; a file appended to it is deleted again if the block fails (also at commit)."""
+    written: list[Path] = []
+    try:
+        yield written
+    except BaseException:
+        for done in written:
+            done.unlink(missing_ok=True)
+        raise

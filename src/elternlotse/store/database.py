@@ -8,9 +8,8 @@ sqlite-utils works on top of the SQLCipher connection.  All writes go through
 from __future__ import annotations
 
 import os
-import shutil
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,6 +21,7 @@ import sqlite_utils
 from elternlotse.domain.clock import HybridClock
 from elternlotse.domain.errors import StoreError, ValidationError, WrongPassphraseError
 from elternlotse.domain.text import N_
+from elternlotse.store import safekeeping
 from elternlotse.store.migrations import all_migrations
 
 if TYPE_CHECKING:
@@ -55,14 +55,35 @@ def _connect(path: Path, passphrase: str) -> sqlcipher3.Connection:
     conn.execute(f"PRAGMA key = {_quote_key(passphrase)}")
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlcipher3.DatabaseError:
+    except sqlcipher3.DatabaseError as error:
         conn.close()
+        # A full, read-only or vanished folder also fails here: name that, not the passphrase.
+        fault = safekeeping.folder_fault(path.parent) or _fault_unless_not_a_database(error, path)
+        if fault:
+            raise fault from None
         raise WrongPassphraseError(N_("The passphrase is wrong, or {path} is not an Elternlotse store."), path=str(path)) from None
+    try:
+        _configure(conn)
+    except sqlcipher3.Error as error:
+        conn.close()
+        raise safekeeping.fault_error(error, path.parent) or error from None
+    return conn
+
+
+# ---------------------------------------------------------------- erasure and disk (issue 12)
+def _configure(conn: sqlcipher3.Connection) -> None:
+    """Pragmas of every connection.  ``secure_delete`` zeroes deleted cells and freed pages."""
+    conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
-    return conn
+
+
+def _fault_unless_not_a_database(error: BaseException, path: Path) -> StoreError | None:
+    if "not a database" in str(error).lower():
+        return None
+    return safekeeping.fault_error(error, path.parent)
 
 
 class Store:
@@ -74,6 +95,7 @@ class Store:
         self.closed = False
         self.db = sqlite_utils.Database(conn)
         self.info = self._read_info()
+        self.notices: list[StoreError] = []  # shown once by CLI and GUI (e.g. permissions repaired)
         self.clock = HybridClock(self.info.node_id, self.meta("clock") or None)
 
     # ---------------------------------------------------------------- life cycle
@@ -95,10 +117,27 @@ class Store:
         path = cls.file_in(data_dir)
         if path.exists():
             raise StoreError(N_("A store already exists in {path}; nothing was changed."), path=str(path.parent))
-        Path(data_dir).mkdir(parents=True, exist_ok=True)
         # Build the store in a temporary file and move it into place, so a failure leaves nothing behind.
         tmp = path.with_name(path.name + ".creating")
-        for leftover in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
+        leftovers = (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm"))
+        try:
+            safekeeping.make_private_dir(Path(data_dir))
+            with safekeeping.private_umask():
+                cls._create_file(tmp, leftovers, passphrase, name, organisation, role)
+            os.replace(tmp, path)
+        except BaseException as error:
+            for leftover in leftovers:
+                with suppress(OSError):
+                    leftover.unlink(missing_ok=True)
+            fault = safekeeping.fault_error(error, Path(data_dir)) if isinstance(error, (OSError, sqlcipher3.Error)) else None
+            if fault is None:
+                raise
+            raise fault from None
+        return cls.open(data_dir, passphrase)
+
+    @staticmethod
+    def _create_file(tmp: Path, leftovers, passphrase: str, name: str, organisation: str, role: str) -> None:
+        for leftover in leftovers:
             leftover.unlink(missing_ok=True)
         conn = _connect(tmp, passphrase)
         try:
@@ -115,27 +154,68 @@ class Store:
             conn.execute("PRAGMA journal_mode = DELETE")
         finally:
             conn.close()
-        os.replace(tmp, path)
-        return cls.open(data_dir, passphrase)
 
     @classmethod
     def open(cls, data_dir: Path, passphrase: str) -> "Store":
         path = cls.file_in(data_dir)
+        if not Path(data_dir).is_dir():
+            raise StoreError(N_("The data folder {path} does not exist: connect its drive or give its new place "
+                                "with --data-dir; 'elternlotse init' creates a new store."), path=str(Path(data_dir)))
         if not path.is_file():
             raise StoreError(N_("No store in {path}: create one with 'elternlotse init' first."), path=str(Path(data_dir)))
+        fault = safekeeping.folder_fault(Path(data_dir))
+        if fault:
+            raise fault
+        repaired = safekeeping.repair_permissions(Path(data_dir))
         conn = _connect(path, passphrase)
         try:
-            _migrate(conn, path, backup=True)
-            return cls(path, conn)
+            try:
+                _migrate(conn, path, backup=True)
+            except sqlcipher3.Error as error:
+                raise safekeeping.fault_error(error, path.parent) or error from None
+            # the schema is current: only the newest backup stays, and only for BACKUP_DAYS
+            safekeeping.prune_backups(Path(data_dir))
+            store = cls(path, conn)
         except BaseException:
             conn.close()
             raise
+        if repaired:
+            store.notices.append(StoreError(safekeeping.PERMISSIONS_REPAIRED, path=str(Path(data_dir))))
+        if store.meta("scrub_pending"):
+            try:
+                store.after_erasure()  # an erasure whose scrub failed (full disk) is finished now
+            except StoreError as error:
+                store.notices.append(error)
+        return store
+
+    def after_erasure(self) -> None:
+        """Make an erasure reach the disk: WAL folded in and emptied, older backups gone.
+
+        Called by ``write`` after a transaction that erased something committed (a family
+        erased here or by a sync import: ``Writer.mark_erased``), and at open while the
+        ``scrub_pending`` flag says an earlier run could not finish.  ``secure_delete``
+        zeroes deleted cells, but a page rebuilt by a b-tree balance keeps older cell copies in its unused gap; ``VACUUM``
+        writes every page anew (temporary data stays in memory: TEMP_STORE=2), then the
+        WAL that carried the new pages is folded in and truncated to zero bytes.
+        """
+        try:
+            self.conn.execute("VACUUM")
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlcipher3.Error as error:
+            fault = safekeeping.fault_error(error, self.path.parent)
+            if fault is not None and fault.message_id == safekeeping.FULL:
+                raise StoreError(safekeeping.SCRUB_LATER, path=str(self.path.parent)) from None
+            raise fault or error from None
+        safekeeping.drop_backups(self.path.parent)
+        self.conn.execute("DELETE FROM meta WHERE key = 'scrub_pending'")
 
     def close(self) -> None:
         if self.closed:
             return
         try:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlcipher3.Error:
+            pass  # a full disk: the committed data is safe in the WAL; the next open folds it in
         finally:
             self.conn.close()
             self.closed = True
@@ -170,8 +250,9 @@ class Store:
         from elternlotse.store.writer import Writer
 
         clock_before = self.clock.last
-        with _transaction(self.conn):
-            try:
+        writer = None
+        try:
+            with _transaction(self.conn):
                 # Another connection on this store (the GUI's background worker, a CLI
                 # run) may have written since: move past its stamps under the write lock.
                 stored = self.meta("clock")
@@ -181,9 +262,14 @@ class Store:
                 yield writer
                 writer.audit(action, target)
                 self.set_meta("clock", self.clock.last)
-            except BaseException:
-                self.clock = HybridClock(self.info.node_id, clock_before)
-                raise
+        except BaseException as error:
+            self.clock = HybridClock(self.info.node_id, clock_before)
+            fault = safekeeping.fault_error(error, self.path.parent) if isinstance(error, sqlcipher3.Error) else None
+            if fault is not None:
+                raise fault from None
+            raise
+        if writer is not None and writer.erased:
+            self.after_erasure()
 
     def read(self):
         """A read snapshot (for consistent multi-query reads)."""
@@ -208,10 +294,17 @@ def _transaction(conn) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     else:
-        conn.execute("COMMIT")
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            # A full disk can fail the commit itself: leave no half-open transaction behind.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
 
 def _schema_version(conn) -> int:
@@ -222,28 +315,25 @@ def _schema_version(conn) -> int:
     return int(row[0]) if row else 0
 
 
-def _migrate(conn, path: Path, backup: bool) -> None:
+def _migrate(conn, path: Path, backup: bool) -> bool:
+    """Apply pending migrations; True when any ran."""
     current = _schema_version(conn)
     pending = [(n, m) for n, m in all_migrations() if n > current]
     if current > len(all_migrations()):
         raise StoreError(N_("This store was written by a newer version of Elternlotse (schema {version}); please update the app."), version=current)
+    vacuum = False
     for number, module in pending:
         if backup:
-            _backup_copy(conn, path, number - 1)
+            safekeeping.backup_copy(conn, path, number - 1)
         with _transaction(conn):
             module.apply(conn)
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(number),))
-
-
-def _backup_copy(conn, path: Path, version: int) -> Path:
-    """Copy the (still encrypted) database file before a migration."""
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    folder = path.parent / "backups"
-    folder.mkdir(exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-    target = folder / f"{path.stem}-schema{version}-{stamp}.db"
-    shutil.copy2(path, target)
-    return target
+        vacuum = vacuum or getattr(module, "VACUUM_AFTER", False)
+    if vacuum:
+        # Rewrites every page: free pages from before secure_delete keep nothing.
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return bool(pending)
 
 
 MIN_PASSPHRASE = 8

@@ -34,6 +34,7 @@ class Writer:
         self.stamp = store.clock.now()  # one stamp per action; fields of one action share it
         self._pending: dict[str, list[list]] | None = None  # bulk mode: inserts batched per statement
         self._search_rowid: int | None = None
+        self.erased = False  # personal data erased: Store.write scrubs the file after the commit
 
     @contextmanager
     def bulk(self) -> Iterator["Writer"]:
@@ -128,6 +129,17 @@ class Writer:
                 [table, row_id, *personal],
             )
         self.delete(table, row_id, kind="erase")
+        self.mark_erased()
+
+    def mark_erased(self) -> None:
+        """This action erased personal data (also one merged from a peer).
+
+        A flag in ``meta`` commits with the erasure; ``Store.write`` then makes the erasure
+        reach every byte and clears it, or the next open finishes the job.
+        """
+        if not self.erased:
+            self.erased = True
+            self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('scrub_pending', '1')")
 
     def append_consent(self, entry: ConsentEntry) -> str:
         entry_id = entry.id or new_id()

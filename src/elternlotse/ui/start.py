@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from elternlotse import APP_NAME, __version__, app
 from elternlotse import settings as settings_file
 from elternlotse.domain.errors import ElternlotseError
+from elternlotse.i18n import translate_error
 from elternlotse.store import Store
 from elternlotse.ui.dialogs.first_start_dialog import FirstStartDialog
 from elternlotse.ui.dialogs.unlock_dialog import UnlockDialog
@@ -73,6 +74,9 @@ class Session(QObject):
         if page:
             window.show_page(page)
         self.window = window
+        for notice in services.store.notices:  # e.g. permissions repaired: said once
+            window.statusBar().showMessage(translate_error(notice, isolate=True), 20000)
+        services.store.notices.clear()
         screen = window.screen().availableGeometry() if window.screen() else None
         if screen is not None and (screen.width() < 1500 or screen.height() < 900):
             window.showMaximized()  # a navigator's 1366x768 laptop: use all of it

@@ -119,6 +119,14 @@ def error_text(error: BaseException) -> str:
     """The sentence to show for a failed task."""
     if isinstance(error, ElternlotseError):
         return translate_error(error)
+    if isinstance(error, OSError):  # a full or vanished disk while saving: its true sentence
+        from pathlib import Path
+
+        from elternlotse.store.safekeeping import fault_error
+
+        fault = fault_error(error, Path(str(error.filename)).parent if error.filename else Path("."))
+        if fault is not None:
+            return translate_error(fault, isolate=True)
     return _("Something went wrong: {error}").format(error=str(error) or type(error).__name__)
 
 

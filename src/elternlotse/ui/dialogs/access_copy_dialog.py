@@ -1,112 +1,79 @@
 """GDPR Art. 15/20: the access copy of a family, shown readably, saved as JSON, printed or saved as PDF.
 
 The content is the portable family document (``services.families.document``),
-the same as ``elternlotse family show ID --json``; the readable view is built
-from it, so nothing is shown that is not in the copy and nothing is left out.
+the same as ``elternlotse family show ID --json``; the readable view
+(``services.access_copy``) is built from it in the parent's language beside German,
+so nothing is shown that is not in the copy and nothing is left out.  Saved files are
+owner-only; the first one tells the person that it leaves the encrypted store.
 """
 
 from __future__ import annotations
 
-import html
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 
 from PySide6.QtGui import QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLabel, QTextBrowser, QVBoxLayout
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QTextBrowser,
+                               QVBoxLayout)
 
-from elternlotse.domain.consent import CHANNEL_LABELS, EVIDENCE_LABELS, PURPOSE_LABELS, Channel, Evidence, Purpose
 from elternlotse.i18n import _
-from elternlotse.ui.models.consent_history_model import when_text
+from elternlotse.i18n.formatting import own_language_name
+from elternlotse.i18n.languages import UI_LANGUAGES
+from elternlotse.services.access_copy import copy_languages, readable_html
+from elternlotse.ui.saved_files import saved, write_private, write_private_bytes
+
+__all__ = ["AccessCopyDialog", "language_choices", "readable_html", "write_json", "write_pdf"]
 
 
-def readable_html(document: dict, organisation: str = "") -> str:
-    """The access copy as HTML for people (headings, tables), in the UI language."""
-    e = html.escape
-    names = {g["id"]: g["name"] for g in document.get("guardians", [])}
-    names.update({c["id"]: c.get("first_name") or "?" for c in document.get("children", [])})
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    parts = [
-        f"<h2>{e(_('Copy of the stored data (GDPR Art. 15)'))}</h2>",
-        f"<p>{e(_('Made on {date} by {organisation}. Family id: {id}').format(date=now, organisation=organisation or '-', id=document.get('id', '')))}</p>",
-        f"<h3>{e(_('Parents and guardians'))}</h3>",
-    ]
-    for guardian in document.get("guardians", []):
-        rows = [
-            (_("Name"), guardian.get("name", "")),
-            (_("Languages"), ", ".join(guardian.get("languages", []))),
-            (_("Phone"), ", ".join(guardian.get("phones", []))),
-            (_("E-mail"), ", ".join(guardian.get("emails", []))),
-            (_("Messenger"), ", ".join(f"{m.get('app', '')} {m.get('handle', '')}".strip() for m in guardian.get("messenger", []))),
-            (_("Address"), guardian.get("address", "")),
-        ]
-        parts.append(_table(rows))
-    parts.append(f"<h3>{e(_('Children'))}</h3>")
-    children = document.get("children", [])
-    if children:
-        parts.append("<table border='1' cellspacing='0' cellpadding='4'><tr>" + "".join(
-            f"<th>{e(t)}</th>" for t in (_("First name"), _("Grade"), _("School"), _("School year"))) + "</tr>")
-        for child in children:
-            parts.append("<tr>" + "".join(f"<td dir='auto'>{e(str(v))}</td>" for v in (
-                child.get("first_name") or "-", child.get("grade", ""), child.get("school", ""), child.get("school_year", ""))) + "</tr>")
-        parts.append("</table>")
-    else:
-        parts.append(f"<p>{e(_('none'))}</p>")
-    parts.append(f"<h3>{e(_('Consents (full history)'))}</h3>")
-    consents = document.get("consents", [])
-    if consents:
-        head = (_("When"), _("Person"), _("Purpose"), _("Given / withdrawn"), _("Evidence"), _("Text version"), _("Recorded by"))
-        parts.append("<table border='1' cellspacing='0' cellpadding='4'><tr>" + "".join(f"<th>{e(t)}</th>" for t in head) + "</tr>")
-        for entry in consents:
-            purpose = _(PURPOSE_LABELS[Purpose(entry["purpose"])])
-            if entry.get("channel"):
-                purpose += f" ({_(CHANNEL_LABELS[Channel(entry['channel'])])})"
-            cells = (when_text(entry.get("at", "")), names.get(entry.get("person"), "?"), purpose,
-                     _("given") if entry.get("granted") else _("withdrawn"),
-                     _(EVIDENCE_LABELS[Evidence(entry["evidence"])]),
-                     " ".join(x for x in (entry.get("text_version", ""), entry.get("text_language", "")) if x),
-                     entry.get("recorded_by", ""))
-            parts.append("<tr>" + "".join(f"<td dir='auto'>{e(str(c))}</td>" for c in cells) + "</tr>")
-        parts.append("</table>")
-    else:
-        parts.append(f"<p>{e(_('none'))}</p>")
-    parts.append(f"<h3>{e(_('Notes'))}</h3><p dir='auto'>{e(document.get('notes') or '-')}</p>")
-    return "\n".join(parts)
-
-
-def _table(rows: list[tuple[str, str]]) -> str:
-    e = html.escape
-    body = "".join(f"<tr><th align='left'>{e(k)}</th><td dir='auto'>{e(v or '-')}</td></tr>" for k, v in rows)
-    return f"<table cellspacing='0' cellpadding='3'>{body}</table><br/>"
+def language_choices(document: dict) -> list[list[str]]:
+    """The parent's language beside German first, then every UI language beside German."""
+    choices = [copy_languages(document)]
+    for tag in UI_LANGUAGES:
+        option = ["de"] if tag == "de" else [tag, "de"]
+        if option not in choices:
+            choices.append(option)
+    return choices
 
 
 def write_json(document: dict, path: Path) -> Path:
-    Path(path).write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return Path(path)
+    """Owner-only and complete or absent: the copy holds personal data."""
+    data = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return write_private_bytes(path, data)
 
 
 def write_pdf(html_text: str, path: Path) -> Path:
     """Qt's text layout shapes every script (Arabic, Cyrillic, Ethiopic) with font fallback."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    printer.setOutputFileName(str(path))
-    document = QTextDocument()
-    document.setHtml(html_text)
-    document.print_(printer)
-    return Path(path)
+
+    def render(tmp: str) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setOutputFileName(tmp)
+        document = QTextDocument()
+        document.setHtml(html_text)
+        document.print_(printer)
+
+    return write_private(path, render)
 
 
 class AccessCopyDialog(QDialog):
-    def __init__(self, document: dict, organisation: str = "", parent=None) -> None:
+    def __init__(self, document: dict, organisation: str = "", parent=None, services=None) -> None:
         super().__init__(parent)
         self.document = document
-        self.html = readable_html(document, organisation)
+        self.organisation = organisation
+        self.services = services
         self.setWindowTitle(_("Access copy (GDPR Art. 15)"))
         self.resize(820, 640)
+        self.language_box = QComboBox()
+        self.choices = language_choices(document)
+        for option in self.choices:
+            self.language_box.addItem(" + ".join(own_language_name(tag) for tag in option))
+        language_label = QLabel(_("&Language of the copy:"))
+        language_label.setBuddy(self.language_box)
         self.view = QTextBrowser()
-        self.view.setHtml(self.html)
+        self.language_box.currentIndexChanged.connect(self._render)
+        self._render()
         note = QLabel(_("Hand this copy to the person in person or send it over a channel they consented to. "
                         "The JSON file is the machine-readable copy (Art. 20)."))
         note.setWordWrap(True)
@@ -118,10 +85,19 @@ class AccessCopyDialog(QDialog):
         self.pdf_button.clicked.connect(self._save_pdf)
         self.print_button.clicked.connect(self._print)
         buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(language_label)
+        row.addWidget(self.language_box, 1)
         layout = QVBoxLayout(self)
+        layout.addLayout(row)
         layout.addWidget(self.view, 1)
         layout.addWidget(note)
         layout.addWidget(buttons)
+
+    def _render(self) -> None:
+        languages = self.choices[max(self.language_box.currentIndex(), 0)]
+        self.html = readable_html(self.document, self.organisation, languages)
+        self.view.setHtml(self.html)
 
     def _default_name(self, suffix: str) -> str:
         return f"elternlotse-family-{str(self.document.get('id', ''))[:8]}.{suffix}"
@@ -129,12 +105,12 @@ class AccessCopyDialog(QDialog):
     def _save_json(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(self, _("Save as JSON"), self._default_name("json"), "JSON (*.json)")
         if path:
-            write_json(self.document, Path(path))
+            saved(self, self.services, path, lambda: write_json(self.document, Path(path)))
 
     def _save_pdf(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(self, _("Save as PDF"), self._default_name("pdf"), "PDF (*.pdf)")
         if path:
-            write_pdf(self.html, Path(path))
+            saved(self, self.services, path, lambda: write_pdf(self.html, Path(path)))
 
     def _print(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

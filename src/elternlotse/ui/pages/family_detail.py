@@ -331,7 +331,7 @@ class FamilyDetail(QWidget):
                              title=_("Preparing the access copy..."), parent=self)
 
     def _open_access_copy(self, document: dict, organisation: str) -> None:
-        self.access_dialog = AccessCopyDialog(document, organisation, self)
+        self.access_dialog = AccessCopyDialog(document, organisation, self, services=self.services)
         self.access_dialog.open()
 
     def confirm_erase(self) -> None:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.handouts import SOURCE_LANGUAGE, HandoutLibrary, render_handout, write_atomic
 from elternlotse.i18n import _, active_language, translate_error
+from elternlotse.ui.saved_files import saved
 from elternlotse.ui.tasks import runner_for
 from elternlotse.ui.widgets.handout_printing import handout_service as _service
 from elternlotse.ui.widgets.handout_printing import paint_pdf, print_pdf
@@ -126,14 +127,18 @@ def load_pdf(document: QPdfDocument, data: bytes) -> QBuffer:
     return buffer
 
 
-def save_pdf(data: bytes, parent: QWidget | None, suggested: str) -> str | None:
+def save_pdf(data: bytes, parent: QWidget | None, suggested: str, services=None) -> str | None:
+    """Save a handout (owner-only: written through a 0600 temporary file).  With ``services``
+    the handout is personalised: a failure is explained and the first save says it left the store."""
     path, _filter = QFileDialog.getSaveFileName(parent, _("Save handout"), suggested, _("PDF files (*.pdf)"))
     if not path:
         return None
     if not path.lower().endswith(".pdf"):
         path += ".pdf"
-    write_atomic(path, data)
-    return path
+    if services is None:
+        write_atomic(path, data)
+        return path
+    return path if saved(parent, services, path, lambda: write_atomic(path, data)) else None
 
 
 def print_handout_for_family(services, family_id: str, topic: str, parent: QWidget, save: bool = False) -> None:
@@ -143,7 +148,7 @@ def print_handout_for_family(services, family_id: str, topic: str, parent: QWidg
 
     def done(data: bytes) -> None:
         if save:
-            save_pdf(data, parent, f"{topic}.pdf")
+            save_pdf(data, parent, f"{topic}.pdf", services)
         else:
             print_pdf(data, parent)
     runner_for(parent).run(render, on_done=done, title=_("Preparing the handout..."), parent=parent)
@@ -161,7 +166,7 @@ def print_event_batch(services, topic: str, family_ids: list[str], parent: QWidg
 
     def done(data: bytes) -> None:
         if save:
-            save_pdf(data, parent, f"{topic}-event.pdf")
+            save_pdf(data, parent, f"{topic}-event.pdf", services)
         else:
             print_pdf(data, parent)
     runner_for(parent).run(render, on_done=done, title=_("Preparing the handouts..."), parent=parent)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from elternlotse.i18n import _, active_language, ngettext
 from elternlotse.i18n.formatting import format_date
+from elternlotse.ui.saved_files import saved, write_private
 from elternlotse.ui.models.kaoa_models import AgendaModel, RowRole, SortRole, agenda_rows
 from elternlotse.ui.tasks import error_text, runner_for
 from elternlotse.ui.widgets.checklist_widget import ChecklistWidget
@@ -148,18 +149,23 @@ class NextStepsPage(QWidget):
     def save_pdf(self, path: str) -> None:
         from PySide6.QtGui import QPageSize, QPdfWriter, QTextDocument
 
-        document = QTextDocument()
-        document.setHtml(self.call_list_html())
-        writer = QPdfWriter(path)
-        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        writer.setResolution(150)
-        document.print_(writer)
+        html_text = self.call_list_html()
+
+        def render(tmp: str) -> None:
+            document = QTextDocument()
+            document.setHtml(html_text)
+            writer = QPdfWriter(tmp)
+            writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+            writer.setResolution(150)
+            document.print_(writer)
+            del writer  # finishes the file
+
+        write_private(path, render)  # a call list holds names and numbers: owner-only
 
     def _save_pdf(self) -> None:
         if self.agenda is None:
             return
         path, _filter = QFileDialog.getSaveFileName(self, _("Save call list"),
                                                     f"call-list-{self.agenda.on.isoformat()}.pdf", "PDF (*.pdf)")
-        if path:
-            self.save_pdf(path)
+        if path and saved(self, self.services, path, lambda: self.save_pdf(path)):
             self.status.setText(_("Saved {path}").format(path=path))
