@@ -27,10 +27,12 @@ def readable_html(document: dict, organisation: str = "") -> str:
     names = {g["id"]: g["name"] for g in document.get("guardians", [])}
     names.update({c["id"]: c.get("first_name") or "?" for c in document.get("children", [])})
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    made = _("Made on {date} by {organisation}. Family id: {id}").format(
+        date=now, organisation=organisation or "-", id=document.get("id", ""))
     parts = [
-        f"<h2>{e(_('Copy of the stored data (GDPR Art. 15)'))}</h2>",
-        f"<p>{e(_('Made on {date} by {organisation}. Family id: {id}').format(date=now, organisation=organisation or '-', id=document.get('id', '')))}</p>",
-        f"<h3>{e(_('Parents and guardians'))}</h3>",
+        "<h2>{}</h2>".format(e(_("Copy of the stored data (GDPR Art. 15)"))),
+        "<p>{}</p>".format(e(made)),
+        "<h3>{}</h3>".format(e(_("Parents and guardians"))),
     ]
     for guardian in document.get("guardians", []):
         rows = [
@@ -42,7 +44,7 @@ def readable_html(document: dict, organisation: str = "") -> str:
             (_("Address"), guardian.get("address", "")),
         ]
         parts.append(_table(rows))
-    parts.append(f"<h3>{e(_('Children'))}</h3>")
+    parts.append("<h3>{}</h3>".format(e(_("Children"))))
     children = document.get("children", [])
     if children:
         parts.append("<table border='1' cellspacing='0' cellpadding='4'><tr>" + "".join(
@@ -52,8 +54,8 @@ def readable_html(document: dict, organisation: str = "") -> str:
                 child.get("first_name") or "-", child.get("grade", ""), child.get("school", ""), child.get("school_year", ""))) + "</tr>")
         parts.append("</table>")
     else:
-        parts.append(f"<p>{e(_('none'))}</p>")
-    parts.append(f"<h3>{e(_('Consents (full history)'))}</h3>")
+        parts.append("<p>{}</p>".format(e(_("none"))))
+    parts.append("<h3>{}</h3>".format(e(_("Consents (full history)"))))
     consents = document.get("consents", [])
     if consents:
         head = (_("When"), _("Person"), _("Purpose"), _("Given / withdrawn"), _("Evidence"), _("Text version"), _("Recorded by"))
@@ -61,7 +63,7 @@ def readable_html(document: dict, organisation: str = "") -> str:
         for entry in consents:
             purpose = _(PURPOSE_LABELS[Purpose(entry["purpose"])])
             if entry.get("channel"):
-                purpose += f" ({_(CHANNEL_LABELS[Channel(entry['channel'])])})"
+                purpose += " ({})".format(_(CHANNEL_LABELS[Channel(entry["channel"])]))
             cells = (when_text(entry.get("at", "")), names.get(entry.get("person"), "?"), purpose,
                      _("given") if entry.get("granted") else _("withdrawn"),
                      _(EVIDENCE_LABELS[Evidence(entry["evidence"])]),
@@ -70,8 +72,8 @@ def readable_html(document: dict, organisation: str = "") -> str:
             parts.append("<tr>" + "".join(f"<td dir='auto'>{e(str(c))}</td>" for c in cells) + "</tr>")
         parts.append("</table>")
     else:
-        parts.append(f"<p>{e(_('none'))}</p>")
-    parts.append(f"<h3>{e(_('Notes'))}</h3><p dir='auto'>{e(document.get('notes') or '-')}</p>")
+        parts.append("<p>{}</p>".format(e(_("none"))))
+    parts.append("<h3>{}</h3><p dir='auto'>{}</p>".format(e(_("Notes")), e(document.get("notes") or "-")))
     return "\n".join(parts)
 
 
