@@ -106,6 +106,14 @@ class FamilyListService:
             return {fid: ", ".join(json.loads(value or "[]")) for fid, (_pos, value) in first.items()}
         return {fid: value for fid, (_pos, value) in first.items()}
 
+    def warm_up(self, count: int = 200) -> None:
+        """Read what the list's first page reads (the order and ``count`` rows), results dropped.
+
+        Run right after opening, off the GUI thread: the store's pages are then decrypted
+        and in this connection's cache when the GUI asks for the same (start-up).
+        """
+        self.rows([fid for fid, _text in self.order()[:count]])
+
     def rows(self, ids: list[str]) -> list[FamilyListRow]:
         """The list rows of ``ids`` (in that order; unknown or erased ids are left out)."""
         if not ids:

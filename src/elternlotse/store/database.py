@@ -1,8 +1,10 @@
 """Opening, creating and migrating the encrypted store.
 
 The database is one SQLCipher file (``elternlotse.db``) in the data folder.
-sqlite-utils works on top of the SQLCipher connection.  All writes go through
-``Store.write`` (see ``writer.py``), which opens one transaction per action.
+sqlite-utils works on top of the SQLCipher connection (``Store.db``, imported on
+first use: it costs about 0.2 s and nothing on the way to the first page needs it).
+All writes go through ``Store.write`` (see ``writer.py``), which opens one
+transaction per action.
 """
 
 from __future__ import annotations
@@ -12,22 +14,25 @@ import shutil
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 import sqlcipher3
-import sqlite_utils
 
 from elternlotse.domain.clock import HybridClock
 from elternlotse.domain.errors import StoreError, ValidationError, WrongPassphraseError
 from elternlotse.domain.text import N_
+from elternlotse.locations import STORE_FILE
 from elternlotse.store.migrations import all_migrations
 
 if TYPE_CHECKING:
+    import sqlite_utils
+
     from elternlotse.store.writer import Writer
 
-DB_NAME = "elternlotse.db"
+DB_NAME = STORE_FILE
 ROLES = ("navigator", "office")
 
 
@@ -72,9 +77,19 @@ class Store:
         self.path = path
         self.conn = conn
         self.closed = False
-        self.db = sqlite_utils.Database(conn)
         self.info = self._read_info()
         self.clock = HybridClock(self.info.node_id, self.meta("clock") or None)
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils on this connection: schema introspection and ``table.transform()``.
+
+        Reads only.  Changes to rows go through ``write()`` (change log, audit); a schema
+        change through a migration that may use ``db[...].transform()`` (docs/architecture.md).
+        """
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # ---------------------------------------------------------------- life cycle
     @staticmethod

@@ -3,6 +3,10 @@
 ``run_desktop(args)`` is called by ``entry.py`` when no command is given.
 ``ELTERNLOTSE_PASSPHRASE`` (demos, screenshots) opens the store at start
 without the unlock dialog; after an idle lock the passphrase is always asked.
+
+Only what the unlock dialog needs is imported before it is shown; the main window,
+its pages and the services are imported after "Unlock" (docs/performance.md,
+"Desktop start-up").
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
@@ -17,12 +22,12 @@ from PySide6.QtWidgets import QApplication, QDialog
 from elternlotse import APP_NAME, __version__, app
 from elternlotse import settings as settings_file
 from elternlotse.domain.errors import ElternlotseError
-from elternlotse.store import Store
-from elternlotse.ui.dialogs.first_start_dialog import FirstStartDialog
 from elternlotse.ui.dialogs.unlock_dialog import UnlockDialog
 from elternlotse.ui.i18n_qt import install_language
-from elternlotse.ui.main_window import MainWindow
 from elternlotse.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from elternlotse.ui.main_window import MainWindow
 
 
 class Session(QObject):
@@ -43,7 +48,7 @@ class Session(QObject):
     def start(self) -> bool:
         """First start or unlock, then the main window; False when the person cancelled."""
         given = os.environ.get(app.PASSPHRASE_ENV, "")
-        if Store.exists(self.data_dir):
+        if app.store_exists(self.data_dir):
             services = None
             if given:
                 try:
@@ -51,11 +56,13 @@ class Session(QObject):
                 except ElternlotseError:
                     services = None
             if services is None:
-                dialog = UnlockDialog(self.data_dir)
+                dialog = UnlockDialog(self.data_dir, opener=open_for_window, while_waiting=import_window)
                 if dialog.exec() != QDialog.DialogCode.Accepted:
                     return False
                 services, given = dialog.services, dialog.passphrase
         else:
+            from elternlotse.ui.dialogs.first_start_dialog import FirstStartDialog
+
             dialog = FirstStartDialog(self.data_dir, given)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return False
@@ -64,6 +71,8 @@ class Session(QObject):
         return True
 
     def open_window(self, services, passphrase: str, page: int = 0) -> MainWindow:
+        from elternlotse.ui.main_window import MainWindow
+
         self.services, self._passphrase = services, passphrase
         data_dir = self.data_dir
         runner = TaskRunner(lambda: app.open_store(data_dir, passphrase))
@@ -104,7 +113,7 @@ class Session(QObject):
         self.qapp.setQuitOnLastWindowClosed(False)
         page = self._close_window()
         self.close()
-        dialog = UnlockDialog(self.data_dir, locked_after_idle=True)
+        dialog = UnlockDialog(self.data_dir, locked_after_idle=True, opener=open_for_window)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         self.qapp.setQuitOnLastWindowClosed(True)
         if accepted:
@@ -135,6 +144,23 @@ class Session(QObject):
             self.services.store.close()
             self.services = None
         self._passphrase = ""
+
+
+def open_for_window(data_dir: Path, passphrase: str):
+    """Open the store (off the GUI thread) and read what the first page shows into its cache."""
+    services = app.open_store(data_dir, passphrase)
+    services.family_list.warm_up()
+    return services
+
+
+def import_window() -> None:
+    """Import the main window and its first page (on the GUI thread, while the key is derived)."""
+    from elternlotse.ui import main_window  # noqa: F401 - imported for its side effect: loaded modules
+    from elternlotse.ui.pages import registry
+
+    entries = registry.pages()
+    if entries:
+        entries[0].load()
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
