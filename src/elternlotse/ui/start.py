@@ -154,13 +154,22 @@ def open_for_window(data_dir: Path, passphrase: str):
 
 
 def import_window() -> None:
-    """Import the main window and its first page (on the GUI thread, while the key is derived)."""
+    """Import the main window and its first page, on the GUI thread while the key is derived.
+
+    Also loads what the first page computes once per process: the UI language's CLDR
+    data (status bar) and the German phone metadata (phone column).
+    """
+    from elternlotse.domain.contact import display_phone
+    from elternlotse.i18n import active_language
+    from elternlotse.i18n.languages import language
     from elternlotse.ui import main_window  # noqa: F401 - imported for its side effect: loaded modules
     from elternlotse.ui.pages import registry
 
     entries = registry.pages()
     if entries:
         entries[0].load()
+    language(active_language())
+    display_phone("+4917612345678")
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
