@@ -82,14 +82,20 @@ class Store:
 
     @cached_property
     def db(self) -> sqlite_utils.Database:
-        """sqlite-utils on this connection: schema introspection and ``table.transform()``.
+        """sqlite-utils on this connection, for reading the schema (``store.schema``).
 
-        Reads only.  Changes to rows go through ``write()`` (change log, audit); a schema
-        change through a migration that may use ``db[...].transform()`` (docs/architecture.md).
+        Rows change only through ``write()`` (change log, audit); the schema only in a
+        migration, with ``store.schema.transform`` where ALTER TABLE is not enough.
         """
-        import sqlite_utils
+        from elternlotse.store.schema import database
 
-        return sqlite_utils.Database(self.conn)
+        return database(self.conn)
+
+    def schema_problems(self) -> list[str]:
+        """Mismatches between this store's schema and ``store.tables`` (empty: all good)."""
+        from elternlotse.store.schema import problems
+
+        return problems(self.conn)
 
     # ---------------------------------------------------------------- life cycle
     @staticmethod
