@@ -149,7 +149,11 @@ class Session(QObject):
 def open_for_window(data_dir: Path, passphrase: str):
     """Open the store (off the GUI thread) and read what the first page shows into its cache."""
     services = app.open_store(data_dir, passphrase)
-    services.family_list.warm_up()
+    try:
+        services.family_list.warm_up()
+    except BaseException:
+        services.store.close()  # the dialog reports the error; no connection is left open
+        raise
     return services
 
 
