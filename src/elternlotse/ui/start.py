@@ -163,15 +163,16 @@ def import_window() -> None:
     Also loads what the first page computes once per process: the UI language's CLDR
     data (status bar) and the German phone metadata (phone column).
     """
-    from elternlotse.domain.contact import display_phone
-    from elternlotse.i18n import active_language
-    from elternlotse.i18n.languages import language
-    from elternlotse.ui import main_window  # noqa: F401 - imported for its side effect: loaded modules
     from elternlotse.ui.pages import registry
 
     entries = registry.pages()
     if entries:
-        entries[0].load()
+        entries[0].load()  # first: it brings the list service the background thread needs after the key
+    from elternlotse.domain.contact import display_phone
+    from elternlotse.i18n import active_language
+    from elternlotse.i18n.languages import language
+    from elternlotse.ui import main_window  # noqa: F401 - imported for its side effect: loaded modules
+
     language(active_language())
     display_phone("+4917612345678")
 
