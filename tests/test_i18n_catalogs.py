@@ -134,6 +134,28 @@ def test_extraction_finds_all_three_keywords(tmp_path: Path):
     assert catalogs.new_msgids(root) == {(None, "Delete")}
 
 
+def test_extraction_reads_the_syntax_tree_so_every_python_gives_the_same_template(tmp_path: Path):
+    # Babel's token-based method sees a _() inside an f-string on 3.12+ but not on 3.11 (one
+    # STRING token there); babel.cfg uses our tree-based method, which sees the same on both.
+    root = tmp_path / "project"
+    (root / "src").mkdir(parents=True)
+    shutil.copy(catalogs.project_root() / "babel.cfg", root / "babel.cfg")
+    (root / "src" / "mod.py").write_text(
+        "from elternlotse.i18n import _, ngettext\n"
+        "html = f\"<h2>{_('Call list')}</h2>\"\n"
+        "n = ngettext('{count} file', '{count} files', len(x)).format(count=len(x))\n"
+        "skipped = _(LABELS[key])\n"
+        "# TRANSLATORS: shown on a button\n"
+        "# (keep it short)\n"
+        "label = _('Unlock'\n"
+        "          ' now')\n",
+        encoding="utf-8")
+    pot = catalogs.extract_catalog(root)
+    assert catalogs.msgids(pot) == {(None, "Call list"), (None, ("{count} file", "{count} files")),
+                                    (None, "Unlock now")}
+    assert pot["Unlock now"].auto_comments == ["shown on a button", "(keep it short)"]
+
+
 def test_update_creates_catalogues_with_gnu_headers_and_fills_english(tmp_path: Path):
     directory = tmp_path / "translations"
     directory.mkdir()

@@ -161,7 +161,7 @@ def test_language_switch_waits_when_a_page_has_unsaved_entries(qtbot, services, 
         def has_unsaved_changes(self):
             return True
 
-    monkeypatch.setattr(registry, "page_classes", lambda: [Draft, SettingsPage])
+    monkeypatch.setattr(registry, "pages", lambda: [registry.PageEntry.of(Draft), registry.PageEntry.of(SettingsPage)])
     window = _window(services, data_dir)
     qtbot.addWidget(window)
     window.show_page(0)

@@ -85,6 +85,39 @@ def _problems_in(path: Path, check_literals: bool) -> list[str]:
     return problems
 
 
+def _translation_calls_in_fstrings(path: Path) -> list[str]:
+    """``f"{_('x')}"`` and ``_(f"...")``: invisible to Babel's tokenizer-based extractor on 3.11."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    problems = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.JoinedStr):
+            continue
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id in KEYWORDS:
+                problems.append(f"{path.name}:{inner.lineno}: {inner.func.id}() inside an f-string; "
+                                f"write _(\"... {{x}}\").format(x=...)")
+    return problems
+
+
+def test_no_translation_call_inside_an_fstring():
+    problems = [p for path in _modules(".") for p in _translation_calls_in_fstrings(path)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_fstring_check_finds_calls_at_any_depth(tmp_path: Path):
+    target = tmp_path / "probe.py"
+    target.write_text(
+        "from elternlotse.i18n import _, ngettext\n"
+        "x = f\"<h2>{_('Call list')}</h2>\"\n"
+        "y = f\"{', '.join(_(v) for v in values)}\"\n"
+        "z = f\"{ngettext('{n} a', '{n} b', n).format(n=n)}\"\n"
+        "fine = _('Week of {date}').format(date=f'{d:%Y}')\n"
+        "also_fine = '<h2>{}</h2>'.format(_('Call list'))\n",
+        encoding="utf-8")
+    problems = _translation_calls_in_fstrings(target)
+    assert [p.split(":")[1] for p in problems] == ["2", "3", "4"]
+
+
 def test_msgids_are_literals_everywhere():
     problems = [p for path in _modules(".") for p in _problems_in(path, check_literals=False)]
     assert problems == []

@@ -2,62 +2,131 @@
 
 Nothing here is global: ``Services`` is created by the CLI (`cli.context`) or the
 GUI's start-up and handed down.  Tests build their own with a temporary folder.
+
+Each service is built (and its module imported) the first time it is used, so
+opening the store and showing the Families page do not pay for the handout
+renderer (ReportLab, fontTools), the sync crypto or the KAoA catalogues.  Still one
+composition root: every service of one ``Services`` shares its store and its
+siblings, and the wiring stays here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from elternlotse.locations import DATA_DIR_ENV, PASSPHRASE_ENV, resolve_data_dir  # noqa: F401 (re-exported)
-from elternlotse.services.agenda import AgendaService
-from elternlotse.services.catalogs import CatalogService
-from elternlotse.services.checklists import ChecklistService
-from elternlotse.services.consent import ConsentService
-from elternlotse.services.events import EventService
-from elternlotse.services.consent_texts import ConsentTextLibrary
-from elternlotse.services.families import FamilyService
-from elternlotse.services.handouts import HandoutService
-from elternlotse.services.notices import NoticeService
-from elternlotse.services.sync import SyncService
-from elternlotse.services.family_list import FamilyListService
-from elternlotse.store import Store
+from elternlotse.locations import DATA_DIR_ENV, PASSPHRASE_ENV, resolve_data_dir, store_exists  # noqa: F401 (re-exported)
 
-@dataclass
+if TYPE_CHECKING:
+    from elternlotse.services.agenda import AgendaService
+    from elternlotse.services.catalogs import CatalogService
+    from elternlotse.services.checklists import ChecklistService
+    from elternlotse.services.consent import ConsentService
+    from elternlotse.services.consent_texts import ConsentTextLibrary
+    from elternlotse.services.events import EventService
+    from elternlotse.services.families import Eraser, FamilyService
+    from elternlotse.services.family_list import FamilyListService
+    from elternlotse.services.handouts import HandoutService
+    from elternlotse.services.notices import NoticeService
+    from elternlotse.services.sync import SyncService
+    from elternlotse.store import Store
+
+
+def erasers() -> tuple[Eraser, ...]:
+    """What an erasure must also do in tables other features own (GDPR Art. 17), in this order.
+
+    Passed to ``FamilyService`` explicitly: an erasure never depends on which modules
+    happen to have been imported before it.
+    """
+    from elternlotse.services.sync_merge import forget_conflicts_of_erased_family
+    from elternlotse.store.kaoa import erase_family_rows
+
+    return (erase_family_rows, forget_conflicts_of_erased_family)
+
+
+@dataclass(eq=False)
 class Services:
-    """Every use case, wired to one open store."""
+    """Every use case, wired to one open store; each built on first use."""
 
     store: Store
-    families: FamilyService = field(init=False)
-    consent: ConsentService = field(init=False)
-    catalogs: CatalogService = field(init=False)
-    checklists: ChecklistService = field(init=False)
-    agenda: AgendaService = field(init=False)
-    events: EventService = field(init=False)
-    family_list: FamilyListService = field(init=False)
-    consent_texts: ConsentTextLibrary = field(init=False)
-    sync: SyncService = field(init=False)
-    handouts: HandoutService = field(init=False)
-    notices: NoticeService = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.families = FamilyService(self.store)
-        self.consent = ConsentService(self.store)
-        self.catalogs = CatalogService(self.store)
-        self.checklists = ChecklistService(self.store, self.catalogs)
-        self.agenda = AgendaService(self.store, self.catalogs, self.checklists)
-        self.events = EventService(self.store, self.catalogs, self.checklists)
-        self.family_list = FamilyListService(self.store)
-        self.sync = SyncService(self.store)
-        self.handouts = HandoutService(self.store, self.families, self.checklists)
-        self.consent_texts = ConsentTextLibrary(store=self.store)
-        self.notices = NoticeService(self.store)
+    @cached_property
+    def families(self) -> FamilyService:
+        from elternlotse.services.families import FamilyService
+
+        return FamilyService(self.store, erasers())
+
+    @cached_property
+    def consent(self) -> ConsentService:
+        from elternlotse.services.consent import ConsentService
+
+        return ConsentService(self.store)
+
+    @cached_property
+    def catalogs(self) -> CatalogService:
+        from elternlotse.services.catalogs import CatalogService
+
+        return CatalogService(self.store)
+
+    @cached_property
+    def checklists(self) -> ChecklistService:
+        from elternlotse.services.checklists import ChecklistService
+
+        return ChecklistService(self.store, self.catalogs)
+
+    @cached_property
+    def agenda(self) -> AgendaService:
+        from elternlotse.services.agenda import AgendaService
+
+        return AgendaService(self.store, self.catalogs, self.checklists)
+
+    @cached_property
+    def events(self) -> EventService:
+        from elternlotse.services.events import EventService
+
+        return EventService(self.store, self.catalogs, self.checklists)
+
+    @cached_property
+    def family_list(self) -> FamilyListService:
+        from elternlotse.services.family_list import FamilyListService
+
+        return FamilyListService(self.store)
+
+    @cached_property
+    def consent_texts(self) -> ConsentTextLibrary:
+        from elternlotse.services.consent_texts import ConsentTextLibrary
+
+        return ConsentTextLibrary(store=self.store)
+
+    @cached_property
+    def sync(self) -> SyncService:
+        from elternlotse.services.sync import SyncService
+
+        return SyncService(self.store)
+
+    @cached_property
+    def handouts(self) -> HandoutService:
+        from elternlotse.services.handouts import HandoutService
+
+        return HandoutService(self.store, self.families, self.checklists)
+
+    @cached_property
+    def notices(self) -> NoticeService:
+        from elternlotse.services.notices import NoticeService
+
+        return NoticeService(self.store)
 
 
 def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False) -> Services:
+    from elternlotse.store import Store
+
     store = Store.create(data_dir, passphrase, name, organisation, role="office" if office else "navigator")
     return Services(store)
 
 
 def open_store(data_dir: Path, passphrase: str) -> Services:
+    from elternlotse.store import Store
+
     return Services(Store.open(data_dir, passphrase))

@@ -7,6 +7,12 @@ from pathlib import Path
 
 DATA_DIR_ENV = "ELTERNLOTSE_DATA_DIR"
 PASSPHRASE_ENV = "ELTERNLOTSE_PASSPHRASE"
+STORE_FILE = "elternlotse.db"  # the encrypted store inside the data folder (elternlotse.store)
+
+
+def store_exists(data_dir: str | os.PathLike) -> bool:
+    """Whether ``data_dir`` holds a store; answers without importing SQLCipher (start-up)."""
+    return (Path(data_dir) / STORE_FILE).is_file()
 
 
 def resolve_data_dir(cli_value: str | os.PathLike | None = None) -> Path:

@@ -138,9 +138,11 @@ def cmd_stages(args, cli: CliContext) -> int:
         if s.target_group:
             flags.append(_(TARGET_GROUP_LABELS[s.target_group]))
         number = f"{s.number} " if s.number else ""
-        cli.say(f"  {s.key:<24} {_('grade')} {grades:<6} {number}{s.title(language)}"
+        grade = _("grade {grades}").format(grades=grades)
+        cli.say(f"  {s.key:<24} {grade:<12} {number}{s.title(language)}"
                 + (f"  [{', '.join(flags)}]" if flags else ""))
-        cli.say(f"  {'':<24} {_(PARENT_ROLE_LABELS[s.parents_role])}: {s.parents_text(language)}")
+        parents = _("{role}: {text}").format(role=_(PARENT_ROLE_LABELS[s.parents_role]), text=s.parents_text(language))
+        cli.say(f"  {'':<24} {parents}")
     return 0
 
 

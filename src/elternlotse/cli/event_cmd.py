@@ -72,8 +72,9 @@ def cmd_list(args, cli: CliContext) -> int:
                          "topics": r.topics, "families": r.families, "headcount": r.headcount} for r in rows])
         return 0
     for r in rows:
-        cli.say(f"{r.id}  {r.starts}  {_(EVENT_TYPE_LABELS[r.type])}  {r.title}  {r.place}  "
-                f"{_('{families} families + {headcount}').format(families=r.families, headcount=r.headcount)}")
+        kind = _(EVENT_TYPE_LABELS[r.type])
+        counts = _("{families} families + {headcount}").format(families=r.families, headcount=r.headcount)
+        cli.say(f"{r.id}  {r.starts}  {kind}  {r.title}  {r.place}  {counts}")
     cli.say(ngettext("{count} event", "{count} events", len(rows)).format(count=len(rows)))
     return 0
 
@@ -83,18 +84,24 @@ def cmd_show(args, cli: CliContext) -> int:
     if args.json:
         cli.print_json(doc)
         return 0
-    cli.say(f"{doc['starts']}{' - ' + doc['ends'] if doc['ends'] else ''}  {_(EVENT_TYPE_LABELS[doc['type']])}  {doc['title']}")
-    cli.say(f"  {_('Place')}: {doc['place'] or '-'}")
-    cli.say(f"  {_('Topics')}: {', '.join(doc['topics']) or '-'}")
-    cli.say(f"  {_('Speakers')}: {', '.join(s['name'] + ' (' + s['role'] + ')' for s in doc['speakers']) or '-'}")
-    cli.say(f"  {_('Languages')}: {', '.join(doc['languages']) or '-'}"
-            + (f"  ({_('interpreter present')})" if doc["interpreter"] else ""))
-    cli.say(f"  {_('Attendance')}: " + _("{families} families + {headcount}").format(
+    kind = _(EVENT_TYPE_LABELS[doc["type"]])
+    cli.say(f"{doc['starts']}{' - ' + doc['ends'] if doc['ends'] else ''}  {kind}  {doc['title']}")
+    cli.say("  " + _("Place: {place}").format(place=doc["place"] or "-"))
+    cli.say("  " + _("Topics: {topics}").format(topics=", ".join(doc["topics"]) or "-"))
+    speakers = ", ".join(s["name"] + " (" + s["role"] + ")" for s in doc["speakers"]) or "-"
+    cli.say("  " + _("Speakers: {speakers}").format(speakers=speakers))
+    languages = ", ".join(doc["languages"]) or "-"
+    if doc["interpreter"]:
+        cli.say("  " + _("Languages: {languages} (interpreter present)").format(languages=languages))
+    else:
+        cli.say("  " + _("Languages: {languages}").format(languages=languages))
+    cli.say("  " + _("Attendance: {families} families + {headcount}").format(
         families=doc["counts"]["families"], headcount=doc["headcount"]))
     for entry in doc["attendance"]:
         cli.say(f"    {entry['name']}  {entry['family']}")
     for h in doc["handouts"]:
-        cli.say(f"  {_('Handout')}: {h['topic']} [{h['language']}] x {h['count']}")
+        cli.say("  " + _("Handout: {topic} [{language}] x {count}").format(
+            topic=h["topic"], language=h["language"], count=h["count"]))
     return 0
 
 
@@ -106,7 +113,8 @@ def cmd_invitations(args, cli: CliContext) -> int:
         cli.print_json([invitation_json(inv) for inv in invitations])
         return 0
     for inv in invitations:
-        kids = ", ".join(f"{name or _('(no first name)')} ({grade}, {stage})" for _id, name, grade, stage in inv.children)
+        no_name = _("(no first name)")
+        kids = ", ".join(f"{name or no_name} ({grade}, {stage})" for _id, name, grade, stage in inv.children)
         app = f" ({inv.channel.app})" if inv.channel.app else ""
         cli.say(f"{inv.name}  [{', '.join(inv.languages)}]  {inv.channel.channel}: {inv.channel.value}{app}  {kids}")
     cli.say(ngettext("{count} family to invite", "{count} families to invite", len(invitations)).format(count=len(invitations)))

@@ -50,15 +50,17 @@ def cmd_show(args, cli: CliContext) -> int:
     cli.say(_("Family {id}").format(id=document["id"]))
     for guardian in document["guardians"]:
         contacts = ", ".join([*guardian["phones"], *guardian["emails"], *(m["app"] for m in guardian["messenger"])])
-        cli.say(f"  {_('Guardian')}: {guardian['name']}  [{', '.join(guardian['languages'])}]  {contacts}")
+        cli.say("  " + _("Guardian: {name}").format(name=guardian["name"])
+                + f"  [{', '.join(guardian['languages'])}]  {contacts}")
         state = services.consent.state(guardian["id"])
         granted = [f"{e.purpose.value}{'/' + e.channel.value if e.channel else ''}" for e in state.current.values() if e.granted]
-        cli.say(f"    {_('Consent')}: {', '.join(granted) or _('none')}")
+        cli.say("    " + _("Consent: {purposes}").format(purposes=", ".join(granted) or _("none")))
     for child in document["children"]:
         name = child["first_name"] or _("(no first name)")
-        cli.say(f"  {_('Child')}: {name}, {_('grade')} {child['grade']}, {child['school']}")
+        cli.say("  " + _("Child: {name}, grade {grade}, {school}").format(
+            name=name, grade=child["grade"], school=child["school"]))
     if document["notes"]:
-        cli.say(f"  {_('Notes')}: {document['notes']}")
+        cli.say("  " + _("Notes: {notes}").format(notes=document["notes"]))
     return 0
 
 

@@ -77,11 +77,12 @@ def cmd_next_steps(args, cli: CliContext) -> int:
         cli.say(_("Week of {date}").format(date=week.monday.isoformat()))
         for family in week.families:
             contacts = "; ".join(f"{c.channel}: {c.value}" + (f" ({c.app})" if c.app else "") for c in family.contacts)
-            cli.say(f"  {family.name}  [{', '.join(family.languages)}]  {contacts or _('no consent to contact')}")
+            contacts = contacts or _("no consent to contact")
+            cli.say(f"  {family.name}  [{', '.join(family.languages)}]  {contacts}")
             for item in family.items:
-                child = item.child or _("(no first name)")
-                cli.say(f"    [ ] {child} ({_('grade')} {item.grade}): {item.stage} – {item.text}  "
-                        f"({_('until')} {item.ends.isoformat()})")
+                cli.say("    [ ] " + _("{child} (grade {grade}): {stage} – {text} (until {date})").format(
+                    child=item.child or _("(no first name)"), grade=item.grade, stage=item.stage, text=item.text,
+                    date=item.ends.isoformat()))
     count = agenda.item_count
     cli.say("")
     cli.say(ngettext("{count} item", "{count} items", count).format(count=count))
@@ -128,7 +129,8 @@ def cmd_show(args, cli: CliContext) -> int:
     if checklist.earlier:
         cli.say(_("From an earlier catalogue version:"))
         for e in checklist.earlier:
-            cli.say(f"  {marks[e.status]} {e.ref:<48} {_(STATUS_LABELS[e.status])}  {e.note}")
+            status = _(STATUS_LABELS[e.status])
+            cli.say(f"  {marks[e.status]} {e.ref:<48} {status}  {e.note}")
     return 0
 
 

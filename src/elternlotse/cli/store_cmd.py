@@ -57,6 +57,16 @@ def _sync_check(services, workdir):
 SELF_TEST_CHECKS.append(_sync_check)
 
 
+def _schema_check(services, workdir):
+    problems = services.store.schema_problems()
+    if problems:
+        raise RuntimeError("schema: " + "; ".join(problems))
+    return _("schema: ok (synced tables, append-only triggers and search index as the code expects)")
+
+
+SELF_TEST_CHECKS.append(_schema_check)
+
+
 def register(sub) -> None:
     p = sub.add_parser("init", help=_("create the encrypted store; print the node id"))
     p.add_argument("--name", required=True, help=_("your name as navigator, or the office's name"))

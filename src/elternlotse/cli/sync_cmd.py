@@ -122,7 +122,8 @@ def cmd_conflicts(args, cli: CliContext) -> int:
                          "resolution": c.resolution} for c in conflicts])
         return 0
     for c in conflicts:
-        cli.say(f"{c.id}  {c.table}.{c.field}  {c.row_id}  {_('current')}: {c.current_value!r}  {_('other')}: {c.lost_value!r}")
+        values = _("current: {current}  other: {other}").format(current=repr(c.current_value), other=repr(c.lost_value))
+        cli.say(f"{c.id}  {c.table}.{c.field}  {c.row_id}  {values}")
     cli.say(ngettext("{count} conflict", "{count} conflicts", len(conflicts)).format(count=len(conflicts)))
     return 0
 

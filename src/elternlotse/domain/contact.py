@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 
 from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.text import N_
@@ -50,6 +49,9 @@ def display_phone(e164: str) -> str:
 
 
 def normalise_email(raw: str, where: str = "email") -> str:
+    # Imported here: about 0.1 s that showing the family list does not need (docs/performance.md).
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         result = validate_email((raw or "").strip(), check_deliverability=False)
     except EmailNotValidError:

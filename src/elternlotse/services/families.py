@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from elternlotse.domain.contact import normalise_email, normalise_phone
@@ -14,9 +15,16 @@ from elternlotse.store import Store
 from elternlotse.store import families as repo
 
 
+#: ``(writer, family_id, person_ids)``: erases a family's rows in a table another feature owns
+#: (checklists, attendance, sync conflicts), inside the erasure's transaction.
+Eraser = Callable[[Any, str, list], None]
+
+
 class FamilyService:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, erasers: Sequence[Eraser]) -> None:
+        """``erasers``: what an erasure must also do, given by the composition root (``app.erasers()``)."""
         self.store = store
+        self.erasers = tuple(erasers)
 
     @property
     def actor(self) -> str:
@@ -149,8 +157,7 @@ class FamilyService:
             writer.erase("families", family_id)
             writer.conn.execute("UPDATE families SET erased = ? WHERE id = ?", (writer.stamp, family_id))
             writer.replace_search_rows(family_id, [])
-            # Extension tables (checklists, attendance, ...) register erasers here.
-            for eraser in ERASE_HOOKS:
+            for eraser in self.erasers:  # checklists, attendance, sync conflicts (see app.erasers)
                 eraser(writer, family_id, [p.id for p in family.persons()])
 
     def exists(self, family_id: str) -> bool:
@@ -160,8 +167,3 @@ class FamilyService:
             return False
         return True
 
-
-#: Functions ``(writer, family_id, person_ids)`` that erase a family's rows in
-#: tables owned by other features (checklists, event attendance).  Features
-#: append to this list from their own modules; it is not state, it is wiring.
-ERASE_HOOKS: list = []

@@ -34,8 +34,19 @@ class FamilyListRow:
 
 
 class FamilyListService:
+    """The list's queries.  The last ``order()`` and ``rows()`` answers are kept until the
+    store changes (this connection's ``total_changes``, other connections' commits by
+    ``PRAGMA data_version``), so the start-up's warm-up off the GUI thread
+    (``warm_up``) answers the GUI's first identical request."""
+
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._last_order: tuple[tuple, list[tuple[str, str]]] | None = None
+        self._last_rows: tuple[tuple, list[FamilyListRow]] | None = None
+
+    def _version(self) -> tuple[int, int]:
+        conn = self.store.conn
+        return conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
 
     def order(self, search: str = "", column: str = "created", descending: bool = False) -> list[tuple[str, str]]:
         """``(family id, sort text)`` for every family (or every match of ``search``), in order.
@@ -43,6 +54,14 @@ class FamilyListService:
         Without a search the order is by ``column``; with a search, by relevance
         when ``column`` is ``created`` (the default), else by ``column``.
         """
+        key = (search, column, descending, self._version())
+        if self._last_order is not None and self._last_order[0] == key:
+            return list(self._last_order[1])
+        pairs = self._order(search, column, descending)
+        self._last_order = (key, pairs)
+        return list(pairs)
+
+    def _order(self, search: str, column: str, descending: bool) -> list[tuple[str, str]]:
         if column not in SORT_COLUMNS:
             column = "created"
         conn = self.store.conn
@@ -106,10 +125,26 @@ class FamilyListService:
             return {fid: ", ".join(json.loads(value or "[]")) for fid, (_pos, value) in first.items()}
         return {fid: value for fid, (_pos, value) in first.items()}
 
+    def warm_up(self, count: int = 200) -> None:
+        """Read what the list's first page reads (the order and ``count`` rows), results dropped.
+
+        Run right after opening, off the GUI thread: the answers are kept (see the class)
+        and the store's pages are in this connection's cache when the GUI asks (start-up).
+        """
+        self.rows([fid for fid, _text in self.order()[:count]])
+
     def rows(self, ids: list[str]) -> list[FamilyListRow]:
         """The list rows of ``ids`` (in that order; unknown or erased ids are left out)."""
         if not ids:
             return []
+        key = (tuple(ids), self._version())
+        if self._last_rows is not None and self._last_rows[0] == key:
+            return list(self._last_rows[1])
+        result = self._rows(ids)
+        self._last_rows = (key, result)
+        return list(result)
+
+    def _rows(self, ids: list[str]) -> list[FamilyListRow]:
         conn = self.store.conn
         marks = ",".join("?" * len(ids))
         found = {r[0]: repo._row(r) for r in conn.execute(

@@ -18,8 +18,7 @@ from elternlotse.domain.errors import ElternlotseError, NotFoundError, Validatio
 from elternlotse.domain.text import N_
 from elternlotse.i18n import _
 from elternlotse.services import sync_collect as collect
-from elternlotse.services.families import ERASE_HOOKS
-from elternlotse.services.sync_merge import MergeCounts, apply_payload, bindings, forget_conflicts_of_erased_family
+from elternlotse.services.sync_merge import MergeCounts, apply_payload, bindings
 from elternlotse.store import Store
 from elternlotse.store import families as family_repo
 from elternlotse.store.tables import SYNCED_FIELDS
@@ -131,10 +130,6 @@ class Conflict:
     resolved: str
     resolution: str
     label: str = ""          # whose record it is: the family's guardians, where known
-
-
-if forget_conflicts_of_erased_family not in ERASE_HOOKS:
-    ERASE_HOOKS.append(forget_conflicts_of_erased_family)
 
 
 class SyncService:

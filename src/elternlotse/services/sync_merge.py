@@ -306,7 +306,7 @@ def _chunks(items: list[str], size: int = 500):
 
 
 def forget_conflicts_of_erased_family(writer, family_id: str, person_ids: list[str]) -> None:
-    """Erasure hook (``services.families.ERASE_HOOKS``): drop review values of an erased family's records.
+    """Eraser (``app.erasers()``): drop review values of an erased family's records.
 
     Works whichever erasure hooks ran before: rows already erased are found by their
     tombstone, the others by their link to the family or its persons.

@@ -1,8 +1,10 @@
 """Opening, creating and migrating the encrypted store.
 
 The database is one SQLCipher file (``elternlotse.db``) in the data folder.
-sqlite-utils works on top of the SQLCipher connection.  All writes go through
-``Store.write`` (see ``writer.py``), which opens one transaction per action.
+sqlite-utils works on top of the SQLCipher connection (``Store.db``, imported on
+first use: it costs about 0.2 s and nothing on the way to the first page needs it).
+All writes go through ``Store.write`` (see ``writer.py``), which opens one
+transaction per action.
 """
 
 from __future__ import annotations
@@ -11,23 +13,26 @@ import os
 import uuid
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 import sqlcipher3
-import sqlite_utils
 
 from elternlotse.domain.clock import HybridClock
 from elternlotse.domain.errors import StoreError, ValidationError, WrongPassphraseError
 from elternlotse.domain.text import N_
+from elternlotse.locations import STORE_FILE
 from elternlotse.store import safekeeping
 from elternlotse.store.migrations import all_migrations
 
 if TYPE_CHECKING:
+    import sqlite_utils
+
     from elternlotse.store.writer import Writer
 
-DB_NAME = "elternlotse.db"
+DB_NAME = STORE_FILE
 ROLES = ("navigator", "office")
 
 
@@ -93,10 +98,26 @@ class Store:
         self.path = path
         self.conn = conn
         self.closed = False
-        self.db = sqlite_utils.Database(conn)
         self.info = self._read_info()
         self.notices: list[StoreError] = []  # shown once by CLI and GUI (e.g. permissions repaired)
         self.clock = HybridClock(self.info.node_id, self.meta("clock") or None)
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils on this connection, for reading the schema (``store.schema``).
+
+        Rows change only through ``write()`` (change log, audit); the schema only in a
+        migration, with ``store.schema.transform`` where ALTER TABLE is not enough.
+        """
+        from elternlotse.store.schema import database
+
+        return database(self.conn)
+
+    def schema_problems(self) -> list[str]:
+        """Mismatches between this store's schema and ``store.tables`` (empty: all good)."""
+        from elternlotse.store.schema import problems
+
+        return problems(self.conn)
 
     # ---------------------------------------------------------------- life cycle
     @staticmethod

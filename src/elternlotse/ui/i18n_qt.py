@@ -25,7 +25,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from PySide6.QtCore import QCollator, QLibraryInfo, QLocale, QObject, Qt, QTranslator
+from PySide6 import QtCore
+from PySide6.QtCore import QCollator, QLibraryInfo, QLocale, QObject, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from elternlotse import i18n
@@ -51,13 +52,16 @@ def resolve_language(configured: str | None) -> str:
     return resolve_ui_language(configured, system_ui_languages())
 
 
-def layout_direction(tag: str) -> Qt.LayoutDirection:
+def layout_direction(tag: str) -> QtCore.Qt.LayoutDirection:
     """Right to left for languages written right to left (from CLDR, not a list)."""
     try:
         rtl = language(tag).rtl
     except LookupError:
         rtl = False
-    return Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+    # QtCore.Qt at call time: the first use of the Qt namespace builds its ~90 enums (50-80 ms),
+    # which the unlock dialog of a left-to-right UI does not need (see install_language).
+    direction = QtCore.Qt.LayoutDirection
+    return direction.RightToLeft if rtl else direction.LeftToRight
 
 
 def qt_locale(tag: str) -> QLocale:
@@ -95,14 +99,22 @@ def install_language(qapp: QApplication, configured: str | None) -> str:
         used = "en"
     install_qt_translations(qapp, used)
     QLocale.setDefault(qt_locale(used))
-    qapp.setLayoutDirection(layout_direction(used))
+    if qapp.isRightToLeft() or _is_rtl(used):  # a left-to-right start keeps Qt's default direction
+        qapp.setLayoutDirection(layout_direction(used))
     return used
+
+
+def _is_rtl(tag: str) -> bool:
+    try:
+        return language(tag).rtl
+    except LookupError:
+        return False
 
 
 def collator(tag: str | None = None) -> QCollator:
     """Locale-aware, case-insensitive, numbers in numeric order ("Klasse 9" < "Klasse 10")."""
     result = QCollator(qt_locale(tag or i18n.active_language()))
-    result.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    result.setCaseSensitivity(QtCore.Qt.CaseSensitivity.CaseInsensitive)
     result.setNumericMode(True)
     result.setIgnorePunctuation(False)
     return result
@@ -121,7 +133,7 @@ def language_choices(tags: Sequence[str], tag: str | None = None) -> list[tuple[
 
 def align_leading(item) -> None:
     """Align an item view cell to the start of the reading direction (mirrors in RTL)."""
-    item.setTextAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
+    item.setTextAlignment(QtCore.Qt.AlignmentFlag.AlignLeading | QtCore.Qt.AlignmentFlag.AlignVCenter)
 
 
 def apply_direction(widget: QObject, tag: str) -> None:

@@ -1,9 +1,8 @@
 """The main window: navigation between the registered pages, menu, status bar.  No business logic.
 
-Pages come from ``ui.pages.registry.page_classes()`` and are built lazily the
-first time they are shown (start-up stays fast however many pages there are).
-A page may define ``page_icon()`` (a ``QIcon``) and gets ``refresh()`` each time
-it is shown.  Pages find the window's background runner with
+Pages come from ``ui.pages.registry.pages()``; a page's module is imported and
+the page built the first time it is shown (start-up stays fast however many
+pages there are).  A page gets ``refresh()`` each time it is shown.  Pages find the window's background runner with
 ``ui.tasks.runner_for(self)``.
 """
 
@@ -83,15 +82,11 @@ class MainWindow(QMainWindow):
         self.nav.setUniformItemSizes(True)
         self.nav.setSpacing(2)
         self.stack = QStackedWidget()
-        self.page_types = list(registry.page_classes())
-        self.pages: list[QWidget | None] = [None] * len(self.page_types)
-        for _index, cls in enumerate(self.page_types):
+        self.entries = list(registry.pages())
+        self.pages: list[QWidget | None] = [None] * len(self.entries)
+        for entry in self.entries:
             self.stack.addWidget(QWidget())  # replaced by the real page when first shown
-            item = QListWidgetItem(cls.page_title())
-            icon = getattr(cls, "page_icon", None)
-            if callable(icon):
-                item.setIcon(icon())
-            self.nav.addItem(item)
+            self.nav.addItem(QListWidgetItem(entry.title()))
         self.nav.setFixedWidth(max(180, self.nav.sizeHintForColumn(0) + 36))
         self.nav.currentRowChanged.connect(self.show_page)
 
@@ -107,7 +102,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.idle = IdleWatcher(idle_minutes, self)
         self.idle.idle.connect(self.lock_requested)
-        if self.page_types:
+        if self.entries:
             self.nav.setCurrentRow(0)
 
     # ---------------------------------------------------------------- pages
@@ -115,7 +110,7 @@ class MainWindow(QMainWindow):
         """The page at ``index``, built on first use."""
         if self.pages[index] is None:
             placeholder = self.stack.widget(index)
-            page = self.page_types[index](self.services, self.stack)
+            page = self.entries[index].load()(self.services, self.stack)
             self.stack.insertWidget(index, page)
             self.stack.removeWidget(placeholder)
             placeholder.deleteLater()
@@ -128,11 +123,20 @@ class MainWindow(QMainWindow):
                 page.open_family_requested.connect(self.open_family)
         return self.pages[index]
 
+    @property
+    def page_types(self) -> list[type]:
+        """Every page class (imports every page module: for tests, not for start-up)."""
+        return [entry.load() for entry in self.entries]
+
+    def index_of(self, cls: type) -> int:
+        return next((i for i, entry in enumerate(self.entries) if entry.is_for(cls)), -1)
+
     def page_of_type(self, cls: type) -> QWidget | None:
-        return self.page(self.page_types.index(cls)) if cls in self.page_types else None
+        index = self.index_of(cls)
+        return self.page(index) if index >= 0 else None
 
     def show_page(self, index: int) -> None:
-        if not 0 <= index < len(self.page_types):
+        if not 0 <= index < len(self.entries):
             return
         page = self.page(index)
         self.stack.setCurrentIndex(index)
@@ -144,8 +148,8 @@ class MainWindow(QMainWindow):
 
     def open_family(self, family_id: str) -> None:
         """Show a family in the Families page (asked for by quick capture's duplicate warning, ...)."""
-        for index, cls in enumerate(self.page_types):
-            if hasattr(cls, "open_family") and cls.__name__ == "FamiliesPage":
+        for index, entry in enumerate(self.entries):
+            if entry.name == "FamiliesPage":
                 page = self.page(index)
                 self.show_page(index)
                 page.open_family(family_id)
@@ -175,8 +179,8 @@ class MainWindow(QMainWindow):
         menu.addAction(quit_action)
 
         go = self.menuBar().addMenu(_("&Go"))
-        for index, cls in enumerate(self.page_types):
-            action = QAction(cls.page_title(), self)
+        for index, entry in enumerate(self.entries):
+            action = QAction(entry.title(), self)
             if index < 9:
                 action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _checked=False, i=index: self.show_page(i))

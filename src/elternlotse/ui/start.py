@@ -3,6 +3,10 @@
 ``run_desktop(args)`` is called by ``entry.py`` when no command is given.
 ``ELTERNLOTSE_PASSPHRASE`` (demos, screenshots) opens the store at start
 without the unlock dialog; after an idle lock the passphrase is always asked.
+
+Only what the unlock dialog needs is imported before it is shown; the main window,
+its pages and the services are imported after "Unlock" (docs/performance.md,
+"Desktop start-up").
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
@@ -18,12 +23,12 @@ from elternlotse import APP_NAME, __version__, app
 from elternlotse import settings as settings_file
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import translate_error
-from elternlotse.store import Store
-from elternlotse.ui.dialogs.first_start_dialog import FirstStartDialog
 from elternlotse.ui.dialogs.unlock_dialog import UnlockDialog
 from elternlotse.ui.i18n_qt import install_language
-from elternlotse.ui.main_window import MainWindow
 from elternlotse.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from elternlotse.ui.main_window import MainWindow
 
 
 class Session(QObject):
@@ -44,7 +49,7 @@ class Session(QObject):
     def start(self) -> bool:
         """First start or unlock, then the main window; False when the person cancelled."""
         given = os.environ.get(app.PASSPHRASE_ENV, "")
-        if Store.exists(self.data_dir):
+        if app.store_exists(self.data_dir):
             services = None
             if given:
                 try:
@@ -52,11 +57,13 @@ class Session(QObject):
                 except ElternlotseError:
                     services = None
             if services is None:
-                dialog = UnlockDialog(self.data_dir)
+                dialog = UnlockDialog(self.data_dir, opener=open_for_window, while_waiting=import_window)
                 if dialog.exec() != QDialog.DialogCode.Accepted:
                     return False
                 services, given = dialog.services, dialog.passphrase
         else:
+            from elternlotse.ui.dialogs.first_start_dialog import FirstStartDialog
+
             dialog = FirstStartDialog(self.data_dir, given)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return False
@@ -65,6 +72,8 @@ class Session(QObject):
         return True
 
     def open_window(self, services, passphrase: str, page: int = 0) -> MainWindow:
+        from elternlotse.ui.main_window import MainWindow
+
         self.services, self._passphrase = services, passphrase
         data_dir = self.data_dir
         runner = TaskRunner(lambda: app.open_store(data_dir, passphrase))
@@ -108,7 +117,7 @@ class Session(QObject):
         self.qapp.setQuitOnLastWindowClosed(False)
         page = self._close_window()
         self.close()
-        dialog = UnlockDialog(self.data_dir, locked_after_idle=True)
+        dialog = UnlockDialog(self.data_dir, locked_after_idle=True, opener=open_for_window)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         self.qapp.setQuitOnLastWindowClosed(True)
         if accepted:
@@ -139,6 +148,37 @@ class Session(QObject):
             self.services.store.close()
             self.services = None
         self._passphrase = ""
+
+
+def open_for_window(data_dir: Path, passphrase: str):
+    """Open the store (off the GUI thread) and read what the first page shows into its cache."""
+    services = app.open_store(data_dir, passphrase)
+    try:
+        services.family_list.warm_up()
+    except BaseException:
+        services.store.close()  # the dialog reports the error; no connection is left open
+        raise
+    return services
+
+
+def import_window() -> None:
+    """Import the main window and its first page, on the GUI thread while the key is derived.
+
+    Also loads what the first page computes once per process: the UI language's CLDR
+    data (status bar) and the German phone metadata (phone column).
+    """
+    from elternlotse.ui.pages import registry
+
+    entries = registry.pages()
+    if entries:
+        entries[0].load()  # first: it brings the list service the background thread needs after the key
+    from elternlotse.domain.contact import display_phone
+    from elternlotse.i18n import active_language
+    from elternlotse.i18n.languages import language
+    from elternlotse.ui import main_window  # noqa: F401 - imported for its side effect: loaded modules
+
+    language(active_language())
+    display_phone("+4917612345678")
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:

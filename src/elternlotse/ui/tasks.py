@@ -33,7 +33,8 @@ import threading
 import traceback
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from elternlotse.domain.errors import ElternlotseError
@@ -79,9 +80,10 @@ class Task(QObject):
         self.result: Any = None
         self.error: BaseException | None = None
         self.is_done = False
-        self.signals.progress.connect(self.progressed, Qt.ConnectionType.QueuedConnection)
-        self.signals.done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
-        self.signals.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
+        queued = QtCore.Qt.ConnectionType.QueuedConnection  # at run time: the Qt namespace costs 50-80 ms once
+        self.signals.progress.connect(self.progressed, queued)
+        self.signals.done.connect(self._on_done, queued)
+        self.signals.failed.connect(self._on_failed, queued)
 
     def cancel(self) -> None:
         self.progress.cancel()
@@ -184,7 +186,8 @@ class TaskRunner(QObject):
         if title:
             dialog = QProgressDialog(title, _("Cancel") if cancellable else "", 0, 0, parent)
             dialog.setWindowTitle(title)
-            dialog.setWindowModality(Qt.WindowModality.WindowModal if parent else Qt.WindowModality.ApplicationModal)
+            modality = QtCore.Qt.WindowModality
+            dialog.setWindowModality(modality.WindowModal if parent else modality.ApplicationModal)
             dialog.setMinimumDuration(delay_ms)
             dialog.setAutoClose(False)
             dialog.setAutoReset(False)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
 from elternlotse import app
@@ -13,11 +15,20 @@ from elternlotse.ui.tasks import TaskRunner, error_text
 
 
 class UnlockDialog(QDialog):
-    """On success ``self.services`` is the open store and ``self.passphrase`` the passphrase."""
+    """On success ``self.services`` is the open store and ``self.passphrase`` the passphrase.
 
-    def __init__(self, data_dir: Path, passphrase: str = "", locked_after_idle: bool = False, parent=None) -> None:
+    ``opener(data_dir, passphrase)`` opens the store off the GUI thread (default
+    ``app.open_store``; the desktop start also warms the first page's data there).
+    ``while_waiting()`` runs on the GUI thread meanwhile (the start imports the main
+    window then: the key derivation leaves that core free).
+    """
+
+    def __init__(self, data_dir: Path, passphrase: str = "", locked_after_idle: bool = False, parent=None,
+                 opener: Callable | None = None, while_waiting: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         self.data_dir = Path(data_dir)
+        self._opener = opener or app.open_store
+        self._while_waiting = while_waiting
         self.services = None
         self.passphrase = ""
         self.attempts = 0
@@ -62,10 +73,12 @@ class UnlockDialog(QDialog):
             self.error_label.show()
             return
         self.unlock_button.setEnabled(False)
-        data_dir = self.data_dir
-        self._runner.run(lambda _s, _p: app.open_store(data_dir, passphrase),
+        data_dir, opener = self.data_dir, self._opener
+        self._runner.run(lambda _s, _p: opener(data_dir, passphrase),
                          on_done=lambda services: self._opened(services, passphrase),
                          on_error=self._failed, title=_("Opening the encrypted store..."), parent=self)
+        if self._while_waiting is not None:
+            QTimer.singleShot(0, self._while_waiting)  # after the button has been repainted disabled
 
     def _opened(self, services, passphrase: str) -> None:
         self.services, self.passphrase = services, passphrase

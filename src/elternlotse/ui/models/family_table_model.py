@@ -303,6 +303,11 @@ class FamilyTableModel(QAbstractTableModel):
         if column == self.sort_column and order == self.sort_order:
             return
         self.sort_column, self.sort_order = column, order
+        if self._generation == 0:
+            # Nothing loaded yet (the view sets its header's indicator while the page is built):
+            # the first reload uses this order.  A background sort now would open the worker's
+            # own store connection, a second key derivation, during start-up.
+            return
         self.reload(keep_loaded=False, background=True)
 
     def flags(self, index):

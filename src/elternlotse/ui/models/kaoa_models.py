@@ -215,7 +215,8 @@ class InvitationModel(ListTableModel):
         if column == self.FAMILY:
             return inv.name
         if column == self.CHILDREN:
-            return ", ".join(f"{name or _('(no first name)')} ({grade}, {stage})" for _id, name, grade, stage in inv.children)
+            no_name = _("(no first name)")
+            return ", ".join(f"{name or no_name} ({grade}, {stage})" for _id, name, grade, stage in inv.children)
         if column == self.CHANNEL:
             return contact_text(inv.channel)
         if column == self.LANGUAGES:

@@ -204,12 +204,13 @@ class EventsPage(QWidget):
             self.invitation_label.setText("")
             self.attendance_label.setText("")
             return
-        speakers = ", ".join(f"{s.name} ({_(SPEAKER_ROLE_LABELS.get(s.role, s.role))})" for s in event.speakers) or "-"
+        speakers = ", ".join("{} ({})".format(s.name, _(SPEAKER_ROLE_LABELS.get(s.role, s.role)))
+                             for s in event.speakers) or "-"
         catalog = self.services.catalogs.get(on=event.day)
         topics = ", ".join(catalog.stage(t).title(active_language()) if catalog.stage(t) else t
                            for t in event.topics) or _("(all families)")
         self.details.setText("\n".join([
-            f"{_(EVENT_TYPE_LABELS[event.type])}: {event.title or '-'}",
+            _("{kind}: {title}").format(kind=_(EVENT_TYPE_LABELS[event.type]), title=event.title or "-"),
             _("When: {starts}").format(starts=event.starts.replace("T", " ") + (f" - {event.ends[11:]}" if event.ends else "")),
             _("Place: {place}").format(place=event.place or "-"),
             _("Topics: {topics}").format(topics=topics),

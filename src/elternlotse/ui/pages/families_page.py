@@ -34,7 +34,6 @@ from elternlotse.ui.models.family_table_model import (
     FamilyTableModel,
     IdRole,
 )
-from elternlotse.ui.pages.family_detail import FamilyDetail
 from elternlotse.ui.tasks import runner_for
 
 SEARCH_DELAY_MS = 180
@@ -100,28 +99,39 @@ class FamiliesPage(QWidget):
         list_layout.addWidget(self.table, 1)
         list_layout.addWidget(self.count_label)
 
-        # detail
-        self.detail = FamilyDetail(services)
-        self.detail.back_requested.connect(self.show_list)
-        self.detail.saved.connect(self._after_save)
-        self.detail.erased.connect(self._after_erase)
-        self.detail.consent_changed.connect(self._after_consent)
-        self.detail.open_family_requested.connect(self.open_family)
-        self.detail.status_message.connect(self.status_message)
-
+        self._detail = None  # the detail view: built when a family is first opened (start-up)
         self.stack = QStackedWidget()
         self.stack.addWidget(list_page)
-        self.stack.addWidget(self.detail)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
 
         for keys, slot in ((QKeySequence.StandardKey.New, self.new_family), (QKeySequence.StandardKey.Find, self.focus_search)):
             QShortcut(QKeySequence(keys), self).activated.connect(slot)
-        back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.detail)
-        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        back.activated.connect(self.show_list)
         self._update_count()
+
+    @property
+    def detail(self):
+        """The detail view (``FamilyDetail``), built and wired on first use."""
+        if self._detail is None:
+            from elternlotse.ui.pages.family_detail import FamilyDetail
+
+            detail = FamilyDetail(self.services)
+            detail.back_requested.connect(self.show_list)
+            detail.saved.connect(self._after_save)
+            detail.erased.connect(self._after_erase)
+            detail.consent_changed.connect(self._after_consent)
+            detail.open_family_requested.connect(self.open_family)
+            detail.status_message.connect(self.status_message)
+            back = QShortcut(QKeySequence(Qt.Key.Key_Escape), detail)
+            back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            back.activated.connect(self.show_list)
+            self.stack.addWidget(detail)
+            self._detail = detail
+        return self._detail
+
+    def _in_detail(self) -> bool:
+        return self._detail is not None and self.stack.currentWidget() is self._detail
 
     # ---------------------------------------------------------------- list
     def refresh(self) -> None:
@@ -173,7 +183,7 @@ class FamiliesPage(QWidget):
         return True
 
     def focus_search(self) -> None:
-        if self.stack.currentWidget() is self.detail and not self._leave_detail():
+        if self._in_detail() and not self._leave_detail():
             return
         self.stack.setCurrentIndex(0)
         self.search.setFocus()
@@ -181,7 +191,7 @@ class FamiliesPage(QWidget):
 
     def _double_clicked(self, index) -> None:
         # Some styles also emit ``activated`` on a double click; open once.
-        if self.stack.currentWidget() is not self.detail:
+        if not self._in_detail():
             self.open_family(index.data(IdRole))
 
     def _open_first(self) -> None:
@@ -193,20 +203,20 @@ class FamiliesPage(QWidget):
     def open_family(self, family_id: str) -> None:
         if not family_id:
             return
-        if self.stack.currentWidget() is self.detail and self.detail.family_id != family_id and not self._leave_detail():
+        if self._in_detail() and self.detail.family_id != family_id and not self._leave_detail():
             return
         self.detail.load(family_id)
         self.stack.setCurrentWidget(self.detail)
         self.select_family(family_id)
 
     def new_family(self) -> None:
-        if self.stack.currentWidget() is self.detail and not self._leave_detail():
+        if self._in_detail() and not self._leave_detail():
             return
         self.detail.new_family()
         self.stack.setCurrentWidget(self.detail)
 
     def show_list(self) -> None:
-        if self.stack.currentWidget() is self.detail and not self._leave_detail():
+        if self._in_detail() and not self._leave_detail():
             return
         self.stack.setCurrentIndex(0)
         self.table.setFocus()
@@ -231,7 +241,7 @@ class FamiliesPage(QWidget):
         return False
 
     def has_unsaved_changes(self) -> bool:
-        return self.stack.currentWidget() is self.detail and self.detail.has_unsaved_changes()
+        return self._in_detail() and self.detail.has_unsaved_changes()
 
     def _after_save(self, family_id: str) -> None:
         if self.model.loaded_row(family_id) >= 0:

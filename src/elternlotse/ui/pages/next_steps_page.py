@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from elternlotse.i18n import _, active_language, ngettext
-from elternlotse.i18n.formatting import format_date
+from elternlotse.i18n.formatting import format_date, isolate
 from elternlotse.ui.saved_files import saved, write_private
 from elternlotse.ui.models.kaoa_models import AgendaModel, RowRole, SortRole, agenda_rows
 from elternlotse.ui.tasks import error_text, runner_for
@@ -132,17 +132,20 @@ class NextStepsPage(QWidget):
     # ---------------------------------------------------------------- call list
     def call_list_html(self) -> str:
         agenda = self.agenda
-        parts = [f"<h2>{html.escape(_('Call list'))}: {html.escape(format_date(agenda.on))}</h2>"]
+        heading = _("Call list: {date}").format(date=format_date(agenda.on))
+        parts = ["<h2>{}</h2>".format(html.escape(heading))]
         for week in agenda.weeks:
-            parts.append(f"<h3>{html.escape(_('Week of {date}').format(date=format_date(week.monday)))}</h3>")
+            parts.append("<h3>{}</h3>".format(html.escape(_("Week of {date}").format(date=format_date(week.monday)))))
             for family in week.families:
                 contacts = "; ".join(f"{c.channel}: {c.value}" + (f" ({c.app})" if c.app else "") for c in family.contacts)
+                contacts = contacts or _("no consent to contact")
                 parts.append(f"<p><b dir='auto'>{html.escape(family.name)}</b> [{html.escape(', '.join(family.languages))}]"
-                             f" — {html.escape(contacts or _('no consent to contact'))}</p><ul>")
+                             f" — {html.escape(contacts)}</p><ul>")
                 for item in family.items:
-                    child = item.child or _("(no first name)")
-                    parts.append(f"<li>☐ {html.escape(child)} ({item.grade}): {html.escape(item.stage)} – "
-                                 f"{html.escape(item.text)} ({html.escape(_('until'))} {html.escape(format_date(item.ends))})</li>")
+                    line = _("{child} (grade {grade}): {stage} – {text} (until {date})").format(
+                        child=isolate(item.child or _("(no first name)")), grade=item.grade, stage=isolate(item.stage),
+                        text=isolate(item.text), date=format_date(item.ends))
+                    parts.append("<li>☐ {}</li>".format(html.escape(line)))
                 parts.append("</ul>")
         return "\n".join(parts)
 

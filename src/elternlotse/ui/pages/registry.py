@@ -2,33 +2,63 @@
 
 A page class has ``__init__(self, services, parent=None)``, a ``page_title()``
 static method returning the translated title, and ``refresh()`` (called when the
-page is shown or after data changed).  A feature adds its page with one line.
+page is shown or after data changed).  A feature adds its page with one line in
+``pages()``.
+
+The main window needs only the titles at start; a page's module (and what it
+imports: the PDF view and ReportLab for handouts, the sync machinery, ...) is
+imported when the page is first shown.  So each entry names the module and class
+and carries the title's msgid, which must be the one ``page_title()`` returns
+(``tests/test_ui_shell.py`` checks both agree).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from elternlotse.i18n import N_, _
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    module: str
+    name: str
+    title_msgid: str = ""
+    page_type: type | None = field(default=None, compare=False)  # given directly (tests, drafts)
+
+    @classmethod
+    def of(cls, page_type: type) -> PageEntry:
+        return cls(page_type.__module__, page_type.__qualname__, page_type=page_type)
+
+    def title(self) -> str:
+        return self.page_type.page_title() if self.page_type is not None else _(self.title_msgid)
+
+    def load(self) -> type:
+        """The page class (imports its module on first use)."""
+        if self.page_type is not None:
+            return self.page_type
+        return getattr(import_module(self.module), self.name)
+
+    def is_for(self, page_type: type) -> bool:
+        return self.page_type is page_type or (page_type.__module__, page_type.__qualname__) == (self.module, self.name)
+
+
+_PAGES = "elternlotse.ui.pages."
+
+
+def pages() -> list[PageEntry]:
+    return [
+        PageEntry(_PAGES + "families_page", "FamiliesPage", N_("Families")),  # the navigator's daily list
+        PageEntry(_PAGES + "quick_capture_page", "QuickCapturePage", N_("Quick capture")),  # the stand
+        PageEntry(_PAGES + "next_steps_page", "NextStepsPage", N_("Next steps")),
+        PageEntry(_PAGES + "events_page", "EventsPage", N_("Events")),
+        PageEntry(_PAGES + "handouts_page", "HandoutsPage", N_("Handouts")),
+        PageEntry(_PAGES + "sync_page", "SyncPage", N_("Sync")),
+        PageEntry(_PAGES + "settings_page", "SettingsPage", N_("Settings")),  # last in the navigation
+    ]
+
 
 def page_classes() -> list[type]:
-    pages: list[type] = []
-    from elternlotse.ui.pages.families_page import FamiliesPage  # the navigator's daily list
-
-    pages.append(FamiliesPage)
-    from elternlotse.ui.pages.quick_capture_page import QuickCapturePage  # first or second: the stand
-
-    pages.append(QuickCapturePage)
-    from elternlotse.ui.pages.next_steps_page import NextStepsPage
-
-    pages.append(NextStepsPage)
-    from elternlotse.ui.pages.events_page import EventsPage
-
-    pages.append(EventsPage)
-    from elternlotse.ui.pages.handouts_page import HandoutsPage
-
-    pages.append(HandoutsPage)
-    from elternlotse.ui.pages.sync_page import SyncPage
-
-    pages.append(SyncPage)
-    from elternlotse.ui.pages.settings_page import SettingsPage  # last in the navigation
-
-    pages.append(SettingsPage)
-    return pages
+    """Every page class, imported (tests, tools; the main window imports a page when shown)."""
+    return [entry.load() for entry in pages()]

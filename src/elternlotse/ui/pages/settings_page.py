@@ -168,9 +168,9 @@ class SettingsPage(QWidget):
         """Titles of the built pages that hold unsaved entries (see ``page_has_unsaved_entries``)."""
         window = self.window()
         titles = []
-        for page, cls in zip(getattr(window, "pages", []), getattr(window, "page_types", []), strict=True):
+        for page in getattr(window, "pages", []):
             if page is not None and page is not self and page_has_unsaved_entries(page):
-                titles.append(cls.page_title())
+                titles.append(type(page).page_title())
         return titles
 
     def apply_language(self) -> None:
