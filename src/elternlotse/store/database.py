@@ -7,8 +7,10 @@ sqlite-utils works on top of the SQLCipher connection.  All writes go through
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +28,8 @@ from elternlotse.store.migrations import all_migrations
 
 if TYPE_CHECKING:
     from elternlotse.store.writer import Writer
+
+log = logging.getLogger(__name__)  # ids, counts, actions and durations only (docs/architecture.md, "Logs")
 
 DB_NAME = "elternlotse.db"
 ROLES = ("navigator", "office")
@@ -57,6 +61,7 @@ def _connect(path: Path, passphrase: str) -> sqlcipher3.Connection:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher3.DatabaseError:
         conn.close()
+        log.info("store not opened: wrong passphrase or not a store")
         raise WrongPassphraseError(N_("The passphrase is wrong, or {path} is not an Elternlotse store."), path=str(path)) from None
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
@@ -116,6 +121,7 @@ class Store:
         finally:
             conn.close()
         os.replace(tmp, path)
+        log.info("store created node=%s role=%s", node_id, role)
         return cls.open(data_dir, passphrase)
 
     @classmethod
@@ -123,10 +129,14 @@ class Store:
         path = cls.file_in(data_dir)
         if not path.is_file():
             raise StoreError(N_("No store in {path}: create one with 'elternlotse init' first."), path=str(Path(data_dir)))
+        started = time.monotonic()
         conn = _connect(path, passphrase)
         try:
             _migrate(conn, path, backup=True)
-            return cls(path, conn)
+            store = cls(path, conn)
+            log.info("store opened node=%s role=%s schema=%d in %d ms", store.info.node_id, store.info.role,
+                     store.info.schema_version, (time.monotonic() - started) * 1000)
+            return store
         except BaseException:
             conn.close()
             raise
@@ -170,6 +180,7 @@ class Store:
         from elternlotse.store.writer import Writer
 
         clock_before = self.clock.last
+        started = time.monotonic()
         with _transaction(self.conn):
             try:
                 # Another connection on this store (the GUI's background worker, a CLI
@@ -181,9 +192,13 @@ class Store:
                 yield writer
                 writer.audit(action, target)
                 self.set_meta("clock", self.clock.last)
-            except BaseException:
+            except BaseException as error:
                 self.clock = HybridClock(self.info.node_id, clock_before)
+                log.info("write %s rolled back (%s)", action, type(error).__name__)
                 raise
+        # Actions and targets are ids, counts and catalogue versions, never names (the actor is not logged).
+        log.info("write %s in %d ms", " ".join(f"{a}={t}" if t else a for a, t in writer.audited),
+                 (time.monotonic() - started) * 1000)
 
     def read(self):
         """A read snapshot (for consistent multi-query reads)."""
@@ -233,6 +248,7 @@ def _migrate(conn, path: Path, backup: bool) -> None:
         with _transaction(conn):
             module.apply(conn)
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(number),))
+        log.info("store migrated to schema %d", number)
 
 
 def _backup_copy(conn, path: Path, version: int) -> Path:

@@ -34,6 +34,7 @@ class Writer:
         self.stamp = store.clock.now()  # one stamp per action; fields of one action share it
         self._pending: dict[str, list[list]] | None = None  # bulk mode: inserts batched per statement
         self._search_rowid: int | None = None
+        self.audited: list[tuple[str, str]] = []  # (action, target) of this transaction, for the log
 
     @contextmanager
     def bulk(self) -> Iterator["Writer"]:
@@ -141,6 +142,7 @@ class Writer:
         return entry_id
 
     def audit(self, action: str, target: str = "", details: str = "") -> None:
+        self.audited.append((action, target))
         self.conn.execute(
             "INSERT INTO audit(at, stamp, actor, action, target, details) VALUES (?, ?, ?, ?, ?, ?)",
             (datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), self.stamp, self.actor, action, target, details),

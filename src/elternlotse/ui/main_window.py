@@ -9,6 +9,8 @@ it is shown.  Pages find the window's background runner with
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -28,6 +30,8 @@ from elternlotse.i18n import _
 from elternlotse.i18n.formatting import isolate, ui_paragraph
 from elternlotse.ui.pages import registry
 from elternlotse.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
 
 _INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
                  QEvent.Type.TouchBegin, QEvent.Type.InputMethod}
@@ -135,6 +139,7 @@ class MainWindow(QMainWindow):
         if not 0 <= index < len(self.page_types):
             return
         page = self.page(index)
+        log.info("page %s shown", type(page).__name__)
         self.stack.setCurrentIndex(index)
         if self.nav.currentRow() != index:
             self.nav.setCurrentRow(index)

@@ -8,6 +8,8 @@ only reads widgets and builds the portable document; the service validates.
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
@@ -32,6 +34,8 @@ from elternlotse.ui.tasks import runner_for
 from elternlotse.ui.widgets.checklist_widget import FamilyChecklists
 from elternlotse.ui.widgets.consent_panel import ConsentPanel
 from elternlotse.ui.widgets.family_form import ChildEditor, GuardianEditor
+
+log = logging.getLogger(__name__)
 
 
 class _Snapshot(QUndoCommand):
@@ -179,6 +183,7 @@ class FamilyDetail(QWidget):
     # ---------------------------------------------------------------- loading
     def load(self, family_id: str) -> None:
         family = self.services.families.get(family_id)
+        log.info("family %s opened", family.id)
         self.family_id = family.id
         self.set_form(self.services.families.document(family.id))
         self.consent_panel.set_family(family)
@@ -312,6 +317,7 @@ class FamilyDetail(QWidget):
             else:
                 family = self.services.families.add(document)
         except ElternlotseError as error:
+            log.info("family %s not saved: %s %s", self.family_id or "(new)", type(error).__name__, error.message_id)
             self.error_label.setText(translate_error(error))
             self.error_label.show()
             return False
