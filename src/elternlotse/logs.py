@@ -14,8 +14,11 @@ never with the standard formatter:
 * our domain errors (``ElternlotseError``) as type and **msgid**: their formatted
   message may hold what a person typed, the msgid ("{field}: '{value}' is not a
   role.") does not;
-* other exceptions' messages and Qt's messages pass through ``scrub``, which
-  replaces quoted text, e-mail addresses and long digit runs (phone numbers).
+* other exceptions: the messages Python and SQLite write about the code
+  (AttributeError, TypeError, OSError, KeyError, sqlite errors, ...) pass through
+  ``scrub``, which replaces quoted text, e-mail addresses and long digit runs
+  (phone numbers); any other message (ValueError, RuntimeError, a library's own
+  error) is withheld, only the type is written; Qt's messages are scrubbed.
 
 Like ``locations.py`` this module sits outside the layers: every entry point
 needs it before any store is open, and the layers below never import it (they use
@@ -55,7 +58,7 @@ def log_file(data_dir: Path) -> Path:
 
 # ------------------------------------------------------------------ safe formatting
 _QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
-_EMAIL = re.compile(r"[^\s@'\"<>()]+@[^\s@'\"<>()]+")
+_EMAIL = re.compile(r"[^\s@'\"<>(),;]+@[^\s@'\"<>(),;]+")
 _DIGITS = re.compile(r"\+?\d[\d ()/.\-]{4,}\d")
 
 
@@ -66,14 +69,38 @@ def scrub(text: str) -> str:
     return _DIGITS.sub("<number>", text)
 
 
+#: Errors whose messages Python or SQLite write about the *code* ("'NoneType' object has no
+#: attribute 'id'", "no such table: x", "[Errno 13] Permission denied: '<path>'"): kept, scrubbed.
+#: Any other message (ValueError, RuntimeError, a library's own errors) may repeat what a person
+#: typed ("invalid literal for int(): 'Ayşe'"), so only the error's type is written.
+_CODE_MESSAGES = (AttributeError, NameError, TypeError, ImportError, LookupError, ArithmeticError, RecursionError,
+                  NotImplementedError, OSError, MemoryError)
+_CODE_MESSAGE_MODULES = ("sqlite3", "sqlcipher3")
+#: The interpreter quotes names of types, attributes and modules in these ("'NoneType' object has no
+#: attribute 'id'"): quoted identifiers are kept there; a KeyError's quoted key is data and is not.
+_NAMES_QUOTED = (AttributeError, NameError, TypeError, ImportError)
+_IDENTIFIER = re.compile(r"'[A-Za-z_][A-Za-z0-9_.]{0,60}'")
+WITHHELD = "<message withheld>"
+
+
 def describe(error: BaseException) -> str:
-    """One line naming the error: ``module.Type: msgid`` (domain) or ``Type: scrubbed message``."""
+    """One line naming the error: ``module.Type: msgid`` (domain), ``Type: scrubbed message`` or ``Type: <message withheld>``."""
     kind = type(error)
     name = kind.__qualname__ if kind.__module__ in ("builtins", "__main__") else f"{kind.__module__}.{kind.__qualname__}"
     if isinstance(error, ElternlotseError):
         return f"{name}: {error.message_id}"
-    text = scrub(str(error))
-    return f"{name}: {text}" if text else name
+    message = str(error)
+    if not message:
+        return name
+    if isinstance(error, _NAMES_QUOTED):
+        names = _IDENTIFIER.findall(message)
+        text = scrub(_IDENTIFIER.sub("\0", message))
+        for quoted in names:
+            text = text.replace("\0", quoted, 1)
+        return f"{name}: {text}"
+    if isinstance(error, _CODE_MESSAGES) or kind.__module__.split(".")[0] in _CODE_MESSAGE_MODULES:
+        return f"{name}: {scrub(message)}"
+    return f"{name}: {WITHHELD}"
 
 
 def format_exception(error: BaseException) -> str:
@@ -129,13 +156,16 @@ class _PrivateRotatingFileHandler(RotatingFileHandler):
 class LogFile:
     """The installed log: ``path``, ``close()``; also a context manager (closed on exit)."""
 
-    def __init__(self, path: Path | None, handler: logging.Handler | None) -> None:
+    def __init__(self, path: Path | None, handler: logging.Handler | None, propagated: bool = True) -> None:
         self.path = path
         self._handler = handler
+        self._propagated = propagated
 
     def close(self) -> None:
         if self._handler is not None:
-            logging.getLogger(LOGGER_NAME).removeHandler(self._handler)
+            logger = logging.getLogger(LOGGER_NAME)
+            logger.removeHandler(self._handler)
+            logger.propagate = self._propagated
             self._handler.close()
             self._handler = None
 
@@ -161,9 +191,13 @@ def install_logging(data_dir: Path, level: int = logging.INFO, max_bytes: int = 
         return LogFile(None, None)
     handler.setFormatter(SafeFormatter())
     logger = logging.getLogger(LOGGER_NAME)
+    propagated = logger.propagate
     logger.setLevel(level)
     logger.addHandler(handler)
-    return LogFile(path, handler)
+    # Only this handler formats our records: a root handler set up by a library (basicConfig) would
+    # print domain errors' messages with the values in them, and would keep records (and frames) alive.
+    logger.propagate = False
+    return LogFile(path, handler, propagated)
 
 
 def enable_fault_log(data_dir: Path) -> IO[str] | None:
