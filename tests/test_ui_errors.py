@@ -146,3 +146,43 @@ def test_finished_tasks_are_released(qtbot, data_dir):
     text = installed.path.read_text(encoding="utf-8")
     assert text.count("failed after") == 10 and "LookupError: no such row" in text and "in fail" in text
     assert text.count(" done in ") == 10
+
+
+WINDOWED = r"""
+import sys
+from pathlib import Path
+sys.stdout = sys.stderr = None  # what a windowed build (console=False) gets
+from PySide6.QtCore import QTimer
+from elternlotse.logs import install_logging
+from elternlotse.ui.start import install_error_reporting, make_application
+
+data_dir = Path(sys.argv[1])
+with install_logging(data_dir):
+    qapp = make_application()
+    install_error_reporting(qapp, data_dir)
+
+    def broken_slot():
+        raise ZeroDivisionError("division by zero")
+
+    QTimer.singleShot(0, broken_slot)
+    QTimer.singleShot(300, qapp.quit)
+    code = qapp.exec()
+sys.exit(code)
+"""
+
+
+@pytest.mark.slow
+def test_a_windowed_build_without_stderr_keeps_the_traceback_in_the_log(data_dir, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "windowed.py"
+    script.write_text(WINDOWED, encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, str(script), str(data_dir)], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr  # reported, not a crash
+    text = logs.log_file(data_dir).read_text(encoding="utf-8")
+    assert "unexpected error" in text and "in broken_slot" in text
+    assert "ZeroDivisionError: division by zero" in text
