@@ -110,3 +110,12 @@ def test_an_unforeseen_cli_error_gives_one_sentence_and_its_traceback_goes_to_th
     # entry.main closed its log again: later messages of this process do not go there.
     logging.getLogger("elternlotse.test").warning("after the command")
     assert "after the command" not in log_path.read_text(encoding="utf-8")
+
+
+def test_a_refused_cli_command_logs_its_msgid(data_dir, capsys, monkeypatch):
+    monkeypatch.setenv("ELTERNLOTSE_PASSPHRASE", "correct horse battery")
+    code = entry.main(["--data-dir", str(data_dir), "family", "list"])  # no store yet
+    assert code == 1 and capsys.readouterr().err.count("\n") == 1
+    text = logs.log_file(data_dir).read_text(encoding="utf-8")
+    assert "command family refused: StoreError No store in {path}" in text
+    assert str(data_dir) not in text

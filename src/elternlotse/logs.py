@@ -129,10 +129,10 @@ class SafeFormatter(logging.Formatter):
     """UTC times; exceptions through ``format_exception`` (never ``traceback.format_exception``)."""
 
     converter = time.gmtime
-    default_msec_format = "%s.%03dZ"
 
     def __init__(self) -> None:
-        super().__init__("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s", "%Y-%m-%dT%H:%M:%S")
+        super().__init__("%(asctime)s.%(msecs)03dZ %(levelname)s %(name)s [%(threadName)s] %(message)s",
+                         "%Y-%m-%dT%H:%M:%S")
 
     def formatException(self, ei) -> str:
         error = ei[1] if ei and ei[1] is not None else None
