@@ -156,16 +156,18 @@ class _PrivateRotatingFileHandler(RotatingFileHandler):
 class LogFile:
     """The installed log: ``path``, ``close()``; also a context manager (closed on exit)."""
 
-    def __init__(self, path: Path | None, handler: logging.Handler | None, propagated: bool = True) -> None:
+    def __init__(self, path: Path | None, handler: logging.Handler | None, before: tuple[bool, int] = (True, 0)) -> None:
         self.path = path
         self._handler = handler
-        self._propagated = propagated
+        self._before = before  # the logger's propagate flag and level before install
 
     def close(self) -> None:
+        """Flush and close the file; the ``elternlotse`` logger is as it was before."""
         if self._handler is not None:
             logger = logging.getLogger(LOGGER_NAME)
             logger.removeHandler(self._handler)
-            logger.propagate = self._propagated
+            logger.propagate, level = self._before
+            logger.setLevel(level)
             self._handler.close()
             self._handler = None
 
@@ -191,13 +193,13 @@ def install_logging(data_dir: Path, level: int = logging.INFO, max_bytes: int = 
         return LogFile(None, None)
     handler.setFormatter(SafeFormatter())
     logger = logging.getLogger(LOGGER_NAME)
-    propagated = logger.propagate
+    before = (logger.propagate, logger.level)
     logger.setLevel(level)
     logger.addHandler(handler)
     # Only this handler formats our records: a root handler set up by a library (basicConfig) would
     # print domain errors' messages with the values in them, and would keep records (and frames) alive.
     logger.propagate = False
-    return LogFile(path, handler, propagated)
+    return LogFile(path, handler, before)
 
 
 def enable_fault_log(data_dir: Path) -> IO[str] | None:
