@@ -121,7 +121,10 @@ def test_finished_tasks_are_released(qtbot, data_dir):
     def fail(services, progress):
         blob = _Blob()  # a big local in the failing frame: the traceback must not keep it
         alive.append(weakref.ref(blob))
-        raise LookupError("no such row")
+        try:
+            raise KeyError("row")
+        except KeyError as cause:  # a chained failure, as domain code raises them
+            raise LookupError("no such row") from cause
 
     tracemalloc.start()
     try:

@@ -134,12 +134,23 @@ class _Runnable(QRunnable):
             else:
                 log.error("task %s failed after %d ms", name, ms, exc_info=error)
                 error.formatted = format_exception(error)  # type: ignore[attr-defined]
-            # The traceback's frames hold the task's locals: do not keep them alive with the error.
-            error.__traceback__ = None
+            _drop_tracebacks(error)  # their frames hold the task's locals: do not keep them alive with the error
             signals.failed.emit(error)
         else:
             log.info("task %s done in %d ms", name, int((time.monotonic() - started) * 1000))
             signals.done.emit(result)
+
+
+def _drop_tracebacks(error: BaseException) -> None:
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [error]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        current.__traceback__ = None
+        stack += [current.__cause__, current.__context__]
 
 
 def _task_name(fn: Callable) -> str:
