@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, Q
 
 from elternlotse import __version__
 from elternlotse.i18n import _, active_language
-from elternlotse.i18n.formatting import isolate, ui_paragraph
+from elternlotse.i18n.formatting import ltr, ui_paragraph
 
 MAX_REPORTS = 20  # details kept for the clipboard; the log has every one
 
@@ -34,12 +34,11 @@ class ErrorDialog(QDialog):
 
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.where = QLabel()
-        self.where.setWordWrap(True)
+        self.where = QLabel()  # not word-wrapped: a wrapped path breaks apart in right-to-left text
         self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         if log_path is not None:
-            self.where.setText(ui_paragraph(_("The log file: {path}").format(path=isolate(log_path))))
+            self.where.setText(ui_paragraph(_("The log file: {path}").format(path=ltr(log_path))))
         else:
             self.where.hide()
         self.copied = QLabel()
@@ -68,7 +67,7 @@ class ErrorDialog(QDialog):
         self.message.setText(ui_paragraph(_(
             "Something went wrong that Elternlotse did not expect ({error}). The app keeps running, and what was "
             "saved before is kept. If it happens again, copy the details and send them to the person who supports you."
-        ).format(error=isolate(error_name))))
+        ).format(error=ltr(error_name))))
 
     def details(self) -> str:
         """What "Copy details" copies: program versions and the tracebacks (no personal data)."""
