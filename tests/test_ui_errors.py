@@ -91,6 +91,24 @@ def test_thread_errors_and_qt_criticals_reach_the_log_and_the_dialog(qtbot, repo
     assert NAME not in text and PHONE not in text
 
 
+def _import_rows(services, progress):
+    rows = [{"name": NAME}]
+    return rows[0]["name"].missing_method()
+
+
+def test_an_unexpected_task_failure_without_on_error_ends_in_the_same_dialog(qtbot, reporter):
+    runner = TaskRunner(None)
+    task = runner.run(_import_rows)
+    qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.count == 1, timeout=10000)
+    assert task.is_done and isinstance(task.error, AttributeError)
+    details = reporter.dialog.details()
+    assert "in _import_rows" in details and "AttributeError: 'str' object has no attribute 'missing_method'" in details
+    text = reporter.log_path.read_text(encoding="utf-8")
+    assert text.count("in _import_rows") == 1  # logged once, by the worker
+    assert NAME not in details and NAME not in text
+    runner.shutdown()
+
+
 def test_uninstall_puts_the_previous_hooks_back(qapp):
     import sys
 
