@@ -119,3 +119,19 @@ def test_a_refused_cli_command_logs_its_msgid(data_dir, capsys, monkeypatch):
     text = logs.log_file(data_dir).read_text(encoding="utf-8")
     assert "command family refused: StoreError No store in {path}" in text
     assert str(data_dir) not in text
+
+
+def test_a_folder_that_cannot_be_written_leaves_the_program_running(tmp_path, capsys):
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x", encoding="utf-8")
+    installed = logs.install_logging(blocked)  # <blocked>/logs cannot be made
+    try:
+        assert installed.path is None
+        try:
+            raise ValueError(NAME)
+        except ValueError:
+            logging.getLogger("elternlotse.test").exception("import failed")
+    finally:
+        installed.close()
+    err = capsys.readouterr().err
+    assert "import failed" in err and "ValueError: <message withheld>" in err and NAME not in err

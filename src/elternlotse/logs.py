@@ -185,12 +185,15 @@ def install_logging(data_dir: Path, level: int = logging.INFO, max_bytes: int = 
     Logging is best effort: a folder that cannot be written gives a ``LogFile``
     with ``path`` None, and the program carries on.
     """
-    path = log_file(data_dir)
+    path: Path | None = log_file(data_dir)
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handler = _PrivateRotatingFileHandler(path, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8")
+        handler: logging.Handler = _PrivateRotatingFileHandler(path, maxBytes=max_bytes, backupCount=backup_count,
+                                                               encoding="utf-8")
     except OSError:
-        return LogFile(None, None)
+        # No file: warnings and errors to stderr, still through the safe formatter (never logging's last resort).
+        path, handler = None, logging.StreamHandler() if sys.stderr is not None else logging.NullHandler()
+        handler.setLevel(logging.WARNING)
     handler.setFormatter(SafeFormatter())
     logger = logging.getLogger(LOGGER_NAME)
     before = (logger.propagate, logger.level)
