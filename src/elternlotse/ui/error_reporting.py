@@ -23,7 +23,7 @@ import sys
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QtMsgType, Signal, qInstallMessageHandler
+from PySide6.QtCore import QObject, Qt, QtMsgType, Signal, qInstallMessageHandler, qVersion
 from PySide6.QtWidgets import QApplication
 
 from elternlotse.logs import describe, format_exception, scrub
@@ -62,6 +62,10 @@ class ErrorReporter(QObject):
         self._previous = (sys.excepthook, threading.excepthook, previous_qt)
         sys.excepthook = self._excepthook
         threading.excepthook = self._thread_excepthook
+        import PySide6
+
+        log.info("error reporting installed; Qt %s, PySide6 %s, platform %s", qVersion(), PySide6.__version__,
+                 QApplication.platformName())
         return self
 
     def uninstall(self) -> None:
