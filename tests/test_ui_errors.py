@@ -175,7 +175,8 @@ from pathlib import Path
 sys.stdout = sys.stderr = None  # what a windowed build (console=False) gets
 from PySide6.QtCore import QTimer
 from elternlotse.logs import install_logging
-from elternlotse.ui.start import install_error_reporting, make_application
+from elternlotse.ui.error_reporting import install_error_reporting
+from elternlotse.ui.start import make_application
 
 data_dir = Path(sys.argv[1])
 with install_logging(data_dir):

@@ -29,10 +29,10 @@ from elternlotse.store.migrations import all_migrations
 if TYPE_CHECKING:
     from elternlotse.store.writer import Writer
 
-log = logging.getLogger(__name__)  # ids, counts, actions and durations only (docs/architecture.md, "Logs")
-
 DB_NAME = "elternlotse.db"
 ROLES = ("navigator", "office")
+
+log = logging.getLogger(__name__)  # ids, counts, actions and durations only (docs/architecture.md, "Logs and errors")
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,7 @@ class Store:
         self.db = sqlite_utils.Database(conn)
         self.info = self._read_info()
         self.clock = HybridClock(self.info.node_id, self.meta("clock") or None)
+        log.info("store opened node=%s role=%s schema=%d", self.info.node_id, self.info.role, self.info.schema_version)
 
     # ---------------------------------------------------------------- life cycle
     @staticmethod
@@ -121,7 +122,6 @@ class Store:
         finally:
             conn.close()
         os.replace(tmp, path)
-        log.info("store created node=%s role=%s", node_id, role)
         return cls.open(data_dir, passphrase)
 
     @classmethod
@@ -129,14 +129,10 @@ class Store:
         path = cls.file_in(data_dir)
         if not path.is_file():
             raise StoreError(N_("No store in {path}: create one with 'elternlotse init' first."), path=str(Path(data_dir)))
-        started = time.monotonic()
         conn = _connect(path, passphrase)
         try:
             _migrate(conn, path, backup=True)
-            store = cls(path, conn)
-            log.info("store opened node=%s role=%s schema=%d in %d ms", store.info.node_id, store.info.role,
-                     store.info.schema_version, (time.monotonic() - started) * 1000)
-            return store
+            return cls(path, conn)
         except BaseException:
             conn.close()
             raise

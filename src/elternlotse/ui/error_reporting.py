@@ -1,7 +1,8 @@
 """Errors nobody caught, in the desktop app: logged, then shown in one dialog (Anki, Vorta).
 
-``ErrorReporter(qapp, log_path).install()`` is called once by the desktop's
-composition root (``ui.start.run_desktop``), never at import time.  It takes over
+``install_error_reporting(qapp, data_dir)`` (``ErrorReporter(qapp, log_path).install()``
+and the fault log) is called once by the desktop's composition root
+(``ui.start.run_desktop``), never at import time.  It takes over
 
 * ``sys.excepthook``: exceptions that escape a slot or a Qt virtual method (PySide
   hands them to the hook, and the app goes on), or the main loop;
@@ -38,6 +39,16 @@ _QT_LEVELS = {
     QtMsgType.QtCriticalMsg: logging.ERROR,
     QtMsgType.QtFatalMsg: logging.CRITICAL,
 }
+
+
+def install_error_reporting(qapp: QApplication, data_dir: Path) -> "ErrorReporter":
+    """The desktop's composition root calls this once: uncaught errors and Qt's messages to the
+    log and one dialog; hard crashes (faults inside Qt) to ``logs/faults.log``."""
+    from elternlotse.logs import enable_fault_log, log_file
+
+    reporter = ErrorReporter(qapp, log_file(data_dir)).install()
+    enable_fault_log(data_dir)  # faulthandler holds the file open until the process ends
+    return reporter
 
 
 class ErrorReporter(QObject):

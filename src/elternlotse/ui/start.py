@@ -137,15 +137,6 @@ class Session(QObject):
         self._passphrase = ""
 
 
-def install_error_reporting(qapp: QApplication, data_dir: Path) -> None:
-    """Uncaught errors and Qt's messages to the log and one dialog; hard crashes to logs/faults.log."""
-    from elternlotse.logs import enable_fault_log, log_file
-    from elternlotse.ui.error_reporting import ErrorReporter
-
-    ErrorReporter(qapp, log_file(data_dir)).install()
-    enable_fault_log(data_dir)  # faulthandler holds the file open until the process ends
-
-
 def make_application(argv: list[str] | None = None) -> QApplication:
     qapp = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
     qapp.setApplicationName(APP_NAME)
@@ -157,7 +148,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def run_desktop(args) -> int:
     data_dir = app.resolve_data_dir(getattr(args, "data_dir", None))
     qapp = make_application()
-    install_error_reporting(qapp, data_dir)
+    from elternlotse.ui.error_reporting import install_error_reporting
+
+    install_error_reporting(qapp, data_dir)  # uncaught errors: log + one dialog (docs/architecture.md)
     session = Session(qapp, data_dir)
     if not session.start():
         session.close()

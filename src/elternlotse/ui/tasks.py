@@ -84,12 +84,12 @@ class Task(QObject):
 
     def __init__(self, parent: QObject | None = None, on_end: Callable[["Task"], None] | None = None) -> None:
         super().__init__(parent)
+        self._on_end = on_end  # the runner lets go of the task (a plain call: no connection keeps it alive)
         self.signals = _Signals()
         self.progress = Progress(self.signals)
         self.result: Any = None
         self.error: BaseException | None = None
         self.is_done = False
-        self._on_end = on_end  # the runner lets go of the task (a plain call: no connection keeps it alive)
         self.signals.progress.connect(self.progressed, Qt.ConnectionType.QueuedConnection)
         self.signals.done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
         self.signals.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)

@@ -8,8 +8,6 @@ only reads widgets and builds the portable document; the service validates.
 
 from __future__ import annotations
 
-import logging
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
@@ -25,6 +23,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+import logging
 
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, translate_error
