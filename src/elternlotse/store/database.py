@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -61,7 +60,6 @@ def _connect(path: Path, passphrase: str) -> sqlcipher3.Connection:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher3.DatabaseError:
         conn.close()
-        log.info("store not opened: wrong passphrase or not a store")
         raise WrongPassphraseError(N_("The passphrase is wrong, or {path} is not an Elternlotse store."), path=str(path)) from None
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
@@ -176,7 +174,6 @@ class Store:
         from elternlotse.store.writer import Writer
 
         clock_before = self.clock.last
-        started = time.monotonic()
         with _transaction(self.conn):
             try:
                 # Another connection on this store (the GUI's background worker, a CLI
@@ -188,13 +185,9 @@ class Store:
                 yield writer
                 writer.audit(action, target)
                 self.set_meta("clock", self.clock.last)
-            except BaseException as error:
+            except BaseException:
                 self.clock = HybridClock(self.info.node_id, clock_before)
-                log.info("write %s rolled back (%s)", action, type(error).__name__)
                 raise
-        # Actions and targets are ids, counts and catalogue versions, never names (the actor is not logged).
-        log.info("write %s in %d ms", " ".join(f"{a}={t}" if t else a for a, t in writer.audited),
-                 (time.monotonic() - started) * 1000)
 
     def read(self):
         """A read snapshot (for consistent multi-query reads)."""
