@@ -232,12 +232,12 @@ def _migrate(conn, path: Path, backup: bool) -> None:
     if current > len(all_migrations()):
         raise StoreError(N_("This store was written by a newer version of Elternlotse (schema {version}); please update the app."), version=current)
     for number, module in pending:
+        log.info("store migrating to schema %d", number)
         if backup:
             _backup_copy(conn, path, number - 1)
         with _transaction(conn):
             module.apply(conn)
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(number),))
-        log.info("store migrated to schema %d", number)
 
 
 def _backup_copy(conn, path: Path, version: int) -> Path:
