@@ -135,3 +135,11 @@ def test_a_folder_that_cannot_be_written_leaves_the_program_running(tmp_path, ca
         installed.close()
     err = capsys.readouterr().err
     assert "import failed" in err and "ValueError: <message withheld>" in err and NAME not in err
+
+
+def test_an_error_that_cannot_print_itself_still_gets_its_line():
+    class Odd(AttributeError):
+        def __str__(self):
+            raise RuntimeError("no")
+
+    assert logs.describe(Odd()).endswith(".<locals>.Odd: <unprintable>")

@@ -89,7 +89,10 @@ def describe(error: BaseException) -> str:
     name = kind.__qualname__ if kind.__module__ in ("builtins", "__main__") else f"{kind.__module__}.{kind.__qualname__}"
     if isinstance(error, ElternlotseError):
         return f"{name}: {error.message_id}"
-    message = str(error)
+    try:
+        message = str(error)
+    except Exception:  # noqa: BLE001 - an error that cannot print itself still gets its line
+        message = "<unprintable>"
     if not message:
         return name
     if isinstance(error, _NAMES_QUOTED):
