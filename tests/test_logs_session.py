@@ -106,6 +106,7 @@ def test_a_ui_session_logs_ids_and_events_and_no_personal_data(qtbot, qapp, data
             QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         services.store.close()
         reporter.uninstall()
+        reporter.deleteLater()
         log_file.close()
 
     text = log_file.path.read_text(encoding="utf-8")

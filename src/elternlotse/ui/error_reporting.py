@@ -65,7 +65,10 @@ class ErrorReporter(QObject):
     @staticmethod
     def of(qapp: QApplication | None) -> "ErrorReporter | None":
         """The reporter installed on ``qapp``, if any (tasks use it for unexpected failures)."""
-        return qapp.findChild(ErrorReporter) if qapp is not None else None
+        if qapp is None:
+            return None
+        installed = [r for r in qapp.findChildren(ErrorReporter) if r._previous is not None]
+        return installed[-1] if installed else None
 
     # ---------------------------------------------------------------- hooks
     def install(self) -> "ErrorReporter":
