@@ -12,10 +12,22 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    from elternlotse.locations import resolve_data_dir
+    from elternlotse.logs import install_logging
+
+    with install_logging(resolve_data_dir(args.data_dir)) as log_file:  # <data>/logs/elternlotse.log
+        return _dispatch(args, run, log_file.path)
+
+
+def _dispatch(args, run, log_path) -> int:
+    from elternlotse.logs import log_start, report_cli_crash
+
     if getattr(args, "handler", None) is None:
         from elternlotse.ui.start import run_desktop  # Qt is imported only when the window is wanted
 
+        log_start("desktop")
         return run_desktop(args)
+    log_start("cli " + str(args.command))
     try:
         return run(args)
     except BrokenPipeError:
@@ -24,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as error:  # noqa: BLE001 - one sentence instead of a traceback; the log has it
+        return report_cli_crash(error, sys.stderr, log_path)
 
 
 def install_cli_language(argv: list[str]) -> str:

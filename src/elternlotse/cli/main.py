@@ -7,12 +7,15 @@ written); 2 usage error (argparse).
 from __future__ import annotations
 
 import argparse
+import logging
 
 from elternlotse import __version__
 from elternlotse.cli import catalog_cmd, consent_cmd, event_cmd, family_cmd, handout_cmd, kaoa_cmd, keys_cmd, settings_cmd, store_cmd, sync_cmd
 from elternlotse.cli.context import CliContext
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, translate_error
+
+log = logging.getLogger(__name__)  # msgids and types only: a refusal's sentence may repeat what was typed
 
 #: Command modules, each with ``register(subparsers)``.  A feature adds its module here.
 COMMAND_MODULES = [store_cmd, family_cmd, consent_cmd, settings_cmd, catalog_cmd, kaoa_cmd, event_cmd, handout_cmd, keys_cmd, sync_cmd]
@@ -40,6 +43,7 @@ def run(args: argparse.Namespace, context: CliContext | None = None) -> int:
     try:
         return int(args.handler(args, context) or 0)
     except ElternlotseError as error:
+        log.info("command %s refused: %s %s", args.command, type(error).__name__, error.message_id)
         context.err.write(translate_error(error) + "\n")
         return 1
     except OSError as error:

@@ -8,6 +8,8 @@ of the ids it is about to show, with a consent summary per family.
 from __future__ import annotations
 
 import json
+import logging
+import time
 from dataclasses import dataclass, field
 
 from elternlotse.domain.consent import Channel, Purpose, derive
@@ -20,6 +22,8 @@ from elternlotse.store import families as repo
 #: the UI orders names again with QCollator for its language.
 SORT_COLUMNS = ("created", "updated", "guardians", "children", "languages", "phone")
 SEARCH_LIMIT = 1000
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,11 @@ class FamilyListService:
         conn = self.store.conn
         ids: list[str] | None = None
         if search.strip():
+            started = time.monotonic()
             ids = repo.search_family_ids(conn, search, limit=SEARCH_LIMIT)
+            # The search text is personal (a name, a number): only its length is logged.
+            log.info("family search: %d characters, %d matches in %d ms", len(search.strip()), len(ids),
+                     (time.monotonic() - started) * 1000)
             if not ids:
                 return []
         if column in ("created", "updated"):

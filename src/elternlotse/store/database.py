@@ -9,6 +9,7 @@ transaction per action.
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from contextlib import contextmanager, suppress
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 
 DB_NAME = STORE_FILE
 ROLES = ("navigator", "office")
+
+log = logging.getLogger(__name__)  # ids, counts, actions and durations only (docs/architecture.md, "Logs and errors")
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class Store:
         self.info = self._read_info()
         self.notices: list[StoreError] = []  # shown once by CLI and GUI (e.g. permissions repaired)
         self.clock = HybridClock(self.info.node_id, self.meta("clock") or None)
+        log.info("store opened node=%s role=%s schema=%d", self.info.node_id, self.info.role, self.info.schema_version)
 
     @cached_property
     def db(self) -> sqlite_utils.Database:
@@ -344,6 +348,7 @@ def _migrate(conn, path: Path, backup: bool) -> bool:
         raise StoreError(N_("This store was written by a newer version of Elternlotse (schema {version}); please update the app."), version=current)
     vacuum = False
     for number, module in pending:
+        log.info("store migrating to schema %d", number)
         if backup:
             safekeeping.backup_copy(conn, path, number - 1)
         with _transaction(conn):

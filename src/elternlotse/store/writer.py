@@ -7,6 +7,8 @@ transaction.  Services never execute INSERT/UPDATE on synced tables themselves.
 from __future__ import annotations
 
 import json
+import logging
+import time
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -16,6 +18,9 @@ from elternlotse.domain.consent import ConsentEntry
 from elternlotse.domain.errors import NotFoundError
 from elternlotse.domain.text import N_
 from elternlotse.store.tables import PERSONAL_FIELDS, SYNCED_FIELDS
+
+
+log = logging.getLogger(__name__)
 
 
 def new_id() -> str:
@@ -32,6 +37,7 @@ class Writer:
         self.conn = store.conn
         self.actor = actor
         self.stamp = store.clock.now()  # one stamp per action; fields of one action share it
+        self._started = time.monotonic()
         self._pending: dict[str, list[list]] | None = None  # bulk mode: inserts batched per statement
         self._search_rowid: int | None = None
         self.erased = False  # personal data erased: Store.write scrubs the file after the commit
@@ -153,6 +159,10 @@ class Writer:
         return entry_id
 
     def audit(self, action: str, target: str = "", details: str = "") -> None:
+        # The log gets the action and its target (ids, counts, catalogue versions), never the actor's
+        # name or the details; the last entry of a ``Store.write`` is its action, written just before COMMIT.
+        log.info("write %s%s (%d ms into the transaction)", action, f"={target}" if target else "",
+                 (time.monotonic() - self._started) * 1000)
         self.conn.execute(
             "INSERT INTO audit(at, stamp, actor, action, target, details) VALUES (?, ?, ?, ?, ?, ?)",
             (datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), self.stamp, self.actor, action, target, details),

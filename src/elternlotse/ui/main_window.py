@@ -8,6 +8,8 @@ pages there are).  A page gets ``refresh()`` each time it is shown.  Pages find 
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -27,6 +29,8 @@ from elternlotse.i18n import _
 from elternlotse.i18n.formatting import isolate, ui_paragraph
 from elternlotse.ui.pages import registry
 from elternlotse.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
 
 _INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
                  QEvent.Type.TouchBegin, QEvent.Type.InputMethod}
@@ -139,6 +143,7 @@ class MainWindow(QMainWindow):
         if not 0 <= index < len(self.entries):
             return
         page = self.page(index)
+        log.info("page %s shown", type(page).__name__)
         self.stack.setCurrentIndex(index)
         if self.nav.currentRow() != index:
             self.nav.setCurrentRow(index)

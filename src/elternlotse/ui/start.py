@@ -192,6 +192,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def run_desktop(args) -> int:
     data_dir = app.resolve_data_dir(getattr(args, "data_dir", None))
     qapp = make_application()
+    from elternlotse.ui.error_reporting import install_error_reporting
+
+    install_error_reporting(qapp, data_dir)  # uncaught errors: log + one dialog (docs/architecture.md)
     session = Session(qapp, data_dir)
     if not session.start():
         session.close()

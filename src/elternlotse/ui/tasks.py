@@ -25,12 +25,19 @@ Usage from a page::
 ``progress(done, total, text="")`` reports progress; ``progress.cancelled``
 becomes true when the person pressed "Cancel" (stop at the next safe point and
 return).  A task that needs no store just ignores its ``services`` argument.
+
+Every task is logged with its function's name and duration; a failure with its
+type (a domain error with its msgid) and, when unexpected, its traceback
+(``elternlotse.logs``: no locals, no personal data).  A finished task is
+released: the runner keeps a task only while it runs, and nothing of the task's
+(result, error, function) stays reachable from Qt once it has ended.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-import traceback
+import time
 from typing import Any, Callable
 
 from PySide6 import QtCore
@@ -39,6 +46,9 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, translate_error
+from elternlotse.logs import format_exception
+
+log = logging.getLogger(__name__)
 
 
 class Progress:
@@ -73,8 +83,9 @@ class Task(QObject):
     failed = Signal(object)         # the exception
     ended = Signal()                # after finished or failed
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, on_end: Callable[["Task"], None] | None = None) -> None:
         super().__init__(parent)
+        self._on_end = on_end  # the runner lets go of the task (a plain call: no connection keeps it alive)
         self.signals = _Signals()
         self.progress = Progress(self.signals)
         self.result: Any = None
@@ -91,12 +102,18 @@ class Task(QObject):
     def _on_done(self, result: Any) -> None:
         self.result, self.is_done = result, True
         self.finished.emit(result)
-        self.ended.emit()
+        self._end()
 
     def _on_failed(self, error: BaseException) -> None:
         self.error, self.is_done = error, True
         self.failed.emit(error)
+        self._end()
+
+    def _end(self) -> None:
         self.ended.emit()
+        on_end, self._on_end = self._on_end, None
+        if on_end is not None:
+            on_end(self)
 
 
 class _Runnable(QRunnable):
@@ -106,15 +123,42 @@ class _Runnable(QRunnable):
         self.runner, self.task, self.fn = runner, task, fn
 
     def run(self) -> None:  # on the worker thread
-        signals = self.task.signals
+        task, fn, runner = self.task, self.fn, self.runner
+        self.task = self.fn = self.runner = None  # the runnable's wrapper may outlive the run: keep nothing
+        signals, name = task.signals, _task_name(fn)
+        started = time.monotonic()
         try:
-            result = self.fn(self.runner._worker_services(), self.task.progress)
-        except BaseException as error:  # noqa: BLE001 - every failure goes back to the GUI
-            if not isinstance(error, ElternlotseError):
-                error.formatted = traceback.format_exc()  # type: ignore[attr-defined]
+            result = fn(runner._worker_services(), task.progress)
+        except BaseException as error:  # every failure goes back to the GUI (and into the log)
+            ms = int((time.monotonic() - started) * 1000)
+            if isinstance(error, ElternlotseError):
+                log.info("task %s refused after %d ms: %s %s", name, ms, type(error).__name__, error.message_id)
+            else:
+                log.error("task %s failed after %d ms", name, ms, exc_info=error)
+                error.formatted = format_exception(error)  # type: ignore[attr-defined]
+            _drop_tracebacks(error)  # their frames hold the task's locals: do not keep them alive with the error
             signals.failed.emit(error)
         else:
+            log.info("task %s done in %d ms", name, int((time.monotonic() - started) * 1000))
             signals.done.emit(result)
+
+
+def _drop_tracebacks(error: BaseException) -> None:
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [error]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        current.__traceback__ = None
+        stack += [current.__cause__, current.__context__]
+
+
+def _task_name(fn: Callable) -> str:
+    """``module.function`` of a task (code names only, never its arguments)."""
+    inner = getattr(fn, "func", fn)  # functools.partial
+    return f"{getattr(inner, '__module__', '?')}.{getattr(inner, '__qualname__', type(inner).__name__)}"
 
 
 def error_text(error: BaseException) -> str:
@@ -162,9 +206,10 @@ class TaskRunner(QObject):
 
     def submit(self, fn: Callable[[Any, Progress], Any]) -> Task:
         """Queue ``fn(services, progress)``; connect to the returned ``Task``'s signals."""
-        task = Task(self)
+        # No Qt parent and no closure over the task in a connection: either would keep every
+        # finished task (and its result) alive for as long as the runner lives.
+        task = Task(None, on_end=self._tasks.discard)
         self._tasks.add(task)
-        task.ended.connect(lambda: self._tasks.discard(task))
         self._pool.start(_Runnable(self, task, fn))
         return task
 
@@ -225,9 +270,16 @@ class TaskRunner(QObject):
 
 
 def _show_error(parent: QWidget | None, error: BaseException) -> None:
-    from PySide6.QtWidgets import QMessageBox
+    """A refusal (domain error) as its sentence; anything unexpected in the app's one error dialog."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
-    QMessageBox.warning(parent, _("Elternlotse"), error_text(error))
+    from elternlotse.ui.error_reporting import ErrorReporter
+
+    reporter = None if isinstance(error, ElternlotseError) else ErrorReporter.of(QApplication.instance())
+    if reporter is not None:
+        reporter.report(error, logged=True)  # the worker logged it with its traceback
+    else:
+        QMessageBox.warning(parent, _("Elternlotse"), error_text(error))
 
 
 def runner_for(widget: QObject) -> TaskRunner:

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+import logging
+
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, translate_error
 from elternlotse.i18n.formatting import isolate, ui_paragraph
@@ -32,6 +34,8 @@ from elternlotse.ui.tasks import runner_for
 from elternlotse.ui.widgets.checklist_widget import FamilyChecklists
 from elternlotse.ui.widgets.consent_panel import ConsentPanel
 from elternlotse.ui.widgets.family_form import ChildEditor, GuardianEditor
+
+log = logging.getLogger(__name__)
 
 
 class _Snapshot(QUndoCommand):
@@ -179,6 +183,7 @@ class FamilyDetail(QWidget):
     # ---------------------------------------------------------------- loading
     def load(self, family_id: str) -> None:
         family = self.services.families.get(family_id)
+        log.info("family %s opened", family.id)
         self.family_id = family.id
         self.set_form(self.services.families.document(family.id))
         self.consent_panel.set_family(family)
@@ -312,6 +317,7 @@ class FamilyDetail(QWidget):
             else:
                 family = self.services.families.add(document)
         except ElternlotseError as error:
+            log.info("family %s not saved: %s %s", self.family_id or "(new)", type(error).__name__, error.message_id)
             self.error_label.setText(translate_error(error))
             self.error_label.show()
             return False
