@@ -71,7 +71,13 @@ def read_file(path: str | Path) -> bytes:
                 raise ValidationError(N_("The file {path} cannot be read."), path=where)
             if info.st_size > MAX_FILE_BYTES:
                 raise _too_large(where)
-            data = handle.read(MAX_FILE_BYTES + 1)   # the file may grow after the check
+            # read(n) reserves n bytes: ask for what stat said (+1 to see growth), more only if it grew
+            data = handle.read(info.st_size + 1)
+            while info.st_size < len(data) <= MAX_FILE_BYTES:
+                more = handle.read(min(1 << 20, MAX_FILE_BYTES + 1 - len(data)))
+                if not more:
+                    break
+                data += more
     except FileNotFoundError:
         raise ValidationError(N_("The file {path} does not exist."), path=where) from None
     except OSError:
