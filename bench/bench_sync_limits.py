@@ -25,13 +25,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_sync import PASSPHRASE, machine, navigator  # noqa: E402
+from bench_sync import PASSPHRASE, machine, navigator
 
-from elternlotse.app import create_store  # noqa: E402
-from elternlotse.domain.fields import loads  # noqa: E402
-from elternlotse.store.tables import SYNCED_FIELDS  # noqa: E402
-from elternlotse.sync import fileformat  # noqa: E402
-from elternlotse.sync import payload as payload_mod  # noqa: E402
+from elternlotse.app import create_store
+from elternlotse.domain.fields import loads
+from elternlotse.store.tables import SYNCED_FIELDS
+from elternlotse.sync import fileformat
+from elternlotse.sync import payload as payload_mod
 
 
 def main() -> None:

@@ -217,14 +217,15 @@ def _parse(doc: Any, header: Header, synced: Mapping[str, tuple[str, ...]], wher
             if not stamp_ok(stamp):
                 raise _Bad("change stamp outside the clock range")
             change[1] = stamps[stamp]
-            short = type(value) is not str or len(value) <= 64
-            if not short or (table, name, type(value), value) not in checked:
+            kind = type(value)
+            short = (kind is str and len(value) <= 64) or value is None or kind is int or kind is bool
+            if not short or (table, name, kind, value) not in checked:
                 try:
                     check_value(table, name, value, name)
                 except ValidationError as error:
                     raise _in_field(error, where, table, row_id) from None
                 if short and len(checked) < 100_000:   # roles, kinds, languages, positions repeat
-                    checked.add((table, name, type(value), value))
+                    checked.add((table, name, kind, value))
             key = (name, stamp)
             if key in seen:
                 raise _Bad("change listed twice")
