@@ -591,3 +591,30 @@ def test_every_rule_refuses_nul_surrogates_and_wrong_types():
             for bad in ("\x00", "\ud800", [], {}, float("inf"), 2 ** 64):
                 with pytest.raises(ValidationError):
                     check_value(table, column, bad, column)
+
+
+def _depth(value) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
+_BRACKETY = st.recursive(
+    st.one_of(st.none(), st.integers(), st.sampled_from(["[", "]", "{", "}", '"', "\\", '\\"[', "", "x"]), st.text(max_size=6)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.dictionaries(st.sampled_from(["[", "k", '"', "\\", "}"]), inner, max_size=3)),
+    max_leaves=20)
+
+
+@settings(FAST)
+@given(value=_BRACKETY)
+def test_the_nesting_check_agrees_with_the_real_depth(value):
+    from elternlotse.domain.fields import nesting_within
+
+    text = json.dumps(value).encode()
+    depth = _depth(value)
+    assert nesting_within(text, depth)
+    if depth:
+        assert not nesting_within(text, depth - 1)

@@ -224,7 +224,7 @@ def _parse(doc: Any, header: Header, synced: Mapping[str, tuple[str, ...]], wher
                     check_value(table, name, value, name)
                 except ValidationError as error:
                     raise _in_field(error, where, table, row_id) from None
-                if short and len(checked) < 100_000:   # roles, kinds, languages, positions repeat
+                if short and len(checked) < 4096:   # roles, kinds, languages, positions repeat (and come early)
                     checked.add((table, name, kind, value))
             key = (name, stamp)
             if key in seen:
