@@ -388,9 +388,9 @@ class SyncService:
             conn = writer.conn
             if self._known(digest):      # another window or command imported it meanwhile
                 raise _Duplicate
+            self._check_seq(path, self.check_bytes(data, path))   # before decrypting anything
             _digest, header, payload = self.verify_bytes(data, path, secrets)
             del data
-            self._check_seq(path, header)
             self.store.clock.observe(header.clock_to)
             counts = apply_payload(conn, payload, self.node_id, _now())
             self._book(conn, path, digest, header, payload, counts)
