@@ -323,7 +323,7 @@ def _forge(nav, office, doc_change=None, header_change=None, raw_payload=None) -
     ("newer_format", "newer than this app"),
     ("manifest", "manifest"),
     ("unknown_table", "does not know"),
-    ("bad_value", "change value"),
+    ("bad_value", "f1.notes: expected text"),
     ("future_stamp", "clock range"),
     ("not_json", "not JSON"),
     ("not_zlib", "not compressed"),

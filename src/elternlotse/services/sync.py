@@ -23,10 +23,13 @@ from elternlotse.store import Store
 from elternlotse.store import families as family_repo
 from elternlotse.store.tables import SYNCED_FIELDS
 from elternlotse.sync import payload as payload_mod
-from elternlotse.sync.fileformat import FORMAT_VERSION, Header, check_sealed, seal, unseal, write_atomic
+from elternlotse.sync.fileformat import FORMAT_VERSION, Header, check_sealed, read_file, seal, unseal, write_atomic
 from elternlotse.sync.keys import Card, Secrets, parse_card
 
 SIGNING_META = "sync.signing_key"
+#: A file may be at most this many sequence numbers past the last one received from its sender.
+SEQ_WINDOW = 1000
+MAX_GAPS_REPORTED = 100
 IDENTITY_META = "sync.age_identity"
 
 
@@ -295,12 +298,13 @@ class SyncService:
         return hashlib.sha256(data).hexdigest(), header, payload
 
     def import_files(self, paths: list[str | Path], progress: Callable[[int, int, str], None] | None = None) -> ImportReport:
-        """Import many files in one transaction; refused files are reported and leave nothing behind.
+        """Import many files, each in its own transaction; every file is in the report.
 
-        First every file is read and its signature checked (cheap); then, inside one
-        transaction and in the order (sender, sequence number), each file is decrypted,
-        validated strictly and applied.  Only one payload is in memory at a time.  If no
-        file could be applied, the transaction is rolled back: nothing is written.
+        First every file is read (size checked before reading) and its signature checked
+        (cheap); then, in the order (sender, sequence number), each file is read again,
+        decrypted, validated strictly and applied in a transaction of its own.  A refused
+        file leaves nothing behind and never stops the others.  Only one file and one
+        payload are in memory at a time.
         """
         report = ImportReport()
         secrets = self.secrets()
@@ -311,72 +315,116 @@ class SyncService:
             if progress:
                 progress(index, 2 * total + 1, Path(path).name)
             try:
-                data = _read(path)
+                data = read_file(path)
                 digest = hashlib.sha256(data).hexdigest()
-                known = self.store.conn.execute(
-                    "SELECT peer, seq FROM sync_files WHERE sha256 = ? AND direction = 'in'", (digest,)).fetchone()
-                if known or digest in seen:
-                    # exactly these bytes were verified and applied before: nothing to do
-                    sender, seq = known or ("", 0)
-                    report.files.append(FileResult(str(path), "duplicate", sender, seq,
-                                                   _("already imported; nothing changed")))
+                if self._known(digest) or digest in seen:
+                    self._duplicate(report, path, digest)
                     continue
                 header = self.check_bytes(data, str(path))
             except ValidationError as error:
                 self._refuse(report, path, error)
                 continue
+            finally:
+                data = None
             seen.add(digest)
-            candidates.append((header.sender, header.seq, header.clock_to, str(path), data))
-        candidates.sort(key=lambda item: item[:4])
+            candidates.append((header.sender, header.seq, header.clock_to, str(path), digest))
+        candidates.sort()
         catalogs: list[dict[str, Any]] = []
         applied: set[str] = set()
-        try:
-            with self.store.write(self.actor, "sync.import", f"{len(candidates)} files") as writer:
-                conn = writer.conn
-                touched_families: set[str] = set()
-                for index, (*_key, path, data) in enumerate(candidates):
-                    if progress:
-                        progress(total + index, 2 * total + 1, Path(path).name)
-                    try:
-                        digest, header, payload = self.verify_bytes(data, path, secrets)
-                    except ValidationError as error:
-                        self._refuse(report, path, error)
-                        continue
-                    self.store.clock.observe(header.clock_to)
-                    counts = apply_payload(conn, payload, self.node_id, _now())
-                    touched_families |= counts.families
-                    self._book(conn, path, digest, header, payload, counts)
-                    applied.add(header.sender)
-                    report.files.append(FileResult(path, "applied", header.sender, header.seq, "", counts.as_dict()))
-                    for key in ("new", "updated", "conflicts", "erasures", "deletions", "consents", "withdrawals"):
-                        setattr(report, key, getattr(report, key) + getattr(counts, key))
-                    catalogs.extend(payload.catalogs)
-                    del payload
-                if not applied:
-                    raise _NothingApplied
-                if progress:
-                    progress(2 * total, 2 * total + 1, "")
-                for family_id in sorted(touched_families):
-                    live = conn.execute("SELECT 1 FROM families WHERE id = ? AND deleted IS NULL", (family_id,)).fetchone()
-                    if live:
-                        family_repo.index_family(writer, family_id)
-                    else:
-                        writer.replace_search_rows(family_id, [])
-                if report.erasures:
-                    writer.mark_erased()  # erasures from a peer reach every byte here too (issue 12)
-                writer.audit("sync.report", "", json.dumps({k: v for k, v in report.as_dict().items() if k != "files"}))
-        except _NothingApplied:
-            pass
+        for index, (_sender, _seq, _clock, path, digest) in enumerate(candidates):
+            if progress:
+                progress(total + index, 2 * total + 1, Path(path).name)
+            try:
+                result, items = self._import_one(path, digest, secrets)
+            except ValidationError as error:
+                self._refuse(report, path, error)
+                continue
+            except _Duplicate:
+                self._duplicate(report, path, digest)
+                continue
+            except Exception as error:  # noqa: BLE001 - no input may end in a traceback or stop the batch
+                # The file's transaction was rolled back; the sentence names the file, the batch goes on.
+                self._refuse(report, path, ValidationError(
+                    N_("{path} could not be imported ({detail}); nothing of it was written."),
+                    path=str(path), detail=type(error).__name__))
+                continue
+            applied.add(result.sender)
+            report.files.append(result)
+            for key in ("new", "updated", "conflicts", "erasures", "deletions", "consents", "withdrawals"):
+                setattr(report, key, getattr(report, key) + result.counts.get(key, 0))
+            catalogs.extend(items)
+        if progress:
+            progress(2 * total, 2 * total + 1, "")
+        order = {str(p): i for i, p in reversed(list(enumerate(paths)))}
+        report.files.sort(key=lambda f: order.get(f.file, total))   # the order the files were given in
         for sender in sorted(applied):
-            seqs = {r[0] for r in self.store.conn.execute(
-                "SELECT seq FROM sync_files WHERE direction = 'in' AND peer = ?", (sender,))}
-            missing = [n for n in range(1, max(seqs)) if n not in seqs]
+            missing = self._gaps(sender)
             if missing:
                 report.gaps[sender] = missing
         report.catalogs = self._install_catalogs(catalogs)
         if progress:
             progress(2 * total + 1, 2 * total + 1, "")
         return report
+
+    def _known(self, digest: str) -> bool:
+        return self.store.conn.execute(
+            "SELECT 1 FROM sync_files WHERE sha256 = ? AND direction = 'in'", (digest,)).fetchone() is not None
+
+    def _duplicate(self, report: ImportReport, path, digest: str) -> None:
+        known = self.store.conn.execute(
+            "SELECT peer, seq FROM sync_files WHERE sha256 = ? AND direction = 'in'", (digest,)).fetchone()
+        sender, seq = known or ("", 0)
+        report.files.append(FileResult(str(path), "duplicate", sender, seq, _("already imported; nothing changed")))
+
+    def _import_one(self, path: str, digest: str, secrets: Secrets) -> tuple[FileResult, list[dict[str, Any]]]:
+        """Read, check and apply one file in one transaction; raises ValidationError (nothing written)."""
+        data = read_file(path)
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise ValidationError(N_("{path} was changed or damaged: its signature does not match the sender's key; nothing was imported."),
+                                  path=path)
+        with self.store.write(self.actor, "sync.import", Path(path).name) as writer:
+            conn = writer.conn
+            if self._known(digest):      # another window or command imported it meanwhile
+                raise _Duplicate
+            self._check_seq(path, self.check_bytes(data, path))   # before decrypting anything
+            _digest, header, payload = self.verify_bytes(data, path, secrets)
+            del data
+            self.store.clock.observe(header.clock_to)
+            counts = apply_payload(conn, payload, self.node_id, _now())
+            self._book(conn, path, digest, header, payload, counts)
+            for family_id in sorted(counts.families):
+                live = conn.execute("SELECT 1 FROM families WHERE id = ? AND deleted IS NULL", (family_id,)).fetchone()
+                if live:
+                    family_repo.index_family(writer, family_id)
+                else:
+                    writer.replace_search_rows(family_id, [])
+            if counts.erasures:
+                writer.mark_erased()  # erasures from a peer reach every byte here too (issue 12)
+            writer.audit("sync.report", Path(path).name, json.dumps(counts.as_dict()))
+        return FileResult(path, "applied", header.sender, header.seq, "", counts.as_dict()), payload.catalogs
+
+    def _check_seq(self, path: str, header: Header) -> None:
+        """Sequence numbers only within a window of the last one (a gap is reported, never allocated)."""
+        last = self.peer(header.sender).last_seq_in
+        if header.seq > last + SEQ_WINDOW:
+            raise ValidationError(
+                N_("{path} is file {seq} from {sender}, but the last file from there was {last}; more than {window} "
+                   "files cannot be missing in between. Nothing was imported."),
+                path=path, seq=header.seq, sender=header.sender, last=last, window=SEQ_WINDOW)
+
+    def _gaps(self, sender: str) -> list[int]:
+        """The first missing sequence numbers of a sender (at most MAX_GAPS_REPORTED)."""
+        missing: list[int] = []
+        expected = 1
+        for (seq,) in self.store.conn.execute(
+                "SELECT DISTINCT seq FROM sync_files WHERE direction = 'in' AND peer = ? ORDER BY seq", (sender,)):
+            while expected < seq and len(missing) < MAX_GAPS_REPORTED:
+                missing.append(expected)
+                expected += 1
+            if len(missing) >= MAX_GAPS_REPORTED:
+                break
+            expected = seq + 1
+        return missing
 
     @staticmethod
     def _refuse(report: ImportReport, path, error: ValidationError) -> None:
@@ -488,17 +536,12 @@ class SyncService:
                 for r in rows]
 
 
-class _NothingApplied(Exception):
-    """Raised inside the import transaction to roll it back when every file was refused."""
+class _Duplicate(Exception):
+    """Raised inside an import transaction when the file was imported meanwhile (rolls back, reported as duplicate)."""
 
 
 def _read(path) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ValidationError(N_("The file {path} does not exist."), path=str(path)) from None
-    except OSError:
-        raise ValidationError(N_("The file {path} cannot be read."), path=str(path)) from None
+    return read_file(path)
 
 
 def _message(error: ValidationError) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import struct
 import zlib
 from dataclasses import asdict, dataclass
@@ -27,6 +28,7 @@ import pyrage
 from pyrage import x25519
 
 from elternlotse.domain.errors import ValidationError
+from elternlotse.domain.fields import MAX_INT, JsonRefused, loads
 from elternlotse.domain.text import N_
 from elternlotse.sync.keys import Secrets, verify_signature
 
@@ -35,7 +37,12 @@ FORMAT_VERSION = 1
 SIGNATURE_BYTES = 64
 MAX_HEADER_BYTES = 4096
 MAX_FILE_BYTES = 256 * 1024 * 1024
-MAX_PAYLOAD_BYTES = 1024 * 1024 * 1024
+#: Inflated payload: at most this many bytes, and at most MAX_INFLATE_RATIO times the
+#: compressed bytes (canonical JSON of our payloads compresses 4-12 times) plus a small allowance.
+MAX_PAYLOAD_BYTES = 512 * 1024 * 1024
+MAX_INFLATE_RATIO = 40
+INFLATE_ALLOWANCE = 1024 * 1024
+MAX_HEADER_DEPTH = 2
 _NODE = re.compile(r"^[0-9a-f]{8,32}$")
 _STAMP = re.compile(r"^(|\d{13}-[0-9a-f]{4}-[0-9a-f]{8,32})$")
 HEADER_FIELDS = ("format", "schema", "sender", "recipient", "seq", "clock_from", "clock_to", "created", "length")
@@ -52,6 +59,42 @@ class Header:
     clock_to: str
     created: str
     length: int  # bytes of ciphertext
+
+
+def read_file(path: str | Path) -> bytes:
+    """The bytes of a file that may be a sync file: size checked before reading, never more read than allowed."""
+    where = str(path)
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise ValidationError(N_("The file {path} cannot be read."), path=where)
+            if info.st_size > MAX_FILE_BYTES:
+                raise _too_large(where)
+            # read(n) reserves n bytes: ask for what stat said (+1 to see growth), more only if it grew
+            data = handle.read(info.st_size + 1)
+            while info.st_size < len(data) <= MAX_FILE_BYTES:
+                more = handle.read(min(1 << 20, MAX_FILE_BYTES + 1 - len(data)))
+                if not more:
+                    break
+                data += more
+    except FileNotFoundError:
+        raise ValidationError(N_("The file {path} does not exist."), path=where) from None
+    except OSError:
+        raise ValidationError(N_("The file {path} cannot be read."), path=where) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_large(where)
+    return data
+
+
+def _too_large(where: str) -> ValidationError:
+    return ValidationError(N_("{path} is larger than a sync file may be ({limit} MB); nothing was imported."),
+                           path=where, limit=MAX_FILE_BYTES // (1024 * 1024))
+
+
+def max_inflated(compressed: int) -> int:
+    """How many bytes a payload of ``compressed`` bytes may inflate to."""
+    return min(MAX_PAYLOAD_BYTES, compressed * MAX_INFLATE_RATIO + INFLATE_ALLOWANCE)
 
 
 def canonical(value: Any) -> bytes:
@@ -74,8 +117,7 @@ def looks_like_sync_file(data: bytes) -> bool:
 def read_header(data: bytes, where: str) -> tuple[Header, int]:
     """The clear header and the offset of the ciphertext; structural checks only (nothing is trusted yet)."""
     if len(data) > MAX_FILE_BYTES:
-        raise ValidationError(N_("{path} is larger than a sync file may be ({limit} MB); nothing was imported."),
-                              path=where, limit=MAX_FILE_BYTES // (1024 * 1024))
+        raise _too_large(where)
     if not data.startswith(MAGIC):
         if MAGIC.startswith(data):
             raise _truncated(where)
@@ -89,9 +131,9 @@ def read_header(data: bytes, where: str) -> tuple[Header, int]:
     if len(data) < start + size:
         raise _truncated(where)
     try:
-        doc = json.loads(data[start:start + size].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise _malformed(where, "header is not JSON") from None
+        doc = loads(data[start:start + size], max_depth=MAX_HEADER_DEPTH)
+    except JsonRefused as refused:
+        raise _malformed(where, f"header: {refused.detail}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("format"), int) or isinstance(doc.get("format"), bool):
         raise _malformed(where, "header has no format version")
     if doc["format"] > FORMAT_VERSION:
@@ -102,7 +144,7 @@ def read_header(data: bytes, where: str) -> tuple[Header, int]:
         raise _malformed(where, "header fields")
     ints = ("format", "schema", "seq", "length")
     strs = ("sender", "recipient", "clock_from", "clock_to", "created")
-    if any(not isinstance(doc[k], int) or isinstance(doc[k], bool) or doc[k] < 0 for k in ints) or any(
+    if any(not isinstance(doc[k], int) or isinstance(doc[k], bool) or not 0 <= doc[k] <= MAX_INT for k in ints) or any(
             not isinstance(doc[k], str) for k in strs):
         raise _malformed(where, "header field types")
     if doc["format"] < 1 or doc["seq"] < 1 or not _NODE.match(doc["sender"]) or not _NODE.match(doc["recipient"]) or not (
@@ -136,17 +178,18 @@ def check_sealed(data: bytes, where: str, own_node: str, sender_key: Callable[[s
 
 
 def unseal(data: bytes, header: Header, offset: int, where: str, secrets: Secrets) -> bytes:
-    """Decrypt and inflate the payload of a checked file (at most MAX_PAYLOAD_BYTES)."""
+    """Decrypt and inflate the payload of a checked file (bounded by ``max_inflated``)."""
     try:
         plaintext = pyrage.decrypt(data[offset:offset + header.length], [secrets.identity])
     except Exception:  # noqa: BLE001 - pyrage raises several kinds
         raise ValidationError(N_("{path} cannot be decrypted with this installation's key; nothing was imported."), path=where) from None
     inflater = zlib.decompressobj()
     try:
-        payload = inflater.decompress(plaintext, MAX_PAYLOAD_BYTES)
+        payload = inflater.decompress(plaintext, max_inflated(len(plaintext)))
     except zlib.error:
         raise _malformed(where, "content is not compressed data") from None
-    if inflater.unconsumed_tail:
+    del plaintext
+    if inflater.unconsumed_tail or (not inflater.eof and inflater.flush(1)):
         raise ValidationError(N_("{path} unpacks to more than a sync file may hold; nothing was imported."), path=where)
     if not inflater.eof or inflater.unused_data:
         raise _malformed(where, "compressed content incomplete or followed by other bytes")

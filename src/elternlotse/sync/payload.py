@@ -2,17 +2,27 @@
 
 Validation is pure: the caller passes the synced tables and fields it knows
 (``store.tables.SYNCED_FIELDS``); anything else is refused, never half-applied.
+Every value goes through the rule of its column (``domain/records.py``, the same
+rules as the family and event documents); JSON is read with bounded depth and
+number size (``domain/fields.py`` ``loads``); no stamp may lie more than
+``MAX_SKEW_MS`` ahead of this computer's clock.  Each refusal is one sentence
+naming the file (and the record and field where one is at fault).
 """
 
 from __future__ import annotations
 
-import json
 import re
+import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Mapping
 
+from elternlotse.domain.clock import MAX_SKEW_MS, too_far_ahead
 from elternlotse.domain.consent import Channel, Evidence, Purpose
+from elternlotse.domain.contact import normalise_language
 from elternlotse.domain.errors import ValidationError
+from elternlotse.domain.fields import JsonRefused, clean_text, id_field, loads
+from elternlotse.domain.records import check_value
 from elternlotse.domain.text import N_
 from elternlotse.sync.fileformat import Header
 
@@ -21,6 +31,8 @@ PAYLOAD_KEYS = ("format", "sender", "recipient", "seq", "role", "schema", "rows"
 MAX_ID = 64
 MAX_TEXT = 100_000
 MAX_ITEMS = 5_000_000
+MAX_RECEIPT_SEQS = 100_000
+MAX_SHORT = 200
 _STAMP = re.compile(r"^\d{13}-[0-9a-f]{4}-[0-9a-f]{8,32}$")
 _PURPOSES = {p.value for p in Purpose}
 _CHANNELS = {c.value for c in Channel} | {""}
@@ -85,40 +97,56 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _text(value: Any, limit: int = MAX_TEXT) -> bool:
-    return isinstance(value, str) and len(value) <= limit
+def _short(value: Any, limit: int = MAX_SHORT) -> bool:
+    return isinstance(value, str) and len(value) <= limit and clean_text(value)
 
 
-_VALID_STAMPS: dict[str, bool] = {}
-
-
-def _stamp(value: Any, clock_to: str) -> bool:
-    if not isinstance(value, str) or value > clock_to:
+def _moment(value: Any) -> bool:
+    if not _short(value, 40) or not value:
         return False
-    known = _VALID_STAMPS.get(value)
-    if known is None:
-        # One action stamps all its fields alike, so most stamps repeat: remember the answer.
-        if len(_VALID_STAMPS) > 100_000:
-            _VALID_STAMPS.clear()
-        known = _VALID_STAMPS[value] = bool(_STAMP.match(value))
-    return known
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
 
 
-def _scalar(value: Any) -> bool:
-    if value is None or isinstance(value, (bool, float)) or _is_int(value):
+def _language_or_empty(value: Any) -> bool:
+    if value == "":
         return True
-    return _text(value)
-
-
-def parse(data: bytes, header: Header, synced_fields: Mapping[str, tuple[str, ...]], where: str) -> Payload:
-    """Validate the payload JSON against its header and the known schema; refuse with one sentence."""
     try:
-        doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        normalise_language(value if _short(value, 20) else "?")
+    except ValidationError:
+        return False
+    return True
+
+
+def _ok_id(value: Any) -> bool:
+    try:
+        id_field(value, "id")
+    except ValidationError:
+        return False
+    return True
+
+
+def parse(data: bytes, header: Header, synced_fields: Mapping[str, tuple[str, ...]], where: str,
+          now_ms: int | None = None) -> Payload:
+    """Validate the payload JSON against its header and the known schema; refuse with one sentence.
+
+    ``now_ms`` is this computer's wall clock (default: now); stamps further ahead than
+    ``MAX_SKEW_MS`` are refused.
+    """
+    now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+    for stamp in (header.clock_to, header.clock_from):
+        if too_far_ahead(stamp, now_ms):
+            raise _ahead(where, stamp)
+    try:
+        doc = loads(data)
+    except JsonRefused as refused:
         raise ValidationError(N_("{path} is not a well-formed sync file ({detail}); nothing was imported."),
-                              path=where, detail="content is not JSON") from None
+                              path=where, detail=f"content: {refused.detail}") from None
     try:
-        return _parse(doc, header, synced_fields)
+        return _parse(doc, header, synced_fields, where, now_ms)
     except _Bad as bad:
         raise ValidationError(N_("{path} is not a well-formed sync file ({detail}); nothing was imported."),
                               path=where, detail=str(bad)) from None
@@ -128,80 +156,117 @@ def parse(data: bytes, header: Header, synced_fields: Mapping[str, tuple[str, ..
             path=where, table=str(unknown)) from None
 
 
+def _ahead(where: str, stamp: str) -> ValidationError:
+    return ValidationError(
+        N_("{path} carries clock stamps more than {hours} hours ahead of this computer's clock ({stamp}); "
+           "check the date on both computers. Nothing was imported."),
+        path=where, hours=MAX_SKEW_MS // 3_600_000, stamp=stamp)
+
+
 class _UnknownTable(Exception):
     pass
 
 
-def _parse(doc: Any, header: Header, synced: Mapping[str, tuple[str, ...]]) -> Payload:
+def _in_field(error: ValidationError, where: str, table: str, row_id: str) -> ValidationError:
+    """The rule's sentence with the file and record in front of the field name."""
+    params = dict(error.params)
+    params["field"] = f"{where}: {table} {row_id}.{params.get('field', '')}"
+    return ValidationError(error.message_id, **params)
+
+
+def _parse(doc: Any, header: Header, synced: Mapping[str, tuple[str, ...]], where: str, now_ms: int) -> Payload:
     _need(isinstance(doc, dict) and set(doc) == set(PAYLOAD_KEYS), "payload keys")
     for key in ("format", "sender", "recipient", "seq", "schema"):
-        _need(doc[key] == getattr(header, key), f"payload {key} differs from the header")
+        _need(type(doc[key]) is type(getattr(header, key)) and doc[key] == getattr(header, key),
+              f"payload {key} differs from the header")
     _need(doc["role"] in ("navigator", "office"), "sender role")
     clock_to = header.clock_to
     rows_doc, tomb_doc, cons_doc = doc["rows"], doc["tombstones"], doc["consents"]
     _need(all(isinstance(x, list) and len(x) <= MAX_ITEMS for x in (rows_doc, tomb_doc, cons_doc)), "lists")
-    rows = []
+    stamps: dict[str, str] = {}   # one object per distinct stamp (most repeat: one action stamps all its fields)
+
+    def stamp_ok(value: Any) -> bool:
+        if type(value) is not str or value > clock_to:
+            return False
+        known = stamps.get(value)
+        if known is None:
+            if not _STAMP.match(value):
+                return False
+            known = stamps[value] = value
+        return True
+
+    checked: set[tuple[str, str, type, Any]] = set()
     seen_rows: set[tuple[str, str]] = set()
     for item in rows_doc:
         _need(isinstance(item, list) and len(item) == 3, "row entry")
         table, row_id, changes = item
-        _need(_text(table, MAX_ID) and _text(row_id, MAX_ID) and row_id != "", "row id")
+        _need(_short(table, MAX_ID) and _ok_id(row_id), "row id")
         if table not in synced:
             raise _UnknownTable(table)
         _need((table, row_id) not in seen_rows, "row listed twice")
         seen_rows.add((table, row_id))
         _need(isinstance(changes, list) and changes, "row without changes")
         fields = synced[table]
-        parsed = []
         seen: set[tuple[str, str]] = set()
         for change in changes:   # the hot loop of an import: checks inlined
             if type(change) is not list or len(change) != 3:
                 raise _Bad("change entry")
             name, stamp, value = change
             if type(name) is not str or name not in fields:
-                raise _UnknownTable(f"{table}.{name}" if isinstance(name, str) else table)
-            if type(stamp) is not str or not (_VALID_STAMPS.get(stamp) or _stamp(stamp, clock_to)) or stamp > clock_to:
+                raise _UnknownTable(f"{table}.{name}" if _short(name, MAX_ID) else table)
+            if not stamp_ok(stamp):
                 raise _Bad("change stamp outside the clock range")
+            change[1] = stamps[stamp]
             kind = type(value)
-            if not (value is None or kind is int or kind is float or kind is bool or (kind is str and len(value) <= MAX_TEXT)):
-                raise _Bad("change value")
+            short = (kind is str and len(value) <= 64) or value is None or kind is int or kind is bool
+            if not short or (table, name, kind, value) not in checked:
+                try:
+                    check_value(table, name, value, name)
+                except ValidationError as error:
+                    raise _in_field(error, where, table, row_id) from None
+                if short and len(checked) < 4096:   # roles, kinds, languages, positions repeat (and come early)
+                    checked.add((table, name, kind, value))
             key = (name, stamp)
             if key in seen:
                 raise _Bad("change listed twice")
             seen.add(key)
-            parsed.append((name, stamp, value))
-        rows.append((table, row_id, parsed))
+    rows = [tuple(item) for item in rows_doc]
     tombstones = []
     for item in tomb_doc:
         _need(isinstance(item, list) and len(item) == 4, "tombstone entry")
         table, row_id, stamp, kind = item
-        _need(_text(table, MAX_ID) and _text(row_id, MAX_ID) and row_id != "", "tombstone id")
+        _need(_short(table, MAX_ID) and _ok_id(row_id), "tombstone id")
         if table not in synced:
             raise _UnknownTable(table)
-        _need(_stamp(stamp, clock_to) and kind in ("delete", "erase"), "tombstone stamp or kind")
+        _need(stamp_ok(stamp) and kind in ("delete", "erase"), "tombstone stamp or kind")
         tombstones.append((table, row_id, stamp, kind))
     consents = []
     for item in cons_doc:
         _need(isinstance(item, list) and len(item) == len(CONSENT_COLUMNS), "consent entry")
         entry = dict(zip(CONSENT_COLUMNS, item, strict=True))
-        _need(all(_text(entry[k], MAX_ID) and entry[k] for k in ("id", "person_id")), "consent ids")
+        _need(_ok_id(entry["id"]) and _ok_id(entry["person_id"]), "consent ids")
         _need(entry["purpose"] in _PURPOSES and entry["channel"] in _CHANNELS and entry["evidence"] in _EVIDENCE,
               "consent purpose, channel or evidence")
         _need(entry["granted"] in (0, 1) and not isinstance(entry["granted"], bool), "consent granted flag")
-        _need(all(_text(entry[k], 200) for k in ("at", "recorded_by", "text_version", "text_language")), "consent texts")
-        _need(_stamp(entry["stamp"], clock_to), "consent stamp outside the clock range")
+        _need(_moment(entry["at"]), "consent time")
+        _need(_short(entry["recorded_by"]) and _short(entry["text_version"], 40), "consent texts")
+        _need(_language_or_empty(entry["text_language"]), "consent text language")
+        _need(stamp_ok(entry["stamp"]), "consent stamp outside the clock range")
         consents.append(tuple(item))
     receipt = doc["receipt"]
     _need(isinstance(receipt, dict) and set(receipt) == {"acked", "seqs"}, "receipt")
     _need(receipt["acked"] == "" or (isinstance(receipt["acked"], str) and _STAMP.match(receipt["acked"])), "receipt stamp")
-    _need(isinstance(receipt["seqs"], list) and len(receipt["seqs"]) <= 1_000_000
+    if too_far_ahead(receipt["acked"], now_ms):
+        raise _ahead(where, receipt["acked"])
+    _need(isinstance(receipt["seqs"], list) and len(receipt["seqs"]) <= MAX_RECEIPT_SEQS
           and all(_is_int(s) and s > 0 for s in receipt["seqs"]), "receipt sequence numbers")
     catalogs = doc["catalogs"]
-    _need(isinstance(catalogs, list) and all(
+    _need(isinstance(catalogs, list) and len(catalogs) <= 1000 and all(
         isinstance(c, dict) and set(c) == {"kind", "key", "version", "content"}
-        and all(_text(c[k], 200) for k in ("kind", "key", "version")) for c in catalogs), "catalogues")
+        and all(_short(c[k]) for k in ("kind", "key", "version")) for c in catalogs), "catalogues")
     withheld = doc["withheld"]
-    _need(isinstance(withheld, dict) and all(_is_int(v) and v >= 0 for v in withheld.values()), "withheld counts")
+    _need(isinstance(withheld, dict) and len(withheld) <= 100
+          and all(_short(k, MAX_ID) and _is_int(v) and v >= 0 for k, v in withheld.items()), "withheld counts")
     manifest = doc["manifest"]
     _need(manifest == manifest_of(rows, tombstones, consents, catalogs), "counts differ from the manifest")
     return Payload(doc["sender"], doc["recipient"], doc["seq"], doc["role"], doc["schema"], rows, tombstones, consents,
