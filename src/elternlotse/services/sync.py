@@ -14,13 +14,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from elternlotse.domain.errors import ElternlotseError, NotFoundError, ValidationError
+from elternlotse.domain.errors import ElternlotseError, NotFoundError, StoreError, ValidationError
 from elternlotse.domain.text import N_
 from elternlotse.i18n import _
 from elternlotse.services import sync_collect as collect
 from elternlotse.services.sync_merge import MergeCounts, apply_payload, bindings
 from elternlotse.store import Store
 from elternlotse.store import families as family_repo
+from elternlotse.store.safekeeping import fault_error
 from elternlotse.store.tables import SYNCED_FIELDS
 from elternlotse.sync import payload as payload_mod
 from elternlotse.sync.fileformat import FORMAT_VERSION, Header, check_sealed, read_file, seal, unseal, write_atomic
@@ -342,8 +343,15 @@ class SyncService:
             except _Duplicate:
                 self._duplicate(report, path, digest)
                 continue
+            except StoreError:
+                raise  # the store itself failed (a full or read-only disk): not the file's fault, stop here
             except Exception as error:  # noqa: BLE001 - no input may end in a traceback or stop the batch
-                # The file's transaction was rolled back; the sentence names the file, the batch goes on.
+                # The file's transaction was rolled back.  A full or read-only disk is this machine's
+                # fault, not the file's: say so and stop (the next file would fail the same way).
+                fault = fault_error(error, self.store.path.parent)
+                if fault is not None:
+                    raise fault from None
+                # Anything else: the sentence names the file, the batch goes on.
                 self._refuse(report, path, ValidationError(
                     N_("{path} could not be imported ({detail}); nothing of it was written."),
                     path=str(path), detail=type(error).__name__))
