@@ -21,6 +21,7 @@ from elternlotse.services.handouts import HandoutService
 from elternlotse.services.sync import SyncService
 from elternlotse.services.family_list import FamilyListService
 from elternlotse.store import Store
+from elternlotse.store.keys import PRODUCTION, KeyDerivation
 
 @dataclass
 class Services:
@@ -51,10 +52,12 @@ class Services:
         self.consent_texts = ConsentTextLibrary(store=self.store)
 
 
-def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False) -> Services:
-    store = Store.create(data_dir, passphrase, name, organisation, role="office" if office else "navigator")
+def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False,
+                 key_derivation: KeyDerivation = PRODUCTION) -> Services:
+    store = Store.create(data_dir, passphrase, name, organisation, role="office" if office else "navigator",
+                         key_derivation=key_derivation)
     return Services(store)
 
 
-def open_store(data_dir: Path, passphrase: str) -> Services:
-    return Services(Store.open(data_dir, passphrase))
+def open_store(data_dir: Path, passphrase: str, key_derivation: KeyDerivation = PRODUCTION) -> Services:
+    return Services(Store.open(data_dir, passphrase, key_derivation=key_derivation))

@@ -89,7 +89,8 @@ def cmd_init(args, cli: CliContext) -> int:
 
     if Store.exists(cli.data_dir):
         raise ValidationError(N_("A store already exists in {path}; nothing was changed."), path=str(cli.data_dir))
-    services = create_store(cli.data_dir, cli.passphrase(confirm=True), args.name, args.organisation, args.office)
+    services = create_store(cli.data_dir, cli.passphrase(confirm=True), args.name, args.organisation, args.office,
+                            **cli.kdf())
     try:
         cli.say(services.store.info.node_id)
     finally:
@@ -103,8 +104,8 @@ def demo_services(cli: CliContext) -> "Services":
 
     passphrase = cli.passphrase(confirm=not Store.exists(cli.data_dir))
     if Store.exists(cli.data_dir):
-        return open_store(cli.data_dir, passphrase)
-    return create_store(cli.data_dir, passphrase, "Demo-Lotsin", "Demo-Koordinierungsstelle")
+        return open_store(cli.data_dir, passphrase, **cli.kdf())
+    return create_store(cli.data_dir, passphrase, "Demo-Lotsin", "Demo-Koordinierungsstelle", **cli.kdf())
 
 
 def cmd_demo(args, cli: CliContext) -> int:

@@ -22,6 +22,7 @@ import sqlite_utils
 from elternlotse.domain.clock import HybridClock
 from elternlotse.domain.errors import StoreError, ValidationError, WrongPassphraseError
 from elternlotse.domain.text import N_
+from elternlotse.store import keys, rekey
 from elternlotse.store.migrations import all_migrations
 
 if TYPE_CHECKING:
@@ -49,10 +50,12 @@ def _quote_key(passphrase: str) -> str:
     return "'" + passphrase.replace("'", "''") + "'"
 
 
-def _connect(path: Path, passphrase: str) -> sqlcipher3.Connection:
+def _connect(path: Path, key: bytes | str) -> sqlcipher3.Connection:
+    """Open with a raw key (bytes, from ``keys``) or, for a store from before key files, the passphrase."""
     conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA cipher_log_level = NONE")
-    conn.execute(f"PRAGMA key = {_quote_key(passphrase)}")
+    literal = keys.pragma_literal(key) if isinstance(key, bytes) else _quote_key(key)
+    conn.execute(f"PRAGMA key = {literal}")
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher3.DatabaseError:
@@ -86,7 +89,8 @@ class Store:
         return cls.file_in(data_dir).is_file()
 
     @classmethod
-    def create(cls, data_dir: Path, passphrase: str, name: str, organisation: str = "", role: str = "navigator") -> "Store":
+    def create(cls, data_dir: Path, passphrase: str, name: str, organisation: str = "", role: str = "navigator",
+               key_derivation: keys.KeyDerivation = keys.PRODUCTION) -> "Store":
         check_passphrase(passphrase)
         if not name.strip():
             raise ValidationError(N_("{field}: must not be empty."), field="name")
@@ -100,7 +104,9 @@ class Store:
         tmp = path.with_name(path.name + ".creating")
         for leftover in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
             leftover.unlink(missing_ok=True)
-        conn = _connect(tmp, passphrase)
+        key_file = key_derivation.new_key_file()
+        raw_key = key_file.raw_key(passphrase)
+        conn = _connect(tmp, raw_key)
         try:
             _migrate(conn, tmp, backup=False)
             now = _utc_now()
@@ -115,15 +121,25 @@ class Store:
             conn.execute("PRAGMA journal_mode = DELETE")
         finally:
             conn.close()
+        # The key file first: a key file without a database is ignored (and replaced) by the next create.
+        rekey.recover(path)
+        keys.write_key_file(keys.key_file_path(path), key_file)
         os.replace(tmp, path)
-        return cls.open(data_dir, passphrase)
+        keys.fsync_dir(path.parent)
+        return cls._open_path(path, _connect(path, raw_key))
 
     @classmethod
-    def open(cls, data_dir: Path, passphrase: str) -> "Store":
+    def open(cls, data_dir: Path, passphrase: str, key_derivation: keys.KeyDerivation = keys.PRODUCTION) -> "Store":
+        """Open with the passphrase; a store from before key files moves to ``key_derivation`` first."""
         path = cls.file_in(data_dir)
+        rekey.recover(path)
         if not path.is_file():
             raise StoreError(N_("No store in {path}: create one with 'elternlotse init' first."), path=str(Path(data_dir)))
-        conn = _connect(path, passphrase)
+        conn = _unlock(path, passphrase, key_derivation)
+        return cls._open_path(path, conn)
+
+    @classmethod
+    def _open_path(cls, path: Path, conn: sqlcipher3.Connection) -> "Store":
         try:
             _migrate(conn, path, backup=True)
             return cls(path, conn)
@@ -202,6 +218,32 @@ class Store:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+def _unlock(path: Path, passphrase: str, key_derivation: keys.KeyDerivation) -> sqlcipher3.Connection:
+    key_file = keys.read_key_file(keys.key_file_path(path))
+    if key_file is not None:
+        return _connect(path, key_file.raw_key(passphrase))
+    # A store from before key files: SQLCipher's PBKDF2 on the passphrase.  Put it under an
+    # Argon2id key now (crash-safe, see rekey.py); a kill leaves it openable either way.
+    conn = _connect(path, passphrase)
+    key_file = key_derivation.new_key_file()
+    raw_key = key_file.raw_key(passphrase)
+    rekey.switch_key(conn, path, key_file, raw_key)
+    return _connect(path, raw_key)
+
+
+def change_passphrase(data_dir: Path, old: str, new: str,
+                      key_derivation: keys.KeyDerivation = keys.PRODUCTION) -> None:
+    """Put the (closed) store under a key derived from ``new``; crash-safe (rekey.py)."""
+    check_passphrase(new)
+    path = Store.file_in(data_dir)
+    rekey.recover(path)
+    if not path.is_file():
+        raise StoreError(N_("No store in {path}: create one with 'elternlotse init' first."), path=str(Path(data_dir)))
+    conn = _unlock(path, old, key_derivation)
+    key_file = key_derivation.new_key_file()
+    rekey.switch_key(conn, path, key_file, key_file.raw_key(new))
+
+
 @contextmanager
 def _transaction(conn) -> Iterator[None]:
     conn.execute("BEGIN IMMEDIATE")
@@ -243,6 +285,9 @@ def _backup_copy(conn, path: Path, version: int) -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
     target = folder / f"{path.stem}-schema{version}-{stamp}.db"
     shutil.copy2(path, target)
+    key = keys.key_file_path(path)
+    if key.exists():  # the copy opens with the same passphrase only together with its salt and parameters
+        shutil.copy2(key, keys.key_file_path(target))
     return target
 
 

@@ -1,0 +1,147 @@
+"""Putting a store under a new key, crash-safely (passphrase change, migration to Argon2id).
+
+The store is two files: ``elternlotse.db`` (encrypted) and ``elternlotse.key`` (salt
+and parameters; absent for stores from before key files, whose passphrase went
+through SQLCipher's PBKDF2).  A new key never touches them in place:
+
+1. the open store is copied with ``sqlcipher_export`` into ``elternlotse.db.rekey``
+   under the new raw key, checked, fsynced;
+2. the new key file is written as ``elternlotse.key.rekey`` (atomically);
+3. ``elternlotse.db.rekey`` replaces ``elternlotse.db`` (one rename: the commit point);
+4. ``elternlotse.key.rekey`` replaces ``elternlotse.key``.
+
+``recover`` runs before every open.  ``elternlotse.db.rekey`` still there means step 3
+never happened: both pending files are removed (key file first) and the old
+passphrase opens the store.  Only ``elternlotse.key.rekey`` left means step 3
+happened: step 4 is finished and the new passphrase opens it.  A kill at any
+moment, including during ``recover`` itself, therefore leaves a store that opens
+with the old or with the new passphrase.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlcipher3
+
+from elternlotse.domain.errors import StoreError
+from elternlotse.domain.text import N_
+from elternlotse.store.keys import KeyFile, fsync_dir, key_file_path, pragma_literal, write_key_file
+
+PENDING = ".rekey"
+
+
+def pending_db(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + PENDING)
+
+
+def pending_key(db_path: Path) -> Path:
+    key = key_file_path(db_path)
+    return key.with_name(key.name + PENDING)
+
+
+def _sidecars(path: Path) -> list[Path]:
+    return [Path(str(path) + suffix) for suffix in ("-journal", "-wal", "-shm")]
+
+
+def recover(db_path: Path) -> None:
+    """Finish or undo a key change that a crash interrupted (see the module text)."""
+    db_path = Path(db_path)
+    new_db, new_key = pending_db(db_path), pending_key(db_path)
+    for leftover in (Path(str(new_key) + ".tmp"), Path(str(key_file_path(db_path)) + ".tmp")):
+        leftover.unlink(missing_ok=True)
+    if new_db.exists():
+        # The switch never happened: the key file goes first, so a kill here repeats this branch.
+        new_key.unlink(missing_ok=True)
+        fsync_dir(db_path.parent)
+        for path in (*_sidecars(new_db), new_db):
+            path.unlink(missing_ok=True)
+        fsync_dir(db_path.parent)
+    elif new_key.exists() and db_path.exists():
+        os.replace(new_key, key_file_path(db_path))
+        fsync_dir(db_path.parent)
+
+
+def switch_key(conn: sqlcipher3.Connection, db_path: Path, key_file: KeyFile, raw_key: bytes) -> None:
+    """Put the store open on ``conn`` under ``raw_key`` (described by ``key_file``); closes ``conn``.
+
+    ``conn`` must be the only connection to the store: the switch refuses to run
+    otherwise, because a second connection would go on writing to the old file.
+    """
+    db_path = Path(db_path)
+    new_db, new_key = pending_db(db_path), pending_key(db_path)
+    recover(db_path)
+    try:
+        _take_sole_access(conn)
+        for path in (*_sidecars(new_db), new_db):
+            path.unlink(missing_ok=True)
+        conn.execute("ATTACH DATABASE ? AS rekey KEY " + pragma_literal(raw_key), (str(new_db),))
+        try:
+            conn.execute("SELECT sqlcipher_export('rekey')")
+            version = conn.execute("PRAGMA main.user_version").fetchone()[0]
+            conn.execute(f"PRAGMA rekey.user_version = {int(version)}")
+        finally:
+            conn.execute("DETACH DATABASE rekey")
+        _check_copy(conn, new_db, raw_key)
+        _fsync_file(new_db)
+        write_key_file(new_key, key_file)
+    except BaseException:
+        conn.close()
+        recover(db_path)
+        raise
+    conn.close()
+    for path in _sidecars(db_path):
+        if path.exists() and path.stat().st_size > 0:
+            recover(db_path)  # an old journal would be replayed onto the new file: stop before the switch
+            raise StoreError(N_("The store is in use by another window or command; close it and try again."))
+    os.replace(new_db, db_path)  # the commit point
+    fsync_dir(db_path.parent)
+    for path in _sidecars(db_path):
+        path.unlink(missing_ok=True)
+    os.replace(new_key, key_file_path(db_path))
+    fsync_dir(db_path.parent)
+
+
+def _take_sole_access(conn: sqlcipher3.Connection) -> None:
+    """Leave WAL mode and hold an exclusive lock until ``conn`` closes; refuse if others are connected."""
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("COMMIT")
+    except sqlcipher3.OperationalError:
+        mode = ""
+    if str(mode).lower() != "delete":
+        raise StoreError(N_("The store is in use by another window or command; close it and try again."))
+
+
+def _check_copy(conn: sqlcipher3.Connection, new_db: Path, raw_key: bytes) -> None:
+    """The copy opens with the new key and holds as many rows in every table as the original."""
+    check = sqlcipher3.connect(str(new_db), isolation_level=None)
+    try:
+        check.execute("PRAGMA cipher_log_level = NONE")
+        check.execute("PRAGMA key = " + pragma_literal(raw_key))
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        for table in tables:
+            quoted = '"' + table.replace('"', '""') + '"'
+            before = conn.execute(f"SELECT count(*) FROM {quoted}").fetchone()[0]
+            after = check.execute(f"SELECT count(*) FROM {quoted}").fetchone()[0]
+            if before != after:
+                raise StoreError(N_("The store could not be copied under the new key; nothing was changed."))
+        if check.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise StoreError(N_("The store could not be copied under the new key; nothing was changed."))
+    except sqlcipher3.DatabaseError:
+        raise StoreError(N_("The store could not be copied under the new key; nothing was changed.")) from None
+    finally:
+        check.close()
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
