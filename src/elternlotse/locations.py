@@ -7,6 +7,7 @@ from pathlib import Path
 
 DATA_DIR_ENV = "ELTERNLOTSE_DATA_DIR"
 PASSPHRASE_ENV = "ELTERNLOTSE_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "ELTERNLOTSE_NEW_PASSPHRASE"
 
 
 def resolve_data_dir(cli_value: str | os.PathLike | None = None) -> Path:

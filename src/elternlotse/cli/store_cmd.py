@@ -87,10 +87,13 @@ def cmd_init(args, cli: CliContext) -> int:
     from elternlotse.app import create_store
     from elternlotse.store import Store
 
+    from elternlotse.services.passphrase import check_strength
+
     if Store.exists(cli.data_dir):
         raise ValidationError(N_("A store already exists in {path}; nothing was changed."), path=str(cli.data_dir))
-    services = create_store(cli.data_dir, cli.passphrase(confirm=True), args.name, args.organisation, args.office,
-                            **cli.kdf())
+    passphrase = cli.passphrase(confirm=True)
+    check_strength(passphrase, (args.name, args.organisation))
+    services = create_store(cli.data_dir, passphrase, args.name, args.organisation, args.office, **cli.kdf())
     try:
         cli.say(services.store.info.node_id)
     finally:
