@@ -24,10 +24,14 @@ from elternlotse.resources import project_path
 from elternlotse.store.database import MIN_PASSPHRASE
 
 MIN_SCORE = 3
+#: Words anyone who sees the laptop's screen knows: as easy to guess as the person's own name.
+APP_WORDS = ("elternlotse", "elternlotsin", "eltern", "lotse", "lotsin", "koko", "kaoa", "passwort", "passphrase")
 SUGGESTED_WORDS = 5
-WORD_LIST = ("passphrase", "words-de.txt")
+WORD_LIST = ("resources", "passphrase", "words-de.txt")
 
 #: One label per zxcvbn score, shown next to the passphrase field.
+WEAK_MESSAGE = N_("This passphrase is too easy to guess; choose four or five unrelated words, for example \"{suggestion}\".")
+
 STRENGTH_LABELS = (
     N_("Strength: very weak"),
     N_("Strength: weak"),
@@ -54,7 +58,7 @@ def strength(passphrase: str, context: Iterable[str] = ()) -> Strength:
         return Strength(0, False)
     from zxcvbn import zxcvbn  # loads its frequency lists: only when a passphrase is chosen
 
-    hints = [word for text in context for word in str(text).split() if word]
+    hints = [*APP_WORDS, *(word for text in context for word in str(text).split() if word)]
     score = int(zxcvbn(passphrase, user_inputs=hints)["score"])
     return Strength(score, score >= MIN_SCORE and len(passphrase) >= MIN_PASSPHRASE)
 
@@ -64,9 +68,7 @@ def check_strength(passphrase: str, context: Iterable[str] = ()) -> None:
     if len(passphrase or "") < MIN_PASSPHRASE:
         raise ValidationError(N_("The passphrase must have at least {count} characters."), count=MIN_PASSPHRASE)
     if not strength(passphrase, context).acceptable:
-        raise ValidationError(
-            N_("This passphrase is too easy to guess; choose four or five unrelated words, for example \"{suggestion}\"."),
-            suggestion=suggest())
+        raise ValidationError(WEAK_MESSAGE, suggestion=suggest())
 
 
 @lru_cache(maxsize=1)
