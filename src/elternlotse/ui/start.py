@@ -18,6 +18,7 @@ from elternlotse import APP_NAME, __version__, app
 from elternlotse import settings as settings_file
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.store import Store
+from elternlotse.store.keys import PRODUCTION, KeyDerivation
 from elternlotse.ui.dialogs.first_start_dialog import FirstStartDialog
 from elternlotse.ui.dialogs.unlock_dialog import UnlockDialog
 from elternlotse.ui.i18n_qt import install_language
@@ -28,10 +29,11 @@ from elternlotse.ui.tasks import TaskRunner
 class Session(QObject):
     """One run of the desktop app: owns the open store while unlocked and the main window."""
 
-    def __init__(self, qapp: QApplication, data_dir: Path) -> None:
+    def __init__(self, qapp: QApplication, data_dir: Path, key_derivation: KeyDerivation = PRODUCTION) -> None:
         super().__init__(qapp)
         self.qapp = qapp
         self.data_dir = Path(data_dir)
+        self.key_derivation = key_derivation  # for new keys only: an existing key file says how to open
         self.settings = settings_file.load(self.data_dir)
         self.language = install_language(qapp, self.settings.ui_language)
         self.services = None
@@ -47,7 +49,7 @@ class Session(QObject):
             services = None
             if given:
                 try:
-                    services = app.open_store(self.data_dir, given)
+                    services = app.open_store(self.data_dir, given, key_derivation=self.key_derivation)
                 except ElternlotseError:
                     services = None
             if services is None:
@@ -56,7 +58,7 @@ class Session(QObject):
                     return False
                 services, given = dialog.services, dialog.passphrase
         else:
-            dialog = FirstStartDialog(self.data_dir, given)
+            dialog = FirstStartDialog(self.data_dir, given, key_derivation=self.key_derivation)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return False
             services, given = dialog.services, dialog.passphrase
@@ -70,6 +72,7 @@ class Session(QObject):
         window = MainWindow(services, runner, self.settings.idle_lock_minutes)
         window.lock_requested.connect(self.lock)
         window.settings_changed.connect(self.apply_settings)
+        window.passphrase_change_requested.connect(self.change_passphrase)
         if page:
             window.show_page(page)
         self.window = window
@@ -111,6 +114,24 @@ class Session(QObject):
             self.open_window(dialog.services, dialog.passphrase, page)
         else:
             self.qapp.quit()
+
+    def change_passphrase(self) -> None:
+        """Close the window and the store (the key switch needs sole access), ask, reopen on the same page."""
+        from elternlotse.ui.dialogs.passphrase_dialog import PassphraseDialog
+
+        if self.window is None:
+            return
+        old = self._passphrase
+        self.qapp.setQuitOnLastWindowClosed(False)
+        page = self._close_window()
+        self.close()
+        dialog = PassphraseDialog(self.data_dir, key_derivation=self.key_derivation)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            services, passphrase = dialog.services, dialog.passphrase
+        else:
+            services, passphrase = app.open_store(self.data_dir, old, key_derivation=self.key_derivation), old
+        self.open_window(services, passphrase, page)
+        self.qapp.setQuitOnLastWindowClosed(True)
 
     def apply_settings(self, new: settings_file.Settings, switch_language_now: bool = True) -> None:
         """From the Settings page (already saved): idle time at once; the language by rebuilding the window."""
