@@ -18,7 +18,7 @@ from elternlotse.app import create_store, open_store
 from elternlotse.services.demo import fill_demo
 from sync_helpers import link
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")]
 
 CHILD = r"""
 import sys

@@ -270,6 +270,7 @@ class SyncMachine(RuleBasedStateMachine):
                     assert token not in text, (family_id, token)
 
 
+@pytest.mark.slow
 def test_replicas_converge_and_nothing_leaks(template):
     SyncMachine.template = template
     test = SyncMachine.TestCase

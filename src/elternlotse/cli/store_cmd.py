@@ -132,7 +132,7 @@ def cmd_self_test(args, cli: CliContext) -> int:
     with tempfile.TemporaryDirectory(prefix="elternlotse-selftest-") as tmp:
         folder = Path(tmp)
         passphrase = os.urandom(12).hex()
-        services = create_store(folder, passphrase, "Self-test")
+        services = create_store(folder, passphrase, "Self-test", **cli.kdf())
         try:
             fill_demo(services, families=3, seed=7)
             rows = services.families.list()
@@ -147,7 +147,7 @@ def cmd_self_test(args, cli: CliContext) -> int:
                 lines.append(check(services, folder))
         finally:
             services.store.close()
-        reopened = open_store(folder, passphrase)
+        reopened = open_store(folder, passphrase, **cli.kdf())
         try:
             if reopened.families.count() != len(rows) or not reopened.store.integrity_ok():
                 raise RuntimeError("the reopened store differs")
