@@ -63,6 +63,8 @@ def test_wrong_passphrase_stays_one_sentence(services, data_dir):
 def test_old_store_moves_to_argon2id_on_its_next_unlock(tmp_path):
     folder = tmp_path / "old"
     make_legacy_store(folder, PASSPHRASE)
+    os.chmod(folder / "elternlotse.db", 0o600)
+    mode = stat.S_IMODE((folder / "elternlotse.db").stat().st_mode)
     assert not (folder / "elternlotse.key").exists()
     with pytest.raises(WrongPassphraseError):
         Store.open(folder, "not it at all", key_derivation=TEST_KDF)
@@ -71,6 +73,8 @@ def test_old_store_moves_to_argon2id_on_its_next_unlock(tmp_path):
     assert store.info.node_id == "0123456789abcdef" and store.integrity_ok()
     store.close()
     assert keys.read_key_file(folder / "elternlotse.key").derivation == TEST_KDF
+    if os.name == "posix":
+        assert stat.S_IMODE((folder / "elternlotse.db").stat().st_mode) == mode  # the switch keeps permissions
     assert sorted(p.name for p in folder.iterdir()) == ["elternlotse.db", "elternlotse.key"]
     with pytest.raises(WrongPassphraseError):
         database._connect(folder / "elternlotse.db", PASSPHRASE)  # PBKDF2 no longer opens it

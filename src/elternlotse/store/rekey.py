@@ -21,6 +21,7 @@ with the old or with the new passphrase.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import sqlcipher3
@@ -84,6 +85,7 @@ def switch_key(conn: sqlcipher3.Connection, db_path: Path, key_file: KeyFile, ra
         finally:
             conn.execute("DETACH DATABASE rekey")
         _check_copy(conn, new_db, raw_key)
+        os.chmod(new_db, stat.S_IMODE(db_path.stat().st_mode))  # the new file keeps the old one's permissions
         _fsync_file(new_db)
         write_key_file(new_key, key_file)
     except BaseException:
