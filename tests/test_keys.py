@@ -172,3 +172,30 @@ def test_production_code_never_builds_a_cheaper_key_derivation():
     text = (SRC / "store" / "keys.py").read_text(encoding="utf-8")
     assert "os.environ" not in text and "getenv" not in text
     assert keys.PRODUCTION.memory_kib >= 64 * 1024  # the figure docs/performance.md measures
+
+
+def test_a_switch_or_open_waits_for_the_folder_lock_and_then_says_in_use(services, data_dir, monkeypatch):
+    services.store.close()
+    monkeypatch.setattr(rekey, "LOCK_WAIT_SECONDS", 0.2)
+    with rekey.folder_lock(data_dir / "elternlotse.db"):  # another process in the middle of a switch
+        with pytest.raises(StoreError) as error:
+            database.change_passphrase(data_dir, PASSPHRASE, "Wolke Treppe Anker Seife Kamel", TEST_KDF)
+        assert "in use" in str(error.value)
+        with pytest.raises(StoreError):
+            open_store(data_dir, PASSPHRASE)
+    open_store(data_dir, PASSPHRASE).store.close()
+
+
+def test_a_failing_copy_is_one_sentence_and_keeps_the_old_key(services, data_dir, monkeypatch):
+    services.families.add(family_document())
+    services.store.close()
+
+    def disk_full(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(rekey, "_fsync_file", disk_full)
+    with pytest.raises(StoreError) as error:
+        database.change_passphrase(data_dir, PASSPHRASE, "Wolke Treppe Anker Seife Kamel", TEST_KDF)
+    assert "could not be copied" in str(error.value)
+    assert sorted(p.name for p in data_dir.iterdir()) == ["elternlotse.db", "elternlotse.key"]
+    assert open_store(data_dir, PASSPHRASE).families.count() == 1

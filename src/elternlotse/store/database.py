@@ -122,18 +122,21 @@ class Store:
         finally:
             conn.close()
         # The key file first: a key file without a database is ignored (and replaced) by the next create.
-        rekey.recover(path)
-        keys.write_key_file(keys.key_file_path(path), key_file)
-        os.replace(tmp, path)
-        keys.fsync_dir(path.parent)
+        with rekey.folder_lock(path):
+            rekey.recover(path)
+            if path.exists():  # another process created one meanwhile
+                tmp.unlink(missing_ok=True)
+                raise StoreError(N_("A store already exists in {path}; nothing was changed."), path=str(path.parent))
+            keys.write_key_file(keys.key_file_path(path), key_file)
+            os.replace(tmp, path)
+            keys.fsync_dir(path.parent)
         return cls._open_path(path, _connect(path, raw_key))
 
     @classmethod
     def open(cls, data_dir: Path, passphrase: str, key_derivation: keys.KeyDerivation = keys.PRODUCTION) -> "Store":
         """Open with the passphrase; a store from before key files moves to ``key_derivation`` first."""
         path = cls.file_in(data_dir)
-        rekey.recover(path)
-        if not path.is_file():
+        if not path.is_file() and not rekey.pending_key(path).exists():
             raise StoreError(N_("No store in {path}: create one with 'elternlotse init' first."), path=str(Path(data_dir)))
         conn = _unlock(path, passphrase, key_derivation)
         return cls._open_path(path, conn)
@@ -219,16 +222,24 @@ class Store:
 
 
 def _unlock(path: Path, passphrase: str, key_derivation: keys.KeyDerivation) -> sqlcipher3.Connection:
-    key_file = keys.read_key_file(keys.key_file_path(path))
-    if key_file is not None:
-        return _connect(path, key_file.raw_key(passphrase))
-    # A store from before key files: SQLCipher's PBKDF2 on the passphrase.  Put it under an
-    # Argon2id key now (crash-safe, see rekey.py); a kill leaves it openable either way.
-    conn = _connect(path, passphrase)
-    key_file = key_derivation.new_key_file()
-    raw_key = key_file.raw_key(passphrase)
-    rekey.switch_key(conn, path, key_file, raw_key)
-    return _connect(path, raw_key)
+    key_path = keys.key_file_path(path)
+    key_file = keys.read_key_file(key_path)
+    raw_key = key_file.raw_key(passphrase) if key_file is not None else None  # the slow part, unlocked
+    with rekey.folder_lock(path):
+        rekey.recover(path)
+        current = keys.read_key_file(key_path)
+        if current != key_file:  # a passphrase change finished meanwhile
+            key_file = current
+            raw_key = key_file.raw_key(passphrase) if key_file is not None else None
+        if raw_key is not None:
+            return _connect(path, raw_key)
+        # A store from before key files: SQLCipher's PBKDF2 on the passphrase.  Put it under an
+        # Argon2id key now (crash-safe, see rekey.py); a kill leaves it openable either way.
+        conn = _connect(path, passphrase)
+        new_file = key_derivation.new_key_file()
+        new_key = new_file.raw_key(passphrase)
+        rekey.switch_key(conn, path, new_file, new_key)
+        return _connect(path, new_key)
 
 
 def change_passphrase(data_dir: Path, old: str, new: str,
@@ -236,12 +247,13 @@ def change_passphrase(data_dir: Path, old: str, new: str,
     """Put the (closed) store under a key derived from ``new``; crash-safe (rekey.py)."""
     check_passphrase(new)
     path = Store.file_in(data_dir)
-    rekey.recover(path)
-    if not path.is_file():
+    if not path.is_file() and not rekey.pending_db(path).exists():
         raise StoreError(N_("No store in {path}: create one with 'elternlotse init' first."), path=str(Path(data_dir)))
-    conn = _unlock(path, old, key_derivation)
     key_file = key_derivation.new_key_file()
-    rekey.switch_key(conn, path, key_file, key_file.raw_key(new))
+    new_key = key_file.raw_key(new)
+    conn = _unlock(path, old, key_derivation)
+    with rekey.folder_lock(path):
+        rekey.switch_key(conn, path, key_file, new_key)
 
 
 @contextmanager

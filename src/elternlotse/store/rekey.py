@@ -16,13 +16,22 @@ passphrase opens the store.  Only ``elternlotse.key.rekey`` left means step 3
 happened: step 4 is finished and the new passphrase opens it.  A kill at any
 moment, including during ``recover`` itself, therefore leaves a store that opens
 with the old or with the new passphrase.
+
+``folder_lock`` (an exclusive ``flock`` on the data folder, POSIX) is held by every
+opener while it recovers, reads the key file and connects, and by the switch from
+start to end, so no process opens a half-switched store or undoes another one's
+switch.  (On Windows there is no ``fcntl``; the lock is then a no-op and the
+switch relies on SQLite's own exclusive lock.)
 """
 
 from __future__ import annotations
 
 import os
 import stat
+import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import sqlcipher3
 
@@ -46,6 +55,38 @@ def _sidecars(path: Path) -> list[Path]:
     return [Path(str(path) + suffix) for suffix in ("-journal", "-wal", "-shm")]
 
 
+IN_USE = N_("The store is in use by another window or command; close it and try again.")
+LOCK_WAIT_SECONDS = 30.0
+
+
+@contextmanager
+def folder_lock(db_path: Path) -> Iterator[None]:
+    """Hold the data folder's key lock (see the module text); wait up to 30 s for another holder."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    folder = Path(db_path).parent
+    if not folder.is_dir():
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreError(IN_USE) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def recover(db_path: Path) -> None:
     """Finish or undo a key change that a crash interrupted (see the module text)."""
     db_path = Path(db_path)
@@ -67,8 +108,10 @@ def recover(db_path: Path) -> None:
 def switch_key(conn: sqlcipher3.Connection, db_path: Path, key_file: KeyFile, raw_key: bytes) -> None:
     """Put the store open on ``conn`` under ``raw_key`` (described by ``key_file``); closes ``conn``.
 
-    ``conn`` must be the only connection to the store: the switch refuses to run
-    otherwise, because a second connection would go on writing to the old file.
+    The caller holds ``folder_lock``.  ``conn`` must be the only connection to the
+    store: the switch refuses to run otherwise, because a second connection would go
+    on writing to the old file.  A failure before the commit point leaves the old
+    key in place and is one sentence.
     """
     db_path = Path(db_path)
     new_db, new_key = pending_db(db_path), pending_key(db_path)
@@ -88,6 +131,10 @@ def switch_key(conn: sqlcipher3.Connection, db_path: Path, key_file: KeyFile, ra
         os.chmod(new_db, stat.S_IMODE(db_path.stat().st_mode))  # the new file keeps the old one's permissions
         _fsync_file(new_db)
         write_key_file(new_key, key_file)
+    except (sqlcipher3.DatabaseError, OSError):
+        conn.close()
+        recover(db_path)
+        raise StoreError(N_("The store could not be copied under the new key; nothing was changed.")) from None
     except BaseException:
         conn.close()
         recover(db_path)
@@ -96,7 +143,7 @@ def switch_key(conn: sqlcipher3.Connection, db_path: Path, key_file: KeyFile, ra
     for path in _sidecars(db_path):
         if path.exists() and path.stat().st_size > 0:
             recover(db_path)  # an old journal would be replayed onto the new file: stop before the switch
-            raise StoreError(N_("The store is in use by another window or command; close it and try again."))
+            raise StoreError(IN_USE)
     os.replace(new_db, db_path)  # the commit point
     fsync_dir(db_path.parent)
     for path in _sidecars(db_path):
@@ -116,7 +163,7 @@ def _take_sole_access(conn: sqlcipher3.Connection) -> None:
     except sqlcipher3.OperationalError:
         mode = ""
     if str(mode).lower() != "delete":
-        raise StoreError(N_("The store is in use by another window or command; close it and try again."))
+        raise StoreError(IN_USE)
 
 
 def _check_copy(conn: sqlcipher3.Connection, new_db: Path, raw_key: bytes) -> None:
