@@ -199,3 +199,21 @@ def test_a_failing_copy_is_one_sentence_and_keeps_the_old_key(services, data_dir
     assert "could not be copied" in str(error.value)
     assert sorted(p.name for p in data_dir.iterdir()) == ["elternlotse.db", "elternlotse.key"]
     assert open_store(data_dir, PASSPHRASE).families.count() == 1
+
+
+def test_too_little_memory_for_the_derivation_is_one_sentence(services, data_dir, monkeypatch):
+    from cryptography.hazmat.primitives.kdf import argon2
+
+    services.store.close()
+
+    class Starved:
+        def __init__(self, **_kwargs):
+            pass
+
+        def derive(self, _data):
+            raise MemoryError
+
+    monkeypatch.setattr(argon2, "Argon2id", Starved)
+    with pytest.raises(StoreError) as error:
+        open_store(data_dir, PASSPHRASE)
+    assert "not enough free memory" in str(error.value)

@@ -136,7 +136,7 @@ class Store:
     def open(cls, data_dir: Path, passphrase: str, key_derivation: keys.KeyDerivation = keys.PRODUCTION) -> "Store":
         """Open with the passphrase; a store from before key files moves to ``key_derivation`` first."""
         path = cls.file_in(data_dir)
-        if not path.is_file() and not rekey.pending_key(path).exists():
+        if not path.is_file():
             raise StoreError(N_("No store in {path}: create one with 'elternlotse init' first."), path=str(Path(data_dir)))
         conn = _unlock(path, passphrase, key_derivation)
         return cls._open_path(path, conn)
@@ -247,13 +247,16 @@ def change_passphrase(data_dir: Path, old: str, new: str,
     """Put the (closed) store under a key derived from ``new``; crash-safe (rekey.py)."""
     check_passphrase(new)
     path = Store.file_in(data_dir)
-    if not path.is_file() and not rekey.pending_db(path).exists():
+    if not path.is_file():
         raise StoreError(N_("No store in {path}: create one with 'elternlotse init' first."), path=str(Path(data_dir)))
     key_file = key_derivation.new_key_file()
     new_key = key_file.raw_key(new)
     conn = _unlock(path, old, key_derivation)
-    with rekey.folder_lock(path):
-        rekey.switch_key(conn, path, key_file, new_key)
+    try:
+        with rekey.folder_lock(path):
+            rekey.switch_key(conn, path, key_file, new_key)  # closes conn
+    finally:
+        conn.close()  # a second close is harmless; this one covers a lock that was not had
 
 
 @contextmanager

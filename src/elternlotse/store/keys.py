@@ -31,9 +31,9 @@ VERSION = 1
 
 # Bounds for a key file read from disk: a hostile file must not make us allocate gigabytes
 # or loop for hours.  Lowering the parameters gains an attacker nothing (they only change the key).
-MAX_MEMORY_KIB = 4 * 1024 * 1024
-MAX_ITERATIONS = 64
-MAX_LANES = 64
+MAX_MEMORY_KIB = 1024 * 1024
+MAX_ITERATIONS = 16
+MAX_LANES = 16
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,11 @@ class KeyDerivation:
 
         kdf = Argon2id(salt=salt, length=KEY_LENGTH, iterations=self.iterations, lanes=self.lanes,
                        memory_cost=self.memory_kib)
-        return kdf.derive(passphrase.encode("utf-8"))
+        try:
+            return kdf.derive(passphrase.encode("utf-8"))
+        except MemoryError:
+            raise StoreError(N_("There is not enough free memory to unlock the store ({size} MiB are needed); "
+                                "close other programs and try again."), size=self.memory_kib // 1024) from None
 
     def new_key_file(self) -> "KeyFile":
         return KeyFile(salt=os.urandom(SALT_LENGTH), derivation=self)
