@@ -217,3 +217,22 @@ def test_too_little_memory_for_the_derivation_is_one_sentence(services, data_dir
     with pytest.raises(StoreError) as error:
         open_store(data_dir, PASSPHRASE)
     assert "not enough free memory" in str(error.value)
+
+
+def test_reopen_gives_a_second_connection_without_deriving_again(services, data_dir, monkeypatch):
+    from cryptography.hazmat.primitives.kdf import argon2
+
+    family = services.families.add(family_document())
+
+    def no_derivation(**_kwargs):
+        raise AssertionError("reopen must not derive the key again")
+
+    monkeypatch.setattr(argon2, "Argon2id", no_derivation)
+    second = services.store.reopen()
+    assert second.conn is not services.store.conn
+    assert second.conn.execute("SELECT count(*) FROM families WHERE id = ?", (family.id,)).fetchone()[0] == 1
+    second.close()
+    services.store.close()
+    with pytest.raises(StoreError) as error:
+        services.store.reopen()  # a locked store keeps nothing that opens it
+    assert "locked" in str(error.value)

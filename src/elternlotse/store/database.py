@@ -75,6 +75,7 @@ class Store:
         self.path = path
         self.conn = conn
         self.closed = False
+        self._raw_key = b""  # set by open/create; kept while open for ``reopen``
         self.db = sqlite_utils.Database(conn)
         self.info = self._read_info()
         self.clock = HybridClock(self.info.node_id, self.meta("clock") or None)
@@ -130,7 +131,7 @@ class Store:
             keys.write_key_file(keys.key_file_path(path), key_file)
             os.replace(tmp, path)
             keys.fsync_dir(path.parent)
-        return cls._open_path(path, _connect(path, raw_key))
+        return cls._open_path(path, _connect(path, raw_key), raw_key)
 
     @classmethod
     def open(cls, data_dir: Path, passphrase: str, key_derivation: keys.KeyDerivation = keys.PRODUCTION) -> "Store":
@@ -138,17 +139,32 @@ class Store:
         path = cls.file_in(data_dir)
         if not path.is_file():
             raise StoreError(N_("No store in {path}: create one with 'elternlotse init' first."), path=str(Path(data_dir)))
-        conn = _unlock(path, passphrase, key_derivation)
-        return cls._open_path(path, conn)
+        conn, raw_key = _unlock(path, passphrase, key_derivation)
+        return cls._open_path(path, conn, raw_key)
+
+    def reopen(self) -> "Store":
+        """Another connection to this store with the key already derived (the GUI's worker thread).
+
+        Saves a second Argon2id derivation; if the passphrase was changed meanwhile the old
+        key no longer opens the file and this raises ``WrongPassphraseError``.
+        """
+        if self.closed:
+            raise StoreError(N_("The store is locked; unlock it first."))
+        with rekey.folder_lock(self.path):
+            rekey.recover(self.path)
+            conn = _connect(self.path, self._raw_key)
+        return Store._open_path(self.path, conn, self._raw_key)
 
     @classmethod
-    def _open_path(cls, path: Path, conn: sqlcipher3.Connection) -> "Store":
+    def _open_path(cls, path: Path, conn: sqlcipher3.Connection, raw_key: bytes) -> "Store":
         try:
             _migrate(conn, path, backup=True)
-            return cls(path, conn)
+            store = cls(path, conn)
         except BaseException:
             conn.close()
             raise
+        store._raw_key = raw_key
+        return store
 
     def close(self) -> None:
         if self.closed:
@@ -158,6 +174,7 @@ class Store:
         finally:
             self.conn.close()
             self.closed = True
+            self._raw_key = b""  # a closed (locked) store keeps nothing that opens it
 
     def __enter__(self) -> "Store":
         return self
@@ -221,7 +238,7 @@ class Store:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def _unlock(path: Path, passphrase: str, key_derivation: keys.KeyDerivation) -> sqlcipher3.Connection:
+def _unlock(path: Path, passphrase: str, key_derivation: keys.KeyDerivation) -> tuple[sqlcipher3.Connection, bytes]:
     key_path = keys.key_file_path(path)
     key_file = keys.read_key_file(key_path)
     raw_key = key_file.raw_key(passphrase) if key_file is not None else None  # the slow part, unlocked
@@ -232,14 +249,14 @@ def _unlock(path: Path, passphrase: str, key_derivation: keys.KeyDerivation) -> 
             key_file = current
             raw_key = key_file.raw_key(passphrase) if key_file is not None else None
         if raw_key is not None:
-            return _connect(path, raw_key)
+            return _connect(path, raw_key), raw_key
         # A store from before key files: SQLCipher's PBKDF2 on the passphrase.  Put it under an
         # Argon2id key now (crash-safe, see rekey.py); a kill leaves it openable either way.
         conn = _connect(path, passphrase)
         new_file = key_derivation.new_key_file()
         new_key = new_file.raw_key(passphrase)
         rekey.switch_key(conn, path, new_file, new_key)
-        return _connect(path, new_key)
+        return _connect(path, new_key), new_key
 
 
 def change_passphrase(data_dir: Path, old: str, new: str,
@@ -251,7 +268,7 @@ def change_passphrase(data_dir: Path, old: str, new: str,
         raise StoreError(N_("No store in {path}: create one with 'elternlotse init' first."), path=str(Path(data_dir)))
     key_file = key_derivation.new_key_file()
     new_key = key_file.raw_key(new)
-    conn = _unlock(path, old, key_derivation)
+    conn, _old_key = _unlock(path, old, key_derivation)
     try:
         with rekey.folder_lock(path):
             rekey.switch_key(conn, path, key_file, new_key)  # closes conn

@@ -67,8 +67,8 @@ class Session(QObject):
 
     def open_window(self, services, passphrase: str, page: int = 0) -> MainWindow:
         self.services, self._passphrase = services, passphrase
-        data_dir = self.data_dir
-        runner = TaskRunner(lambda: app.open_store(data_dir, passphrase))
+        store = services.store
+        runner = TaskRunner(lambda: app.Services(store.reopen()))  # the worker's own connection, no second derivation
         window = MainWindow(services, runner, self.settings.idle_lock_minutes)
         window.lock_requested.connect(self.lock)
         window.settings_changed.connect(self.apply_settings)
