@@ -14,8 +14,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from elternlotse.app import create_store
 from elternlotse.cli.context import CliContext
 from elternlotse.cli.main import build_parser, run
+from elternlotse.store.keys import KeyDerivation
 
 PASSPHRASE = "correct horse battery"
+
+#: The tests' key derivation: Argon2id with the smallest parameters, so a store opens in milliseconds.
+#: Product code never builds one (test_keys.py checks); it reaches the store only through the explicit
+#: ``key_derivation`` parameters that these fixtures pass.
+TEST_KDF = KeyDerivation(memory_kib=64, iterations=1, lanes=1)
 
 
 @pytest.fixture
@@ -25,14 +31,15 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def services(data_dir: Path):
-    services = create_store(data_dir, PASSPHRASE, "Ayla Navigator", "KoKo Hagen")
+    services = create_store(data_dir, PASSPHRASE, "Ayla Navigator", "KoKo Hagen", key_derivation=TEST_KDF)
     yield services
     services.store.close()
 
 
 @pytest.fixture
 def office_services(tmp_path: Path):
-    services = create_store(tmp_path / "office", PASSPHRASE, "KoKo Hagen", "Stadt Hagen", office=True)
+    services = create_store(tmp_path / "office", PASSPHRASE, "KoKo Hagen", "Stadt Hagen", office=True,
+                            key_derivation=TEST_KDF)
     yield services
     services.store.close()
 
@@ -57,7 +64,7 @@ def cli(data_dir: Path, monkeypatch):
         except SystemExit as exit_:
             return CliResult(int(exit_.code or 0), "", "")
         out, err = io.StringIO(), io.StringIO()
-        context = CliContext(Path(args.data_dir), out=out, err=err, stdin=io.StringIO(stdin))
+        context = CliContext(Path(args.data_dir), out=out, err=err, stdin=io.StringIO(stdin), key_derivation=TEST_KDF)
         code = run(args, context)
         return CliResult(code, out.getvalue(), err.getvalue())
 

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import family_document
 
 
@@ -116,6 +118,7 @@ def test_demo_is_deterministic_per_seed(cli, tmp_path):
     assert lists[0] == lists[1] and len(lists[0]) == 15
 
 
+@pytest.mark.slow
 def test_console_script_version_and_self_test(tmp_path):
     env = {**os.environ, "ELTERNLOTSE_DATA_DIR": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
     env.pop("ELTERNLOTSE_PASSPHRASE", None)

@@ -12,7 +12,7 @@ from elternlotse.domain.errors import StoreError, ValidationError, WrongPassphra
 from elternlotse.store import Store
 from elternlotse.store import database
 from elternlotse.store.migrations import all_migrations
-from tests.conftest import PASSPHRASE, family_document
+from tests.conftest import PASSPHRASE, TEST_KDF, family_document
 
 
 def test_store_file_is_encrypted_at_rest(services, data_dir):
@@ -37,9 +37,9 @@ def test_wrong_passphrase_is_one_clear_error(services, data_dir):
 
 def test_create_refuses_existing_store_and_short_passphrase(services, data_dir, tmp_path):
     with pytest.raises(StoreError):
-        create_store(data_dir, PASSPHRASE, "Someone else")
+        create_store(data_dir, PASSPHRASE, "Someone else", key_derivation=TEST_KDF)
     with pytest.raises(ValidationError):
-        create_store(tmp_path / "other", "short", "X")
+        create_store(tmp_path / "other", "short", "X", key_derivation=TEST_KDF)
     assert not (tmp_path / "other" / "elternlotse.db").exists()
 
 
@@ -73,6 +73,7 @@ def test_migration_takes_a_backup_copy_first(services, data_dir, monkeypatch):
     backup_dir = data_dir / "restored"
     backup_dir.mkdir()
     backups[0].rename(backup_dir / "elternlotse.db")
+    backups[0].with_suffix(".key").rename(backup_dir / "elternlotse.key")
     old = Store.open(backup_dir, PASSPHRASE)
     assert old.conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'later_feature'").fetchone()[0] == 0
     old.close()

@@ -7,7 +7,7 @@ import zlib
 
 import pytest
 
-from conftest import PASSPHRASE, family_document
+from conftest import PASSPHRASE, TEST_KDF, family_document
 from elternlotse.app import create_store
 from elternlotse.domain.errors import ValidationError
 from elternlotse.sync import fileformat
@@ -49,7 +49,7 @@ def test_altered_card_is_refused(services, tmp_path):
 def test_trust_rules(services, office_services, tmp_path):
     with pytest.raises(ValidationError, match="own card"):
         services.sync.trust(services.sync.own_card())
-    other_nav = create_store(tmp_path / "nav2", PASSPHRASE, "Second navigator")
+    other_nav = create_store(tmp_path / "nav2", PASSPHRASE, "Second navigator", key_derivation=TEST_KDF)
     try:
         with pytest.raises(ValidationError, match="navigator trusts an office"):
             services.sync.trust(other_nav.sync.own_card())
@@ -150,7 +150,7 @@ def test_any_order_gives_the_same_state_and_gaps_are_reported(pair, tmp_path, of
     report = office.sync.import_files([files[2]])
     assert report.gaps == {nav.store.info.node_id: [1, 2]}
     office.sync.import_files([files[1], files[0]])
-    other = create_store(tmp_path / "office2", PASSPHRASE, "Office 2", office=True)
+    other = create_store(tmp_path / "office2", PASSPHRASE, "Office 2", office=True, key_derivation=TEST_KDF)
     try:
         # a second office (same keys are not needed: trust the navigator) importing in the natural order
         nav.sync.trust(other.sync.own_card())
@@ -282,7 +282,7 @@ def test_refusals_have_one_clear_sentence_and_write_nothing(pair, small_file, tm
 
 
 def test_unknown_sender_is_refused(office_services, tmp_path):
-    stranger = create_store(tmp_path / "stranger", PASSPHRASE, "Stranger")
+    stranger = create_store(tmp_path / "stranger", PASSPHRASE, "Stranger", key_derivation=TEST_KDF)
     try:
         stranger.sync.trust(office_services.sync.own_card())
         stranger.families.add(shared_document())
@@ -460,7 +460,7 @@ def test_cli_conflicts_and_resolve(cli, pair, tmp_path, data_dir):
 def test_office_package_for_another_navigator_carries_no_stray_records(pair, tmp_path):
     """Found by the property test: records of navigator A must not reach navigator B half-complete."""
     nav_a, office = pair
-    nav_b = create_store(tmp_path / "nav-b", PASSPHRASE, "Navigator B")
+    nav_b = create_store(tmp_path / "nav-b", PASSPHRASE, "Navigator B", key_derivation=TEST_KDF)
     try:
         link(nav_b, office)
         family = nav_a.families.add(shared_document())

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PASSPHRASE
+from conftest import PASSPHRASE, TEST_KDF
 from elternlotse.app import create_store, open_store
 from elternlotse.services.demo import fill_demo
 from sync_helpers import link
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")]
 
 CHILD = r"""
 import sys
@@ -38,8 +38,8 @@ print("done", flush=True)
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     root = tmp_path_factory.mktemp("kill-template")
-    nav = create_store(root / "nav", PASSPHRASE, "Lotsin")
-    office = create_store(root / "office", PASSPHRASE, "KoKo", office=True)
+    nav = create_store(root / "nav", PASSPHRASE, "Lotsin", key_derivation=TEST_KDF)
+    office = create_store(root / "office", PASSPHRASE, "KoKo", office=True, key_derivation=TEST_KDF)
     link(nav, office)
     fill_demo(nav, families=600, seed=3)
     started = time.perf_counter()

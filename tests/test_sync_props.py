@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from conftest import PASSPHRASE
+from conftest import PASSPHRASE, TEST_KDF
 from elternlotse.app import create_store, open_store
 from elternlotse.store.tables import SYNCED_FIELDS
 from sync_helpers import link
@@ -35,8 +35,8 @@ STATS: collections.Counter = collections.Counter()
 def template(tmp_path_factory):
     """Stores created once (keys made, cards trusted); every example works on a copy."""
     root = tmp_path_factory.mktemp("sync-template")
-    office = create_store(root / "office", PASSPHRASE, "KoKo", office=True)
-    navs = [create_store(root / f"nav{i}", PASSPHRASE, f"Lotsin {i}") for i in range(MAX_NAVIGATORS)]
+    office = create_store(root / "office", PASSPHRASE, "KoKo", office=True, key_derivation=TEST_KDF)
+    navs = [create_store(root / f"nav{i}", PASSPHRASE, f"Lotsin {i}", key_derivation=TEST_KDF) for i in range(MAX_NAVIGATORS)]
     for nav in navs:
         link(nav, office)
     for s in (office, *navs):
@@ -270,6 +270,7 @@ class SyncMachine(RuleBasedStateMachine):
                     assert token not in text, (family_id, token)
 
 
+@pytest.mark.slow
 def test_replicas_converge_and_nothing_leaks(template):
     SyncMachine.template = template
     test = SyncMachine.TestCase

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from elternlotse.domain.consent import Channel, Evidence, Purpose
@@ -22,7 +22,14 @@ def page(qtbot, services):
     page.activateWindow()
     qtbot.waitUntil(page.isActiveWindow)
     page.name.setFocus()
-    return page
+    yield page
+    stop_timers(page)  # else it may run on the closed store during a later test
+
+
+def stop_timers(widget) -> None:
+    """A closed widget's timers still fire: stop the duplicate search's debounce before the store closes."""
+    for timer in widget.findChildren(QTimer):
+        timer.stop()
 
 
 def plain(text: str) -> str:
@@ -233,6 +240,7 @@ def test_capture_at_todays_event_marks_the_family_present_and_counts_printed_han
     given = services.events.get(stand.id).handouts
     assert [(h.topic, h.language, h.count) for h in given] == [("privacy-information", "ar", 1)]
     assert page.next_button.hasFocus() or not page.isVisible()
+    stop_timers(page)
 
 
 def test_without_events_the_event_row_is_left_out(qtbot, page):

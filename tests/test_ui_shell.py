@@ -14,7 +14,7 @@ from elternlotse.ui.main_window import MainWindow
 from elternlotse.ui.pages import registry
 from elternlotse.ui.start import Session
 from elternlotse.ui.tasks import TaskRunner
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, TEST_KDF
 
 
 def _fill_first_start(qtbot, dialog, passphrase, repeat, name="Ayla Navigator"):
@@ -26,7 +26,7 @@ def _fill_first_start(qtbot, dialog, passphrase, repeat, name="Ayla Navigator"):
 
 
 def test_first_start_creates_the_store_once(qtbot, data_dir):
-    dialog = FirstStartDialog(data_dir)
+    dialog = FirstStartDialog(data_dir, key_derivation=TEST_KDF)
     qtbot.addWidget(dialog)
     _fill_first_start(qtbot, dialog, "short", "short")
     assert "at least 8" in dialog.error_label.text()
@@ -41,7 +41,7 @@ def test_first_start_creates_the_store_once(qtbot, data_dir):
     assert (info.name, info.organisation, info.role) == ("Ayla Navigator", "KoKo Hagen", "navigator")
     dialog.services.store.close()
 
-    again = FirstStartDialog(data_dir)
+    again = FirstStartDialog(data_dir, key_derivation=TEST_KDF)
     qtbot.addWidget(again)
     _fill_first_start(qtbot, again, "another passphrase", "another passphrase", name="Someone Else")
     qtbot.waitUntil(lambda: again.create_button.isEnabled(), timeout=15000)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from elternlotse.services.notices import NoticeService
     from elternlotse.services.sync import SyncService
     from elternlotse.store import Store
+    from elternlotse.store.keys import KeyDerivation
 
 
 def erasers() -> tuple[Eraser, ...]:
@@ -119,14 +120,18 @@ class Services:
         return NoticeService(self.store)
 
 
-def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False) -> Services:
+def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False,
+                 key_derivation: KeyDerivation | None = None) -> Services:
     from elternlotse.store import Store
+    from elternlotse.store.keys import PRODUCTION
 
-    store = Store.create(data_dir, passphrase, name, organisation, role="office" if office else "navigator")
+    store = Store.create(data_dir, passphrase, name, organisation, role="office" if office else "navigator",
+                         key_derivation=key_derivation or PRODUCTION)
     return Services(store)
 
 
-def open_store(data_dir: Path, passphrase: str) -> Services:
+def open_store(data_dir: Path, passphrase: str, key_derivation: KeyDerivation | None = None) -> Services:
     from elternlotse.store import Store
+    from elternlotse.store.keys import PRODUCTION
 
-    return Services(Store.open(data_dir, passphrase))
+    return Services(Store.open(data_dir, passphrase, key_derivation=key_derivation or PRODUCTION))

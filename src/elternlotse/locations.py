@@ -13,6 +13,7 @@ STORE_FILE = "elternlotse.db"  # the encrypted store inside the data folder (elt
 def store_exists(data_dir: str | os.PathLike) -> bool:
     """Whether ``data_dir`` holds a store; answers without importing SQLCipher (start-up)."""
     return (Path(data_dir) / STORE_FILE).is_file()
+NEW_PASSPHRASE_ENV = "ELTERNLOTSE_NEW_PASSPHRASE"
 
 
 def resolve_data_dir(cli_value: str | os.PathLike | None = None) -> Path:

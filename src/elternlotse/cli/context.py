@@ -17,6 +17,7 @@ from elternlotse.locations import PASSPHRASE_ENV
 
 if TYPE_CHECKING:
     from elternlotse.app import Services
+    from elternlotse.store.keys import KeyDerivation
 
 
 @dataclass
@@ -25,7 +26,13 @@ class CliContext:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
     stdin: TextIO = field(default_factory=lambda: sys.stdin)
+    #: None: the production key derivation.  Only the tests' fixture passes another one.
+    key_derivation: "KeyDerivation | None" = None
     _services: "Services | None" = None
+
+    def kdf(self) -> dict:
+        """Keyword arguments for ``app.create_store``/``open_store`` and the passphrase change."""
+        return {} if self.key_derivation is None else {"key_derivation": self.key_derivation}
 
     def passphrase(self, confirm: bool = False) -> str:
         value = os.environ.get(PASSPHRASE_ENV)
@@ -42,7 +49,7 @@ class CliContext:
         from elternlotse.app import open_store  # the store stack loads only for commands that need it
 
         if self._services is None:
-            self._services = open_store(self.data_dir, self.passphrase())
+            self._services = open_store(self.data_dir, self.passphrase(), **self.kdf())
             from elternlotse.i18n import translate_error
 
             for notice in self._services.store.notices:  # e.g. permissions repaired: said once

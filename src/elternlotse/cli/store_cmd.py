@@ -97,9 +97,13 @@ def cmd_init(args, cli: CliContext) -> int:
     from elternlotse.app import create_store
     from elternlotse.store import Store
 
+    from elternlotse.services.passphrase import check_strength
+
     if Store.exists(cli.data_dir):
         raise ValidationError(N_("A store already exists in {path}; nothing was changed."), path=str(cli.data_dir))
-    services = create_store(cli.data_dir, cli.passphrase(confirm=True), args.name, args.organisation, args.office)
+    passphrase = cli.passphrase(confirm=True)
+    check_strength(passphrase, (args.name, args.organisation))
+    services = create_store(cli.data_dir, passphrase, args.name, args.organisation, args.office, **cli.kdf())
     try:
         cli.say(services.store.info.node_id)
     finally:
@@ -113,8 +117,8 @@ def demo_services(cli: CliContext) -> "Services":
 
     passphrase = cli.passphrase(confirm=not Store.exists(cli.data_dir))
     if Store.exists(cli.data_dir):
-        return open_store(cli.data_dir, passphrase)
-    return create_store(cli.data_dir, passphrase, "Demo-Lotsin", "Demo-Koordinierungsstelle")
+        return open_store(cli.data_dir, passphrase, **cli.kdf())
+    return create_store(cli.data_dir, passphrase, "Demo-Lotsin", "Demo-Koordinierungsstelle", **cli.kdf())
 
 
 def cmd_demo(args, cli: CliContext) -> int:
@@ -138,7 +142,7 @@ def cmd_self_test(args, cli: CliContext) -> int:
     with tempfile.TemporaryDirectory(prefix="elternlotse-selftest-") as tmp:
         folder = Path(tmp)
         passphrase = os.urandom(12).hex()
-        services = create_store(folder, passphrase, "Self-test")
+        services = create_store(folder, passphrase, "Self-test", **cli.kdf())
         try:
             fill_demo(services, families=3, seed=7)
             rows = services.families.list()
@@ -153,7 +157,7 @@ def cmd_self_test(args, cli: CliContext) -> int:
                 lines.append(check(services, folder))
         finally:
             services.store.close()
-        reopened = open_store(folder, passphrase)
+        reopened = open_store(folder, passphrase, **cli.kdf())
         try:
             if reopened.families.count() != len(rows) or not reopened.store.integrity_ok():
                 raise RuntimeError("the reopened store differs")

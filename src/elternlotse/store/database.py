@@ -25,7 +25,7 @@ from elternlotse.domain.clock import HybridClock
 from elternlotse.domain.errors import StoreError, ValidationError, WrongPassphraseError
 from elternlotse.domain.text import N_
 from elternlotse.locations import STORE_FILE
-from elternlotse.store import safekeeping
+from elternlotse.store import keys, rekey, safekeeping
 from elternlotse.store.migrations import all_migrations
 
 if TYPE_CHECKING:
@@ -57,10 +57,12 @@ def _quote_key(passphrase: str) -> str:
     return "'" + passphrase.replace("'", "''") + "'"
 
 
-def _connect(path: Path, passphrase: str) -> sqlcipher3.Connection:
+def _connect(path: Path, key: bytes | str) -> sqlcipher3.Connection:
+    """Open with a raw key (bytes, from ``keys``) or, for a store from before key files, the passphrase."""
     conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA cipher_log_level = NONE")
-    conn.execute(f"PRAGMA key = {_quote_key(passphrase)}")
+    literal = keys.pragma_literal(key) if isinstance(key, bytes) else _quote_key(key)
+    conn.execute(f"PRAGMA key = {literal}")
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher3.DatabaseError as error:
@@ -101,6 +103,7 @@ class Store:
         self.path = path
         self.conn = conn
         self.closed = False
+        self._raw_key = b""  # set by open/create; kept while open for ``reopen``
         self.info = self._read_info()
         self.notices: list[StoreError] = []  # shown once by CLI and GUI (e.g. permissions repaired)
         self.clock = HybridClock(self.info.node_id, self.meta("clock") or None)
@@ -133,7 +136,8 @@ class Store:
         return cls.file_in(data_dir).is_file()
 
     @classmethod
-    def create(cls, data_dir: Path, passphrase: str, name: str, organisation: str = "", role: str = "navigator") -> "Store":
+    def create(cls, data_dir: Path, passphrase: str, name: str, organisation: str = "", role: str = "navigator",
+               key_derivation: keys.KeyDerivation = keys.PRODUCTION) -> "Store":
         check_passphrase(passphrase)
         if not name.strip():
             raise ValidationError(N_("{field}: must not be empty."), field="name")
@@ -145,11 +149,22 @@ class Store:
         # Build the store in a temporary file and move it into place, so a failure leaves nothing behind.
         tmp = path.with_name(path.name + ".creating")
         leftovers = (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm"))
+        key_file = key_derivation.new_key_file()
+        raw_key = key_file.raw_key(passphrase)
         try:
             safekeeping.make_private_dir(Path(data_dir))
             with safekeeping.private_umask():
-                cls._create_file(tmp, leftovers, passphrase, name, organisation, role)
-            os.replace(tmp, path)
+                cls._create_file(tmp, leftovers, raw_key, name, organisation, role)
+                # The key file first: a key file without a database is ignored (and replaced) by the next create.
+                with rekey.folder_lock(path):
+                    rekey.recover(path)
+                    if path.exists():  # another process created one meanwhile
+                        tmp.unlink(missing_ok=True)
+                        raise StoreError(N_("A store already exists in {path}; nothing was changed."),
+                                         path=str(path.parent))
+                    keys.write_key_file(keys.key_file_path(path), key_file)
+                    os.replace(tmp, path)
+                    keys.fsync_dir(path.parent)
         except BaseException as error:
             for leftover in leftovers:
                 with suppress(OSError):
@@ -158,13 +173,13 @@ class Store:
             if fault is None:
                 raise
             raise fault from None
-        return cls.open(data_dir, passphrase)
+        return cls._open_path(path, _connect(path, raw_key), raw_key)
 
     @staticmethod
-    def _create_file(tmp: Path, leftovers, passphrase: str, name: str, organisation: str, role: str) -> None:
+    def _create_file(tmp: Path, leftovers, raw_key: bytes, name: str, organisation: str, role: str) -> None:
         for leftover in leftovers:
             leftover.unlink(missing_ok=True)
-        conn = _connect(tmp, passphrase)
+        conn = _connect(tmp, raw_key)
         try:
             _migrate(conn, tmp, backup=False)
             now = _utc_now()
@@ -181,7 +196,8 @@ class Store:
             conn.close()
 
     @classmethod
-    def open(cls, data_dir: Path, passphrase: str) -> "Store":
+    def open(cls, data_dir: Path, passphrase: str, key_derivation: keys.KeyDerivation = keys.PRODUCTION) -> "Store":
+        """Open with the passphrase; a store from before key files moves to ``key_derivation`` first."""
         path = cls.file_in(data_dir)
         if not Path(data_dir).is_dir():
             raise StoreError(N_("The data folder {path} does not exist: connect its drive or give its new place "
@@ -192,20 +208,39 @@ class Store:
         if fault:
             raise fault
         repaired = safekeeping.repair_permissions(Path(data_dir))
-        conn = _connect(path, passphrase)
+        conn, raw_key = _unlock(path, passphrase, key_derivation)
+        return cls._open_path(path, conn, raw_key, repaired=bool(repaired))
+
+    def reopen(self) -> "Store":
+        """Another connection to this store with the key already derived (the GUI's worker thread).
+
+        Saves a second Argon2id derivation; if the passphrase was changed meanwhile the old
+        key no longer opens the file and this raises ``WrongPassphraseError``.
+        """
+        if self.closed:
+            raise StoreError(N_("The store is locked; unlock it first."))
+        with rekey.folder_lock(self.path):
+            rekey.recover(self.path)
+            conn = _connect(self.path, self._raw_key)
+        return Store._open_path(self.path, conn, self._raw_key)
+
+    @classmethod
+    def _open_path(cls, path: Path, conn: sqlcipher3.Connection, raw_key: bytes, repaired: bool = False) -> "Store":
+        """Migrate, prune old backups, finish an interrupted scrub: every way a store is opened."""
         try:
             try:
                 _migrate(conn, path, backup=True)
             except sqlcipher3.Error as error:
                 raise safekeeping.fault_error(error, path.parent) or error from None
             # the schema is current: only the newest backup stays, and only for BACKUP_DAYS
-            safekeeping.prune_backups(Path(data_dir))
+            safekeeping.prune_backups(path.parent)
             store = cls(path, conn)
         except BaseException:
             conn.close()
             raise
+        store._raw_key = raw_key
         if repaired:
-            store.notices.append(StoreError(safekeeping.PERMISSIONS_REPAIRED, path=str(Path(data_dir))))
+            store.notices.append(StoreError(safekeeping.PERMISSIONS_REPAIRED, path=str(path.parent)))
         if store.meta("scrub_pending"):
             try:
                 store.after_erasure()  # an erasure whose scrub failed (full disk) is finished now
@@ -244,6 +279,7 @@ class Store:
         finally:
             self.conn.close()
             self.closed = True
+            self._raw_key = b""  # a closed (locked) store keeps nothing that opens it
 
     def __enter__(self) -> "Store":
         return self
@@ -311,6 +347,45 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _unlock(path: Path, passphrase: str, key_derivation: keys.KeyDerivation) -> tuple[sqlcipher3.Connection, bytes]:
+    key_path = keys.key_file_path(path)
+    key_file = keys.read_key_file(key_path)
+    raw_key = key_file.raw_key(passphrase) if key_file is not None else None  # the slow part, unlocked
+    with rekey.folder_lock(path):
+        rekey.recover(path)
+        current = keys.read_key_file(key_path)
+        if current != key_file:  # a passphrase change finished meanwhile
+            key_file = current
+            raw_key = key_file.raw_key(passphrase) if key_file is not None else None
+        if raw_key is not None:
+            return _connect(path, raw_key), raw_key
+        # A store from before key files: SQLCipher's PBKDF2 on the passphrase.  Put it under an
+        # Argon2id key now (crash-safe, see rekey.py); a kill leaves it openable either way.
+        conn = _connect(path, passphrase)
+        new_file = key_derivation.new_key_file()
+        new_key = new_file.raw_key(passphrase)
+        with safekeeping.private_umask():  # the re-keyed file and its key file: owner-only
+            rekey.switch_key(conn, path, new_file, new_key)
+        return _connect(path, new_key), new_key
+
+
+def change_passphrase(data_dir: Path, old: str, new: str,
+                      key_derivation: keys.KeyDerivation = keys.PRODUCTION) -> None:
+    """Put the (closed) store under a key derived from ``new``; crash-safe (rekey.py)."""
+    check_passphrase(new)
+    path = Store.file_in(data_dir)
+    if not path.is_file():
+        raise StoreError(N_("No store in {path}: create one with 'elternlotse init' first."), path=str(Path(data_dir)))
+    key_file = key_derivation.new_key_file()
+    new_key = key_file.raw_key(new)
+    conn, _old_key = _unlock(path, old, key_derivation)
+    try:
+        with rekey.folder_lock(path), safekeeping.private_umask():  # the new file and key file: owner-only
+            rekey.switch_key(conn, path, key_file, new_key)  # closes conn
+    finally:
+        conn.close()  # a second close is harmless; this one covers a lock that was not had
 
 
 @contextmanager

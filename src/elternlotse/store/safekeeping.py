@@ -101,6 +101,7 @@ def repair_permissions(data_dir: Path) -> list[Path]:
 
 
 # ---------------------------------------------------------------- backups
+KEY_FILE_SUFFIX = ".key"  # store.keys: the salt and parameters that turn the passphrase into the key
 def backup_copy(conn, path: Path, version: int, now: datetime | None = None) -> Path:
     """Copy the (still encrypted) database file before a migration, owner-only."""
     busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
@@ -111,6 +112,9 @@ def backup_copy(conn, path: Path, version: int, now: datetime | None = None) -> 
     target = folder / f"{path.stem}-schema{version}-{stamp}.db"
     with private_umask():
         shutil.copyfile(path, target)
+        key = Path(path).with_suffix(KEY_FILE_SUFFIX)
+        if key.exists():  # the copy opens with the same passphrase only together with its salt and parameters
+            shutil.copyfile(key, target.with_suffix(KEY_FILE_SUFFIX))
     make_private(target)
     return target
 
@@ -150,7 +154,8 @@ def drop_backups(data_dir: Path) -> list[Path]:
 
 
 def _remove_copy(path: Path) -> None:
-    for part in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+    for part in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal"),
+                 path.with_suffix(KEY_FILE_SUFFIX)):
         part.unlink(missing_ok=True)
 
 

@@ -71,6 +71,7 @@ class IdleWatcher(QObject):
 class MainWindow(QMainWindow):
     lock_requested = Signal()      # idle time over, or "Lock" chosen
     settings_changed = Signal(object, bool)  # saved by the Settings page: (settings, switch UI language now)
+    passphrase_change_requested = Signal()   # from the Settings page; the session runs it
 
     def __init__(self, services, tasks: TaskRunner, idle_minutes: int = 0, parent=None) -> None:
         super().__init__(parent)
@@ -123,6 +124,8 @@ class MainWindow(QMainWindow):
                 page.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
             if hasattr(page, "settings_changed"):
                 page.settings_changed.connect(self.settings_changed)
+            if hasattr(page, "passphrase_change_requested"):
+                page.passphrase_change_requested.connect(self.passphrase_change_requested)
             if hasattr(page, "open_family_requested"):
                 page.open_family_requested.connect(self.open_family)
         return self.pages[index]

@@ -28,16 +28,25 @@ from elternlotse.ui.i18n_qt import install_language
 from elternlotse.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from elternlotse.store.keys import KeyDerivation
     from elternlotse.ui.main_window import MainWindow
+
+
+def _production_key_derivation() -> KeyDerivation:
+    from elternlotse.store.keys import PRODUCTION  # light (no SQLCipher), but not needed before the dialog
+
+    return PRODUCTION
 
 
 class Session(QObject):
     """One run of the desktop app: owns the open store while unlocked and the main window."""
 
-    def __init__(self, qapp: QApplication, data_dir: Path) -> None:
+    def __init__(self, qapp: QApplication, data_dir: Path, key_derivation: KeyDerivation | None = None) -> None:
         super().__init__(qapp)
         self.qapp = qapp
         self.data_dir = Path(data_dir)
+        # For new keys only (an existing key file says how to open); tests pass a cheap one.
+        self.key_derivation = key_derivation or _production_key_derivation()
         self.settings = settings_file.load(self.data_dir)
         self.language = install_language(qapp, self.settings.ui_language)
         self.services = None
@@ -53,7 +62,7 @@ class Session(QObject):
             services = None
             if given:
                 try:
-                    services = app.open_store(self.data_dir, given)
+                    services = app.open_store(self.data_dir, given, key_derivation=self.key_derivation)
                 except ElternlotseError:
                     services = None
             if services is None:
@@ -64,7 +73,7 @@ class Session(QObject):
         else:
             from elternlotse.ui.dialogs.first_start_dialog import FirstStartDialog
 
-            dialog = FirstStartDialog(self.data_dir, given)
+            dialog = FirstStartDialog(self.data_dir, given, key_derivation=self.key_derivation)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return False
             services, given = dialog.services, dialog.passphrase
@@ -75,11 +84,12 @@ class Session(QObject):
         from elternlotse.ui.main_window import MainWindow
 
         self.services, self._passphrase = services, passphrase
-        data_dir = self.data_dir
-        runner = TaskRunner(lambda: app.open_store(data_dir, passphrase))
+        store = services.store
+        runner = TaskRunner(lambda: app.Services(store.reopen()))  # the worker's own connection, no second derivation
         window = MainWindow(services, runner, self.settings.idle_lock_minutes)
         window.lock_requested.connect(self.lock)
         window.settings_changed.connect(self.apply_settings)
+        window.passphrase_change_requested.connect(self.change_passphrase)
         if page:
             window.show_page(page)
         self.window = window
@@ -124,6 +134,24 @@ class Session(QObject):
             self.open_window(dialog.services, dialog.passphrase, page)
         else:
             self.qapp.quit()
+
+    def change_passphrase(self) -> None:
+        """Close the window and the store (the key switch needs sole access), ask, reopen on the same page."""
+        from elternlotse.ui.dialogs.passphrase_dialog import PassphraseDialog
+
+        if self.window is None:
+            return
+        old = self._passphrase
+        self.qapp.setQuitOnLastWindowClosed(False)
+        page = self._close_window()
+        self.close()
+        dialog = PassphraseDialog(self.data_dir, key_derivation=self.key_derivation)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            services, passphrase = dialog.services, dialog.passphrase
+        else:
+            services, passphrase = app.open_store(self.data_dir, old, key_derivation=self.key_derivation), old
+        self.open_window(services, passphrase, page)
+        self.qapp.setQuitOnLastWindowClosed(True)
 
     def apply_settings(self, new: settings_file.Settings, switch_language_now: bool = True) -> None:
         """From the Settings page (already saved): idle time at once; the language by rebuilding the window."""

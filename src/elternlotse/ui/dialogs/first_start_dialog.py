@@ -16,17 +16,23 @@ from PySide6.QtWidgets import (
 )
 
 from elternlotse import app
-from elternlotse.i18n import _
+from elternlotse.domain.errors import ValidationError
+from elternlotse.i18n import _, translate_error
+from elternlotse.services.passphrase import check_strength
 from elternlotse.store.database import MIN_PASSPHRASE
+from elternlotse.store.keys import PRODUCTION, KeyDerivation
+from elternlotse.ui.dialogs.passphrase_fields import StrengthHint
 from elternlotse.ui.tasks import TaskRunner, error_text
 
 
 class FirstStartDialog(QDialog):
     """On success ``self.services`` is the open store and ``self.passphrase`` the passphrase."""
 
-    def __init__(self, data_dir: Path, passphrase: str = "", parent=None) -> None:
+    def __init__(self, data_dir: Path, passphrase: str = "", parent=None,
+                 key_derivation: KeyDerivation = PRODUCTION) -> None:
         super().__init__(parent)
         self.data_dir = Path(data_dir)
+        self.key_derivation = key_derivation
         self.services = None
         self.passphrase = ""
         self._runner = TaskRunner(None, self)
@@ -43,6 +49,7 @@ class FirstStartDialog(QDialog):
         self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat_edit = QLineEdit(passphrase)
         self.repeat_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.hint = StrengthHint(self.passphrase_edit, self.repeat_edit, self)
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText(_("e.g. Ayla Demir"))
         self.organisation_edit = QLineEdit()
@@ -56,7 +63,9 @@ class FirstStartDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(_("Passphrase:"), self.passphrase_edit)
+        form.addRow("", self.hint.strength_label)
         form.addRow(_("Passphrase again:"), self.repeat_edit)
+        form.addRow("", self.hint)
         form.addRow(_("Your name:"), self.name_edit)
         form.addRow(_("Organisation:"), self.organisation_edit)
         form.addRow("", self.office_check)
@@ -68,6 +77,8 @@ class FirstStartDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.create_button = self.buttons.addButton(_("Create"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.create_button.setDefault(True)
+        # Otherwise the button box makes Cancel the default when shown, and Enter would cancel.
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
         self.buttons.accepted.connect(self.create)
         self.buttons.rejected.connect(self.reject)
 
@@ -100,12 +111,19 @@ class FirstStartDialog(QDialog):
             self.show_error(_("Please enter your name: it is recorded with every consent you take."))
             self.name_edit.setFocus()
             return
+        try:
+            check_strength(passphrase, (self.name_edit.text(), self.organisation_edit.text()))
+        except ValidationError as error:
+            self.show_error(translate_error(error, isolate=True))
+            self.passphrase_edit.setFocus()
+            return
         self.create_button.setEnabled(False)
         self.error_label.hide()
         data_dir, name = self.data_dir, self.name_edit.text()
         organisation, office = self.organisation_edit.text(), self.office_check.isChecked()
+        kdf = self.key_derivation
         self._runner.run(
-            lambda _s, _p: app.create_store(data_dir, passphrase, name, organisation, office),
+            lambda _s, _p: app.create_store(data_dir, passphrase, name, organisation, office, key_derivation=kdf),
             on_done=lambda services: self._created(services, passphrase),
             on_error=self._failed, title=_("Creating the encrypted store..."), parent=self)
 

@@ -50,6 +50,8 @@ class SettingsPage(QWidget):
     #: session, which rebuilds the window for a new language.
     settings_changed = Signal(object, bool)
     status_message = Signal(str)
+    #: "Change passphrase..." pressed: the session closes the store and shows the passphrase dialog.
+    passphrase_change_requested = Signal()
 
     @staticmethod
     def page_title() -> str:
@@ -101,6 +103,13 @@ class SettingsPage(QWidget):
         lock_box = QGroupBox(_("Security"))
         lock_form = QFormLayout(lock_box)
         lock_form.addRow(_("Lock after no use for:"), self.idle_spin)
+        self.passphrase_button = QPushButton(_("Change passphrase..."))
+        self.passphrase_button.setObjectName("change_passphrase")
+        self.passphrase_button.clicked.connect(self.passphrase_change_requested)
+        passphrase_row = QHBoxLayout()
+        passphrase_row.addWidget(self.passphrase_button)
+        passphrase_row.addStretch(1)
+        lock_form.addRow(_("Passphrase:"), passphrase_row)
 
         # ---- organisation (from the store; set at first start)
         self.org_labels = {key: QLabel() for key in ("name", "organisation", "role", "folder", "node")}
