@@ -21,6 +21,7 @@ from elternlotse.services.handouts import HandoutService
 from elternlotse.services.sync import SyncService
 from elternlotse.services.family_list import FamilyListService
 from elternlotse.store import Store
+from elternlotse.store import kaoa as kaoa_repo
 
 @dataclass
 class Services:
@@ -39,7 +40,8 @@ class Services:
     handouts: HandoutService = field(init=False)
 
     def __post_init__(self) -> None:
-        self.families = FamilyService(self.store)
+        # Every erasure also erases the family's KAoA rows and attendance (explicit, not by import).
+        self.families = FamilyService(self.store, erasers=(kaoa_repo.erase_family_rows,))
         self.consent = ConsentService(self.store)
         self.catalogs = CatalogService(self.store)
         self.checklists = ChecklistService(self.store, self.catalogs)

@@ -34,12 +34,9 @@ from elternlotse.domain.schoolyear import (
 )
 from elternlotse.domain.text import N_
 from elternlotse.services.catalogs import CatalogService
-from elternlotse.services.families import ERASE_HOOKS
 from elternlotse.store import Store
 from elternlotse.store import kaoa as repo
 
-if repo.erase_family_rows not in ERASE_HOOKS:
-    ERASE_HOOKS.append(repo.erase_family_rows)
 
 
 def grade_info(child: repo.ChildRow, corrections: list[repo.CorrectionRow] = ()) -> ChildGradeInfo:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable, Sequence
 
 from elternlotse.domain.contact import normalise_email, normalise_phone
 from elternlotse.domain.errors import NotFoundError, ValidationError
@@ -13,10 +13,16 @@ from elternlotse.domain.text import N_
 from elternlotse.store import Store
 from elternlotse.store import families as repo
 
+#: ``(writer, family_id, person_ids)``: erases a family's rows in a table owned by another feature.
+Eraser = Callable[[Any, str, list[str]], None]
+
 
 class FamilyService:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, erasers: Sequence[Eraser]) -> None:
+        """``erasers``: what else every erasure must erase (KAoA rows, attendance, ...), handed in
+        by the composition root (``app.Services``); nothing registers itself by being imported."""
         self.store = store
+        self.erasers = tuple(erasers)
 
     @property
     def actor(self) -> str:
@@ -149,8 +155,8 @@ class FamilyService:
             writer.erase("families", family_id)
             writer.conn.execute("UPDATE families SET erased = ? WHERE id = ?", (writer.stamp, family_id))
             writer.replace_search_rows(family_id, [])
-            # Extension tables (checklists, attendance, ...) register erasers here.
-            for eraser in ERASE_HOOKS:
+            # Extension tables (checklists, attendance, ...): the erasers the composition root handed in.
+            for eraser in self.erasers:
                 eraser(writer, family_id, [p.id for p in family.persons()])
 
     def exists(self, family_id: str) -> bool:
@@ -159,9 +165,3 @@ class FamilyService:
         except NotFoundError:
             return False
         return True
-
-
-#: Functions ``(writer, family_id, person_ids)`` that erase a family's rows in
-#: tables owned by other features (checklists, event attendance).  Features
-#: append to this list from their own modules; it is not state, it is wiring.
-ERASE_HOOKS: list = []

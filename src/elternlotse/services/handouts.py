@@ -67,7 +67,7 @@ class HandoutService:
         if self.families is None:
             from elternlotse.services.families import FamilyService
 
-            self.families = FamilyService(self.store)
+            self.families = FamilyService(self.store, erasers=())   # reads only
         return self.families.get(family_id)
 
     def next_steps(self) -> NextSteps | None:

@@ -17,10 +17,12 @@ from elternlotse.domain.errors import ElternlotseError, NotFoundError, Validatio
 from elternlotse.domain.text import N_
 from elternlotse.i18n import _
 from elternlotse.services import sync_collect as collect
-from elternlotse.services.families import ERASE_HOOKS
-from elternlotse.services.sync_merge import MergeCounts, apply_payload, bindings, forget_conflicts_of_erased_family
+from elternlotse.services.sync_merge import apply_payload
+from elternlotse.services.sync_report import FamilyChange, family_changes
+from elternlotse.services.sync_trust import authorise, check_origin
 from elternlotse.store import Store
 from elternlotse.store import families as family_repo
+from elternlotse.store import replication as repl
 from elternlotse.store.tables import SYNCED_FIELDS
 from elternlotse.sync import payload as payload_mod
 from elternlotse.sync.fileformat import FORMAT_VERSION, Header, check_sealed, seal, unseal, write_atomic
@@ -55,7 +57,6 @@ class Peer:
     last_receipt_at: str
 
 
-_PEER_COLUMNS = ", ".join(Peer.__dataclass_fields__)
 
 
 @dataclass
@@ -80,6 +81,7 @@ class FileResult:
     seq: int = 0
     message: str = ""
     counts: dict[str, int] = field(default_factory=dict)
+    refused_records: int = 0     # records the sender may not change (left out; see the families' lines)
 
 
 @dataclass
@@ -94,7 +96,12 @@ class ImportReport:
     withdrawals: int = 0
     gaps: dict[str, list[int]] = field(default_factory=dict)
     catalogs: list[str] = field(default_factory=list)
+    families: list[FamilyChange] = field(default_factory=list)   # per family and file: what happened
     error: Any = None           # the ValidationError of a refused file (for one-file imports)
+
+    @property
+    def refused_records(self) -> int:
+        return sum(f.refused_records for f in self.files)
 
     @property
     def refused(self) -> int:
@@ -113,7 +120,8 @@ class ImportReport:
                 "erasures": self.erasures, "deletions": self.deletions, "consents": self.consents,
                 "withdrawals": self.withdrawals,
                 "refused": self.refused, "duplicates": self.duplicates, "gaps": self.gaps, "catalogs": self.catalogs,
-                "files": [asdict(f) for f in self.files]}
+                "refused_records": self.refused_records,
+                "files": [asdict(f) for f in self.files], "families": [c.as_dict() for c in self.families]}
 
 
 @dataclass(frozen=True)
@@ -130,10 +138,6 @@ class Conflict:
     resolved: str
     resolution: str
     label: str = ""          # whose record it is: the family's guardians, where known
-
-
-if forget_conflicts_of_erased_family not in ERASE_HOOKS:
-    ERASE_HOOKS.append(forget_conflicts_of_erased_family)
 
 
 class SyncService:
@@ -198,21 +202,15 @@ class SyncService:
 
     def trust(self, card: Card) -> Peer:
         self.check_trust(card)
-        with self.store.write(self.actor, "sync.trust", card.node_id):
-            self.store.conn.execute(
-                "INSERT INTO sync_peers(node_id, name, organisation, role, signing_key, encryption_key, fingerprint, trusted_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(node_id) DO UPDATE SET name = excluded.name,"
-                " organisation = excluded.organisation",
-                (card.node_id, card.name, card.organisation, card.role, card.signing_key, card.encryption_key,
-                 card.fingerprint, _now()))
+        with self.store.write(self.actor, "sync.trust", card.node_id) as writer:
+            repl.add_peer(writer.conn, card, _now())
         return self.peer(card.node_id)
 
     def peers(self) -> list[Peer]:
-        rows = self.store.conn.execute(f"SELECT {_PEER_COLUMNS} FROM sync_peers ORDER BY role, name, node_id").fetchall()
-        return [Peer(*r) for r in rows]
+        return [Peer(*r) for r in repl.peers(self.store.conn)]
 
     def peer(self, node_id: str, required: bool = True) -> Peer | None:
-        row = self.store.conn.execute(f"SELECT {_PEER_COLUMNS} FROM sync_peers WHERE node_id = ?", (node_id,)).fetchone()
+        row = repl.peer(self.store.conn, node_id)
         if row is None and required:
             raise NotFoundError(N_("{node} is not a trusted installation here."), node=node_id)
         return Peer(*row) if row else None
@@ -247,22 +245,16 @@ class SyncService:
                 rows, tombstones, consents, withheld = collect.for_navigator(conn, self.node_id, peer)
                 catalogs = [item for exporter in collect.CATALOG_EXPORTERS for item in exporter(self.store)]
             else:
-                rows, tombstones, consents, withheld = collect.for_office(conn, peer)
+                rows, tombstones, consents, withheld = collect.for_office(conn, self.node_id, peer)
                 catalogs = []
-            seqs = [r[0] for r in conn.execute(
-                "SELECT seq FROM sync_files WHERE direction = 'in' AND peer = ? ORDER BY seq", (peer.node_id,))]
+            seqs = repl.seqs_in(conn, peer.node_id)
             header = Header(FORMAT_VERSION, self.store.info.schema_version, self.node_id, peer.node_id, peer.seq_out + 1,
                             peer.acked_by_peer, writer.stamp, _now(), 0)
             doc = payload_mod.build(header, self.store.info.role, rows, tombstones, consents, peer.acked_from_peer,
                                     sorted(set(seqs)), catalogs, withheld)
             data = seal(header, doc, secrets, peer.encryption_key)
             file_size = len(data)
-            conn.execute("UPDATE sync_peers SET seq_out = ?, last_export_at = ?, last_export_file = ? WHERE node_id = ?",
-                         (header.seq, header.created, path.name, peer.node_id))
-            conn.execute("INSERT OR IGNORE INTO sync_files(sha256, direction, peer, seq, clock_from, clock_to, at, file_name, report)"
-                         " VALUES (?, 'out', ?, ?, ?, ?, ?, ?, ?)",
-                         (hashlib.sha256(data).hexdigest(), peer.node_id, header.seq, header.clock_from, header.clock_to,
-                          header.created, path.name, json.dumps(doc["manifest"])))
+            repl.book_export(conn, hashlib.sha256(data).hexdigest(), header, path.name, doc["manifest"])
             # Last step inside the transaction: the file appears complete (tmp, fsync, rename), then we commit.
             try:
                 write_atomic(path, data)
@@ -315,8 +307,7 @@ class SyncService:
             try:
                 data = _read(path)
                 digest = hashlib.sha256(data).hexdigest()
-                known = self.store.conn.execute(
-                    "SELECT peer, seq FROM sync_files WHERE sha256 = ? AND direction = 'in'", (digest,)).fetchone()
+                known = repl.known_file(self.store.conn, digest)
                 if known or digest in seen:
                     # exactly these bytes were verified and applied before: nothing to do
                     sender, seq = known or ("", 0)
@@ -341,15 +332,20 @@ class SyncService:
                         progress(total + index, 2 * total + 1, Path(path).name)
                     try:
                         digest, header, payload = self.verify_bytes(data, path, secrets)
+                        check_origin(payload, self.node_id, path)
                     except ValidationError as error:
                         self._refuse(report, path, error)
                         continue
                     self.store.clock.observe(header.clock_to)
-                    counts = apply_payload(conn, payload, self.node_id, _now())
+                    verdict = authorise(conn, payload, self.node_id)
+                    counts = apply_payload(conn, verdict.payload, self.node_id, _now(), self.store.clock.now)
                     touched_families |= counts.families
-                    self._book(conn, path, digest, header, payload, counts)
+                    changes = family_changes(conn, path, header.sender, counts, verdict.refused)
+                    report.families.extend(changes)
+                    self._book(conn, path, digest, header, payload, counts, verdict, changes)
                     applied.add(header.sender)
-                    report.files.append(FileResult(path, "applied", header.sender, header.seq, "", counts.as_dict()))
+                    report.files.append(FileResult(path, "applied", header.sender, header.seq, "", counts.as_dict(),
+                                                   len(verdict.refused)))
                     for key in ("new", "updated", "conflicts", "erasures", "deletions", "consents", "withdrawals"):
                         setattr(report, key, getattr(report, key) + getattr(counts, key))
                     catalogs.extend(payload.catalogs)
@@ -358,18 +354,17 @@ class SyncService:
                     raise _NothingApplied
                 if progress:
                     progress(2 * total, 2 * total + 1, "")
+                live_families = repl.live_families(conn, touched_families)
                 for family_id in sorted(touched_families):
-                    live = conn.execute("SELECT 1 FROM families WHERE id = ? AND deleted IS NULL", (family_id,)).fetchone()
-                    if live:
+                    if family_id in live_families:
                         family_repo.index_family(writer, family_id)
                     else:
                         writer.replace_search_rows(family_id, [])
-                writer.audit("sync.report", "", json.dumps({k: v for k, v in report.as_dict().items() if k != "files"}))
+                writer.audit("sync.report", "", json.dumps({k: v for k, v in report.as_dict().items() if k not in ("files", "families")}))
         except _NothingApplied:
             pass
         for sender in sorted(applied):
-            seqs = {r[0] for r in self.store.conn.execute(
-                "SELECT seq FROM sync_files WHERE direction = 'in' AND peer = ?", (sender,))}
+            seqs = set(repl.seqs_in(self.store.conn, sender))
             missing = [n for n in range(1, max(seqs)) if n not in seqs]
             if missing:
                 report.gaps[sender] = missing
@@ -383,21 +378,16 @@ class SyncService:
         report.files.append(FileResult(str(path), "refused", message=_message(error)))
         report.error = report.error or error
 
-    def _book(self, conn, path, digest: str, header: Header, payload, counts: MergeCounts) -> None:
-        now = _now()
-        conn.execute("INSERT INTO sync_files(sha256, direction, peer, seq, clock_from, clock_to, at, file_name, report)"
-                     " VALUES (?, 'in', ?, ?, ?, ?, ?, ?, ?)",
-                     (digest, header.sender, header.seq, header.clock_from, header.clock_to, now, Path(path).name,
-                      json.dumps(counts.as_dict())))
-        conn.execute(
-            "UPDATE sync_peers SET acked_from_peer = max(acked_from_peer, ?), acked_by_peer = max(acked_by_peer, ?),"
-            " last_seq_in = max(last_seq_in, ?), last_import_at = ?, last_import_file = ?,"
-            " last_receipt_at = CASE WHEN ? != '' THEN ? ELSE last_receipt_at END WHERE node_id = ?",
-            (header.clock_to, payload.receipt_acked, header.seq, now, Path(path).name, payload.receipt_acked, now,
-             header.sender))
-        if self.store.info.is_office:
-            conn.executemany("INSERT OR IGNORE INTO sync_origin(family_id, node_id) VALUES (?, ?)",
-                             [(row_id, header.sender) for table, row_id, _changes in payload.rows if table == "families"])
+    def _book(self, conn, path, digest: str, header: Header, payload, counts, verdict, changes) -> None:
+        # The ledger outlives erasures: it keeps which family got what, never names or values.
+        report = {**counts.as_dict(), "refused_records": len(verdict.refused),
+                  "families": [{"family": c.family, "new": c.new, "updated": c.updated, "erased": c.erased,
+                                "conflicts": [x["field"] for x in c.conflicts],
+                                "refused": [{k: r[k] for k in ("table", "reason", "owner")} for r in c.refused]}
+                               for c in changes]}
+        origin = ([row_id for table, row_id, _changes in verdict.payload.rows if table == "families"]
+                  if self.store.info.is_office else None)
+        repl.book_import(conn, digest, header, Path(path).name, _now(), payload.receipt_acked, report, origin)
 
     def _install_catalogs(self, items: list[dict[str, Any]]) -> list[str]:
         done = []
@@ -429,36 +419,17 @@ class SyncService:
         return done
 
     # ---------------------------------------------------------------- conflicts
-    def conflicts(self, include_resolved: bool = False) -> list[Conflict]:
-        sql = ("SELECT id, tbl, row_id, field, lost_value, lost_stamp, kept_stamp, detected, resolved, resolution"
-               " FROM sync_conflicts")
-        if not include_resolved:
-            sql += " WHERE resolved = ''"
-        result = []
-        for cid, table, row_id, name, lost, lost_stamp, kept_stamp, detected, resolved, resolution in self.store.conn.execute(
-                sql + " ORDER BY id"):
-            current = None
-            if table in SYNCED_FIELDS and name in SYNCED_FIELDS[table]:
-                row = self.store.conn.execute(f"SELECT {name} FROM {table} WHERE id = ?", (row_id,)).fetchone()
-                current = row[0] if row else None
-            result.append(Conflict(cid, table, row_id, name, current, json.loads(lost) if lost is not None else None,
-                                   lost_stamp, kept_stamp, detected, resolved, resolution, self._label(table, row_id)))
-        return result
-
-    def _label(self, table: str, row_id: str) -> str:
-        if table not in SYNCED_FIELDS:
-            return ""
-        family = bindings(self.store.conn, table).get(row_id, (None, None))[0]
-        if not family:
-            return ""
-        names = [r[0] for r in self.store.conn.execute(
-            "SELECT name FROM persons WHERE family_id = ? AND role = 'guardian' AND deleted IS NULL ORDER BY position",
-            (family,)) if r[0]]
-        return " / ".join(names)
+    def conflicts(self, include_resolved: bool = False, ids: list[int] | None = None) -> list[Conflict]:
+        """Conflicts kept for review, with each record's current value and whose family it is (bounded reads)."""
+        rows = repl.conflicts(self.store.conn, include_resolved, ids)
+        labels = repl.family_labels(self.store.conn, [r.family_id for r in rows if r.family_id])
+        return [Conflict(r.id, r.table, r.row_id, r.field, r.current_value, r.lost_value, r.lost_stamp, r.kept_stamp,
+                         r.detected, r.resolved, r.resolution, labels.get(r.family_id, "") if r.family_id else "")
+                for r in rows]
 
     def resolve(self, conflict_id: int, use_lost_value: bool) -> None:
         """Keep the current value, or write the losing one as a new change (which then syncs like any edit)."""
-        conflict = next((c for c in self.conflicts(include_resolved=True) if c.id == conflict_id), None)
+        conflict = next(iter(self.conflicts(include_resolved=True, ids=[conflict_id])), None)
         if conflict is None:
             raise NotFoundError(N_("No conflict with the id {id}."), id=conflict_id)
         if conflict.resolved:
@@ -468,22 +439,46 @@ class SyncService:
             if use_lost_value:
                 writer.update(conflict.table, conflict.row_id, {conflict.field: conflict.lost_value})
                 resolution = "replaced"
-            writer.conn.execute("UPDATE sync_conflicts SET resolved = ?, resolution = ? WHERE id = ?",
-                                (_now(), resolution, conflict_id))
+            repl.mark_resolved(writer.conn, conflict_id, _now(), resolution)
             if use_lost_value:
                 self._reindex_row(writer, conflict.table, conflict.row_id)
 
     def _reindex_row(self, writer, table: str, row_id: str) -> None:
-        row = bindings(writer.conn, table).get(row_id)
-        if row and row[0]:
-            live = writer.conn.execute("SELECT 1 FROM families WHERE id = ? AND deleted IS NULL", (row[0],)).fetchone()
-            if live:
-                family_repo.index_family(writer, row[0])
+        family = repl.bindings_of(writer.conn, table, [row_id]).get(row_id, (None, None))[0]
+        if family and family in repl.live_families(writer.conn, [family]):
+            family_repo.index_family(writer, family)
+
+    # ---------------------------------------------------------------- ownership
+    def handover(self, family_ids: list[str], to: str) -> list[str]:
+        """Office: hand families over to navigator ``to`` (one transaction, audited, synced as ``families.owner``).
+
+        Returns the ids whose owner changed; a family already owned by ``to`` is left as it is.
+        """
+        if not self.store.info.is_office:
+            raise ValidationError(N_("Only an office hands families over to a navigator."))
+        target = self.peer(to)
+        if target.role != "navigator":
+            raise ValidationError(N_("{node} is not a navigator admitted here."), node=to)
+        ids = list(dict.fromkeys(family_ids))
+        live = repl.live_families(self.store.conn, ids)
+        missing = next((fid for fid in ids if fid not in live), None)
+        if missing is not None:
+            raise NotFoundError(N_("No family with the id {id}."), id=missing)
+        owners = repl.family_owners(self.store.conn, ids)
+        changed = [fid for fid in ids if owners.get(fid) != to]
+        with self.store.write(self.actor, "family.handover", to) as writer:
+            for fid in changed:
+                writer.update("families", fid, {"owner": to})
+            writer.audit("family.handover.detail", to, json.dumps({"families": changed, "from": {
+                fid: owners.get(fid) for fid in changed}}))
+        return changed
+
+    def owner_of(self, family_id: str) -> str:
+        return repl.family_owners(self.store.conn, [family_id]).get(family_id, "")
 
     # ---------------------------------------------------------------- status
     def ledger(self, limit: int = 200) -> list[dict[str, Any]]:
-        rows = self.store.conn.execute(
-            "SELECT direction, peer, seq, at, file_name, report FROM sync_files ORDER BY at DESC, seq DESC LIMIT ?", (limit,))
+        rows = repl.ledger(self.store.conn, limit)
         return [{"direction": r[0], "peer": r[1], "seq": r[2], "at": r[3], "file": r[4], "report": json.loads(r[5])}
                 for r in rows]
 

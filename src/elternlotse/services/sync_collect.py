@@ -10,7 +10,15 @@ import json
 from typing import Any, Callable
 
 from elternlotse.domain.consent import ConsentEntry, Evidence, Purpose
-from elternlotse.services.sync_merge import bindings, node_of
+from elternlotse.store.replication import (
+    bindings,
+    chunks,
+    families_owned_by,
+    former_owners,
+    marks,
+    node_of,
+    owner_changes_since,
+)
 from elternlotse.store import Store
 from elternlotse.store.tables import SYNCED_FIELDS
 from elternlotse.sync import payload as payload_mod
@@ -54,8 +62,13 @@ def office_consents(conn) -> list[ConsentEntry]:
             for r in conn.execute("SELECT person_id, granted, at, stamp FROM consents WHERE purpose = ?",
                                   (Purpose.PASS_TO_OFFICE.value,))]
 
-def for_office(conn, peer):
-    """Navigator -> office: everything not yet acknowledged, as far as consent allows (sync/scope.py)."""
+def for_office(conn, own: str, peer):
+    """Navigator -> office: everything not yet acknowledged, as far as consent allows (sync/scope.py).
+
+    Only this installation's own changes, tombstones and consent entries travel (their stamps
+    carry its node id): what came from the office is the office's already, and the office
+    refuses a navigator's file that carries anyone else's stamp (services/sync_trust.py).
+    """
     acked = peer.acked_by_peer
     persons = person_refs(conn)
     scope = office_share_scope(persons, office_consents(conn), acked)
@@ -81,7 +94,7 @@ def for_office(conn, peer):
                 " JOIN main.changes c ON c.tbl = x.tbl AND c.row_id = x.row_id")
     grouped: dict[tuple[str, str], list] = {}
     for table, row_id, name, stamp, value in conn.execute(sql + " ORDER BY 1, 2, 3, 4", (acked,)):
-        if table not in bound or node_of(stamp) == peer.node_id or (table, row_id) in erased:
+        if table not in bound or node_of(stamp) != own or (table, row_id) in erased:
             continue
         if row_id not in bound[table] or not wanted(table, row_id, stamp):
             continue
@@ -91,7 +104,7 @@ def for_office(conn, peer):
     rows = [(t, r, changes) for (t, r), changes in grouped.items()]
     tombstones = []
     for table, row_id, stamp, kind in conn.execute("SELECT tbl, row_id, stamp, kind FROM tombstones ORDER BY tbl, row_id"):
-        if table not in bound or not wanted(table, row_id, stamp):
+        if table not in bound or node_of(stamp) != own or not wanted(table, row_id, stamp):
             continue
         family = bound[table].get(row_id, (None, None))[0]
         if family is None or family in scope.ever:
@@ -100,7 +113,7 @@ def for_office(conn, peer):
     consents = []
     for row in conn.execute(f"SELECT {', '.join(payload_mod.CONSENT_COLUMNS)} FROM consents ORDER BY stamp, id"):
         family = family_of.get(row[1])
-        if family in scope.ever and (row[10] > acked or family in scope.full) and node_of(row[10]) != peer.node_id:
+        if family in scope.ever and (row[10] > acked or family in scope.full) and node_of(row[10]) == own:
             consents.append(tuple(row))
     withheld = withheld_counts(conn, bound, scope)
     return rows, tombstones, consents, withheld
@@ -114,9 +127,20 @@ def withheld_counts(conn, bound, scope) -> dict[str, int]:
     return counts
 
 def for_navigator(conn, own: str, peer):
-    """Office -> navigator: the office's changes to that navigator's families, its own events, erasures."""
+    """Office -> navigator: the changes to the families it owns, its and the office's events, erasures.
+
+    A family handed over to this navigator after its last receipt travels in full (every change
+    this office holds, its consent entries and tombstones); a family handed away from it travels
+    as the handover alone, so the former owner learns that it no longer owns it.  Nothing stamped
+    by the navigator itself travels back (it has it, and it refuses its own stamps from an office).
+    """
     acked = peer.acked_by_peer
-    origin = {r[0] for r in conn.execute("SELECT family_id FROM sync_origin WHERE node_id = ?", (peer.node_id,))}
+    navigator = peer.node_id
+    owned = families_owned_by(conn, navigator)
+    handovers = owner_changes_since(conn, acked)
+    full = {fid for fid, owner, _stamp in handovers if owner == navigator and fid in owned}
+    handed_away = {fid for fid, owner, _stamp in handovers if owner != navigator and fid not in owned}
+    handed_away = {fid for fid, nodes in former_owners(conn, handed_away).items() if navigator in nodes}
     bound = {table: bindings(conn, table) for table in SYNCED_FIELDS}
 
     erased = {(t, r) for t, r in conn.execute("SELECT tbl, row_id FROM tombstones WHERE kind = 'erase'")}
@@ -128,21 +152,41 @@ def for_navigator(conn, own: str, peer):
     def in_scope(table: str, row_id: str) -> bool:
         family = bound[table].get(row_id, (None, None))[0]
         if family is None:
-            return created_by.get((table, row_id)) in (own, peer.node_id)
-        return family in origin
+            return created_by.get((table, row_id)) in (own, navigator)
+        return family in owned
+
+    def family_of(table: str, row_id: str) -> str | None:
+        return bound[table].get(row_id, (None, None))[0]
 
     grouped: dict[tuple[str, str], list] = {}
+
+    def take(table, row_id, name, stamp, value) -> None:
+        if table in bound and node_of(stamp) != navigator and (table, row_id) not in erased:
+            grouped.setdefault((table, row_id), []).append((name, stamp, json.loads(value) if value is not None else None))
+
     for table, row_id, name, stamp, value in conn.execute(
             "SELECT tbl, row_id, field, stamp, value FROM changes WHERE stamp > ? ORDER BY tbl, row_id, field, stamp",
             (acked,)):
-        if table in bound and node_of(stamp) != peer.node_id and (table, row_id) not in erased and in_scope(table, row_id):
-            grouped.setdefault((table, row_id), []).append((name, stamp, json.loads(value) if value is not None else None))
-    rows = [(t, r, changes) for (t, r), changes in grouped.items()]
-    tombstones = [tuple(r) for r in conn.execute(
-        "SELECT tbl, row_id, stamp, kind FROM tombstones WHERE stamp > ? ORDER BY tbl, row_id", (acked,))
-        if r[0] in bound and (in_scope(r[0], r[1]) or (r[3] == "erase" and bound[r[0]].get(r[1], (None,))[0] is None))]
-    family_of = {p.id: p.family_id for p in person_refs(conn)}
+        ordinary = table in bound and in_scope(table, row_id) and family_of(table, row_id) not in full
+        handover = table == "families" and name == "owner" and row_id in handed_away
+        if ordinary or handover:
+            take(table, row_id, name, stamp, value)
+    if full:
+        for table in SYNCED_FIELDS:
+            ids = [r for r, (f, _p) in bound[table].items() if f in full]
+            for chunk in chunks(ids):
+                for row_id, name, stamp, value in conn.execute(
+                        f"SELECT row_id, field, stamp, value FROM changes WHERE tbl = ? AND row_id IN ({marks(chunk)})"
+                        " ORDER BY row_id, field, stamp", [table, *chunk]):
+                    take(table, row_id, name, stamp, value)
+    rows = [(t, r, changes) for (t, r), changes in sorted(grouped.items())]
+    tombstones = [tuple(r) for r in conn.execute("SELECT tbl, row_id, stamp, kind FROM tombstones ORDER BY tbl, row_id")
+                  if r[0] in bound and node_of(r[2]) != navigator
+                  and (r[2] > acked or family_of(r[0], r[1]) in full)
+                  and (in_scope(r[0], r[1]) or (r[3] == "erase" and family_of(r[0], r[1]) is None))]
+    family_of_person = {p.id: p.family_id for p in person_refs(conn)}
     consents = [tuple(r) for r in conn.execute(
-        f"SELECT {', '.join(payload_mod.CONSENT_COLUMNS)} FROM consents WHERE stamp > ? ORDER BY stamp, id", (acked,))
-        if family_of.get(r[1]) in origin and node_of(r[10]) != peer.node_id]
+        f"SELECT {', '.join(payload_mod.CONSENT_COLUMNS)} FROM consents ORDER BY stamp, id")
+        if family_of_person.get(r[1]) in owned and node_of(r[10]) != navigator
+        and (r[10] > acked or family_of_person.get(r[1]) in full)]
     return rows, tombstones, consents, {}

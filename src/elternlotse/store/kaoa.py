@@ -222,7 +222,7 @@ def set_attendance(writer: Writer, event_id: str, family_id: str, person_id: str
 # ---------------------------------------------------------------- erasure
 
 def erase_family_rows(writer: Writer, family_id: str, person_ids: list[str]) -> None:
-    """Erase a family's checklist items, corrections and attendance (registered in ERASE_HOOKS)."""
+    """Erase a family's checklist items, corrections and attendance (handed to ``FamilyService`` by ``app.Services``)."""
     conn = writer.conn
     marks = ",".join("?" * len(person_ids)) or "''"
     for table, column in (("checklist_items", "child_id"), ("child_corrections", "child_id")):
