@@ -117,4 +117,6 @@ def hostile_file(sender, recipient, folder: Path, name: str, rows=(), tombstones
     key = Ed25519PrivateKey.from_private_bytes(base64.b64decode(sender.store.meta("sync.signing_key")))
     path = Path(folder) / name
     path.write_bytes(body + key.sign(body))
+    with sender.store.write("test", "test.hostile_file") as writer:   # the next real file gets the next number
+        writer.conn.execute("UPDATE sync_peers SET seq_out = ? WHERE node_id = ?", (seq, r_info.node_id))
     return path
