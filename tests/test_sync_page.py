@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import PASSPHRASE
 from elternlotse.app import open_store
-from elternlotse.ui.pages.sync_page import ConflictModel, PeerModel, RowRole, SyncPage
+from elternlotse.ui.pages.sync_page import ConflictModel, FamilyChangeModel, PeerModel, RowRole, SyncPage
 from elternlotse.ui.tasks import TaskRunner
 from sync_helpers import later_than, send, shared_document
 
@@ -61,6 +61,13 @@ def test_navigator_exports_and_office_inbox_imports(qtbot, services, office_serv
     assert office_services.families.count() == 1
     assert office_page.peer_model.data(office_page.peer_model.index(0, PeerModel.LAST_SEQ_IN)) == "1"
     qtmodeltester.check(office_page.peer_model)
+    # the change report per family, in a table: which family, from whom, what
+    model = office_page.change_model
+    qtmodeltester.check(model)
+    assert model.rowCount() == 1
+    assert model.data(model.index(0, FamilyChangeModel.FAMILY)) == "Ayşe Yılmaz"
+    assert model.data(model.index(0, FamilyChangeModel.SENDER)).startswith("Ayla Navigator")
+    assert "new:" in model.data(model.index(0, FamilyChangeModel.WHAT))
     office_page.tasks.shutdown()
 
 

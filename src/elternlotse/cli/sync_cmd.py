@@ -39,6 +39,12 @@ def register(sub) -> None:
     p.add_argument("--keep", required=True, choices=["current", "other"])
     p.set_defaults(handler=cmd_resolve)
 
+    p = sub.add_parser("handover", help=_("office: hand families over to another navigator (synced and audited)"))
+    p.add_argument("families", nargs="+", metavar="FAMILY_ID")
+    p.add_argument("--to", required=True, metavar="NODE_ID", help=_("the navigator who owns the families from now on"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_handover)
+
 
 def cmd_export(args, cli: CliContext) -> int:
     sync = cli.services().sync
@@ -79,6 +85,8 @@ def cmd_import(args, cli: CliContext) -> int:
         cli.say(_("New: {new}  Updated: {updated}  Conflicts: {conflicts}  Erasures: {erasures}  Refused: {refused}").format(
             new=report.new, updated=report.updated, conflicts=report.conflicts, erasures=report.erasures,
             refused=report.refused))
+        for line in family_lines(cli.services().sync, report):
+            cli.say(line)
         if report.withdrawals:
             cli.say(ngettext("{count} person withdrew the consent to pass data to the office: stop using the data.",
                              "{count} persons withdrew the consent to pass data to the office: stop using their data.",
@@ -91,6 +99,26 @@ def cmd_import(args, cli: CliContext) -> int:
         cli.err.write(_("{count} of {total} files were refused; the others were imported.").format(
             count=report.refused, total=len(args.files)) + "\n")
         return 1
+    return 0
+
+
+def family_lines(sync, report) -> list[str]:
+    """Per family and file: "<family> (from <sender>, <file>): what happened" (the shared presenter)."""
+    from elternlotse.services.sync_report import describe, family_title, names_of_nodes
+
+    name = names_of_nodes(sync.peers(), sync.node_id, sync.actor)
+    return [_("{family} (from {sender}, {file}): {what}").format(
+        family=family_title(c), sender=name(c.sender), file=Path(c.file).name, what=describe(c, name))
+        for c in report.families]
+
+
+def cmd_handover(args, cli: CliContext) -> int:
+    changed = cli.services().sync.handover(args.families, args.to)
+    if args.json:
+        cli.print_json({"to": args.to, "handed_over": changed})
+        return 0
+    cli.say(ngettext("{count} family handed over to {node}.", "{count} families handed over to {node}.",
+                     len(changed)).format(count=len(changed), node=args.to))
     return 0
 
 

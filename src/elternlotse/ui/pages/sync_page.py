@@ -9,8 +9,6 @@ conflicts to review.  All work is done by ``services.sync`` (Qt-free).
 
 from __future__ import annotations
 
-import json
-from datetime import datetime, timezone
 from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
@@ -30,20 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from elternlotse.domain.errors import ElternlotseError
-from elternlotse.i18n import _, ngettext, pgettext, translate_error
-from elternlotse.i18n.formatting import format_datetime, isolate, ltr, ui_paragraph
-from elternlotse.ui.models.list_model import ListTableModel, RowRole, SortRole  # noqa: F401  (RowRole re-exported)
+from elternlotse.i18n import _, ngettext, translate_error
+from elternlotse.i18n.formatting import isolate, ltr, ui_paragraph
+from elternlotse.services.sync_report import names_of_nodes
+from elternlotse.ui.models.list_model import RowRole, SortRole  # noqa: F401  (RowRole re-exported)
+from elternlotse.ui.models.sync_models import ConflictModel, FamilyChangeModel, PeerModel, when
 from elternlotse.ui.tasks import error_text, runner_for
-
-
-def when(iso: str) -> str:
-    """A stored UTC time (``2026-11-22T10:16:52Z``) in the UI language's local format; "-" if empty."""
-    if not iso:
-        return "-"
-    try:
-        return format_datetime(datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc), style="short")
-    except ValueError:
-        return iso
 
 
 def _file_filter() -> str:
@@ -52,71 +42,6 @@ def _file_filter() -> str:
 
 def _card_filter() -> str:
     return _("Elternlotse cards (*.card *.json)") + ";;" + _("All files (*)")
-
-
-class _Model(ListTableModel):
-    """Subclasses give ``value`` (shown) and, where it differs, ``sort_value``."""
-
-    def value(self, item, column: int):
-        raise NotImplementedError
-
-    def sort_value(self, item, column: int):
-        return self.value(item, column)
-
-    def cell(self, item, column: int, role: int):
-        if role == SortRole:
-            value = self.sort_value(item, column)
-            return value if isinstance(value, (int, float)) else str(value or "")
-        if role == Qt.ItemDataRole.DisplayRole:
-            value = self.value(item, column)
-            return "" if value is None else str(value)
-        return None
-
-
-class PeerModel(_Model):
-    """Trusted installations: the office (navigator) or the admitted navigators (office)."""
-
-    NAME, ROLE, NODE, FINGERPRINT, LAST_SEQ_IN, LAST_IMPORT, SEQ_OUT, LAST_EXPORT = range(8)
-
-    def headers(self) -> list[str]:
-        return [_("Name"), _("Role"), _("Node"), _("Fingerprint"), _("Last file received"), _("Received at"),
-                _("Files sent"), _("Last sent")]
-
-    def value(self, peer, column: int):
-        role = _("office") if peer.role == "office" else _("navigator")
-        if column == self.LAST_IMPORT:
-            return when(peer.last_import_at)
-        if column == self.LAST_EXPORT:
-            return when(peer.last_export_at)
-        return [peer.name, role, peer.node_id, peer.fingerprint, peer.last_seq_in, "", peer.seq_out, ""][column]
-
-    def sort_value(self, peer, column: int):
-        if column in (self.LAST_IMPORT, self.LAST_EXPORT):
-            return peer.last_import_at if column == self.LAST_IMPORT else peer.last_export_at
-        return self.value(peer, column)
-
-
-def _show(value) -> str:
-    if value is None:
-        return "-"
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-class ConflictModel(_Model):
-    """Concurrent edits: the value that was kept and the one that lost."""
-
-    RECORD, FIELD, CURRENT, OTHER, DETECTED = range(5)
-
-    def headers(self) -> list[str]:
-        return [pgettext("the record a conflict is in", "Record"), _("Field"), _("Current value"), _("Other value"),
-                _("Detected")]
-
-    def value(self, c, column: int):
-        return [c.label or f"{c.table} {c.row_id[:8]}", c.field, _show(c.current_value), _show(c.lost_value),
-                when(c.detected)][column]
-
-    def sort_value(self, c, column: int):
-        return c.detected if column == self.DETECTED else self.value(c, column)
 
 
 def _table(model) -> tuple[QTableView, QSortFilterProxyModel]:
@@ -140,6 +65,10 @@ def report_text(report) -> str:
     lines = [_("New: {new}   Updated: {updated}   Conflicts: {conflicts}   Erasures: {erasures}   Refused: {refused}").format(
         new=report.new, updated=report.updated, conflicts=report.conflicts, erasures=report.erasures,
         refused=report.refused)]
+    if report.refused_records:
+        lines.append(ngettext("{count} record was refused: its sender may not change it (see the families below).",
+                              "{count} records were refused: their sender may not change them (see the families below).",
+                              report.refused_records).format(count=report.refused_records))
     for f in report.files:
         name = Path(f.file).name
         if f.status == "applied":
@@ -212,11 +141,16 @@ class SyncPage(QWidget):
         self.report.setReadOnly(True)
         self.report.setPlaceholderText(_("The change report of the last import appears here."))
         self.report.setMaximumHeight(140)
+        # the change report per family: new, updated fields, conflicts, erased, refused (and from whom)
+        self.change_model = FamilyChangeModel(self)
+        self.change_view, self.change_proxy = _table(self.change_model)
+        self.change_view.setAccessibleName(_("Change report per family"))
         files_box = QGroupBox(_("Sync files"))
         files_layout = QVBoxLayout(files_box)
         files_layout.addWidget(self.status)
         files_layout.addLayout(buttons)
         files_layout.addWidget(self.report)
+        files_layout.addWidget(self.change_view)
 
         # ---- conflicts
         self.conflict_model = ConflictModel(self)
@@ -381,6 +315,9 @@ class SyncPage(QWidget):
         self.last_report = report
         self.import_button.setEnabled(True)
         self.report.setPlainText(report_text(report))
+        sync = self.services.sync
+        self.change_model.node_name = names_of_nodes(sync.peers(), sync.node_id, sync.actor)
+        self.change_model.set_rows(report.families)
         self.refresh()
 
     def _failed(self, error) -> None:
