@@ -167,3 +167,27 @@ def test_silent_merge_of_one_phone_is_a_conflict_naming_the_family(trio, tmp_pat
     # both sides end with the same number
     a.sync.import_files([send(office, a, tmp_path, "oa2.elsync")])
     assert a.families.get(family_a.id).guardians[0].phones == office.families.get(family_a.id).guardians[0].phones
+
+
+def test_cli_handover_and_the_report_per_family(trio, tmp_path, cli):
+    office, a, b, family_a, family_b = trio
+    office_dir, node_b = tmp_path / "office", b.store.info.node_id
+    stamp = stamp_of(node_b)
+    path = hostile_file(b, office, tmp_path, "evil.elsync", rows=[("persons", family_a.guardians[0].id,
+                                                                   [("name", stamp, "Mallory")])])
+    text = cli("sync", "import", str(path), data=office_dir)
+    assert text.code == 0
+    line = next(x for x in text.out.splitlines() if x.startswith("Ayşe Yılmaz"))
+    assert "from Lotse B" in line and "refused: 1 records" in line and "belongs to Lotsin A" in line
+    # a navigator cannot hand over; an office hands over to an admitted navigator only
+    refused = cli("handover", family_a.id, "--to", node_b, data=tmp_path / "a")
+    assert refused.code == 1 and "Only an office" in refused.err
+    assert cli("handover", family_a.id, "--to", "0123456789abcdef", data=office_dir).code == 1
+    done = cli("handover", family_a.id, "--to", node_b, "--json", data=office_dir)
+    assert done.code == 0 and done.json() == {"to": node_b, "handed_over": [family_a.id]}
+    assert office.sync.owner_of(family_a.id) == node_b
+    # the handover reaches B (a new family, in full) and the report says so, as JSON too
+    office.sync.export(tmp_path / "ob2.elsync", to=node_b)
+    report = cli("sync", "import", str(tmp_path / "ob2.elsync"), "--json", data=tmp_path / "b").json()
+    [change] = [c for c in report["families"] if c["family"] == family_a.id]
+    assert change["label"] == "Ayşe Yılmaz" and change["new"]["persons"] == 2 and change["refused"] == []
