@@ -178,7 +178,7 @@ def test_cli_handover_and_the_report_per_family(trio, tmp_path, cli):
     text = cli("sync", "import", str(path), data=office_dir)
     assert text.code == 0
     line = next(x for x in text.out.splitlines() if x.startswith("Ayşe Yılmaz"))
-    assert "from Lotse B" in line and "refused: 1 records" in line and "belongs to Lotsin A" in line
+    assert "from Lotse B" in line and "refused: 1 record (" in line and "belongs to Lotsin A" in line
     # a navigator cannot hand over; an office hands over to an admitted navigator only
     refused = cli("handover", family_a.id, "--to", node_b, data=tmp_path / "a")
     assert refused.code == 1 and "Only an office" in refused.err

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Mapping
 
 from elternlotse.domain.text import N_
-from elternlotse.i18n import _
+from elternlotse.i18n import _, ngettext
 from elternlotse.store import replication as repl
 
 #: Records of these tables, in this order, in a report line.
@@ -136,7 +136,8 @@ def describe(change: FamilyChange, node_name: Callable[[str], str], isolate: Cal
         reason = _(item["reason"]).format(owner=node_name(item["owner"]) if item["owner"] else "?")
         refused[reason] = refused.get(reason, 0) + 1
     for reason, count in refused.items():
-        parts.append(_("refused: {count} records ({reason})").format(count=isolate(str(count)), reason=reason))
+        parts.append(ngettext("refused: {count} record ({reason})", "refused: {count} records ({reason})", count).format(
+            count=isolate(str(count)), reason=reason))
     return "; ".join(parts) if parts else _("no change")
 
 
