@@ -227,6 +227,10 @@ class SyncMachine(RuleBasedStateMachine):
         hostile %= len(self.navs)
         if hostile == fam["nav"]:
             hostile = (hostile + 1) % len(self.navs)
+        if not self.office.store.conn.execute("SELECT 1 FROM families WHERE id = ?", (fam["id"],)).fetchone():
+            # A family the office does not hold yet: its id never left A's laptop (docs/sync-format.md,
+            # "Known limits": an id is the capability; a peer that learned one could claim it first).
+            return
         peer = self.navs[hostile]
         stamp = stamp_of(peer.store.info.node_id, 1)
         own = next((f for f in self.families if f["nav"] == hostile), None)
