@@ -75,41 +75,16 @@ def cmd_import(args, cli: CliContext) -> int:
     if args.json:
         cli.print_json(report.as_dict())
     else:
-        for f in report.files:
-            if f.status == "applied":
-                cli.say(_("applied    {file} (from {sender}, file {seq})").format(file=f.file, sender=f.sender, seq=f.seq))
-            elif f.status == "duplicate":
-                cli.say(_("duplicate  {file}: already imported, nothing changed").format(file=f.file))
-            else:
-                cli.say(_("refused    {file}: {reason}").format(file=f.file, reason=f.message))
-        cli.say(_("New: {new}  Updated: {updated}  Conflicts: {conflicts}  Erasures: {erasures}  Refused: {refused}").format(
-            new=report.new, updated=report.updated, conflicts=report.conflicts, erasures=report.erasures,
-            refused=report.refused))
-        for line in family_lines(cli.services().sync, report):
+        from elternlotse.services.sync_report import names_of_nodes, report_lines
+
+        sync = cli.services().sync
+        for line in report_lines(report, names_of_nodes(sync.peers(), sync.node_id, sync.actor)):
             cli.say(line)
-        if report.withdrawals:
-            cli.say(ngettext("{count} person withdrew the consent to pass data to the office: stop using the data.",
-                             "{count} persons withdrew the consent to pass data to the office: stop using their data.",
-                             report.withdrawals).format(count=report.withdrawals))
-        for sender, missing in report.gaps.items():
-            cli.say(_("Missing files from {sender}: {numbers}").format(sender=sender, numbers=", ".join(map(str, missing))))
-        for line in report.catalogs:
-            cli.say(_("Catalogue {line}").format(line=line))
     if report.refused:
         cli.err.write(_("{count} of {total} files were refused; the others were imported.").format(
             count=report.refused, total=len(args.files)) + "\n")
         return 1
     return 0
-
-
-def family_lines(sync, report) -> list[str]:
-    """Per family and file: "<family> (from <sender>, <file>): what happened" (the shared presenter)."""
-    from elternlotse.services.sync_report import describe, family_title, names_of_nodes
-
-    name = names_of_nodes(sync.peers(), sync.node_id, sync.actor)
-    return [_("{family} (from {sender}, {file}): {what}").format(
-        family=family_title(c), sender=name(c.sender), file=Path(c.file).name, what=describe(c, name))
-        for c in report.families]
 
 
 def cmd_handover(args, cli: CliContext) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from elternlotse.domain.text import N_
@@ -150,3 +151,43 @@ def names_of_nodes(peers, own_node: str, own_name: str) -> Callable[[str], str]:
             return _("this installation ({name})").format(name=own_name)
         return f"{known[node]} ({node})" if node in known else node
     return name
+
+
+def report_lines(report, node_name: Callable[[str], str], isolate: Callable[[str], str] = str,
+                 families: bool = True) -> list[str]:
+    """The whole change report as lines: files, totals, withdrawals, gaps, catalogues, then the families.
+
+    The CLI prints all of it; the Sync page shows the lines above its per-family table (``families=False``).
+    """
+    lines = []
+    for f in report.files:
+        name = Path(f.file).name
+        if f.status == "applied":
+            lines.append(_("applied    {file} (from {sender}, file {seq})").format(
+                file=name, sender=node_name(f.sender), seq=isolate(str(f.seq))))
+        elif f.status == "duplicate":
+            lines.append(_("duplicate  {file}: already imported, nothing changed").format(file=name))
+        else:
+            lines.append(_("refused    {file}: {reason}").format(file=name, reason=f.message))
+    lines.append(_("New: {new}  Updated: {updated}  Conflicts: {conflicts}  Erasures: {erasures}  Refused: {refused}").format(
+        new=report.new, updated=report.updated, conflicts=report.conflicts, erasures=report.erasures,
+        refused=report.refused))
+    if report.refused_records:
+        lines.append(ngettext("{count} record was refused: its sender may not change it (see the families below).",
+                              "{count} records were refused: their sender may not change them (see the families below).",
+                              report.refused_records).format(count=report.refused_records))
+    if report.withdrawals:
+        lines.append(ngettext("{count} person withdrew the consent to pass data to the office: stop using the data.",
+                              "{count} persons withdrew the consent to pass data to the office: stop using their data.",
+                              report.withdrawals).format(count=report.withdrawals))
+    for sender, missing in report.gaps.items():
+        lines.append(_("Missing files from {sender}: {numbers}").format(
+            sender=node_name(sender), numbers=", ".join(map(str, missing))))
+    for line in report.catalogs:
+        lines.append(_("Catalogue {line}").format(line=line))
+    if families:
+        for change in report.families:
+            lines.append(_("{family} (from {sender}, {file}): {what}").format(
+                family=family_title(change), sender=node_name(change.sender), file=Path(change.file).name,
+                what=describe(change, node_name, isolate)))
+    return lines

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, ngettext, translate_error
 from elternlotse.i18n.formatting import isolate, ltr, ui_paragraph
-from elternlotse.services.sync_report import names_of_nodes
+from elternlotse.services.sync_report import names_of_nodes, report_lines
 from elternlotse.ui.models.list_model import RowRole, SortRole  # noqa: F401  (RowRole re-exported)
 from elternlotse.ui.models.sync_models import ConflictModel, FamilyChangeModel, PeerModel, when
 from elternlotse.ui.tasks import error_text, runner_for
@@ -60,32 +60,9 @@ def _table(model) -> tuple[QTableView, QSortFilterProxyModel]:
     return view, proxy
 
 
-def report_text(report) -> str:
-    """The change report as people read it (also used by tests)."""
-    lines = [_("New: {new}   Updated: {updated}   Conflicts: {conflicts}   Erasures: {erasures}   Refused: {refused}").format(
-        new=report.new, updated=report.updated, conflicts=report.conflicts, erasures=report.erasures,
-        refused=report.refused)]
-    if report.refused_records:
-        lines.append(ngettext("{count} record was refused: its sender may not change it (see the families below).",
-                              "{count} records were refused: their sender may not change them (see the families below).",
-                              report.refused_records).format(count=report.refused_records))
-    for f in report.files:
-        name = Path(f.file).name
-        if f.status == "applied":
-            lines.append(_("Imported {file} (file {seq})").format(file=name, seq=f.seq))
-        elif f.status == "duplicate":
-            lines.append(_("{file} was imported before; nothing changed.").format(file=name))
-        else:
-            lines.append(_("Refused: {reason}").format(reason=f.message))
-    if report.withdrawals:
-        lines.append(ngettext("{count} person withdrew the consent to pass data to the office: stop using the data.",
-                              "{count} persons withdrew the consent to pass data to the office: stop using their data.",
-                              report.withdrawals).format(count=report.withdrawals))
-    for sender, missing in report.gaps.items():
-        lines.append(_("Files missing from {sender}: {numbers}").format(sender=sender, numbers=", ".join(map(str, missing))))
-    for line in report.catalogs:
-        lines.append(_("Catalogue {line}").format(line=line))
-    return "\n".join(lines)
+def report_text(report, node_name=str) -> str:
+    """The change report's lines above the per-family table (the one presenter: services.sync_report)."""
+    return "\n".join(report_lines(report, node_name, isolate, families=False))
 
 
 class SyncPage(QWidget):
@@ -314,9 +291,9 @@ class SyncPage(QWidget):
     def _imported(self, report) -> None:
         self.last_report = report
         self.import_button.setEnabled(True)
-        self.report.setPlainText(report_text(report))
         sync = self.services.sync
         self.change_model.node_name = names_of_nodes(sync.peers(), sync.node_id, sync.actor)
+        self.report.setPlainText(report_text(report, self.change_model.node_name))
         self.change_model.set_rows(report.families)
         self.refresh()
 
