@@ -104,9 +104,9 @@ def authorise(conn, payload: Payload, own_node: str) -> Verdict:
     families.update(f for binds in local.values() for f, _p in binds.values() if f)
     families.update(r for t, r in rows if t == "families")
     for (table, _row), changes in rows.items():
-        for name in ("family_id",):
-            known, value = _latest(changes, name)
-            if known and value and (table == "persons" or _FAMILY_LINK.get(table) == name):
+        if table == "persons" or table in _FAMILY_LINK:
+            known, value = _latest(changes, "family_id")
+            if known and value:
                 families.add(value)
     owners = repl.family_owners(conn, families)
     creators = {t: repl.created_nodes(conn, t, wanted.get(t, ())) for t in _UNBOUND}
@@ -142,8 +142,8 @@ def authorise(conn, payload: Payload, own_node: str) -> Verdict:
                 return value
         return local.get("persons", {}).get(person, (None, None))[0]
 
-    def families_of(table: str, row_id: str) -> tuple[set[str | None], bool]:
-        """Families the record belongs to before and after the payload; whether it is known at all."""
+    def families_of(table: str, row_id: str) -> set[str | None]:
+        """Families the record belongs to before and after the payload ("?<person>": an unknown person)."""
         before = local.get(table, {}).get(row_id)
         involved: set[str | None] = set()
         if table == "families":
@@ -162,12 +162,12 @@ def authorise(conn, payload: Payload, own_node: str) -> Verdict:
                 known, value = _latest(changes, link)
                 if known and value:
                     involved.add(person_family(value) or "?" + value)
-        return involved, before is not None or changes is not None
+        return involved
 
     allowed_nodes = {own_node} if from_office else {sender}
 
     def decide(table: str, row_id: str) -> Refusal | None:
-        involved, _known = families_of(table, row_id)
+        involved = families_of(table, row_id)
         for family in sorted(involved, key=str):
             if family is None:
                 continue
