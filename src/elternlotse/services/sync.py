@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
@@ -18,7 +18,7 @@ from elternlotse.domain.text import N_
 from elternlotse.i18n import _
 from elternlotse.services import sync_collect as collect
 from elternlotse.services.sync_merge import apply_payload
-from elternlotse.services.sync_report import FamilyChange, family_changes
+from elternlotse.services.sync_report import FileResult, ImportReport, family_changes
 from elternlotse.services.sync_trust import authorise, check_origin
 from elternlotse.store import Store
 from elternlotse.store import families as family_repo
@@ -71,57 +71,6 @@ class ExportResult:
     catalogs: int
     withheld: dict[str, int]
     bytes: int
-
-
-@dataclass
-class FileResult:
-    file: str
-    status: str                 # "applied" | "duplicate" | "refused"
-    sender: str = ""
-    seq: int = 0
-    message: str = ""
-    counts: dict[str, int] = field(default_factory=dict)
-    refused_records: int = 0     # records the sender may not change (left out; see the families' lines)
-
-
-@dataclass
-class ImportReport:
-    files: list[FileResult] = field(default_factory=list)
-    new: int = 0
-    updated: int = 0
-    conflicts: int = 0
-    erasures: int = 0
-    deletions: int = 0
-    consents: int = 0
-    withdrawals: int = 0
-    gaps: dict[str, list[int]] = field(default_factory=dict)
-    catalogs: list[str] = field(default_factory=list)
-    families: list[FamilyChange] = field(default_factory=list)   # per family and file: what happened
-    error: Any = None           # the ValidationError of a refused file (for one-file imports)
-
-    @property
-    def refused_records(self) -> int:
-        return sum(f.refused_records for f in self.files)
-
-    @property
-    def refused(self) -> int:
-        return sum(1 for f in self.files if f.status == "refused")
-
-    @property
-    def duplicates(self) -> int:
-        return sum(1 for f in self.files if f.status == "duplicate")
-
-    @property
-    def applied(self) -> int:
-        return sum(1 for f in self.files if f.status == "applied")
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"applied": self.applied, "new": self.new, "updated": self.updated, "conflicts": self.conflicts,
-                "erasures": self.erasures, "deletions": self.deletions, "consents": self.consents,
-                "withdrawals": self.withdrawals,
-                "refused": self.refused, "duplicates": self.duplicates, "gaps": self.gaps, "catalogs": self.catalogs,
-                "refused_records": self.refused_records,
-                "files": [asdict(f) for f in self.files], "families": [c.as_dict() for c in self.families]}
 
 
 @dataclass(frozen=True)

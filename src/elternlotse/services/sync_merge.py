@@ -320,10 +320,12 @@ def _replaced_on_both_sides(conn, payload: Payload, own_node: str, both_deleted:
             conn.execute("UPDATE channels SET deleted = ?, updated = ? WHERE id = ?", (stamp, stamp, loser[0]))
             conn.execute("INSERT OR REPLACE INTO tombstones(tbl, row_id, stamp, kind) VALUES ('channels', ?, ?, 'delete')",
                          (loser[0], stamp))
+            touched.update({("channels", winner[0]), ("channels", loser[0])})
+            if winner[1] == loser[1]:
+                continue      # both sides typed the same new number: one channel, nothing to review
             conn.execute("INSERT OR IGNORE INTO sync_conflicts(tbl, row_id, field, lost_value, lost_stamp, kept_stamp,"
                          " detected) VALUES ('channels', ?, 'value', ?, ?, ?, ?)",
                          (winner[0], encode(loser[1]), loser[2], winner[2], now))
             counts.conflicts += 1
             counts.conflict_rows.append(("channels", winner[0], "value", encode(winner[1]), encode(loser[1])))
-            touched.update({("channels", winner[0]), ("channels", loser[0])})
     return touched
