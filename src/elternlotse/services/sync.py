@@ -309,7 +309,7 @@ class SyncService:
                         family_repo.index_family(writer, family_id)
                     else:
                         writer.replace_search_rows(family_id, [])
-                writer.audit("sync.report", "", json.dumps({k: v for k, v in report.as_dict().items() if k not in ("files", "families")}))
+                writer.audit("sync.report", "", json.dumps(report.totals()))
         except _NothingApplied:
             pass
         for sender in sorted(applied):

@@ -48,7 +48,9 @@ class FamilyChange:
     refused: list[dict[str, Any]] = field(default_factory=list)    # table, row, reason, owner
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"file": self.file, "sender": self.sender, "family": self.family, "label": self.label,
+                "new": dict(self.new), "updated": list(self.updated), "conflicts": [dict(c) for c in self.conflicts],
+                "erased": self.erased, "refused": [dict(r) for r in self.refused]}
 
 
 def family_changes(conn, file: str, sender: str, counts, refusals) -> list[FamilyChange]:
@@ -139,13 +141,17 @@ class ImportReport:
     def applied(self) -> int:
         return sum(1 for f in self.files if f.status == "applied")
 
-    def as_dict(self) -> dict[str, Any]:
+    def totals(self) -> dict[str, Any]:
+        """The counts without the per-file and per-family entries (what the audit log keeps)."""
         return {"applied": self.applied, "new": self.new, "updated": self.updated, "conflicts": self.conflicts,
                 "erasures": self.erasures, "deletions": self.deletions, "consents": self.consents,
                 "withdrawals": self.withdrawals,
                 "refused": self.refused, "duplicates": self.duplicates, "gaps": self.gaps, "catalogs": self.catalogs,
-                "refused_records": self.refused_records,
-                "files": [asdict(f) for f in self.files], "families": [c.as_dict() for c in self.families]}
+                "refused_records": self.refused_records}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.totals(), "files": [asdict(f) for f in self.files],
+                "families": [c.as_dict() for c in self.families]}
 
 
 # ---------------------------------------------------------------- the presenter
