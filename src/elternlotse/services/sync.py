@@ -17,12 +17,12 @@ from elternlotse.domain.errors import ElternlotseError, NotFoundError, Validatio
 from elternlotse.domain.text import N_
 from elternlotse.i18n import _
 from elternlotse.services import sync_collect as collect
-from elternlotse.services.sync_merge import apply_payload
 from elternlotse.services.sync_report import FileResult, ImportReport, family_changes
 from elternlotse.services.sync_trust import authorise, check_origin
 from elternlotse.store import Store
 from elternlotse.store import families as family_repo
 from elternlotse.store import replication as repl
+from elternlotse.store.merge import apply_payload
 from elternlotse.store.tables import SYNCED_FIELDS
 from elternlotse.sync import payload as payload_mod
 from elternlotse.sync.fileformat import FORMAT_VERSION, Header, check_sealed, seal, unseal, write_atomic

@@ -2,9 +2,8 @@
 
 Every query here is bounded: lookups go through primary keys or indexes in chunks of
 at most ``CHUNK`` ids, never a scan of a whole table per conflict or per record.
-``services/sync*.py`` orchestrate; the SQL of sync lives here (and the merge's
-bulk statements in ``services/sync_merge.py`` go through ``Writer``'s connection
-inside ``Store.write``).
+``services/sync*.py`` orchestrate; the SQL of sync lives here and in ``store/merge.py``
+(the merge's bulk statements, run on ``Writer``'s connection inside ``Store.write``).
 """
 
 from __future__ import annotations

@@ -38,3 +38,8 @@ OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {
 
 def required_fields(table: str) -> set[str]:
     return set(SYNCED_FIELDS[table]) - set(OPTIONAL_FIELDS.get(table, ()))
+
+
+#: Columns of the append-only ``consents`` table, in the order sync payloads list them.
+CONSENT_COLUMNS = ("id", "person_id", "purpose", "channel", "granted", "at", "recorded_by", "evidence",
+                   "text_version", "text_language", "stamp")

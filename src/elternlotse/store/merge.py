@@ -1,4 +1,8 @@
-"""Applying a verified sync payload to the store, inside the caller's one transaction.
+"""Applying a verified, authorised sync payload to the store, inside the caller's one transaction.
+
+The store side of the merge (``services/sync.py`` orchestrates: verify, check origin and
+ownership in ``services/sync_trust.py``, then this).  The payload is duck-typed (``MergeInput``):
+the store does not import the ``sync`` package.
 
 Rules (docs/sync-format.md, "Merge"):
 
@@ -16,14 +20,23 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Protocol
 
 from elternlotse.store.replication import binding_parts, bindings_sql, node_of
-from elternlotse.store.tables import PERSONAL_FIELDS, SYNCED_FIELDS, required_fields
+from elternlotse.store.tables import CONSENT_COLUMNS, PERSONAL_FIELDS, SYNCED_FIELDS, required_fields
 from elternlotse.store.writer import erase_personal_data
-from elternlotse.sync.payload import CONSENT_COLUMNS, Payload
 
-__all__ = ["MergeCounts", "apply_payload", "encode", "node_of"]
+__all__ = ["MergeCounts", "MergeInput", "apply_payload", "encode", "node_of"]
+
+
+class MergeInput(Protocol):
+    """What the merge reads of a payload (``sync.payload.Payload`` has it)."""
+
+    sender: str
+    rows: list[tuple[str, str, list[tuple[str, str, Any]]]]
+    tombstones: list[tuple[str, str, str, str]]
+    consents: list[tuple]
+    receipt_acked: str
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -69,7 +82,7 @@ def _unseen(local_stamp: str, sender: str, own_node: str, seen_by_sender: str) -
     return node != sender and (node != own_node or local_stamp > seen_by_sender)
 
 
-def apply_payload(conn, payload: Payload, own_node: str, now: str, fresh_stamp: Callable[[], str]) -> MergeCounts:
+def apply_payload(conn, payload: MergeInput, own_node: str, now: str, fresh_stamp: Callable[[], str]) -> MergeCounts:
     """Apply an authorised payload (services/sync_trust.py) inside the caller's transaction.
 
     ``fresh_stamp`` gives a new local stamp, for the one change the merge itself makes: when a
@@ -291,7 +304,7 @@ def _chunks(items: list[str], size: int = 500):
         yield start, items[start:start + size]
 
 
-def _replaced_on_both_sides(conn, payload: Payload, own_node: str, both_deleted: list[tuple[str, str]],
+def _replaced_on_both_sides(conn, payload: MergeInput, own_node: str, both_deleted: list[tuple[str, str]],
                             counts: MergeCounts, now: str, fresh_stamp: Callable[[], str]) -> set[tuple[str, str]]:
     """Both sides replaced the same channel (e.g. the phone number): keep the newer, note the other.
 
