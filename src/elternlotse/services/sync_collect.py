@@ -10,18 +10,10 @@ import json
 from typing import Any, Callable
 
 from elternlotse.domain.consent import ConsentEntry, Evidence, Purpose
-from elternlotse.store.replication import (
-    bindings,
-    chunks,
-    families_owned_by,
-    former_owners,
-    marks,
-    node_of,
-    owner_changes_since,
-)
 from elternlotse.store import Store
-from elternlotse.store.tables import SYNCED_FIELDS
-from elternlotse.sync import payload as payload_mod
+from elternlotse.store import replication as repl
+from elternlotse.store.replication import bindings, node_of
+from elternlotse.store.tables import CONSENT_COLUMNS, SYNCED_FIELDS
 from elternlotse.sync.scope import PersonRef, office_share_scope
 
 #: Sections an office adds to its packages: functions ``(store) -> list[catalog item]``.
@@ -30,11 +22,8 @@ CATALOG_EXPORTERS: list[Callable[[Store], list[dict[str, Any]]]] = []
 
 
 def _installed_kaoa_catalogs(store: Store) -> list[dict[str, Any]]:
-    exists = store.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'catalogs'").fetchone()
-    if not exists:
-        return []
     return [{"kind": "kaoa-catalog", "key": r[0], "version": r[1], "content": json.loads(r[2])}
-            for r in store.conn.execute("SELECT catalog_id, version, document FROM catalogs ORDER BY catalog_id, version")]
+            for r in repl.installed_catalog_documents(store.conn)]
 
 
 CATALOG_EXPORTERS.append(_installed_kaoa_catalogs)
@@ -53,14 +42,12 @@ CATALOG_EXPORTERS.append(_installed_consent_texts)
 
 
 def person_refs(conn) -> list[PersonRef]:
-    return [PersonRef(r[0], r[1], r[2], bool(r[3])) for r in conn.execute(
-        "SELECT id, family_id, role, deleted IS NOT NULL FROM persons")]
+    return [PersonRef(*r) for r in repl.person_rows(conn)]
 
 def office_consents(conn) -> list[ConsentEntry]:
     return [ConsentEntry(person_id=r[0], purpose=Purpose.PASS_TO_OFFICE, channel=None, granted=bool(r[1]), at=r[2],
                          recorded_by="", evidence=Evidence.VERBAL, stamp=r[3])
-            for r in conn.execute("SELECT person_id, granted, at, stamp FROM consents WHERE purpose = ?",
-                                  (Purpose.PASS_TO_OFFICE.value,))]
+            for r in repl.consent_entries_of_purpose(conn, Purpose.PASS_TO_OFFICE.value)]
 
 def for_office(conn, own: str, peer):
     """Navigator -> office: everything not yet acknowledged, as far as consent allows (sync/scope.py).
@@ -73,7 +60,7 @@ def for_office(conn, own: str, peer):
     persons = person_refs(conn)
     scope = office_share_scope(persons, office_consents(conn), acked)
     bound = {table: bindings(conn, table) for table in SYNCED_FIELDS}
-    erased = {(t, r) for t, r in conn.execute("SELECT tbl, row_id FROM tombstones WHERE kind = 'erase'")}
+    erased = repl.erased_records(conn)
 
     def wanted(table: str, row_id: str, stamp: str) -> bool:
         if stamp > acked:
@@ -83,17 +70,9 @@ def for_office(conn, own: str, peer):
 
     # The delta after the receipt (index on stamp), plus every change of families whose consent is
     # newer than the receipt (through the primary key), so a new family never costs a full scan.
-    sql = "SELECT tbl, row_id, field, stamp, value FROM changes WHERE stamp > ?"
-    if scope.full:
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_full (tbl TEXT, row_id TEXT, PRIMARY KEY (tbl, row_id))"
-                     " WITHOUT ROWID")
-        conn.execute("DELETE FROM temp.sync_full")
-        conn.executemany("INSERT INTO temp.sync_full VALUES (?, ?)",
-                         [(t, r) for t in bound for r, (f, _) in bound[t].items() if f in scope.full])
-        sql += (" UNION SELECT c.tbl, c.row_id, c.field, c.stamp, c.value FROM temp.sync_full x"
-                " JOIN main.changes c ON c.tbl = x.tbl AND c.row_id = x.row_id")
+    full = [(t, r) for t in bound for r, (f, _) in bound[t].items() if f in scope.full] if scope.full else []
     grouped: dict[tuple[str, str], list] = {}
-    for table, row_id, name, stamp, value in conn.execute(sql + " ORDER BY 1, 2, 3, 4", (acked,)):
+    for table, row_id, name, stamp, value in repl.changes_after(conn, acked, full):
         if table not in bound or node_of(stamp) != own or (table, row_id) in erased:
             continue
         if row_id not in bound[table] or not wanted(table, row_id, stamp):
@@ -103,7 +82,7 @@ def for_office(conn, own: str, peer):
         grouped.setdefault((table, row_id), []).append((name, stamp, json.loads(value) if value is not None else None))
     rows = [(t, r, changes) for (t, r), changes in grouped.items()]
     tombstones = []
-    for table, row_id, stamp, kind in conn.execute("SELECT tbl, row_id, stamp, kind FROM tombstones ORDER BY tbl, row_id"):
+    for table, row_id, stamp, kind in repl.tombstone_rows(conn):
         if table not in bound or node_of(stamp) != own or not wanted(table, row_id, stamp):
             continue
         family = bound[table].get(row_id, (None, None))[0]
@@ -111,7 +90,7 @@ def for_office(conn, own: str, peer):
             tombstones.append((table, row_id, stamp, kind))
     family_of = {p.id: p.family_id for p in persons}
     consents = []
-    for row in conn.execute(f"SELECT {', '.join(payload_mod.CONSENT_COLUMNS)} FROM consents ORDER BY stamp, id"):
+    for row in repl.consent_rows(conn, CONSENT_COLUMNS):
         family = family_of.get(row[1])
         if family in scope.ever and (row[10] > acked or family in scope.full) and node_of(row[10]) == own:
             consents.append(tuple(row))
@@ -122,7 +101,7 @@ def withheld_counts(conn, bound, scope) -> dict[str, int]:
     """Anonymous counts of what consent kept back (current records only)."""
     counts = {}
     for table in SYNCED_FIELDS:
-        live = {r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE deleted IS NULL")}
+        live = repl.live_ids(conn, table)
         counts[table] = sum(1 for row_id in live if not scope.allows(*bound[table].get(row_id, (None, None))))
     return counts
 
@@ -136,18 +115,17 @@ def for_navigator(conn, own: str, peer):
     """
     acked = peer.acked_by_peer
     navigator = peer.node_id
-    owned = families_owned_by(conn, navigator)
-    handovers = owner_changes_since(conn, acked)
+    owned = repl.families_owned_by(conn, navigator)
+    handovers = repl.owner_changes_since(conn, acked)
     full = {fid for fid, owner, _stamp in handovers if owner == navigator and fid in owned}
     handed_away = {fid for fid, owner, _stamp in handovers if owner != navigator and fid not in owned}
-    handed_away = {fid for fid, nodes in former_owners(conn, handed_away).items() if navigator in nodes}
+    handed_away = {fid for fid, nodes in repl.former_owners(conn, handed_away).items() if navigator in nodes}
     bound = {table: bindings(conn, table) for table in SYNCED_FIELDS}
 
-    erased = {(t, r) for t, r in conn.execute("SELECT tbl, row_id FROM tombstones WHERE kind = 'erase'")}
+    erased = repl.erased_records(conn)
     # Records bound to no family (events): those the office or this navigator created.  An erased
     # record has lost its family link, so it travels only as its tombstone.
-    created_by = {(table, r[0]): node_of(r[1]) for table in SYNCED_FIELDS
-                  for r in conn.execute(f"SELECT id, created FROM {table}")}
+    created_by = repl.created_nodes_of_all(conn, SYNCED_FIELDS)
 
     def in_scope(table: str, row_id: str) -> bool:
         family = bound[table].get(row_id, (None, None))[0]
@@ -164,29 +142,24 @@ def for_navigator(conn, own: str, peer):
         if table in bound and node_of(stamp) != navigator and (table, row_id) not in erased:
             grouped.setdefault((table, row_id), []).append((name, stamp, json.loads(value) if value is not None else None))
 
-    for table, row_id, name, stamp, value in conn.execute(
-            "SELECT tbl, row_id, field, stamp, value FROM changes WHERE stamp > ? ORDER BY tbl, row_id, field, stamp",
-            (acked,)):
-        ordinary = table in bound and in_scope(table, row_id) and family_of(table, row_id) not in full
+    full_records = [(t, r) for t in SYNCED_FIELDS for r, (f, _p) in bound[t].items() if f in full] if full else []
+    for table, row_id, name, stamp, value in repl.changes_after(conn, acked, full_records):
+        if table not in bound:
+            continue
+        if family_of(table, row_id) in full:     # handed over to this navigator: every change
+            take(table, row_id, name, stamp, value)
+            continue
+        ordinary = in_scope(table, row_id)
         handover = table == "families" and name == "owner" and row_id in handed_away
         if ordinary or handover:
             take(table, row_id, name, stamp, value)
-    if full:
-        for table in SYNCED_FIELDS:
-            ids = [r for r, (f, _p) in bound[table].items() if f in full]
-            for chunk in chunks(ids):
-                for row_id, name, stamp, value in conn.execute(
-                        f"SELECT row_id, field, stamp, value FROM changes WHERE tbl = ? AND row_id IN ({marks(chunk)})"
-                        " ORDER BY row_id, field, stamp", [table, *chunk]):
-                    take(table, row_id, name, stamp, value)
     rows = [(t, r, changes) for (t, r), changes in sorted(grouped.items())]
-    tombstones = [tuple(r) for r in conn.execute("SELECT tbl, row_id, stamp, kind FROM tombstones ORDER BY tbl, row_id")
+    tombstones = [tuple(r) for r in repl.tombstone_rows(conn)
                   if r[0] in bound and node_of(r[2]) != navigator
                   and (r[2] > acked or family_of(r[0], r[1]) in full)
                   and (in_scope(r[0], r[1]) or (r[3] == "erase" and family_of(r[0], r[1]) is None))]
     family_of_person = {p.id: p.family_id for p in person_refs(conn)}
-    consents = [tuple(r) for r in conn.execute(
-        f"SELECT {', '.join(payload_mod.CONSENT_COLUMNS)} FROM consents ORDER BY stamp, id")
-        if family_of_person.get(r[1]) in owned and node_of(r[10]) != navigator
-        and (r[10] > acked or family_of_person.get(r[1]) in full)]
+    consents = [r for r in repl.consent_rows(conn, CONSENT_COLUMNS)
+                if family_of_person.get(r[1]) in owned and node_of(r[10]) != navigator
+                and (r[10] > acked or family_of_person.get(r[1]) in full)]
     return rows, tombstones, consents, {}

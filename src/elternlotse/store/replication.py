@@ -265,3 +265,58 @@ def book_import(conn, digest: str, header, file_name: str, at: str, receipt_acke
 def ledger(conn, limit: int = 200) -> list[tuple]:
     return conn.execute("SELECT direction, peer, seq, at, file_name, report FROM sync_files"
                         " ORDER BY at DESC, seq DESC LIMIT ?", (limit,)).fetchall()
+
+
+# ---------------------------------------------------------------- what an export reads
+
+def person_rows(conn) -> list[tuple[str, str, str, bool]]:
+    """(id, family, role, deleted) of every person (the consent scope needs all of them)."""
+    return [(r[0], r[1], r[2], bool(r[3])) for r in conn.execute(
+        "SELECT id, family_id, role, deleted IS NOT NULL FROM persons")]
+
+
+def consent_entries_of_purpose(conn, purpose: str) -> list[tuple[str, int, str, str]]:
+    """(person, granted, at, stamp) of every consent entry for ``purpose``."""
+    return conn.execute("SELECT person_id, granted, at, stamp FROM consents WHERE purpose = ?", (purpose,)).fetchall()
+
+
+def erased_records(conn) -> set[tuple[str, str]]:
+    return {(t, r) for t, r in conn.execute("SELECT tbl, row_id FROM tombstones WHERE kind = 'erase'")}
+
+
+def created_nodes_of_all(conn, tables) -> dict[tuple[str, str], str]:
+    """(table, id) -> creating node, for every record of ``tables`` (unbound records' scope)."""
+    return {(table, r[0]): node_of(r[1]) for table in tables for r in conn.execute(f"SELECT id, created FROM {table}")}
+
+
+def changes_after(conn, stamp: str, also: list[tuple[str, str]] = ()):
+    """Change-log rows (table, id, field, stamp, JSON value) after ``stamp`` (index on stamp), plus every
+    change of the records in ``also`` (through the primary key), ordered by record, field and stamp."""
+    sql = "SELECT tbl, row_id, field, stamp, value FROM changes WHERE stamp > ?"
+    if also:
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_full (tbl TEXT, row_id TEXT, PRIMARY KEY (tbl, row_id))"
+                     " WITHOUT ROWID")
+        conn.execute("DELETE FROM temp.sync_full")
+        conn.executemany("INSERT OR IGNORE INTO temp.sync_full VALUES (?, ?)", also)
+        sql += (" UNION SELECT c.tbl, c.row_id, c.field, c.stamp, c.value FROM temp.sync_full x"
+                " JOIN main.changes c ON c.tbl = x.tbl AND c.row_id = x.row_id")
+    return conn.execute(sql + " ORDER BY 1, 2, 3, 4", (stamp,))
+
+
+def tombstone_rows(conn) -> list[tuple[str, str, str, str]]:
+    return conn.execute("SELECT tbl, row_id, stamp, kind FROM tombstones ORDER BY tbl, row_id").fetchall()
+
+
+def consent_rows(conn, columns) -> list[tuple]:
+    return [tuple(r) for r in conn.execute(f"SELECT {', '.join(columns)} FROM consents ORDER BY stamp, id")]
+
+
+def live_ids(conn, table: str) -> set[str]:
+    return {r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE deleted IS NULL")}
+
+
+def installed_catalog_documents(conn) -> list[tuple[str, str, str]]:
+    """(catalogue id, version, JSON document) of every installed KAoA catalogue."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'catalogs'").fetchone():
+        return []
+    return conn.execute("SELECT catalog_id, version, document FROM catalogs ORDER BY catalog_id, version").fetchall()
