@@ -48,6 +48,7 @@ def test_b_may_not_change_a_s_family(trio, tmp_path):
     stamp = stamp_of(node_b)
     new_person = str(uuid.uuid4())
     consent = [str(uuid.uuid4()), guardian, "office", "", 0, "2026-12-01T10:00:00Z", "B", "verbal", "", "", stamp]
+    grant = [str(uuid.uuid4()), guardian, "photos", "", 1, "2026-12-01T10:00:00Z", "B", "verbal", "", "", stamp]
     path = hostile_file(b, office, tmp_path, "evil.elsync",
                         rows=[("persons", guardian, [("name", stamp, "Mallory")]),
                               ("persons", new_person, [("family_id", stamp, family_a.id), ("role", stamp, "guardian"),
@@ -56,12 +57,13 @@ def test_b_may_not_change_a_s_family(trio, tmp_path):
                                                        ("languages", stamp, "[]"), ("address", stamp, ""),
                                                        ("position", stamp, 5)])],
                         tombstones=[("families", family_a.id, stamp, "erase")],
-                        consents=[consent])
+                        consents=[consent, grant])
     report = office.sync.import_files([path])
-    assert report.applied == 1 and report.refused_records == 4
+    assert report.applied == 1 and report.refused_records == 5
     assert synced_state(office) == before                       # nothing of A's family changed
     assert office.families.get(family_a.id).guardians[0].name == "Ayşe Yılmaz"
     assert office.consent.state(guardian).allows(Purpose.PASS_TO_OFFICE)
+    assert not office.consent.state(guardian).allows(Purpose.PHOTOS)
     assert "Eindringling" not in office.store.dump_text()
     # the report names A's family and says why, per family
     assert {f for f, _t in _refusals(report)} == {family_a.id}
