@@ -199,6 +199,7 @@ class SyncMachine(RuleBasedStateMachine):
         services = self.office if target is None else self.navs[target]
         report = services.sync.import_files([path])
         assert report.refused == 0, report.files
+        assert report.refused_records == 0, report.families      # honest peers are never refused
         STATS["deliveries"] += 1
         STATS["duplicates"] += report.duplicates
         STATS["conflicts"] += report.conflicts
@@ -272,11 +273,13 @@ class SyncMachine(RuleBasedStateMachine):
             for _i, nav in enumerate(self.navs):
                 path = self.folder / f"{self.token()}.elsync"
                 nav.sync.export(path)
-                assert self.office.sync.import_files([path]).refused == 0
+                report = self.office.sync.import_files([path])
+                assert report.refused == 0 and report.refused_records == 0, report.families
             for _i, nav in enumerate(self.navs):
                 path = self.folder / f"{self.token()}.elsync"
                 self.office.sync.export(path, to=nav.store.info.node_id)
-                assert nav.sync.import_files([path]).refused == 0
+                report = nav.sync.import_files([path])
+                assert report.refused == 0 and report.refused_records == 0, report.families
         for fam in self.families:
             nav = self.navs[fam["nav"]]
             at_nav = nav.families.exists(fam["id"])
