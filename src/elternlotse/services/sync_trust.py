@@ -76,11 +76,16 @@ def check_origin(payload: Payload, own_node: str, where: str) -> None:
 
 
 def _latest(changes, name: str) -> tuple[bool, Any]:
+    """(whether the record's changes set ``name``, the newest value) for link fields and ``owner``."""
     best = None
     for f, stamp, value in changes:
         if f == name and (best is None or stamp > best[0]):
             best = (stamp, value)
-    return (True, best[1]) if best else (False, None)
+    if best is None:
+        return False, None
+    if best[1] is not None and not isinstance(best[1], str):
+        return True, "?invalid"      # a link that is no id: it can name no family, so the record is refused
+    return True, best[1]
 
 
 def authorise(conn, payload: Payload, own_node: str) -> Verdict:
