@@ -456,6 +456,7 @@ def test_cli_conflicts_and_resolve(cli, pair, tmp_path, data_dir):
     imported = cli("sync", "import", str(path), data=office_dir)
     assert imported.code == 0 and "Conflicts: 1" in imported.out
     listed = cli("sync", "conflicts", "--json", data=office_dir).json()
+    assert listed[0]["family"] == "Ayşe Yılmaz"                     # whose family the conflict is in
     assert [(c["field"], c["current"], c["other"]) for c in listed] == [("notes", "Lotsin", "Büro")]
     assert cli("sync", "resolve", str(listed[0]["id"]), "--keep", "other", data=office_dir).code == 0
     again = cli("sync", "resolve", str(listed[0]["id"]), "--keep", "current", data=office_dir)

@@ -122,10 +122,12 @@ def cmd_conflicts(args, cli: CliContext) -> int:
     if args.json:
         cli.print_json([{"id": c.id, "table": c.table, "row_id": c.row_id, "field": c.field, "current": c.current_value,
                          "other": c.lost_value, "other_stamp": c.lost_stamp, "resolved": c.resolved,
-                         "resolution": c.resolution} for c in conflicts])
+                         "resolution": c.resolution, "family": c.label} for c in conflicts])
         return 0
+    current, other = _("current"), _("other")
     for c in conflicts:
-        cli.say(f"{c.id}  {c.table}.{c.field}  {c.row_id}  {_('current')}: {c.current_value!r}  {_('other')}: {c.lost_value!r}")
+        cli.say(f"{c.id}  {c.label or '-'}  {c.table}.{c.field}  {c.row_id}  {current}: {c.current_value!r}"
+                f"  {other}: {c.lost_value!r}")
     cli.say(ngettext("{count} conflict", "{count} conflicts", len(conflicts)).format(count=len(conflicts)))
     return 0
 
