@@ -28,7 +28,6 @@ from elternlotse.sync.payload import Payload
 _FAMILY_LINK = {"checklist_items": "family_id", "child_corrections": "family_id", "attendance": "family_id"}
 _PERSON_LINK = {"channels": "person_id", "checklist_items": "child_id", "child_corrections": "child_id",
                 "attendance": "person_id"}
-_UNBOUND = ("events",)
 
 REASON_NOT_OWNER = N_("belongs to {owner}, not to the sender")
 REASON_HANDOVER = N_("only the office hands a family over to another navigator")
@@ -114,7 +113,8 @@ def authorise(conn, payload: Payload, own_node: str) -> Verdict:
             if known and value:
                 families.add(value)
     owners = repl.family_owners(conn, families)
-    creators = {t: repl.created_nodes(conn, t, wanted.get(t, ())) for t in _UNBOUND}
+    # Records bound to no family (events, an attendance row without a family) belong to their creator.
+    creators = {t: repl.created_nodes(conn, t, ids) for t, ids in wanted.items() if t not in ("families", "persons")}
 
     # Owners after this payload: a new family belongs to its recorder (the node of its first
     # stamp) unless an office names an owner; only an office's package may change an owner.
@@ -186,7 +186,7 @@ def authorise(conn, payload: Payload, own_node: str) -> Verdict:
                 owner_then in allowed_nodes and (owner_now is None or owner_now in allowed_nodes))
             if not ok:
                 return Refusal(table, row_id, family, REASON_NOT_OWNER, owner_now or owner_then or "")
-        if not any(f for f in involved) and table in _UNBOUND:
+        if not any(f for f in involved) and table in creators:
             creator = creators[table].get(row_id)
             if creator is None:
                 changes = rows.get((table, row_id))
