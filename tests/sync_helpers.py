@@ -61,3 +61,62 @@ def store_counts(services) -> dict:
 
 def dump(value) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- hostile files, built from docs/sync-format.md alone
+
+def stamp_of(node: str, offset_ms: int = 0) -> str:
+    """A hybrid-clock stamp ``<ms, 13 digits>-<counter, 4 hex>-<node>`` of now (plus ``offset_ms``)."""
+    import time
+
+    return f"{int(time.time() * 1000) + offset_ms:013d}-0000-{node}"
+
+
+def _canonical(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def hostile_file(sender, recipient, folder: Path, name: str, rows=(), tombstones=(), consents=(), catalogs=(),
+                 receipt_acked: str = "") -> Path:
+    """A correctly signed and encrypted file whose payload is written by hand, as a hostile peer would.
+
+    Only the spec is followed (header, payload keys, manifest, zlib, age, Ed25519), with the sender's
+    real keys: the file passes every check of the format, so what stops it is the trust model.
+    """
+    import base64
+    import zlib
+
+    import pyrage
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from pyrage import x25519
+
+    from elternlotse.sync.fileformat import FORMAT_VERSION
+
+    s_info, r_info = sender.store.info, recipient.store.info
+    sender.sync.secrets()
+    peer = sender.sync.peer(r_info.node_id)
+    rows = [[t, r, [list(c) for c in changes]] for t, r, changes in rows]
+    all_stamps = [c[1] for _t, _r, ch in rows for c in ch] + [t[2] for t in tombstones] + [c[-1] for c in consents]
+    clock_to = max([stamp_of(s_info.node_id), *all_stamps])
+    seq = peer.seq_out + 1
+    per_table: dict = {}
+    for t, _r, _c in rows:
+        per_table[t] = per_table.get(t, 0) + 1
+    payload = {"format": FORMAT_VERSION, "sender": s_info.node_id, "recipient": r_info.node_id, "seq": seq,
+               "role": s_info.role, "schema": s_info.schema_version, "rows": rows,
+               "tombstones": [list(t) for t in tombstones], "consents": [list(c) for c in consents],
+               "receipt": {"acked": receipt_acked, "seqs": []}, "catalogs": list(catalogs), "withheld": {},
+               "manifest": {"rows": per_table, "changes": sum(len(c) for _t, _r, c in rows),
+                            "tombstones": len(tombstones), "consents": len(consents), "catalogs": len(catalogs)}}
+    cipher = pyrage.encrypt(zlib.compress(_canonical(payload)), [x25519.Recipient.from_str(
+        recipient.sync.own_card().encryption_key)])
+    header = _canonical({"format": FORMAT_VERSION, "schema": s_info.schema_version, "sender": s_info.node_id,
+                         "recipient": r_info.node_id, "seq": seq, "clock_from": "", "clock_to": clock_to,
+                         "created": "2026-12-01T10:00:00Z", "length": len(cipher)})
+    body = b"ELTERNLOTSE-SYNC\n" + len(header).to_bytes(4, "big") + header + cipher
+    key = Ed25519PrivateKey.from_private_bytes(base64.b64decode(sender.store.meta("sync.signing_key")))
+    path = Path(folder) / name
+    path.write_bytes(body + key.sign(body))
+    with sender.store.write("test", "test.hostile_file") as writer:   # the next real file gets the next number
+        writer.conn.execute("UPDATE sync_peers SET seq_out = ? WHERE node_id = ?", (seq, r_info.node_id))
+    return path

@@ -72,10 +72,9 @@ def test_services_are_built_on_first_use_and_share_their_siblings(services):
 
 
 def test_every_erasure_is_wired_by_the_composition_root(services):
-    from elternlotse.services.sync_merge import forget_conflicts_of_erased_family
     from elternlotse.store.kaoa import erase_family_rows
 
-    assert services.families.erasers == (erase_family_rows, forget_conflicts_of_erased_family)
+    assert services.families.erasers == (erase_family_rows,)
 
 
 def test_the_lists_kept_answers_follow_changes_of_this_and_other_connections(services, data_dir):

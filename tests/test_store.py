@@ -46,7 +46,7 @@ def test_create_refuses_existing_store_and_short_passphrase(services, data_dir, 
 def test_wal_mode_and_schema_version(services):
     conn = services.store.conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert services.store.meta("schema_version") == str(len(all_migrations()))
+    assert services.store.meta("schema_version") == str(all_migrations()[-1][0])
     assert len(services.store.info.node_id) == 16
 
 
@@ -61,12 +61,12 @@ def test_migration_takes_a_backup_copy_first(services, data_dir, monkeypatch):
             conn.execute("CREATE TABLE later_feature (id TEXT PRIMARY KEY)")
 
     real = all_migrations()
-    monkeypatch.setattr(database, "all_migrations", lambda: [*real, (len(real) + 1, FakeMigration)])
+    monkeypatch.setattr(database, "all_migrations", lambda: [*real, (real[-1][0] + 1, FakeMigration)])
     reopened = Store.open(data_dir, PASSPHRASE)
     assert calls == ["applied"]
-    assert reopened.meta("schema_version") == str(len(real) + 1)
+    assert reopened.meta("schema_version") == str(real[-1][0] + 1)
     backups = list((data_dir / "backups").glob("*.db"))
-    assert len(backups) == 1 and f"schema{len(real)}" in backups[0].name
+    assert len(backups) == 1 and f"schema{real[-1][0]}" in backups[0].name
     reopened.close()
     # The backup is the old schema and still opens with the same passphrase.
     monkeypatch.setattr(database, "all_migrations", lambda: real)
@@ -89,12 +89,12 @@ def test_failed_migration_rolls_back_and_keeps_version(services, data_dir, monke
             raise RuntimeError("boom")
 
     real = all_migrations()
-    monkeypatch.setattr(database, "all_migrations", lambda: [*real, (len(real) + 1, Broken)])
+    monkeypatch.setattr(database, "all_migrations", lambda: [*real, (real[-1][0] + 1, Broken)])
     with pytest.raises(RuntimeError):
         Store.open(data_dir, PASSPHRASE)
     monkeypatch.setattr(database, "all_migrations", lambda: real)
     store = Store.open(data_dir, PASSPHRASE)
-    assert store.meta("schema_version") == str(len(real))
+    assert store.meta("schema_version") == str(real[-1][0])
     assert store.conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0] == 0
     store.close()
 

@@ -424,10 +424,17 @@ def test_events_planned_by_the_office_reach_the_navigator(pair, tmp_path):
     report = nav.sync.import_files([send(office, nav, tmp_path, "o1.elsync")])
     assert report.new == 1
     assert nav.events.get(event.id).place == "Realschule Emst"
-    # the navigator's own events and its edits travel to the office; the office does not send them back
+    # the office's event belongs to the office: a navigator's change to it is refused and reported
     nav.events.set_headcount(event.id, 12)
+    report = office.sync.import_files([send(nav, office, tmp_path, "n0.elsync")])
+    assert office.events.get(event.id).headcount == 0 and report.refused_records == 1
+    assert [c.family for c in report.families] == [None] and report.families[0].refused[0]["table"] == "events"
+    # the navigator's own events and its edits travel to the office; the office does not send them back
+    own = nav.events.add({"type": "family_cafe", "starts": "2026-12-04T16:30", "place": "Moschee Wehringhausen"})
+    nav.events.set_headcount(own.id, 12)
+    nav.sync.import_files([send(office, nav, tmp_path, "o1b.elsync")])  # the receipt of n0
     office.sync.import_files([send(nav, office, tmp_path, "n1.elsync")])
-    assert office.events.get(event.id).headcount == 12
+    assert office.events.get(own.id).headcount == 12
     assert nav.sync.export(tmp_path / "n2.elsync").rows == 1           # no receipt yet: files are cumulative
     nav.sync.import_files([send(office, nav, tmp_path, "o2.elsync")])  # the receipt
     assert nav.sync.export(tmp_path / "n3.elsync").rows == 0
@@ -449,6 +456,7 @@ def test_cli_conflicts_and_resolve(cli, pair, tmp_path, data_dir):
     imported = cli("sync", "import", str(path), data=office_dir)
     assert imported.code == 0 and "Conflicts: 1" in imported.out
     listed = cli("sync", "conflicts", "--json", data=office_dir).json()
+    assert listed[0]["family"] == "Ayşe Yılmaz"                     # whose family the conflict is in
     assert [(c["field"], c["current"], c["other"]) for c in listed] == [("notes", "Lotsin", "Büro")]
     assert cli("sync", "resolve", str(listed[0]["id"]), "--keep", "other", data=office_dir).code == 0
     again = cli("sync", "resolve", str(listed[0]["id"]), "--keep", "current", data=office_dir)

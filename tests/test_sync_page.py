@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import PASSPHRASE
 from elternlotse.app import open_store
-from elternlotse.ui.pages.sync_page import ConflictModel, PeerModel, RowRole, SyncPage
+from elternlotse.ui.pages.sync_page import ConflictModel, FamilyChangeModel, PeerModel, RowRole, SyncPage
 from elternlotse.ui.tasks import TaskRunner
 from sync_helpers import later_than, send, shared_document
 
@@ -61,6 +61,13 @@ def test_navigator_exports_and_office_inbox_imports(qtbot, services, office_serv
     assert office_services.families.count() == 1
     assert office_page.peer_model.data(office_page.peer_model.index(0, PeerModel.LAST_SEQ_IN)) == "1"
     qtmodeltester.check(office_page.peer_model)
+    # the change report per family, in a table: which family, from whom, what
+    model = office_page.change_model
+    qtmodeltester.check(model)
+    assert model.rowCount() == 1
+    assert model.data(model.index(0, FamilyChangeModel.FAMILY)) == "Ayşe Yılmaz"
+    assert model.data(model.index(0, FamilyChangeModel.SENDER)).startswith("Ayla Navigator")
+    assert "new:" in model.data(model.index(0, FamilyChangeModel.WHAT))
     office_page.tasks.shutdown()
 
 
@@ -112,3 +119,34 @@ def test_office_exports_for_the_selected_navigator_and_navigator_imports(qtbot, 
     assert not nav.families.exists(family.id)
     assert "none yet" not in nav_page.status.text()   # the receipt arrived
     nav_page.tasks.shutdown()
+
+
+def test_a_refused_change_is_listed_under_its_family(qtbot, services, office_services, tmp_path, qtmodeltester):
+    """Another navigator's file renaming Ayla's guardian: the office's table says whose family and why."""
+    from elternlotse.app import create_store
+    from sync_helpers import hostile_file, link, stamp_of
+
+    nav, office = services, office_services
+    link(nav, office)
+    other = create_store(tmp_path / "other", PASSPHRASE, "Lotse B")
+    try:
+        link(other, office)
+        family = nav.families.add(shared_document())
+        office.sync.import_files([send(nav, office, tmp_path, "1.elsync")])
+        stamp = stamp_of(other.store.info.node_id)
+        path = hostile_file(other, office, tmp_path, "b.elsync",
+                            rows=[("persons", family.guardians[0].id, [("name", stamp, "Mallory")])])
+        page = _page(qtbot, office)
+        _wait(qtbot, page.import_paths([str(path)]))
+        model = page.change_model
+        qtmodeltester.check(model)
+        assert model.rowCount() == 1
+        assert model.data(model.index(0, FamilyChangeModel.FAMILY)) == "Ayşe Yılmaz"
+        assert model.data(model.index(0, FamilyChangeModel.SENDER)).startswith("Lotse B")
+        what = model.data(model.index(0, FamilyChangeModel.WHAT))
+        assert "refused" in what and "Ayla Navigator" in what
+        assert "1 record was refused" in page.report.toPlainText()
+        assert office.families.get(family.id).guardians[0].name == "Ayşe Yılmaz"
+        page.tasks.shutdown()
+    finally:
+        other.store.close()

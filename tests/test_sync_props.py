@@ -24,7 +24,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from conftest import PASSPHRASE, TEST_KDF
 from elternlotse.app import create_store, open_store
 from elternlotse.store.tables import SYNCED_FIELDS
-from sync_helpers import link
+from elternlotse.domain.consent import Purpose
+from sync_helpers import hostile_file, link, stamp_of
 
 MAX_NAVIGATORS = 4
 #: What the examples did (printed with ELTERNLOTSE_SYNC_STATS=1, to see that the rules really bite).
@@ -198,6 +199,7 @@ class SyncMachine(RuleBasedStateMachine):
         services = self.office if target is None else self.navs[target]
         report = services.sync.import_files([path])
         assert report.refused == 0, report.files
+        assert report.refused_records == 0, report.families      # honest peers are never refused
         STATS["deliveries"] += 1
         STATS["duplicates"] += report.duplicates
         STATS["conflicts"] += report.conflicts
@@ -217,17 +219,67 @@ class SyncMachine(RuleBasedStateMachine):
         STATS["erasures applied"] += report.erasures
         STATS["conflicts"] += report.conflicts
 
+    @precondition(lambda self: self.families)
+    @rule(index=st.integers(0, 50), hostile=st.integers(0, MAX_NAVIGATORS - 1),
+          attack=st.sampled_from(["rename", "erase", "add_person", "withdraw", "move", "notes"]))
+    def hostile_peer_strikes(self, index, hostile, attack):
+        """An admitted navigator sends a hand-built file against another navigator's family: nothing changes."""
+        fam = self._family(index)
+        hostile %= len(self.navs)
+        if hostile == fam["nav"]:
+            hostile = (hostile + 1) % len(self.navs)
+        if not self.office.store.conn.execute("SELECT 1 FROM families WHERE id = ?", (fam["id"],)).fetchone():
+            # A family the office does not hold yet: its id never left A's laptop (docs/sync-format.md,
+            # "Known limits": an id is the capability; a peer that learned one could claim it first).
+            return
+        peer = self.navs[hostile]
+        stamp = stamp_of(peer.store.info.node_id, 1)
+        own = next((f for f in self.families if f["nav"] == hostile), None)
+        rows, tombstones, consents = [], [], []
+        if attack == "rename":
+            rows = [("persons", fam["guardian"], [("name", stamp, "Mallory")])]
+        elif attack == "notes":
+            rows = [("families", fam["id"], [("notes", stamp, "Mallory")])]
+        elif attack == "erase":
+            tombstones = [("families", fam["id"], stamp, "erase")]
+        elif attack == "add_person":
+            rows = [("persons", f"evil-{next(self.counter)}", [
+                ("family_id", stamp, fam["id"]), ("role", stamp, "guardian"), ("name", stamp, "Mallory"),
+                ("grade", stamp, None), ("school", stamp, ""), ("school_year", stamp, ""), ("languages", stamp, "[]"),
+                ("address", stamp, ""), ("position", stamp, 9)])]
+        elif attack == "withdraw":
+            consents = [[f"evil-{next(self.counter)}", fam["guardian"], "office", "", 0, "2026-12-01T10:00:00Z", "M",
+                         "verbal", "", "", stamp]]
+        elif own is not None:
+            rows = [("persons", fam["guardian"], [("family_id", stamp, own["id"])])]
+        else:
+            return
+        before = family_rows(self.office, fam["id"])
+        consent_before = self.office.store.conn.execute(
+            "SELECT count(*) FROM consents WHERE person_id = ?", (fam["guardian"],)).fetchone()[0]
+        path = hostile_file(peer, self.office, self.folder, f"{self.token()}.elsync", rows, tombstones, consents)
+        report = self.office.sync.import_files([path])
+        assert report.refused == 0 and report.applied == 1
+        assert family_rows(self.office, fam["id"]) == before
+        assert "Mallory" not in self.office.store.dump_text()
+        assert self.office.store.conn.execute(
+            "SELECT count(*) FROM consents WHERE person_id = ?", (fam["guardian"],)).fetchone()[0] == consent_before
+        STATS["hostile files"] += 1
+        STATS["hostile records refused"] += report.refused_records
+
     @rule()
     def exchange_everything_and_compare(self):
         for _ in range(2):
             for _i, nav in enumerate(self.navs):
                 path = self.folder / f"{self.token()}.elsync"
                 nav.sync.export(path)
-                assert self.office.sync.import_files([path]).refused == 0
+                report = self.office.sync.import_files([path])
+                assert report.refused == 0 and report.refused_records == 0, report.families
             for _i, nav in enumerate(self.navs):
                 path = self.folder / f"{self.token()}.elsync"
                 self.office.sync.export(path, to=nav.store.info.node_id)
-                assert nav.sync.import_files([path]).refused == 0
+                report = nav.sync.import_files([path])
+                assert report.refused == 0 and report.refused_records == 0, report.families
         for fam in self.families:
             nav = self.navs[fam["nav"]]
             at_nav = nav.families.exists(fam["id"])
@@ -237,8 +289,7 @@ class SyncMachine(RuleBasedStateMachine):
                     assert not at_nav and not at_office
                     STATS["erasures compared"] += 1
                 continue
-            if at_nav and nav.consent.state(fam["guardian"]).allows(__import__(
-                    "elternlotse.domain.consent", fromlist=["Purpose"]).Purpose.PASS_TO_OFFICE):
+            if at_nav and nav.consent.state(fam["guardian"]).allows(Purpose.PASS_TO_OFFICE):
                 assert family_rows(nav, fam["id"]) == family_rows(self.office, fam["id"])
                 STATS["shared families compared"] += 1
 

@@ -79,3 +79,11 @@ def test_a_guardian_travels_exactly_while_his_current_office_consent_is_granted(
     assert ("c1" in scope.persons) == (F in scope.families)
     assert (F in scope.ever) == any(g for _, g, _, _ in raw)
     assert scope.full <= scope.families
+
+
+def test_the_store_and_the_payload_agree_on_the_consent_columns():
+    """store/merge.py inserts consent entries in the column order sync/payload.py validates."""
+    from elternlotse.store.tables import CONSENT_COLUMNS as STORE
+    from elternlotse.sync.payload import CONSENT_COLUMNS as PAYLOAD
+
+    assert STORE == PAYLOAD

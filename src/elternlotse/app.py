@@ -41,10 +41,10 @@ def erasers() -> tuple[Eraser, ...]:
     Passed to ``FamilyService`` explicitly: an erasure never depends on which modules
     happen to have been imported before it.
     """
-    from elternlotse.services.sync_merge import forget_conflicts_of_erased_family
     from elternlotse.store.kaoa import erase_family_rows
 
-    return (erase_family_rows, forget_conflicts_of_erased_family)
+    # Values kept for review in sync_conflicts go with every erased row (store.writer.erase_personal_data).
+    return (erase_family_rows,)
 
 
 @dataclass(eq=False)

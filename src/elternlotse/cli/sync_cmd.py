@@ -39,6 +39,12 @@ def register(sub) -> None:
     p.add_argument("--keep", required=True, choices=["current", "other"])
     p.set_defaults(handler=cmd_resolve)
 
+    p = sub.add_parser("handover", help=_("office: hand families over to another navigator (synced and audited)"))
+    p.add_argument("families", nargs="+", metavar="FAMILY_ID")
+    p.add_argument("--to", required=True, metavar="NODE_ID", help=_("the navigator who owns the families from now on"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_handover)
+
 
 def cmd_export(args, cli: CliContext) -> int:
     sync = cli.services().sync
@@ -69,28 +75,25 @@ def cmd_import(args, cli: CliContext) -> int:
     if args.json:
         cli.print_json(report.as_dict())
     else:
-        for f in report.files:
-            if f.status == "applied":
-                cli.say(_("applied    {file} (from {sender}, file {seq})").format(file=f.file, sender=f.sender, seq=f.seq))
-            elif f.status == "duplicate":
-                cli.say(_("duplicate  {file}: already imported, nothing changed").format(file=f.file))
-            else:
-                cli.say(_("refused    {file}: {reason}").format(file=f.file, reason=f.message))
-        cli.say(_("New: {new}  Updated: {updated}  Conflicts: {conflicts}  Erasures: {erasures}  Refused: {refused}").format(
-            new=report.new, updated=report.updated, conflicts=report.conflicts, erasures=report.erasures,
-            refused=report.refused))
-        if report.withdrawals:
-            cli.say(ngettext("{count} person withdrew the consent to pass data to the office: stop using the data.",
-                             "{count} persons withdrew the consent to pass data to the office: stop using their data.",
-                             report.withdrawals).format(count=report.withdrawals))
-        for sender, missing in report.gaps.items():
-            cli.say(_("Missing files from {sender}: {numbers}").format(sender=sender, numbers=", ".join(map(str, missing))))
-        for line in report.catalogs:
-            cli.say(_("Catalogue {line}").format(line=line))
+        from elternlotse.services.sync_report import names_of_nodes, report_lines
+
+        sync = cli.services().sync
+        for line in report_lines(report, names_of_nodes(sync.peers(), sync.node_id, sync.actor)):
+            cli.say(line)
     if report.refused:
         cli.err.write(_("{count} of {total} files were refused; the others were imported.").format(
             count=report.refused, total=len(args.files)) + "\n")
         return 1
+    return 0
+
+
+def cmd_handover(args, cli: CliContext) -> int:
+    changed = cli.services().sync.handover(args.families, args.to)
+    if args.json:
+        cli.print_json({"to": args.to, "handed_over": changed})
+        return 0
+    cli.say(ngettext("{count} family handed over to {node}.", "{count} families handed over to {node}.",
+                     len(changed)).format(count=len(changed), node=args.to))
     return 0
 
 
@@ -119,11 +122,11 @@ def cmd_conflicts(args, cli: CliContext) -> int:
     if args.json:
         cli.print_json([{"id": c.id, "table": c.table, "row_id": c.row_id, "field": c.field, "current": c.current_value,
                          "other": c.lost_value, "other_stamp": c.lost_stamp, "resolved": c.resolved,
-                         "resolution": c.resolution} for c in conflicts])
+                         "resolution": c.resolution, "family": c.label} for c in conflicts])
         return 0
     for c in conflicts:
         values = _("current: {current}  other: {other}").format(current=repr(c.current_value), other=repr(c.lost_value))
-        cli.say(f"{c.id}  {c.table}.{c.field}  {c.row_id}  {values}")
+        cli.say(f"{c.id}  {c.label or '-'}  {c.table}.{c.field}  {c.row_id}  {values}")
     cli.say(ngettext("{count} conflict", "{count} conflicts", len(conflicts)).format(count=len(conflicts)))
     return 0
 

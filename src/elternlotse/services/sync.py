@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
@@ -18,9 +18,12 @@ from elternlotse.domain.errors import ElternlotseError, NotFoundError, StoreErro
 from elternlotse.domain.text import N_
 from elternlotse.i18n import _
 from elternlotse.services import sync_collect as collect
-from elternlotse.services.sync_merge import MergeCounts, apply_payload, bindings
+from elternlotse.services.sync_report import FileResult, ImportReport, family_changes
+from elternlotse.services.sync_trust import authorise, check_origin
 from elternlotse.store import Store
 from elternlotse.store import families as family_repo
+from elternlotse.store import replication as repl
+from elternlotse.store.merge import apply_payload
 from elternlotse.store.safekeeping import fault_error
 from elternlotse.store.tables import SYNCED_FIELDS
 from elternlotse.sync import payload as payload_mod
@@ -59,7 +62,6 @@ class Peer:
     last_receipt_at: str
 
 
-_PEER_COLUMNS = ", ".join(Peer.__dataclass_fields__)
 
 
 @dataclass
@@ -74,50 +76,6 @@ class ExportResult:
     catalogs: int
     withheld: dict[str, int]
     bytes: int
-
-
-@dataclass
-class FileResult:
-    file: str
-    status: str                 # "applied" | "duplicate" | "refused"
-    sender: str = ""
-    seq: int = 0
-    message: str = ""
-    counts: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class ImportReport:
-    files: list[FileResult] = field(default_factory=list)
-    new: int = 0
-    updated: int = 0
-    conflicts: int = 0
-    erasures: int = 0
-    deletions: int = 0
-    consents: int = 0
-    withdrawals: int = 0
-    gaps: dict[str, list[int]] = field(default_factory=dict)
-    catalogs: list[str] = field(default_factory=list)
-    error: Any = None           # the ValidationError of a refused file (for one-file imports)
-
-    @property
-    def refused(self) -> int:
-        return sum(1 for f in self.files if f.status == "refused")
-
-    @property
-    def duplicates(self) -> int:
-        return sum(1 for f in self.files if f.status == "duplicate")
-
-    @property
-    def applied(self) -> int:
-        return sum(1 for f in self.files if f.status == "applied")
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"applied": self.applied, "new": self.new, "updated": self.updated, "conflicts": self.conflicts,
-                "erasures": self.erasures, "deletions": self.deletions, "consents": self.consents,
-                "withdrawals": self.withdrawals,
-                "refused": self.refused, "duplicates": self.duplicates, "gaps": self.gaps, "catalogs": self.catalogs,
-                "files": [asdict(f) for f in self.files]}
 
 
 @dataclass(frozen=True)
@@ -198,21 +156,15 @@ class SyncService:
 
     def trust(self, card: Card) -> Peer:
         self.check_trust(card)
-        with self.store.write(self.actor, "sync.trust", card.node_id):
-            self.store.conn.execute(
-                "INSERT INTO sync_peers(node_id, name, organisation, role, signing_key, encryption_key, fingerprint, trusted_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(node_id) DO UPDATE SET name = excluded.name,"
-                " organisation = excluded.organisation",
-                (card.node_id, card.name, card.organisation, card.role, card.signing_key, card.encryption_key,
-                 card.fingerprint, _now()))
+        with self.store.write(self.actor, "sync.trust", card.node_id) as writer:
+            repl.add_peer(writer.conn, card, _now())
         return self.peer(card.node_id)
 
     def peers(self) -> list[Peer]:
-        rows = self.store.conn.execute(f"SELECT {_PEER_COLUMNS} FROM sync_peers ORDER BY role, name, node_id").fetchall()
-        return [Peer(*r) for r in rows]
+        return [Peer(*r) for r in repl.peers(self.store.conn)]
 
     def peer(self, node_id: str, required: bool = True) -> Peer | None:
-        row = self.store.conn.execute(f"SELECT {_PEER_COLUMNS} FROM sync_peers WHERE node_id = ?", (node_id,)).fetchone()
+        row = repl.peer(self.store.conn, node_id)
         if row is None and required:
             raise NotFoundError(N_("{node} is not a trusted installation here."), node=node_id)
         return Peer(*row) if row else None
@@ -248,22 +200,16 @@ class SyncService:
                 rows, tombstones, consents, withheld = collect.for_navigator(conn, self.node_id, peer)
                 catalogs = [item for exporter in collect.CATALOG_EXPORTERS for item in exporter(self.store)]
             else:
-                rows, tombstones, consents, withheld = collect.for_office(conn, peer)
+                rows, tombstones, consents, withheld = collect.for_office(conn, self.node_id, peer)
                 catalogs = []
-            seqs = [r[0] for r in conn.execute(
-                "SELECT seq FROM sync_files WHERE direction = 'in' AND peer = ? ORDER BY seq", (peer.node_id,))]
+            seqs = repl.seqs_in(conn, peer.node_id)
             header = Header(FORMAT_VERSION, self.store.info.schema_version, self.node_id, peer.node_id, peer.seq_out + 1,
                             peer.acked_by_peer, writer.stamp, _now(), 0)
             doc = payload_mod.build(header, self.store.info.role, rows, tombstones, consents, peer.acked_from_peer,
                                     sorted(set(seqs)), catalogs, withheld)
             data = seal(header, doc, secrets, peer.encryption_key)
             file_size = len(data)
-            conn.execute("UPDATE sync_peers SET seq_out = ?, last_export_at = ?, last_export_file = ? WHERE node_id = ?",
-                         (header.seq, header.created, path.name, peer.node_id))
-            conn.execute("INSERT OR IGNORE INTO sync_files(sha256, direction, peer, seq, clock_from, clock_to, at, file_name, report)"
-                         " VALUES (?, 'out', ?, ?, ?, ?, ?, ?, ?)",
-                         (hashlib.sha256(data).hexdigest(), peer.node_id, header.seq, header.clock_from, header.clock_to,
-                          header.created, path.name, json.dumps(doc["manifest"])))
+            repl.book_export(conn, hashlib.sha256(data).hexdigest(), header, path.name, doc["manifest"])
             # Last step inside the transaction: the file appears complete (tmp, fsync, rename), then we commit.
             try:
                 write_atomic(path, data)
@@ -336,7 +282,7 @@ class SyncService:
             if progress:
                 progress(total + index, 2 * total + 1, Path(path).name)
             try:
-                result, items = self._import_one(path, digest, secrets)
+                result, items, changes = self._import_one(path, digest, secrets)
             except ValidationError as error:
                 self._refuse(report, path, error)
                 continue
@@ -358,6 +304,7 @@ class SyncService:
                 continue
             applied.add(result.sender)
             report.files.append(result)
+            report.families.extend(changes)
             for key in ("new", "updated", "conflicts", "erasures", "deletions", "consents", "withdrawals"):
                 setattr(report, key, getattr(report, key) + result.counts.get(key, 0))
             catalogs.extend(items)
@@ -375,17 +322,18 @@ class SyncService:
         return report
 
     def _known(self, digest: str) -> bool:
-        return self.store.conn.execute(
-            "SELECT 1 FROM sync_files WHERE sha256 = ? AND direction = 'in'", (digest,)).fetchone() is not None
+        return repl.known_file(self.store.conn, digest) is not None
 
     def _duplicate(self, report: ImportReport, path, digest: str) -> None:
-        known = self.store.conn.execute(
-            "SELECT peer, seq FROM sync_files WHERE sha256 = ? AND direction = 'in'", (digest,)).fetchone()
-        sender, seq = known or ("", 0)
+        # exactly these bytes were verified and applied before: nothing to do
+        sender, seq = repl.known_file(self.store.conn, digest) or ("", 0)
         report.files.append(FileResult(str(path), "duplicate", sender, seq, _("already imported; nothing changed")))
 
-    def _import_one(self, path: str, digest: str, secrets: Secrets) -> tuple[FileResult, list[dict[str, Any]]]:
-        """Read, check and apply one file in one transaction; raises ValidationError (nothing written)."""
+    def _import_one(self, path: str, digest: str, secrets: Secrets):
+        """Read, check, authorise and apply one file in one transaction; raises ValidationError (nothing written).
+
+        Returns the file's result, the catalogues it carried and what it did per family.
+        """
         data = read_file(path)
         if hashlib.sha256(data).hexdigest() != digest:
             raise ValidationError(N_("{path} was changed or damaged: its signature does not match the sender's key; nothing was imported."),
@@ -397,19 +345,23 @@ class SyncService:
             self._check_seq(path, self.check_bytes(data, path))   # before decrypting anything
             _digest, header, payload = self.verify_bytes(data, path, secrets)
             del data
+            check_origin(payload, self.node_id, path)             # every change its sender's own (per file)
             self.store.clock.observe(header.clock_to)
-            counts = apply_payload(conn, payload, self.node_id, _now())
-            self._book(conn, path, digest, header, payload, counts)
+            verdict = authorise(conn, payload, self.node_id)      # what the sender may not change is left out
+            counts = apply_payload(conn, verdict.payload, self.node_id, _now(), self.store.clock.now)
+            changes = family_changes(conn, path, header.sender, counts, verdict.refused)
+            self._book(conn, path, digest, header, payload, counts, verdict, changes)
+            live = repl.live_families(conn, counts.families)
             for family_id in sorted(counts.families):
-                live = conn.execute("SELECT 1 FROM families WHERE id = ? AND deleted IS NULL", (family_id,)).fetchone()
-                if live:
+                if family_id in live:
                     family_repo.index_family(writer, family_id)
                 else:
                     writer.replace_search_rows(family_id, [])
             if counts.erasures:
                 writer.mark_erased()  # erasures from a peer reach every byte here too (issue 12)
             writer.audit("sync.report", Path(path).name, json.dumps(counts.as_dict()))
-        return FileResult(path, "applied", header.sender, header.seq, "", counts.as_dict()), payload.catalogs
+        result = FileResult(path, "applied", header.sender, header.seq, "", counts.as_dict(), len(verdict.refused))
+        return result, payload.catalogs, changes
 
     def _check_seq(self, path: str, header: Header) -> None:
         """Sequence numbers only within a window of the last one (a gap is reported, never allocated)."""
@@ -424,8 +376,7 @@ class SyncService:
         """The first missing sequence numbers of a sender (at most MAX_GAPS_REPORTED)."""
         missing: list[int] = []
         expected = 1
-        for (seq,) in self.store.conn.execute(
-                "SELECT DISTINCT seq FROM sync_files WHERE direction = 'in' AND peer = ? ORDER BY seq", (sender,)):
+        for seq in repl.seqs_in(self.store.conn, sender):
             while expected < seq and len(missing) < MAX_GAPS_REPORTED:
                 missing.append(expected)
                 expected += 1
@@ -439,21 +390,16 @@ class SyncService:
         report.files.append(FileResult(str(path), "refused", message=_message(error)))
         report.error = report.error or error
 
-    def _book(self, conn, path, digest: str, header: Header, payload, counts: MergeCounts) -> None:
-        now = _now()
-        conn.execute("INSERT INTO sync_files(sha256, direction, peer, seq, clock_from, clock_to, at, file_name, report)"
-                     " VALUES (?, 'in', ?, ?, ?, ?, ?, ?, ?)",
-                     (digest, header.sender, header.seq, header.clock_from, header.clock_to, now, Path(path).name,
-                      json.dumps(counts.as_dict())))
-        conn.execute(
-            "UPDATE sync_peers SET acked_from_peer = max(acked_from_peer, ?), acked_by_peer = max(acked_by_peer, ?),"
-            " last_seq_in = max(last_seq_in, ?), last_import_at = ?, last_import_file = ?,"
-            " last_receipt_at = CASE WHEN ? != '' THEN ? ELSE last_receipt_at END WHERE node_id = ?",
-            (header.clock_to, payload.receipt_acked, header.seq, now, Path(path).name, payload.receipt_acked, now,
-             header.sender))
-        if self.store.info.is_office:
-            conn.executemany("INSERT OR IGNORE INTO sync_origin(family_id, node_id) VALUES (?, ?)",
-                             [(row_id, header.sender) for table, row_id, _changes in payload.rows if table == "families"])
+    def _book(self, conn, path, digest: str, header: Header, payload, counts, verdict, changes) -> None:
+        # The ledger outlives erasures: it keeps which family got what, never names or values.
+        report = {**counts.as_dict(), "refused_records": len(verdict.refused),
+                  "families": [{"family": c.family, "new": c.new, "updated": c.updated, "erased": c.erased,
+                                "conflicts": [x["field"] for x in c.conflicts],
+                                "refused": [{k: r[k] for k in ("table", "reason", "owner")} for r in c.refused]}
+                               for c in changes]}
+        origin = ([row_id for table, row_id, _changes in verdict.payload.rows if table == "families"]
+                  if self.store.info.is_office else None)
+        repl.book_import(conn, digest, header, Path(path).name, _now(), payload.receipt_acked, report, origin)
 
     def _install_catalogs(self, items: list[dict[str, Any]]) -> list[str]:
         done = []
@@ -485,36 +431,17 @@ class SyncService:
         return done
 
     # ---------------------------------------------------------------- conflicts
-    def conflicts(self, include_resolved: bool = False) -> list[Conflict]:
-        sql = ("SELECT id, tbl, row_id, field, lost_value, lost_stamp, kept_stamp, detected, resolved, resolution"
-               " FROM sync_conflicts")
-        if not include_resolved:
-            sql += " WHERE resolved = ''"
-        result = []
-        for cid, table, row_id, name, lost, lost_stamp, kept_stamp, detected, resolved, resolution in self.store.conn.execute(
-                sql + " ORDER BY id"):
-            current = None
-            if table in SYNCED_FIELDS and name in SYNCED_FIELDS[table]:
-                row = self.store.conn.execute(f"SELECT {name} FROM {table} WHERE id = ?", (row_id,)).fetchone()
-                current = row[0] if row else None
-            result.append(Conflict(cid, table, row_id, name, current, json.loads(lost) if lost is not None else None,
-                                   lost_stamp, kept_stamp, detected, resolved, resolution, self._label(table, row_id)))
-        return result
-
-    def _label(self, table: str, row_id: str) -> str:
-        if table not in SYNCED_FIELDS:
-            return ""
-        family = bindings(self.store.conn, table).get(row_id, (None, None))[0]
-        if not family:
-            return ""
-        names = [r[0] for r in self.store.conn.execute(
-            "SELECT name FROM persons WHERE family_id = ? AND role = 'guardian' AND deleted IS NULL ORDER BY position",
-            (family,)) if r[0]]
-        return " / ".join(names)
+    def conflicts(self, include_resolved: bool = False, ids: list[int] | None = None) -> list[Conflict]:
+        """Conflicts kept for review, with each record's current value and whose family it is (bounded reads)."""
+        rows = repl.conflicts(self.store.conn, include_resolved, ids)
+        labels = repl.family_labels(self.store.conn, [r.family_id for r in rows if r.family_id])
+        return [Conflict(r.id, r.table, r.row_id, r.field, r.current_value, r.lost_value, r.lost_stamp, r.kept_stamp,
+                         r.detected, r.resolved, r.resolution, labels.get(r.family_id, "") if r.family_id else "")
+                for r in rows]
 
     def resolve(self, conflict_id: int, use_lost_value: bool) -> None:
         """Keep the current value, or write the losing one as a new change (which then syncs like any edit)."""
-        conflict = next((c for c in self.conflicts(include_resolved=True) if c.id == conflict_id), None)
+        conflict = next(iter(self.conflicts(include_resolved=True, ids=[conflict_id])), None)
         if conflict is None:
             raise NotFoundError(N_("No conflict with the id {id}."), id=conflict_id)
         if conflict.resolved:
@@ -524,22 +451,46 @@ class SyncService:
             if use_lost_value:
                 writer.update(conflict.table, conflict.row_id, {conflict.field: conflict.lost_value})
                 resolution = "replaced"
-            writer.conn.execute("UPDATE sync_conflicts SET resolved = ?, resolution = ? WHERE id = ?",
-                                (_now(), resolution, conflict_id))
+            repl.mark_resolved(writer.conn, conflict_id, _now(), resolution)
             if use_lost_value:
                 self._reindex_row(writer, conflict.table, conflict.row_id)
 
     def _reindex_row(self, writer, table: str, row_id: str) -> None:
-        row = bindings(writer.conn, table).get(row_id)
-        if row and row[0]:
-            live = writer.conn.execute("SELECT 1 FROM families WHERE id = ? AND deleted IS NULL", (row[0],)).fetchone()
-            if live:
-                family_repo.index_family(writer, row[0])
+        family = repl.bindings_of(writer.conn, table, [row_id]).get(row_id, (None, None))[0]
+        if family and family in repl.live_families(writer.conn, [family]):
+            family_repo.index_family(writer, family)
+
+    # ---------------------------------------------------------------- ownership
+    def handover(self, family_ids: list[str], to: str) -> list[str]:
+        """Office: hand families over to navigator ``to`` (one transaction, audited, synced as ``families.owner``).
+
+        Returns the ids whose owner changed; a family already owned by ``to`` is left as it is.
+        """
+        if not self.store.info.is_office:
+            raise ValidationError(N_("Only an office hands families over to a navigator."))
+        target = self.peer(to)
+        if target.role != "navigator":
+            raise ValidationError(N_("{node} is not a navigator admitted here."), node=to)
+        ids = list(dict.fromkeys(family_ids))
+        live = repl.live_families(self.store.conn, ids)
+        missing = next((fid for fid in ids if fid not in live), None)
+        if missing is not None:
+            raise NotFoundError(N_("No family with the id {id}."), id=missing)
+        owners = repl.family_owners(self.store.conn, ids)
+        changed = [fid for fid in ids if owners.get(fid) != to]
+        with self.store.write(self.actor, "family.handover", to) as writer:
+            for fid in changed:
+                writer.update("families", fid, {"owner": to})
+            writer.audit("family.handover.detail", to, json.dumps({"families": changed, "from": {
+                fid: owners.get(fid) for fid in changed}}))
+        return changed
+
+    def owner_of(self, family_id: str) -> str:
+        return repl.family_owners(self.store.conn, [family_id]).get(family_id, "")
 
     # ---------------------------------------------------------------- status
     def ledger(self, limit: int = 200) -> list[dict[str, Any]]:
-        rows = self.store.conn.execute(
-            "SELECT direction, peer, seq, at, file_name, report FROM sync_files ORDER BY at DESC, seq DESC LIMIT ?", (limit,))
+        rows = repl.ledger(self.store.conn, limit)
         return [{"direction": r[0], "peer": r[1], "seq": r[2], "at": r[3], "file": r[4], "report": json.loads(r[5])}
                 for r in rows]
 

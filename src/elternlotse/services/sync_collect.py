@@ -10,10 +10,10 @@ import json
 from typing import Any, Callable
 
 from elternlotse.domain.consent import ConsentEntry, Evidence, Purpose
-from elternlotse.services.sync_merge import bindings, node_of
 from elternlotse.store import Store
-from elternlotse.store.tables import SYNCED_FIELDS
-from elternlotse.sync import payload as payload_mod
+from elternlotse.store import replication as repl
+from elternlotse.store.replication import bindings, node_of
+from elternlotse.store.tables import CONSENT_COLUMNS, SYNCED_FIELDS
 from elternlotse.sync.scope import PersonRef, office_share_scope
 
 #: Sections an office adds to its packages: functions ``(store) -> list[catalog item]``.
@@ -22,11 +22,8 @@ CATALOG_EXPORTERS: list[Callable[[Store], list[dict[str, Any]]]] = []
 
 
 def _installed_kaoa_catalogs(store: Store) -> list[dict[str, Any]]:
-    exists = store.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'catalogs'").fetchone()
-    if not exists:
-        return []
     return [{"kind": "kaoa-catalog", "key": r[0], "version": r[1], "content": json.loads(r[2])}
-            for r in store.conn.execute("SELECT catalog_id, version, document FROM catalogs ORDER BY catalog_id, version")]
+            for r in repl.installed_catalog_documents(store.conn)]
 
 
 CATALOG_EXPORTERS.append(_installed_kaoa_catalogs)
@@ -45,22 +42,25 @@ CATALOG_EXPORTERS.append(_installed_consent_texts)
 
 
 def person_refs(conn) -> list[PersonRef]:
-    return [PersonRef(r[0], r[1], r[2], bool(r[3])) for r in conn.execute(
-        "SELECT id, family_id, role, deleted IS NOT NULL FROM persons")]
+    return [PersonRef(*r) for r in repl.person_rows(conn)]
 
 def office_consents(conn) -> list[ConsentEntry]:
     return [ConsentEntry(person_id=r[0], purpose=Purpose.PASS_TO_OFFICE, channel=None, granted=bool(r[1]), at=r[2],
                          recorded_by="", evidence=Evidence.VERBAL, stamp=r[3])
-            for r in conn.execute("SELECT person_id, granted, at, stamp FROM consents WHERE purpose = ?",
-                                  (Purpose.PASS_TO_OFFICE.value,))]
+            for r in repl.consent_entries_of_purpose(conn, Purpose.PASS_TO_OFFICE.value)]
 
-def for_office(conn, peer):
-    """Navigator -> office: everything not yet acknowledged, as far as consent allows (sync/scope.py)."""
+def for_office(conn, own: str, peer):
+    """Navigator -> office: everything not yet acknowledged, as far as consent allows (sync/scope.py).
+
+    Only this installation's own changes, tombstones and consent entries travel (their stamps
+    carry its node id): what came from the office is the office's already, and the office
+    refuses a navigator's file that carries anyone else's stamp (services/sync_trust.py).
+    """
     acked = peer.acked_by_peer
     persons = person_refs(conn)
     scope = office_share_scope(persons, office_consents(conn), acked)
     bound = {table: bindings(conn, table) for table in SYNCED_FIELDS}
-    erased = {(t, r) for t, r in conn.execute("SELECT tbl, row_id FROM tombstones WHERE kind = 'erase'")}
+    erased = repl.erased_records(conn)
 
     def wanted(table: str, row_id: str, stamp: str) -> bool:
         if stamp > acked:
@@ -70,18 +70,10 @@ def for_office(conn, peer):
 
     # The delta after the receipt (index on stamp), plus every change of families whose consent is
     # newer than the receipt (through the primary key), so a new family never costs a full scan.
-    sql = "SELECT tbl, row_id, field, stamp, value FROM changes WHERE stamp > ?"
-    if scope.full:
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_full (tbl TEXT, row_id TEXT, PRIMARY KEY (tbl, row_id))"
-                     " WITHOUT ROWID")
-        conn.execute("DELETE FROM temp.sync_full")
-        conn.executemany("INSERT INTO temp.sync_full VALUES (?, ?)",
-                         [(t, r) for t in bound for r, (f, _) in bound[t].items() if f in scope.full])
-        sql += (" UNION SELECT c.tbl, c.row_id, c.field, c.stamp, c.value FROM temp.sync_full x"
-                " JOIN main.changes c ON c.tbl = x.tbl AND c.row_id = x.row_id")
+    full = [(t, r) for t in bound for r, (f, _) in bound[t].items() if f in scope.full] if scope.full else []
     grouped: dict[tuple[str, str], list] = {}
-    for table, row_id, name, stamp, value in conn.execute(sql + " ORDER BY 1, 2, 3, 4", (acked,)):
-        if table not in bound or node_of(stamp) == peer.node_id or (table, row_id) in erased:
+    for table, row_id, name, stamp, value in repl.changes_after(conn, acked, full):
+        if table not in bound or node_of(stamp) != own or (table, row_id) in erased:
             continue
         if row_id not in bound[table] or not wanted(table, row_id, stamp):
             continue
@@ -90,17 +82,17 @@ def for_office(conn, peer):
         grouped.setdefault((table, row_id), []).append((name, stamp, json.loads(value) if value is not None else None))
     rows = [(t, r, changes) for (t, r), changes in grouped.items()]
     tombstones = []
-    for table, row_id, stamp, kind in conn.execute("SELECT tbl, row_id, stamp, kind FROM tombstones ORDER BY tbl, row_id"):
-        if table not in bound or not wanted(table, row_id, stamp):
+    for table, row_id, stamp, kind in repl.tombstone_rows(conn):
+        if table not in bound or node_of(stamp) != own or not wanted(table, row_id, stamp):
             continue
         family = bound[table].get(row_id, (None, None))[0]
         if family is None or family in scope.ever:
             tombstones.append((table, row_id, stamp, kind))
     family_of = {p.id: p.family_id for p in persons}
     consents = []
-    for row in conn.execute(f"SELECT {', '.join(payload_mod.CONSENT_COLUMNS)} FROM consents ORDER BY stamp, id"):
+    for row in repl.consent_rows(conn, CONSENT_COLUMNS):
         family = family_of.get(row[1])
-        if family in scope.ever and (row[10] > acked or family in scope.full) and node_of(row[10]) != peer.node_id:
+        if family in scope.ever and (row[10] > acked or family in scope.full) and node_of(row[10]) == own:
             consents.append(tuple(row))
     withheld = withheld_counts(conn, bound, scope)
     return rows, tombstones, consents, withheld
@@ -109,40 +101,65 @@ def withheld_counts(conn, bound, scope) -> dict[str, int]:
     """Anonymous counts of what consent kept back (current records only)."""
     counts = {}
     for table in SYNCED_FIELDS:
-        live = {r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE deleted IS NULL")}
+        live = repl.live_ids(conn, table)
         counts[table] = sum(1 for row_id in live if not scope.allows(*bound[table].get(row_id, (None, None))))
     return counts
 
 def for_navigator(conn, own: str, peer):
-    """Office -> navigator: the office's changes to that navigator's families, its own events, erasures."""
+    """Office -> navigator: the changes to the families it owns, its and the office's events, erasures.
+
+    A family handed over to this navigator after its last receipt travels in full (every change
+    this office holds, its consent entries and tombstones); a family handed away from it travels
+    as the handover alone, so the former owner learns that it no longer owns it.  Nothing stamped
+    by the navigator itself travels back (it has it, and it refuses its own stamps from an office).
+    """
     acked = peer.acked_by_peer
-    origin = {r[0] for r in conn.execute("SELECT family_id FROM sync_origin WHERE node_id = ?", (peer.node_id,))}
+    navigator = peer.node_id
+    owned = repl.families_owned_by(conn, navigator)
+    handovers = repl.owner_changes_since(conn, acked)
+    full = {fid for fid, owner, _stamp in handovers if owner == navigator and fid in owned}
+    handed_away = {fid for fid, owner, _stamp in handovers if owner != navigator and fid not in owned}
+    handed_away = {fid for fid, nodes in repl.former_owners(conn, handed_away).items() if navigator in nodes}
     bound = {table: bindings(conn, table) for table in SYNCED_FIELDS}
 
-    erased = {(t, r) for t, r in conn.execute("SELECT tbl, row_id FROM tombstones WHERE kind = 'erase'")}
+    erased = repl.erased_records(conn)
     # Records bound to no family (events): those the office or this navigator created.  An erased
     # record has lost its family link, so it travels only as its tombstone.
-    created_by = {(table, r[0]): node_of(r[1]) for table in SYNCED_FIELDS
-                  for r in conn.execute(f"SELECT id, created FROM {table}")}
+    created_by = repl.created_nodes_of_all(conn, SYNCED_FIELDS)
 
     def in_scope(table: str, row_id: str) -> bool:
         family = bound[table].get(row_id, (None, None))[0]
         if family is None:
-            return created_by.get((table, row_id)) in (own, peer.node_id)
-        return family in origin
+            return created_by.get((table, row_id)) in (own, navigator)
+        return family in owned
+
+    def family_of(table: str, row_id: str) -> str | None:
+        return bound[table].get(row_id, (None, None))[0]
 
     grouped: dict[tuple[str, str], list] = {}
-    for table, row_id, name, stamp, value in conn.execute(
-            "SELECT tbl, row_id, field, stamp, value FROM changes WHERE stamp > ? ORDER BY tbl, row_id, field, stamp",
-            (acked,)):
-        if table in bound and node_of(stamp) != peer.node_id and (table, row_id) not in erased and in_scope(table, row_id):
+
+    def take(table, row_id, name, stamp, value) -> None:
+        if table in bound and node_of(stamp) != navigator and (table, row_id) not in erased:
             grouped.setdefault((table, row_id), []).append((name, stamp, json.loads(value) if value is not None else None))
-    rows = [(t, r, changes) for (t, r), changes in grouped.items()]
-    tombstones = [tuple(r) for r in conn.execute(
-        "SELECT tbl, row_id, stamp, kind FROM tombstones WHERE stamp > ? ORDER BY tbl, row_id", (acked,))
-        if r[0] in bound and (in_scope(r[0], r[1]) or (r[3] == "erase" and bound[r[0]].get(r[1], (None,))[0] is None))]
-    family_of = {p.id: p.family_id for p in person_refs(conn)}
-    consents = [tuple(r) for r in conn.execute(
-        f"SELECT {', '.join(payload_mod.CONSENT_COLUMNS)} FROM consents WHERE stamp > ? ORDER BY stamp, id", (acked,))
-        if family_of.get(r[1]) in origin and node_of(r[10]) != peer.node_id]
+
+    full_records = [(t, r) for t in SYNCED_FIELDS for r, (f, _p) in bound[t].items() if f in full] if full else []
+    for table, row_id, name, stamp, value in repl.changes_after(conn, acked, full_records):
+        if table not in bound:
+            continue
+        if family_of(table, row_id) in full:     # handed over to this navigator: every change
+            take(table, row_id, name, stamp, value)
+            continue
+        ordinary = in_scope(table, row_id)
+        handover = table == "families" and name == "owner" and row_id in handed_away
+        if ordinary or handover:
+            take(table, row_id, name, stamp, value)
+    rows = [(t, r, changes) for (t, r), changes in sorted(grouped.items())]
+    tombstones = [tuple(r) for r in repl.tombstone_rows(conn)
+                  if r[0] in bound and node_of(r[2]) != navigator
+                  and (r[2] > acked or family_of(r[0], r[1]) in full)
+                  and (in_scope(r[0], r[1]) or (r[3] == "erase" and family_of(r[0], r[1]) is None))]
+    family_of_person = {p.id: p.family_id for p in person_refs(conn)}
+    consents = [r for r in repl.consent_rows(conn, CONSENT_COLUMNS)
+                if family_of_person.get(r[1]) in owned and node_of(r[10]) != navigator
+                and (r[10] > acked or family_of_person.get(r[1]) in full)]
     return rows, tombstones, consents, {}

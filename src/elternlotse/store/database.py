@@ -419,7 +419,7 @@ def _migrate(conn, path: Path, backup: bool) -> bool:
     """Apply pending migrations; True when any ran."""
     current = _schema_version(conn)
     pending = [(n, m) for n, m in all_migrations() if n > current]
-    if current > len(all_migrations()):
+    if current > max(n for n, _ in all_migrations()):
         raise StoreError(N_("This store was written by a newer version of Elternlotse (schema {version}); please update the app."), version=current)
     vacuum = False
     for number, module in pending:

@@ -7,7 +7,7 @@ adds it here too.
 """
 
 SYNCED_FIELDS: dict[str, tuple[str, ...]] = {
-    "families": ("notes",),
+    "families": ("notes", "owner"),   # owner: migration 0006, written only by an office's handover
     "persons": ("family_id", "role", "name", "grade", "school", "school_year", "languages", "address", "position"),
     "channels": ("person_id", "kind", "value", "app", "position"),
     # KAoA (migration 0002)
@@ -29,3 +29,17 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "events": ("speakers", "notes"),
     "attendance": ("family_id", "person_id"),
 }
+
+#: Synced fields a new record may arrive without (the column has a default).
+OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "families": ("owner",),
+}
+
+
+def required_fields(table: str) -> set[str]:
+    return set(SYNCED_FIELDS[table]) - set(OPTIONAL_FIELDS.get(table, ()))
+
+
+#: Columns of the append-only ``consents`` table, in the order sync payloads list them.
+CONSENT_COLUMNS = ("id", "person_id", "purpose", "channel", "granted", "at", "recorded_by", "evidence",
+                   "text_version", "text_language", "stamp")

@@ -27,6 +27,31 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def blank_value(name: str) -> str:
+    """The value an erased personal field gets."""
+    return "[]" if name == "languages" else ""
+
+
+def erase_personal_data(conn, table: str, row_ids: list[str]) -> None:
+    """The one erase rule, used by the write path (``Writer.erase``) and the sync merge.
+
+    Personal fields (``PERSONAL_FIELDS``) are blanked in the record, their old values are
+    removed from the change log (it would otherwise keep old names and numbers), and
+    values kept for review in ``sync_conflicts`` are dropped (they are personal data too).
+    The tombstone is the caller's: a local erasure stamps a new one, the merge keeps the remote one.
+    """
+    personal = PERSONAL_FIELDS.get(table, ())
+    for start in range(0, len(row_ids), 500):
+        chunk = row_ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        if personal:
+            blanks = ", ".join(f"{f} = ?" for f in personal)
+            conn.execute(f"UPDATE {table} SET {blanks} WHERE id IN ({marks})", [blank_value(f) for f in personal] + chunk)
+            conn.execute(f"DELETE FROM changes WHERE tbl = ? AND row_id IN ({marks})"
+                         f" AND field IN ({', '.join('?' * len(personal))})", [table, *chunk, *personal])
+        conn.execute(f"DELETE FROM sync_conflicts WHERE tbl = ? AND row_id IN ({marks})", [table, *chunk])
+
+
 def _encode(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -118,22 +143,8 @@ class Writer:
         )
 
     def erase(self, table: str, row_id: str) -> None:
-        """Remove personal data of a row everywhere in this store; keep a tombstone.
-
-        The change log would otherwise keep old names and numbers, so the
-        logged values of personal fields are removed as well.
-        """
-        personal = PERSONAL_FIELDS.get(table, ())
-        if personal:
-            blanks = ", ".join(f"{f} = ?" for f in personal)
-            self.conn.execute(
-                f"UPDATE {table} SET {blanks} WHERE id = ?",
-                [("[]" if f == "languages" else "") for f in personal] + [row_id],
-            )
-            self.conn.execute(
-                f"DELETE FROM changes WHERE tbl = ? AND row_id = ? AND field IN ({', '.join('?' * len(personal))})",
-                [table, row_id, *personal],
-            )
+        """Remove personal data of a row everywhere in this store; keep a tombstone (``erase_personal_data``)."""
+        erase_personal_data(self.conn, table, [row_id])
         self.delete(table, row_id, kind="erase")
         self.mark_erased()
 

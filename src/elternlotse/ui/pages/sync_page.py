@@ -9,8 +9,6 @@ conflicts to review.  All work is done by ``services.sync`` (Qt-free).
 
 from __future__ import annotations
 
-import json
-from datetime import datetime, timezone
 from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
@@ -30,20 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from elternlotse.domain.errors import ElternlotseError
-from elternlotse.i18n import _, ngettext, pgettext, translate_error
-from elternlotse.i18n.formatting import format_datetime, isolate, ltr, ui_paragraph
-from elternlotse.ui.models.list_model import ListTableModel, RowRole, SortRole  # noqa: F401  (RowRole re-exported)
+from elternlotse.i18n import _, ngettext, translate_error
+from elternlotse.i18n.formatting import isolate, ltr, ui_paragraph
+from elternlotse.services.sync_report import names_of_nodes, report_lines
+from elternlotse.ui.models.list_model import RowRole, SortRole  # noqa: F401  (RowRole re-exported)
+from elternlotse.ui.models.sync_models import ConflictModel, FamilyChangeModel, PeerModel, when
 from elternlotse.ui.tasks import error_text, runner_for
-
-
-def when(iso: str) -> str:
-    """A stored UTC time (``2026-11-22T10:16:52Z``) in the UI language's local format; "-" if empty."""
-    if not iso:
-        return "-"
-    try:
-        return format_datetime(datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc), style="short")
-    except ValueError:
-        return iso
 
 
 def _file_filter() -> str:
@@ -52,71 +42,6 @@ def _file_filter() -> str:
 
 def _card_filter() -> str:
     return _("Elternlotse cards (*.card *.json)") + ";;" + _("All files (*)")
-
-
-class _Model(ListTableModel):
-    """Subclasses give ``value`` (shown) and, where it differs, ``sort_value``."""
-
-    def value(self, item, column: int):
-        raise NotImplementedError
-
-    def sort_value(self, item, column: int):
-        return self.value(item, column)
-
-    def cell(self, item, column: int, role: int):
-        if role == SortRole:
-            value = self.sort_value(item, column)
-            return value if isinstance(value, (int, float)) else str(value or "")
-        if role == Qt.ItemDataRole.DisplayRole:
-            value = self.value(item, column)
-            return "" if value is None else str(value)
-        return None
-
-
-class PeerModel(_Model):
-    """Trusted installations: the office (navigator) or the admitted navigators (office)."""
-
-    NAME, ROLE, NODE, FINGERPRINT, LAST_SEQ_IN, LAST_IMPORT, SEQ_OUT, LAST_EXPORT = range(8)
-
-    def headers(self) -> list[str]:
-        return [_("Name"), _("Role"), _("Node"), _("Fingerprint"), _("Last file received"), _("Received at"),
-                _("Files sent"), _("Last sent")]
-
-    def value(self, peer, column: int):
-        role = _("office") if peer.role == "office" else _("navigator")
-        if column == self.LAST_IMPORT:
-            return when(peer.last_import_at)
-        if column == self.LAST_EXPORT:
-            return when(peer.last_export_at)
-        return [peer.name, role, peer.node_id, peer.fingerprint, peer.last_seq_in, "", peer.seq_out, ""][column]
-
-    def sort_value(self, peer, column: int):
-        if column in (self.LAST_IMPORT, self.LAST_EXPORT):
-            return peer.last_import_at if column == self.LAST_IMPORT else peer.last_export_at
-        return self.value(peer, column)
-
-
-def _show(value) -> str:
-    if value is None:
-        return "-"
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-class ConflictModel(_Model):
-    """Concurrent edits: the value that was kept and the one that lost."""
-
-    RECORD, FIELD, CURRENT, OTHER, DETECTED = range(5)
-
-    def headers(self) -> list[str]:
-        return [pgettext("the record a conflict is in", "Record"), _("Field"), _("Current value"), _("Other value"),
-                _("Detected")]
-
-    def value(self, c, column: int):
-        return [c.label or f"{c.table} {c.row_id[:8]}", c.field, _show(c.current_value), _show(c.lost_value),
-                when(c.detected)][column]
-
-    def sort_value(self, c, column: int):
-        return c.detected if column == self.DETECTED else self.value(c, column)
 
 
 def _table(model) -> tuple[QTableView, QSortFilterProxyModel]:
@@ -135,28 +60,9 @@ def _table(model) -> tuple[QTableView, QSortFilterProxyModel]:
     return view, proxy
 
 
-def report_text(report) -> str:
-    """The change report as people read it (also used by tests)."""
-    lines = [_("New: {new}   Updated: {updated}   Conflicts: {conflicts}   Erasures: {erasures}   Refused: {refused}").format(
-        new=report.new, updated=report.updated, conflicts=report.conflicts, erasures=report.erasures,
-        refused=report.refused)]
-    for f in report.files:
-        name = Path(f.file).name
-        if f.status == "applied":
-            lines.append(_("Imported {file} (file {seq})").format(file=name, seq=f.seq))
-        elif f.status == "duplicate":
-            lines.append(_("{file} was imported before; nothing changed.").format(file=name))
-        else:
-            lines.append(_("Refused: {reason}").format(reason=f.message))
-    if report.withdrawals:
-        lines.append(ngettext("{count} person withdrew the consent to pass data to the office: stop using the data.",
-                              "{count} persons withdrew the consent to pass data to the office: stop using their data.",
-                              report.withdrawals).format(count=report.withdrawals))
-    for sender, missing in report.gaps.items():
-        lines.append(_("Files missing from {sender}: {numbers}").format(sender=sender, numbers=", ".join(map(str, missing))))
-    for line in report.catalogs:
-        lines.append(_("Catalogue {line}").format(line=line))
-    return "\n".join(lines)
+def report_text(report, node_name=str) -> str:
+    """The change report's lines above the per-family table (the one presenter: services.sync_report)."""
+    return "\n".join(report_lines(report, node_name, isolate, families=False))
 
 
 class SyncPage(QWidget):
@@ -212,11 +118,16 @@ class SyncPage(QWidget):
         self.report.setReadOnly(True)
         self.report.setPlaceholderText(_("The change report of the last import appears here."))
         self.report.setMaximumHeight(140)
+        # the change report per family: new, updated fields, conflicts, erased, refused (and from whom)
+        self.change_model = FamilyChangeModel(self)
+        self.change_view, self.change_proxy = _table(self.change_model)
+        self.change_view.setAccessibleName(_("Change report per family"))
         files_box = QGroupBox(_("Sync files"))
         files_layout = QVBoxLayout(files_box)
         files_layout.addWidget(self.status)
         files_layout.addLayout(buttons)
         files_layout.addWidget(self.report)
+        files_layout.addWidget(self.change_view)
 
         # ---- conflicts
         self.conflict_model = ConflictModel(self)
@@ -380,7 +291,10 @@ class SyncPage(QWidget):
     def _imported(self, report) -> None:
         self.last_report = report
         self.import_button.setEnabled(True)
-        self.report.setPlainText(report_text(report))
+        sync = self.services.sync
+        self.change_model.node_name = names_of_nodes(sync.peers(), sync.node_id, sync.actor)
+        self.report.setPlainText(report_text(report, self.change_model.node_name))
+        self.change_model.set_rows(report.families)
         self.refresh()
 
     def _failed(self, error) -> None:

@@ -1,4 +1,8 @@
-"""Applying a verified sync payload to the store, inside the caller's one transaction.
+"""Applying a verified, authorised sync payload to the store, inside the caller's one transaction.
+
+The store side of the merge (``services/sync.py`` orchestrates: verify, check origin and
+ownership in ``services/sync_trust.py``, then this).  The payload is duck-typed (``MergeInput``):
+the store does not import the ``sync`` package.
 
 Rules (docs/sync-format.md, "Merge"):
 
@@ -16,14 +20,23 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Protocol
 
-from elternlotse.store.tables import PERSONAL_FIELDS, SYNCED_FIELDS
-from elternlotse.sync.payload import CONSENT_COLUMNS, Payload
+from elternlotse.store.replication import binding_parts, bindings_sql, node_of
+from elternlotse.store.tables import CONSENT_COLUMNS, PERSONAL_FIELDS, SYNCED_FIELDS, required_fields
+from elternlotse.store.writer import erase_personal_data
+
+__all__ = ["MergeCounts", "MergeInput", "apply_payload", "encode", "node_of"]
 
 
-def node_of(stamp: str) -> str:
-    return stamp.rsplit("-", 1)[-1]
+class MergeInput(Protocol):
+    """What the merge reads of a payload (``sync.payload.Payload`` has it)."""
+
+    sender: str
+    rows: list[tuple[str, str, list[tuple[str, str, Any]]]]
+    tombstones: list[tuple[str, str, str, str]]
+    consents: list[tuple]
+    receipt_acked: str
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -32,43 +45,6 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 def encode(value: Any) -> str:
     """The change log's JSON text of a value (as ``Writer`` writes it)."""
     return _ENCODER.encode(value)
-
-
-def blank(table: str, name: str) -> str:
-    """The value an erased personal field gets (as ``Writer.erase`` does)."""
-    return "[]" if name == "languages" else ""
-
-
-# ---------------------------------------------------------------- bindings: which family / person a row belongs to
-
-def _columns(conn, table: str) -> set[str]:
-    return {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
-
-
-def binding_parts(conn, table: str) -> tuple[str, str, str]:
-    """(FROM clause with alias ``t``, family expression, person expression) for rows of ``table``."""
-    if table == "families":
-        return "families t", "t.id", "NULL"
-    if table == "persons":
-        return "persons t", "t.family_id", "t.id"
-    cols = _columns(conn, table)
-    person = "person_id" if "person_id" in cols else ("child_id" if "child_id" in cols else None)
-    if person:
-        family = "COALESCE(NULLIF(t.family_id, ''), p.family_id)" if "family_id" in cols else "p.family_id"
-        return f"{table} t LEFT JOIN persons p ON p.id = t.{person}", family, f"NULLIF(t.{person}, '')"
-    if "family_id" in cols:
-        return f"{table} t", "NULLIF(t.family_id, '')", "NULL"
-    return f"{table} t", "NULL", "NULL"
-
-
-def bindings_sql(conn, table: str) -> str:
-    """``SELECT id, family_id, person_id`` of every row of ``table`` (NULL where unbound)."""
-    source, family, person = binding_parts(conn, table)
-    return f"SELECT t.id, {family}, {person} FROM {source}"
-
-
-def bindings(conn, table: str) -> dict[str, tuple[str | None, str | None]]:
-    return {r[0]: (r[1], r[2]) for r in conn.execute(bindings_sql(conn, table))}
 
 
 # ---------------------------------------------------------------- counts
@@ -84,6 +60,11 @@ class MergeCounts:
     withdrawals: int = 0     # new withdrawals of the consent to pass data to the office (persons)
     changes: int = 0
     families: set[str] = field(default_factory=set)
+    # what happened to which record, for the change report per family (services/sync_report.py)
+    new_rows: list[tuple[str, str]] = field(default_factory=list)
+    updated_rows: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    conflict_rows: list[tuple[str, str, str, str, str]] = field(default_factory=list)  # table, row, field, kept, other
+    erased_rows: list[tuple[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, int]:
         return {"new": self.new, "updated": self.updated, "conflicts": self.conflicts, "erasures": self.erasures,
@@ -95,19 +76,36 @@ def _rank(kind: str, stamp: str) -> tuple[bool, str]:
     return (kind == "erase", stamp)
 
 
-def apply_payload(conn, payload: Payload, own_node: str, now: str) -> MergeCounts:
+def _unseen(local_stamp: str, sender: str, own_node: str, seen_by_sender: str) -> bool:
+    """The sender had not seen our change: it is another node's and not covered by the sender's receipt."""
+    node = node_of(local_stamp)
+    return node != sender and (node != own_node or local_stamp > seen_by_sender)
+
+
+def apply_payload(conn, payload: MergeInput, own_node: str, now: str, fresh_stamp: Callable[[], str]) -> MergeCounts:
+    """Apply an authorised payload (services/sync_trust.py) inside the caller's transaction.
+
+    ``fresh_stamp`` gives a new local stamp, for the one change the merge itself makes: when a
+    record was replaced on both sides (e.g. the same phone number changed here and there), the
+    older replacement is deleted and its value kept as a conflict for review.
+    """
     counts = MergeCounts()
     touched: set[tuple[str, str]] = set()
+    both_deleted: list[tuple[str, str]] = []
 
     # 1. tombstones: erase beats delete, then the higher stamp
     for table, row_id, stamp, kind in payload.tombstones:
         old = conn.execute("SELECT stamp, kind FROM tombstones WHERE tbl = ? AND row_id = ?", (table, row_id)).fetchone()
+        if (old is not None and table == "channels" and old[1] == kind == "delete" and node_of(old[0]) != node_of(stamp)
+                and _unseen(old[0], payload.sender, own_node, payload.receipt_acked)):
+            both_deleted.append((table, row_id))
         if old is not None and _rank(old[1], old[0]) >= _rank(kind, stamp):
             continue
         conn.execute("INSERT OR REPLACE INTO tombstones(tbl, row_id, stamp, kind) VALUES (?, ?, ?, ?)",
                      (table, row_id, stamp, kind))
         if kind == "erase" and (old is None or old[1] != "erase"):
             counts.erasures += 1
+            counts.erased_rows.append((table, row_id))
         elif kind == "delete" and old is None:
             counts.deletions += 1
         touched.add((table, row_id))
@@ -159,9 +157,11 @@ def apply_payload(conn, payload: Payload, own_node: str, now: str) -> MergeCount
             if stamp > mine[0]:
                 if unseen and mine[1] != value:
                     conflicts.append((*key, mine[1], mine[0], stamp, now))
+                    counts.conflict_rows.append((*key, value, mine[1]))
             else:
                 if unseen and mine[1] != value:
                     conflicts.append((*key, value, stamp, mine[0], now))
+                    counts.conflict_rows.append((*key, mine[1], value))
                 continue
         winners.setdefault(key[:2], {})[key[2]] = (stamp, value)
     conn.execute("INSERT INTO main.changes(stamp, tbl, row_id, field, value)"
@@ -173,6 +173,8 @@ def apply_payload(conn, payload: Payload, own_node: str, now: str) -> MergeCount
     counts.conflicts = conn.total_changes - before
     _write_rows(conn, winners, counts, plain)
     touched.update(winners)
+    if both_deleted:
+        touched.update(_replaced_on_both_sides(conn, payload, own_node, both_deleted, counts, now, fresh_stamp))
 
     # 4. tombstones win: enforce on every touched row, cascade erasures of families
     _enforce(conn, touched, counts)
@@ -199,16 +201,18 @@ def _write_rows(conn, winners: dict[tuple[str, str], dict[str, tuple[str, str]]]
             if row_id in existing:
                 groups.setdefault((True, names), []).append([*decoded, max(stamps), min(stamps), row_id])
                 counts.updated += 1
+                counts.updated_rows[(table, row_id)] = list(names)
             else:
                 groups.setdefault((False, names), []).append([row_id, min(stamps), max(stamps), *decoded])
                 counts.new += 1
+                counts.new_rows.append((table, row_id))
         partial = []
         for (update, names), params in groups.items():
             if update:
                 sets = ", ".join(f"{n} = ?" for n in names)
                 conn.executemany(f"UPDATE {table} SET {sets}, updated = max(updated, ?), created = min(created, ?)"
                                  " WHERE id = ?", params)
-            elif set(names) >= set(SYNCED_FIELDS[table]):
+            elif set(names) >= required_fields(table):
                 columns = ["id", "created", "updated", *names]
                 conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                                  params)
@@ -216,8 +220,10 @@ def _write_rows(conn, winners: dict[tuple[str, str], dict[str, tuple[str, str]]]
                 partial.extend(p[0] for p in params)
         for row_id in partial:
             counts.new -= 1
+            counts.new_rows.remove((table, row_id))
             if _materialise(conn, table, row_id):
                 counts.new += 1
+                counts.new_rows.append((table, row_id))
 
 
 def _materialise(conn, table: str, row_id: str) -> bool:
@@ -288,16 +294,9 @@ def _enforce(conn, touched: Iterable[tuple[str, str]], counts: MergeCounts) -> N
     for table, row_id, stamp, kind in tombs:
         conn.execute(f"UPDATE {table} SET deleted = ? WHERE id = ? AND deleted IS NOT ?", (stamp, row_id, stamp))
         if kind == "erase":
-            personal = PERSONAL_FIELDS.get(table, ())
-            if personal:
-                conn.execute(f"UPDATE {table} SET {', '.join(f'{f} = ?' for f in personal)} WHERE id = ?",
-                             [blank(table, f) for f in personal] + [row_id])
-                conn.execute(f"DELETE FROM changes WHERE tbl = ? AND row_id = ? AND field IN ({', '.join('?' * len(personal))})",
-                             [table, row_id, *personal])
+            erase_personal_data(conn, table, [row_id])      # the one erase rule (store/writer.py)
             if table == "families":
                 conn.execute("UPDATE families SET erased = ? WHERE id = ? AND erased IS NOT ?", (stamp, row_id, stamp))
-            # values kept for review are personal data too
-            conn.execute("DELETE FROM sync_conflicts WHERE tbl = ? AND row_id = ?", (table, row_id))
 
 
 def _chunks(items: list[str], size: int = 500):
@@ -305,22 +304,41 @@ def _chunks(items: list[str], size: int = 500):
         yield start, items[start:start + size]
 
 
-def forget_conflicts_of_erased_family(writer, family_id: str, person_ids: list[str]) -> None:
-    """Eraser (``app.erasers()``): drop review values of an erased family's records.
+def _replaced_on_both_sides(conn, payload: MergeInput, own_node: str, both_deleted: list[tuple[str, str]],
+                            counts: MergeCounts, now: str, fresh_stamp: Callable[[], str]) -> set[tuple[str, str]]:
+    """Both sides replaced the same channel (e.g. the phone number): keep the newer, note the other.
 
-    Works whichever erasure hooks ran before: rows already erased are found by their
-    tombstone, the others by their link to the family or its persons.
+    A phone change deletes the old channel and inserts a new one, so two concurrent changes
+    leave two live numbers and no field in common.  When both sides deleted the same channel
+    without having seen the other's deletion, and each side added a channel of that kind for
+    that person, the newer addition wins; the other is deleted with a local stamp (a change
+    that syncs like any edit) and its value kept in ``sync_conflicts`` ("use the other value"
+    writes it into the winner).  Both sides choose the same winner (the higher ``created``).
     """
-    conn = writer.conn
-    if not conn.execute("SELECT 1 FROM sync_conflicts LIMIT 1").fetchone():
-        return
-    conn.execute("DELETE FROM sync_conflicts WHERE EXISTS (SELECT 1 FROM tombstones t WHERE t.kind = 'erase'"
-                 " AND t.tbl = sync_conflicts.tbl AND t.row_id = sync_conflicts.row_id)")
-    persons = set(person_ids)
-    for table, row_id in conn.execute("SELECT DISTINCT tbl, row_id FROM sync_conflicts").fetchall():
-        if table not in SYNCED_FIELDS:
+    touched: set[tuple[str, str]] = set()
+    incoming_new = {row_id for table, row_id in counts.new_rows if table == "channels"}
+    for _table, old_id in both_deleted:
+        row = conn.execute("SELECT person_id, kind FROM channels WHERE id = ?", (old_id,)).fetchone()
+        if row is None:
             continue
-        source, family, person = binding_parts(conn, table)
-        row = conn.execute(f"SELECT {family}, {person} FROM {source} WHERE t.id = ?", (row_id,)).fetchone()
-        if row and (row[0] == family_id or row[1] in persons):
-            conn.execute("DELETE FROM sync_conflicts WHERE tbl = ? AND row_id = ?", (table, row_id))
+        person, kind = row
+        live = conn.execute("SELECT id, value, created FROM channels WHERE person_id = ? AND kind = ? AND deleted IS NULL"
+                            " ORDER BY position, id", (person, kind)).fetchall()
+        theirs = [r for r in live if r[0] in incoming_new]
+        ours = [r for r in live if r[0] not in incoming_new
+                and _unseen(r[2], payload.sender, own_node, payload.receipt_acked)]
+        for mine, other in zip(ours, theirs):     # noqa: B905 (pairs as far as both sides have one)
+            winner, loser = (mine, other) if mine[2] > other[2] else (other, mine)
+            stamp = fresh_stamp()
+            conn.execute("UPDATE channels SET deleted = ?, updated = ? WHERE id = ?", (stamp, stamp, loser[0]))
+            conn.execute("INSERT OR REPLACE INTO tombstones(tbl, row_id, stamp, kind) VALUES ('channels', ?, ?, 'delete')",
+                         (loser[0], stamp))
+            touched.update({("channels", winner[0]), ("channels", loser[0])})
+            if winner[1] == loser[1]:
+                continue      # both sides typed the same new number: one channel, nothing to review
+            conn.execute("INSERT OR IGNORE INTO sync_conflicts(tbl, row_id, field, lost_value, lost_stamp, kept_stamp,"
+                         " detected) VALUES ('channels', ?, 'value', ?, ?, ?, ?)",
+                         (winner[0], encode(loser[1]), loser[2], winner[2], now))
+            counts.conflicts += 1
+            counts.conflict_rows.append(("channels", winner[0], "value", encode(winner[1]), encode(loser[1])))
+    return touched
