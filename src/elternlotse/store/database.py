@@ -126,6 +126,9 @@ class Store:
         conn = _connect(path, passphrase)
         try:
             _migrate(conn, path, backup=True)
+            from elternlotse.store.families import refresh_search_index
+
+            refresh_search_index(conn)
             return cls(path, conn)
         except BaseException:
             conn.close()
