@@ -16,6 +16,7 @@ from elternlotse.services.checklists import ChecklistService
 from elternlotse.services.consent import ConsentService
 from elternlotse.services.events import EventService
 from elternlotse.services.consent_texts import ConsentTextLibrary
+from elternlotse.services.contacts import ContactService
 from elternlotse.services.families import FamilyService
 from elternlotse.services.handouts import HandoutService
 from elternlotse.services.sync import SyncService
@@ -36,6 +37,7 @@ class Services:
     family_list: FamilyListService = field(init=False)
     consent_texts: ConsentTextLibrary = field(init=False)
     sync: SyncService = field(init=False)
+    contacts: ContactService = field(init=False)
     handouts: HandoutService = field(init=False)
 
     def __post_init__(self) -> None:
@@ -49,6 +51,7 @@ class Services:
         self.sync = SyncService(self.store)
         self.handouts = HandoutService(self.store, self.families, self.checklists)
         self.consent_texts = ConsentTextLibrary(store=self.store)
+        self.contacts = ContactService(self.store, self.families, self.catalogs)
 
 
 def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False) -> Services:

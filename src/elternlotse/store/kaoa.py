@@ -222,10 +222,10 @@ def set_attendance(writer: Writer, event_id: str, family_id: str, person_id: str
 # ---------------------------------------------------------------- erasure
 
 def erase_family_rows(writer: Writer, family_id: str, person_ids: list[str]) -> None:
-    """Erase a family's checklist items, corrections and attendance (registered in ERASE_HOOKS)."""
+    """Erase a family's checklist items, corrections, contacts and attendance (registered in ERASE_HOOKS)."""
     conn = writer.conn
     marks = ",".join("?" * len(person_ids)) or "''"
-    for table, column in (("checklist_items", "child_id"), ("child_corrections", "child_id")):
+    for table, column in (("checklist_items", "child_id"), ("child_corrections", "child_id"), ("contacts", "person_id")):
         ids = conn.execute(
             f"SELECT id FROM {table} WHERE family_id = ? OR {column} IN ({marks})", [family_id, *person_ids]
         ).fetchall()
