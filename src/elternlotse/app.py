@@ -11,6 +11,7 @@ from pathlib import Path
 
 from elternlotse.locations import DATA_DIR_ENV, PASSPHRASE_ENV, resolve_data_dir  # noqa: F401 (re-exported)
 from elternlotse.services.agenda import AgendaService
+from elternlotse.services.call_list import CallListService
 from elternlotse.services.catalogs import CatalogService
 from elternlotse.services.checklists import ChecklistService
 from elternlotse.services.consent import ConsentService
@@ -38,6 +39,7 @@ class Services:
     consent_texts: ConsentTextLibrary = field(init=False)
     sync: SyncService = field(init=False)
     contacts: ContactService = field(init=False)
+    call_list: CallListService = field(init=False)
     handouts: HandoutService = field(init=False)
 
     def __post_init__(self) -> None:
@@ -52,6 +54,7 @@ class Services:
         self.handouts = HandoutService(self.store, self.families, self.checklists)
         self.consent_texts = ConsentTextLibrary(store=self.store)
         self.contacts = ContactService(self.store, self.families, self.catalogs)
+        self.call_list = CallListService(self.store, self.agenda, self.checklists, self.contacts)
 
 
 def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False) -> Services:
