@@ -20,6 +20,7 @@ from elternlotse.services.consent_texts import ConsentTextLibrary
 from elternlotse.services.contacts import ContactService
 from elternlotse.services.families import FamilyService
 from elternlotse.services.handouts import HandoutService
+from elternlotse.services.report import ReportService
 from elternlotse.services.sync import SyncService
 from elternlotse.services.family_list import FamilyListService
 from elternlotse.store import Store
@@ -40,6 +41,7 @@ class Services:
     sync: SyncService = field(init=False)
     contacts: ContactService = field(init=False)
     call_list: CallListService = field(init=False)
+    reports: ReportService = field(init=False)
     handouts: HandoutService = field(init=False)
 
     def __post_init__(self) -> None:
@@ -55,6 +57,7 @@ class Services:
         self.consent_texts = ConsentTextLibrary(store=self.store)
         self.contacts = ContactService(self.store, self.families, self.catalogs)
         self.call_list = CallListService(self.store, self.agenda, self.checklists, self.contacts)
+        self.reports = ReportService(self.store, self.catalogs)
 
 
 def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False) -> Services:

@@ -147,6 +147,10 @@ def suppress(cells: list[list[int]]) -> Published:
         exposed = recoverable(cells, hidden, hidden_totals)
         if not exposed:
             break
+        lone = _lone_totals(cells, hidden, hidden_totals, exposed)
+        if lone:  # a total that is a hidden cell plus zeros tells the cell: hide the total, not more cells
+            hidden_totals |= lone
+            continue
         choices = [c for c in (_secondary(cells, hidden, t) for t in sorted(exposed)) if c is not None]
         if choices:
             hidden[min(choices, key=lambda k: (cells[k[0]][k[1]], k))] = HIDDEN
@@ -165,6 +169,18 @@ def _total(value: int, key: tuple[str, int], hidden_totals: set) -> Cell:
     if key not in hidden_totals:
         return value
     return LESS_THAN_5 if 0 < value < THRESHOLD else HIDDEN
+
+
+def _lone_totals(cells, hidden, hidden_totals, exposed) -> set[tuple[str, int]]:
+    """Row and column totals of exposed cells whose line holds nothing else: no other hidden, no non-zero cell."""
+    found = set()
+    for r0, c0 in exposed:
+        row_rest = [(r0, c) for c in range(len(cells[0])) if c != c0]
+        column_rest = [(r, c0) for r in range(len(cells)) if r != r0]
+        for key, rest in ((("row", r0), row_rest), (("column", c0), column_rest)):
+            if key not in hidden_totals and all(k not in hidden and cells[k[0]][k[1]] == 0 for k in rest):
+                found.add(key)
+    return found
 
 
 def _secondary(cells, hidden, target) -> tuple[int, int] | None:

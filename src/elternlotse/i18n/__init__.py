@@ -17,7 +17,7 @@ from pathlib import Path
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.domain.text import N_
 
-__all__ = ["_", "N_", "ngettext", "pgettext", "install", "active_language", "translate_error", "translations_dir"]
+__all__ = ["_", "N_", "ngettext", "pgettext", "install", "translator", "active_language", "translate_error", "translations_dir"]
 
 DOMAIN = "elternlotse"
 
@@ -51,6 +51,14 @@ def install(language: str, directory: Path | None = None) -> str:
         _Active.translations = _gettext.NullTranslations()
         _Active.language = "en" if language != "en" else language
     return _Active.language
+
+
+def translator(language: str, directory: Path | None = None):
+    """``gettext`` of ``language``'s catalogue, whatever the UI language (a report for a German funder)."""
+    try:
+        return _gettext.translation(DOMAIN, localedir=str(directory or translations_dir()), languages=[language]).gettext
+    except OSError:
+        return _gettext.NullTranslations().gettext
 
 
 def active_language() -> str:
