@@ -28,6 +28,9 @@ def page_classes() -> list[type]:
     from elternlotse.ui.pages.sync_page import SyncPage
 
     pages.append(SyncPage)
+    from elternlotse.ui.pages.reports_page import ReportsPage  # the office's figures (a navigator's own)
+
+    pages.append(ReportsPage)
     from elternlotse.ui.pages.settings_page import SettingsPage  # last in the navigation
 
     pages.append(SettingsPage)
