@@ -113,7 +113,8 @@ class ReportService:
         conn, a, b = self.store.conn, start.isoformat(), end.isoformat()
         label = self._labeller(language, translate)
         with self.store.read():
-            [(contacts, families)] = facts.contact_counts(conn, a, b, ())
+            facts.prepare(conn)
+            [(contacts, families)] = facts.contact_counts(conn, a, b, (), families=True)
             [(anonymous,)] = facts.tally_counts(conn, a, b, ())
             first_contacts = facts.first_contacts(conn, a, b)
             events = facts.event_counts(conn, a, b)
@@ -138,7 +139,7 @@ class ReportService:
     # ---------------------------------------------------------------- tables
     def _breakdown(self, dim: str, a: str, b: str, label, translate) -> Table:
         counts: dict[str, list[int]] = {}
-        for value, contacts, _families in facts.contact_counts(self.store.conn, a, b, (dim,)):
+        for value, contacts in facts.contact_counts(self.store.conn, a, b, (dim,)):
             counts.setdefault(value, [0, 0])[0] += contacts
         for value, people in facts.tally_counts(self.store.conn, a, b, (dim,)):
             counts.setdefault(value, [0, 0])[1] += people
@@ -150,7 +151,7 @@ class ReportService:
 
     def _cross(self, first_dim: str, second_dim: str, a: str, b: str, label, translate) -> Table:
         counts: dict[tuple[str, str], int] = {}
-        for x, y, contacts, _families in facts.contact_counts(self.store.conn, a, b, (first_dim, second_dim)):
+        for x, y, contacts in facts.contact_counts(self.store.conn, a, b, (first_dim, second_dim)):
             counts[(x, y)] = counts.get((x, y), 0) + contacts
         for x, y, people in facts.tally_counts(self.store.conn, a, b, (first_dim, second_dim)):
             counts[(x, y)] = counts.get((x, y), 0) + people

@@ -46,8 +46,8 @@ _TALLY_DIMENSIONS = {
 }
 
 
-def _family_bands(conn) -> None:
-    """A temporary table: each family's school and grade band (one child stands for the family)."""
+def prepare(conn) -> None:
+    """Once per report: a temporary table of each family's school and grade band (one child stands for the family)."""
     conn.execute("DROP TABLE IF EXISTS temp.report_family")
     conn.execute(
         "CREATE TEMP TABLE report_family AS"
@@ -59,17 +59,17 @@ def _family_bands(conn) -> None:
     conn.execute("CREATE INDEX temp.report_family_id ON report_family(family_id)")
 
 
-def contact_counts(conn, first: str, last: str, dimensions: tuple[str, ...]) -> list[tuple]:
-    """(dimension values..., contacts, distinct families) grouped by ``dimensions``."""
+def contact_counts(conn, first: str, last: str, dimensions: tuple[str, ...], families: bool = False) -> list[tuple]:
+    """(dimension values..., contacts[, distinct families]) grouped by ``dimensions`` (``prepare`` first)."""
     _check(dimensions)
-    _family_bands(conn)
     columns = [_CONTACT_DIMENSIONS[d] for d in dimensions]
+    bands = ("LEFT JOIN temp.report_family f ON f.family_id = c.family_id"
+             if {"school", "grade"} & set(dimensions) else "")
     topics = "LEFT JOIN json_each(c.topics) t" if "topic" in dimensions else ""
-    select = ", ".join([*columns, "count(*)", "count(DISTINCT NULLIF(c.family_id, ''))"])
+    select = ", ".join([*columns, "count(*)", *(["count(DISTINCT NULLIF(c.family_id, ''))"] if families else [])])
     group = f" GROUP BY {', '.join(str(i + 1) for i in range(len(columns)))}" if columns else ""
-    return conn.execute(
-        f"SELECT {select} FROM contacts c LEFT JOIN temp.report_family f ON f.family_id = c.family_id {topics}"
-        f" WHERE c.deleted IS NULL AND c.day BETWEEN ? AND ?{group}", (first, last)).fetchall()
+    return conn.execute(f"SELECT {select} FROM contacts c {bands} {topics}"
+                        f" WHERE c.deleted IS NULL AND c.day BETWEEN ? AND ?{group}", (first, last)).fetchall()
 
 
 def tally_counts(conn, first: str, last: str, dimensions: tuple[str, ...]) -> list[tuple]:
