@@ -20,6 +20,7 @@ from elternlotse.services.consent_texts import ConsentTextLibrary
 from elternlotse.services.contacts import ContactService
 from elternlotse.services.families import FamilyService
 from elternlotse.services.handouts import HandoutService
+from elternlotse.services.planning import PlanningService
 from elternlotse.services.report import ReportService
 from elternlotse.services.sync import SyncService
 from elternlotse.services.family_list import FamilyListService
@@ -42,6 +43,7 @@ class Services:
     contacts: ContactService = field(init=False)
     call_list: CallListService = field(init=False)
     reports: ReportService = field(init=False)
+    planning: PlanningService = field(init=False)
     handouts: HandoutService = field(init=False)
 
     def __post_init__(self) -> None:
@@ -58,6 +60,7 @@ class Services:
         self.contacts = ContactService(self.store, self.families, self.catalogs)
         self.call_list = CallListService(self.store, self.agenda, self.checklists, self.contacts)
         self.reports = ReportService(self.store, self.catalogs)
+        self.planning = PlanningService(self.catalogs, self.checklists, self.events)
 
 
 def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False) -> Services:

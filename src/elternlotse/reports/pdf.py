@@ -34,7 +34,7 @@ def _number(value) -> float:
     return float(value) if isinstance(value, int) else 0.0
 
 
-class _Text:
+class PdfText:
     """Strings as ReportLab draws them in the report's language (visual order for RTL)."""
 
     def __init__(self, language: str) -> None:
@@ -48,7 +48,7 @@ class _Text:
 
 
 def write_pdf(report, path: Path, translate) -> Path:
-    text = _Text(report.language)
+    text = PdfText(report.language)
     align = 2 if text.rtl else 0
     styles = {
         "title": ParagraphStyle("title", fontName=text.bold, fontSize=20, leading=26, alignment=align),
@@ -66,7 +66,7 @@ def write_pdf(report, path: Path, translate) -> Path:
         para(_protection_note(report.rule, translate)),
         Spacer(1, 6 * mm),
         para(translate(N_("Key figures")), "h2"),
-        _grid([[translate(label), value] for label, value in report.key_published], text, widths=(120 * mm, 30 * mm)),
+        grid_table([[translate(label), value] for label, value in report.key_published], text, widths=(120 * mm, 30 * mm)),
     ]
     charts = [("by-language", "bar"), ("by-format", "bar"), ("by-month", "line"), ("by-topic", "stacked")]
     tables = {t.key: t for t in report.tables}
@@ -83,7 +83,7 @@ def write_pdf(report, path: Path, translate) -> Path:
         for label, cells, total in zip(table.rows, table.published.cells, table.published.row_totals, strict=True):
             rows.append([label, *cells, total])
         rows.append([translate(N_("Total")), *table.published.column_totals, table.published.total])
-        story += [para(table.title, "h2"), _grid(rows, text, header=True)]
+        story += [para(table.title, "h2"), grid_table(rows, text, header=True, totals=True)]
     story += [para(translate(N_("Method")), "h2"), para(translate(N_(
         "Counts come from the contacts, anonymous tallies and events recorded in Elternlotse. A contact about two "
         "topics counts once in every other table and twice in the topic table. Families without consent to pass "
@@ -114,19 +114,22 @@ def _escape(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _grid(rows: list[list], text: _Text, widths=None, header: bool = False) -> Table:
+def grid_table(rows: list[list], text: PdfText, widths=None, header: bool = False, totals: bool = False) -> Table:
     cells = [[text(str(v)) if isinstance(v, str) else v for v in (reversed(row) if text.rtl else row)] for row in rows]
+    if text.rtl and widths:
+        widths = tuple(reversed(widths))  # the first column stands on the right
     table = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
     style = [("FONT", (0, 0), (-1, -1), text.font, 8.5), ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
              ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
     if header:
-        style += [("FONT", (0, 0), (-1, 0), text.bold, 8.5), ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),
-                  ("FONT", (0, -1), (-1, -1), text.bold, 8.5)]
+        style += [("FONT", (0, 0), (-1, 0), text.bold, 8.5), ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9))]
+    if totals:
+        style.append(("FONT", (0, -1), (-1, -1), text.bold, 8.5))
     table.setStyle(TableStyle(style))
     return table
 
 
-def _chart(table, kind: str, text: _Text) -> Drawing:
+def _chart(table, kind: str, text: PdfText) -> Drawing:
     labels = [text(label)[:34] for label in table.rows][:MAX_BARS]
     series = [[_number(row[i]) for row in table.published.cells][:MAX_BARS] for i in range(len(table.columns))]
     drawing = Drawing(170 * mm, 70 * mm if kind != "bar" else max(40, 9 * len(labels)) * mm * 0.5 + 20 * mm)
