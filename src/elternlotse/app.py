@@ -22,6 +22,7 @@ from elternlotse.services.families import FamilyService
 from elternlotse.services.handouts import HandoutService
 from elternlotse.services.planning import PlanningService
 from elternlotse.services.report import ReportService
+from elternlotse.services.retention import RetentionService
 from elternlotse.services.sync import SyncService
 from elternlotse.services.family_list import FamilyListService
 from elternlotse.store import Store
@@ -44,6 +45,7 @@ class Services:
     call_list: CallListService = field(init=False)
     reports: ReportService = field(init=False)
     planning: PlanningService = field(init=False)
+    retention: RetentionService = field(init=False)
     handouts: HandoutService = field(init=False)
 
     def __post_init__(self) -> None:
@@ -61,6 +63,7 @@ class Services:
         self.call_list = CallListService(self.store, self.agenda, self.checklists, self.contacts)
         self.reports = ReportService(self.store, self.catalogs)
         self.planning = PlanningService(self.catalogs, self.checklists, self.events)
+        self.retention = RetentionService(self.store, self.families, self.checklists)
 
 
 def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False) -> Services:

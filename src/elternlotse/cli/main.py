@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 
 from elternlotse import __version__
-from elternlotse.cli import catalog_cmd, consent_cmd, contact_cmd, event_cmd, family_cmd, handout_cmd, kaoa_cmd, keys_cmd, plan_cmd, report_cmd, settings_cmd, store_cmd, sync_cmd
+from elternlotse.cli import catalog_cmd, consent_cmd, contact_cmd, event_cmd, family_cmd, handout_cmd, kaoa_cmd, keys_cmd, plan_cmd, report_cmd, retention_cmd, settings_cmd, store_cmd, sync_cmd
 from elternlotse.cli.context import CliContext
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, translate_error
 
 #: Command modules, each with ``register(subparsers)``.  A feature adds its module here.
-COMMAND_MODULES = [store_cmd, family_cmd, consent_cmd, settings_cmd, catalog_cmd, kaoa_cmd, event_cmd, contact_cmd, handout_cmd, keys_cmd, sync_cmd, report_cmd, plan_cmd]
+COMMAND_MODULES = [store_cmd, family_cmd, consent_cmd, settings_cmd, catalog_cmd, kaoa_cmd, event_cmd, contact_cmd, handout_cmd, keys_cmd, sync_cmd, report_cmd, plan_cmd, retention_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:

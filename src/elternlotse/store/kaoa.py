@@ -233,6 +233,7 @@ def erase_family_rows(writer: Writer, family_id: str, person_ids: list[str]) -> 
             writer.erase(table, row_id)
     for (row_id,) in conn.execute("SELECT id FROM attendance WHERE family_id = ?", (family_id,)).fetchall():
         writer.erase("attendance", row_id)
+    conn.execute("DELETE FROM retention_decisions WHERE family_id = ?", (family_id,))  # local, may name a person
 
 
 # ---------------------------------------------------------------- guardians and their channels
