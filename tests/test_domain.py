@@ -202,3 +202,17 @@ def test_document_round_trips(name, grade, notes):
     assert again.notes == notes.strip()
     assert [(c.purpose, c.channel, c.granted, c.at) for c in again.consents] == \
            [(c.purpose, c.channel, c.granted, c.at) for c in first.consents]
+
+
+@pytest.mark.parametrize("raw, languages, expected", [
+    ("0532 123 45 67", ["tr"], ("TR", "+905321234567")),     # a German landline too: warn, don't guess
+    ("0501 234 5678", ["tr", "de"], ("TR", "+905012345678")),
+    ("0176 1234 5678", ["tr"], None),                        # a German mobile: what navigators type most
+    ("+90 532 123 45 67", ["tr"], None),                     # written with its country code
+    ("0532 123 45 67", ["de"], None),                        # nobody's home region: no hint
+    ("067 123 4567", ["uk"], ("UA", "+380671234567")),
+])
+def test_a_foreign_mobile_typed_without_its_country_code_is_pointed_out(raw, languages, expected):
+    from elternlotse.domain.contact import foreign_mobile_hint
+
+    assert foreign_mobile_hint(raw, languages) == expected

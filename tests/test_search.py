@@ -38,7 +38,8 @@ def test_names_are_found_across_spellings_and_scripts(services, families, query,
     assert families[key] in found
 
 
-@pytest.mark.parametrize("query", ["0176 22222222", "+49 176 22222222", "017622222222", "0049176222"])
+@pytest.mark.parametrize("query", ["0176 22222222", "+49 176 22222222", "017622222222", "0049176222",
+                                   "+49 (0)176 2222-2222", "2222", "22-22"])
 def test_phone_numbers_are_found_however_they_are_written(services, families, query):
     assert families["mueller"] in [r.id for r in services.families.list(query)]
 
@@ -71,3 +72,63 @@ def test_duplicates_by_phone_email_and_name(services):
     assert [r.id for r in services.families.find_duplicates(emails=["AYSE@example.org"])] == [first.id]
     assert [r.id for r in services.families.find_duplicates(names=["Ayse Yilmaz"])] == [first.id]
     assert services.families.find_duplicates(phones=["0176 9999 9999"], names=["Olga Petrowa"]) == []
+
+
+@pytest.fixture
+def spellings(services):
+    def add(name, phone):
+        doc = family_document(name=name, phone=phone)
+        doc["guardians"][0]["emails"] = []
+        return services.families.add(doc).id
+
+    return {
+        "shevchenko": add("Тарас Шевченко", "+49 (0)176 2345-6789"),
+        "kovalenko": add("Олена Коваленко", "0176 33333333"),
+        "fatima": add("Fatima Nasser", "0176 44444444"),
+        "fatima_ar": add("فاطمة ناصر", "0176 45454545"),
+        "alhassan": add("Omar Alhassan", "0176 55555555"),
+        "al_hassan": add("Samira Al Hassan", "0176 66666666"),
+    }
+
+
+@pytest.mark.parametrize("query, key", [
+    ("Schewtschenko", "shevchenko"), ("Ševčenko", "shevchenko"), ("Shevchenko", "shevchenko"),
+    ("Kowalenko", "kovalenko"),
+    ("فاطمة", "fatima"), ("Fatima", "fatima_ar"), ("ناصر", "fatima"),
+    ("al hassan", "alhassan"), ("al-hassan", "alhassan"), ("alhassan", "al_hassan"), ("hassan", "alhassan"),
+])
+def test_transliterations_and_articles_meet(services, spellings, query, key):
+    assert spellings[key] in [r.id for r in services.families.list(query)]
+
+
+@pytest.mark.parametrize("query", ["+49 (0)176 2345-6789", "6789", "5-6789", "0176/23456789"])
+def test_a_phone_typed_in_any_notation_or_by_its_last_digits(services, spellings, query):
+    assert spellings["shevchenko"] in [r.id for r in services.families.list(query)]
+
+
+def test_the_new_rules_do_not_make_everything_match(services, spellings):
+    assert spellings["kovalenko"] not in [r.id for r in services.families.list("Schewtschenko")]
+    assert spellings["fatima"] not in [r.id for r in services.families.list("6789")]
+
+
+def test_a_store_indexed_with_older_rules_is_reindexed_when_opened(data_dir, spellings, services):
+    from elternlotse.store import Store
+    from elternlotse.store.families import SEARCH_INDEX_VERSION
+    from tests.conftest import PASSPHRASE
+
+    with services.store.write("test", "simulate an old index") as writer:
+        writer.store.set_meta("search_index_version", "1")
+        # Rows as the old rules wrote them: no reversed digits, no article variants.
+        writer.conn.execute("UPDATE person_search SET folded = 'omar alhassan', skeleton = 'mr lhsn'"
+                            " WHERE rowid IN (SELECT rowid FROM search_docs WHERE family_id = ?)",
+                            (spellings["alhassan"],))
+    assert spellings["alhassan"] not in [r.id for r in services.families.list("al hassan")]
+    services.store.close()
+    store = Store.open(data_dir, PASSPHRASE)
+    try:
+        assert store.meta("search_index_version") == str(SEARCH_INDEX_VERSION)
+        from elternlotse.store.families import search_family_ids
+
+        assert spellings["alhassan"] in search_family_ids(store.conn, "al hassan")
+    finally:
+        store.close()

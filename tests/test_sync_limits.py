@@ -415,10 +415,10 @@ def test_an_unexpected_failure_in_one_file_is_one_sentence_and_the_batch_goes_on
 
     real = sync_service.apply_payload
 
-    def explode(conn, payload, own_node, now):
+    def explode(conn, payload, own_node, now, *rest):
         if payload.sender == node:
             raise OverflowError("Python int too large to convert to SQLite INTEGER")
-        return real(conn, payload, own_node, now)
+        return real(conn, payload, own_node, now, *rest)
 
     monkeypatch.setattr(sync_service, "apply_payload", explode)
     a.families.add(shared_document(name="Third Family", phone="0176 4444 5555"))

@@ -64,40 +64,46 @@ def test_models_pass_the_model_tester(qtmodeltester, services, families):
     qtmodeltester.check(invitations)
 
 
-def test_next_steps_page_shows_the_agenda_and_the_checklist(qtbot, host, services, families):
+def test_next_steps_page_is_a_call_list_marked_by_keys(qtbot, host, services, families):
+    from elternlotse.ui.models.call_list_model import CallListModel
     from elternlotse.ui.pages.next_steps_page import NextStepsPage
 
+    services.contacts.today = lambda: ON
     page = NextStepsPage(services, host)
+    host.resize(1100, 700)
     page.resize(1100, 700)
-    page.date_edit.blockSignals(True)
+    host.show()
     page.date_edit.setDate(QDate(2026, 11, 23))
-    page.date_edit.blockSignals(False)
-    page.refresh()
-    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=15000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=15000)
     rows = page.model.rows()
-    assert {r.family_id for r in rows} == {families[0].id, families[1].id}
-    assert display_phone("+4917612345678") in page.model.index(0, AgendaModel.CONTACT).data()
-    # selecting a step shows that child's checklist with the item selected
-    target = next(i for i, r in enumerate(rows) if r.item.ref == "pa/pa-feedback-attended" and r.family_id == families[0].id)
-    page.table.selectRow(target)
-    widget = page.checklist
-    assert widget.child_id == families[0].children[0].id
-    assert widget.selected_entry().ref == "pa/pa-feedback-attended"
-    widget.status_combo.setCurrentIndex(widget.status_combo.findData("done"))
-    qtbot.keyClicks(widget.note_edit, "Vater war da")
-    qtbot.mouseClick(widget.save_button, Qt.MouseButton.LeftButton)
-    saved = services.checklists.checklist(families[0].children[0].id, ON)
-    entry = next(e for e in saved.entries if e.ref == "pa/pa-feedback-attended")
-    assert entry.status == "done" and entry.note == "Vater war da"
-    # the page refreshes and the done item leaves the agenda
-    qtbot.waitUntil(lambda: all(not (r.item.ref == "pa/pa-feedback-attended" and r.family_id == families[0].id)
-                                for r in page.model.rows()), timeout=15000)
+    assert {r.family_id for r in rows} == {families[0].id, families[1].id}  # one row per family
+    assert display_phone("+4917612345678") in "".join(page.model.index(i, CallListModel.CALL).data() for i in range(2))
+    # the first family is selected: its first topic's checklist is shown below
+    first = page.selected_entry()
+    assert page.checklist.child_id == first.topics[0].child_id
+    assert page.checklist.selected_entry().ref == first.topics[0].ref
+    # "Reached" by its mnemonic records a phone call and takes the family off the list
+    host.activateWindow()
+    qtbot.waitUntil(host.isActiveWindow)
+    qtbot.keyClick(page.table, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=15000)
+    [call] = services.contacts.list(first.family_id)
+    assert call.format == "phone_call" and call.outcome == "reached"
+    assert "1" in page.status.text()  # "1 contacted lately ... (not shown)"
+    # filtering to a school nobody attends shows the empty state, not an empty table alone
+    page.stage_combo.setCurrentIndex(page.stage_combo.findData("sek2"))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0 and page.empty.isVisibleTo(page), timeout=15000)
+    page.stage_combo.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=15000)
     page.grab().save("/tmp/kaoa-next-steps.png")
-    pdf = host.tasks  # noqa: F841 - keep the runner alive until here
     out = f"{services.store.path.parent}/call-list.pdf"
     page.save_pdf(out)
     with open(out, "rb") as handle:
         assert handle.read(5) == b"%PDF-"
+    import os
+    import stat
+
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
 
 
 def test_events_page_attendance_headcount_and_invitations(qtbot, host, services, families):

@@ -29,7 +29,12 @@ if TYPE_CHECKING:
     from elternlotse.services.families import Eraser, FamilyService
     from elternlotse.services.family_list import FamilyListService
     from elternlotse.services.handouts import HandoutService
+    from elternlotse.services.call_list import CallListService
+    from elternlotse.services.contacts import ContactService
     from elternlotse.services.notices import NoticeService
+    from elternlotse.services.planning import PlanningService
+    from elternlotse.services.report import ReportService
+    from elternlotse.services.retention import RetentionService
     from elternlotse.services.sync import SyncService
     from elternlotse.store import Store
     from elternlotse.store.keys import KeyDerivation
@@ -118,6 +123,36 @@ class Services:
         from elternlotse.services.notices import NoticeService
 
         return NoticeService(self.store)
+
+    @cached_property
+    def contacts(self) -> ContactService:
+        from elternlotse.services.contacts import ContactService
+
+        return ContactService(self.store, self.families, self.catalogs)
+
+    @cached_property
+    def call_list(self) -> CallListService:
+        from elternlotse.services.call_list import CallListService
+
+        return CallListService(self.store, self.agenda, self.checklists, self.contacts)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        from elternlotse.services.report import ReportService
+
+        return ReportService(self.store, self.catalogs)
+
+    @cached_property
+    def planning(self) -> PlanningService:
+        from elternlotse.services.planning import PlanningService
+
+        return PlanningService(self.catalogs, self.checklists, self.events)
+
+    @cached_property
+    def retention(self) -> RetentionService:
+        from elternlotse.services.retention import RetentionService
+
+        return RetentionService(self.store, self.families, self.checklists)
 
 
 def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False,

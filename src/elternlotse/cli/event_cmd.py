@@ -58,6 +58,13 @@ def register(sub) -> None:
     p.add_argument("--count", type=_count, default=1)
     p.set_defaults(handler=cmd_handouts)
 
+    p = esub.add_parser("ics", help=_("one event, or the events of a period, as a calendar file (.ics)"))
+    p.add_argument("id", nargs="?", default=None, metavar="EVENT_ID")
+    p.add_argument("--from", dest="first", default="", metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="last", default="", metavar="YYYY-MM-DD")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.ics")
+    p.set_defaults(handler=cmd_ics)
+
 
 def cmd_add(args, cli: CliContext) -> int:
     event = cli.services().events.add(read_json_input(args.file, cli.stdin))
@@ -136,4 +143,18 @@ def cmd_attend(args, cli: CliContext) -> int:
 def cmd_handouts(args, cli: CliContext) -> int:
     event = cli.services().events.add_handouts(args.id, args.topic, args.language, args.count)
     cli.say(", ".join(f"{h.topic} [{h.language}] x {h.count}" for h in event.handouts))
+    return 0
+
+
+def cmd_ics(args, cli: CliContext) -> int:
+    from pathlib import Path
+
+    from elternlotse.i18n import active_language
+    from elternlotse.reports.tabular import write_atomically
+
+    data = cli.services().events.calendar(args.id, args.first, args.last, language=active_language(), translate=_)
+    write_atomically(Path(args.output), data)
+    count = data.count(b"BEGIN:VEVENT")
+    cli.say(ngettext("{count} event written to {path}", "{count} events written to {path}", count).format(
+        count=count, path=args.output))
     return 0

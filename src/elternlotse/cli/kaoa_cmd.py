@@ -36,6 +36,16 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_next_steps)
 
+    p = sub.add_parser("call-list", help=_("whom to call: one row per family, overdue and this week first"))
+    p.add_argument("--date", type=parse_day, default=None, metavar="YYYY-MM-DD", help=_("the day to start from (default: today)"))
+    p.add_argument("--weeks", type=_weeks, default=2, metavar="N", help=_("how many weeks ahead (default: 2)"))
+    p.add_argument("--school", default="", metavar="SCHOOL")
+    p.add_argument("--grade", type=int, default=None, metavar="N")
+    p.add_argument("--stage", default="", metavar="STAGE")
+    p.add_argument("--language", default=None, metavar="LANG", help=_("language of the stage texts (de, en)"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_call_list)
+
     checklist = sub.add_parser("checklist", help=_("a child's KAoA checklist: show, set an item, record a correction"))
     csub = checklist.add_subparsers(dest="checklist_command", metavar="ACTION", required=True)
     p = csub.add_parser("show", help=_("the child's grade, current and next stages and checklist"))
@@ -86,6 +96,29 @@ def cmd_next_steps(args, cli: CliContext) -> int:
     count = agenda.item_count
     cli.say("")
     cli.say(ngettext("{count} item", "{count} items", count).format(count=count))
+    return 0
+
+
+def cmd_call_list(args, cli: CliContext) -> int:
+    from elternlotse.services.call_list import URGENCY_LABELS
+
+    if args.weeks == 0:
+        args.weeks = 1
+    calls = cli.services().call_list.call_list(args.date, args.weeks, school=args.school, grade=args.grade,
+                                               stage=args.stage, language=args.language or active_language())
+    if args.json:
+        cli.print_json(calls.to_json())
+        return 0
+    for entry in calls.entries:
+        channels = "; ".join(dict.fromkeys(c.value for c in entry.channels)) or _("no consent to contact")
+        topics = "; ".join(t.stage for t in entry.topics)
+        cli.say("  ".join((_(URGENCY_LABELS[entry.urgency]), entry.name, channels, topics)))
+    cli.say(ngettext("{count} family to call", "{count} families to call", len(calls.entries)).format(
+        count=len(calls.entries)))
+    if calls.hidden_reached:
+        cli.say(ngettext("{count} family contacted lately or to be called back later is not shown.",
+                         "{count} families contacted lately or to be called back later are not shown.",
+                         calls.hidden_reached).format(count=calls.hidden_reached))
     return 0
 
 

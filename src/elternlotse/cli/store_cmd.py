@@ -122,12 +122,13 @@ def demo_services(cli: CliContext) -> "Services":
 
 
 def cmd_demo(args, cli: CliContext) -> int:
-    from elternlotse.services.demo import fill_demo, fill_demo_events
+    from elternlotse.services.demo import fill_demo, fill_demo_contacts, fill_demo_events
 
     services = demo_services(cli)
     try:
         created = fill_demo(services, families=args.families, seed=args.seed)
         fill_demo_events(services, seed=args.seed)
+        fill_demo_contacts(services, seed=args.seed)
         cli.say(_("{count} demo families added; the store now holds {total}.").format(
             count=created, total=services.families.count()))
     finally:

@@ -27,6 +27,42 @@ def normalise_phone(raw: str, where: str = "phone", region: str = DEFAULT_REGION
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+#: Where a parent who speaks this language may have a mobile number from (checked only to warn).
+_HOME_REGIONS: dict[str, tuple[str, ...]] = {
+    "tr": ("TR",), "uk": ("UA",), "ru": ("RU", "UA", "KZ"), "pl": ("PL",), "ro": ("RO", "MD"), "bg": ("BG",),
+    "ar": ("SY", "IQ", "LB", "EG", "MA"), "fa": ("IR",), "fa-AF": ("AF",), "prs": ("AF",), "ps": ("AF",),
+    "ckb": ("IQ",), "kmr": ("TR", "SY", "IQ"), "sq": ("AL", "XK"), "ti": ("ER",), "so": ("SO",),
+}
+
+
+def foreign_mobile_hint(raw: str, languages: list[str] | tuple[str, ...]) -> tuple[str, str] | None:
+    """(region, E.164) when a number typed without a country code is a mobile number of a home region.
+
+    "0532 123 45 67" is a valid German landline (Braunschweig) and a Turkish mobile number. Typed
+    for a Turkish-speaking parent without +90, it is stored as German; the form says so and offers
+    the +90 form instead of guessing.
+    """
+    text = (raw or "").strip()
+    if not text or text.startswith(("+", "00")):
+        return None
+    try:
+        german = phonenumbers.parse(text, DEFAULT_REGION)
+        if phonenumbers.is_valid_number(german) and phonenumbers.number_type(german) in (
+                phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
+            return None  # a German mobile number: what a navigator types most
+    except phonenumbers.NumberParseException:
+        pass
+    for language in languages:
+        for region in _HOME_REGIONS.get(language, _HOME_REGIONS.get(language.split("-")[0], ())):
+            try:
+                number = phonenumbers.parse(text, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE:
+                return region, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
 def phone_search_forms(e164: str) -> list[str]:
     """Digit strings a person may type to find this number (international and national)."""
     try:

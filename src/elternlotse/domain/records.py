@@ -14,6 +14,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Callable
 
+from elternlotse.domain import contact_log as cl
 from elternlotse.domain import events as ev
 from elternlotse.domain import family as fam
 from elternlotse.domain.contact import normalise_language
@@ -105,6 +106,22 @@ def _object(keys: dict[str, Rule]) -> Rule:
     return check
 
 
+def _optional_language(value: Any, where: str) -> str:
+    return _language(value, where) if value != "" else value
+
+
+_day = partial(pattern_field, check=_date, limit=10, required=True)
+_optional_date = partial(pattern_field, check=_date, limit=10)
+
+
+def _node(value: Any, where: str) -> str:
+    """A node id (16 hex digits) or "" (the family's creator owns it)."""
+    text = _plain_text(value, where, limit=16)
+    if text and not all(ch in "0123456789abcdef" for ch in text):
+        raise ValidationError(N_("{field}: '{value}' is not a node id."), field=where, value=text)
+    return text
+
+
 def _required_text(limit: int) -> Rule:
     return partial(text_field, required=True, limit=limit)
 
@@ -115,7 +132,7 @@ _HANDOUT = _object({"topic": _required_text(60), "language": _language,
 
 #: table -> column -> rule(value, where); every synced column has one.
 COLUMN_RULES: dict[str, dict[str, Rule]] = {
-    "families": {"notes": _text(fam.MAX_NOTES)},
+    "families": {"notes": _text(fam.MAX_NOTES), "owner": _node},
     "persons": {
         "family_id": _ref(True), "role": _choice("guardian", "child"), "name": _text(200),
         "grade": _int(1, MAX_GRADE, nullable=True), "school": _text(200), "school_year": _school_year,
@@ -144,6 +161,19 @@ COLUMN_RULES: dict[str, dict[str, Rule]] = {
         "handouts": _json_list(_HANDOUT, 200), "notes": _text(5000),
     },
     "attendance": {"event_id": _ref(True), "family_id": _ref(False), "person_id": _ref(False), "present": _flag},
+    # contacts and tallies (migration 0007): the rules of domain/contact_log.py
+    "contacts": {
+        "family_id": _ref(False), "person_id": _ref(False), "day": _day,
+        "format": _choice(*cl.CONTACT_FORMATS), "language": _optional_language, "interpreter": _flag,
+        "topics": _json_list(ev.parse_topic, cl.MAX_TOPICS), "referral": _text(cl.MAX_REFERRAL),
+        "follow_up": _optional_date, "outcome": _choice("", *cl.OUTCOMES), "note": _text(cl.MAX_NOTE),
+        "recorded_by": _text(200),
+    },
+    "tallies": {
+        "day": _day, "format": _choice(*cl.CONTACT_FORMATS),
+        "count": _int(1, cl.MAX_TALLY), "language": _optional_language,
+        "topics": _json_list(ev.parse_topic, cl.MAX_TOPICS), "recorded_by": _text(200),
+    },
 }
 
 

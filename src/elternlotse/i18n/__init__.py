@@ -17,7 +17,7 @@ from pathlib import Path
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.domain.text import N_
 
-__all__ = ["_", "N_", "ngettext", "pgettext", "install", "active_language", "translate_error", "translations_dir"]
+__all__ = ["_", "N_", "ngettext", "pgettext", "install", "translator", "active_language", "translate_error", "translations_dir"]
 
 DOMAIN = "elternlotse"
 
@@ -60,6 +60,11 @@ def translation_for(language: str, directory: Path | None = None) -> _gettext.Nu
         return _gettext.translation(DOMAIN, localedir=str(directory or translations_dir()), languages=[language])
     except OSError:
         return _gettext.NullTranslations()
+
+
+def translator(language: str, directory: Path | None = None):
+    """``gettext`` of ``language``'s catalogue, whatever the UI language (a report for a German funder)."""
+    return translation_for(language, directory).gettext
 
 
 def active_language() -> str:

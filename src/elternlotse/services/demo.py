@@ -8,7 +8,7 @@ No nationality or origin is stored: only names, languages and contacts.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from elternlotse.domain.consent import Channel, ConsentEntry, Evidence, Purpose
 from elternlotse.domain.family import Child, Family, Guardian, Messenger
@@ -156,3 +156,45 @@ def fill_demo_events(services, seed: int = 1) -> int:
                                    ("occupational-fields", "de", 6)):
         services.events.add_handouts(cafe.id, topic, language, count)
     return len(created)
+
+
+DEMO_TALLIES = [("parent_teacher_day", 14, "tr", ["school-counselling"]), ("parent_teacher_day", 9, "ar", ["pa"]),
+                ("training_fair_tour", 22, "ar", ["applications"]), ("training_fair_tour", 11, "uk", ["applications"]),
+                ("mso_meeting", 17, "tr", ["bo-info", "pa"]), ("mso_meeting", 6, "fa", ["internship"]),
+                ("family_cafe", 8, "ru", ["bfe"]), ("elternday", 12, "de", ["career-counselling"])]
+
+
+def fill_demo_contacts(services, seed: int = 1, first: date = date(2026, 8, 17), last: date = date(2026, 11, 27)) -> int:
+    """Contacts with about two thirds of the families (1-3 each) and a few anonymous tallies; skipped if any exist."""
+    from elternlotse.domain.contact_log import REFERRALS, Contact, Tally
+    from elternlotse.store import contacts as contacts_repo
+
+    if services.contacts.list() or services.contacts.tallies():
+        return 0
+    rng = random.Random(seed)
+    stages = [s.key for s in services.catalogs.get().stages if s.key not in ("sek2", "kaoa-star")]
+    formats = ["individual_talk", "phone_call", "phone_call", "parent_teacher_day", "family_cafe", "mso_meeting",
+               "home_visit", "training_fair_tour"]
+    span = (last - first).days
+    store = services.store
+    count = 0
+    with store.write(store.info.name, "demo.contacts") as writer, writer.bulk():
+        for row in services.families.list():
+            if rng.random() > 0.66:
+                continue
+            family = services.families.get(row.id)
+            languages = [lang for g in family.guardians for lang in g.languages] or ["de"]
+            for _ in range(rng.choice((1, 1, 2, 3))):
+                fmt = rng.choice(formats)
+                contacts_repo.insert_contact(writer, Contact(
+                    family_id=row.id, on=(first + timedelta(days=rng.randrange(span + 1))).isoformat(), format=fmt,
+                    language=languages[0], interpreter=rng.random() < 0.2, topics=rng.sample(stages, rng.choice((1, 1, 2))),
+                    referral=rng.choice(REFERRALS) if rng.random() < 0.25 else "",
+                    outcome=rng.choice(("reached", "reached", "no_answer")) if fmt == "phone_call" else "",
+                    recorded_by=store.info.name))
+                count += 1
+        for i, (fmt, people, language, topics) in enumerate(DEMO_TALLIES):
+            contacts_repo.insert_tally(writer, Tally(on=(first + timedelta(days=12 * i)).isoformat(), format=fmt,
+                                                     count=people, language=language, topics=topics,
+                                                     recorded_by=store.info.name))
+    return count

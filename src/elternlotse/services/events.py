@@ -179,6 +179,40 @@ class EventService:
         return [EventRow(d["id"], d["type"], d["title"], d["starts"], d["place"], d["topics"], counts.get(d["id"], 0),
                          d["headcount"]) for d in repo.event_rows(self.store.conn)]
 
+    def calendar(self, event_id: str | None = None, first: str = "", last: str = "", language: str = "de",
+                 translate=lambda text: text) -> bytes:
+        """One event, or every event starting between ``first`` and ``last``, as an iCalendar file."""
+        from elternlotse.domain.events import EVENT_TYPE_LABELS, SPEAKER_ROLE_LABELS
+        from elternlotse.i18n.languages import display_name
+        from elternlotse.reports.calendar import events_ics
+
+        if event_id:
+            events = [self.get(event_id)]
+        else:
+            if not first or not last or last < first:
+                raise ValidationError(N_("{field}: give an event id, or --from and --to with the end after the start."),
+                                      field="ics")
+            events = [self.get(r.id) for r in self.list() if first <= r.starts[:10] <= last]
+        items = []
+        for event in sorted(events, key=lambda e: e.starts):
+            catalog = self.catalogs.get(on=event.day)
+            topics = [catalog.stage(t).title(language) if catalog.stage(t) else t for t in event.topics]
+            lines = [translate(EVENT_TYPE_LABELS[event.type])]
+            if topics:
+                lines.append(translate(N_("Topics: {topics}")).format(topics=", ".join(topics)))
+            if event.languages:
+                names = ", ".join(display_name(tag, language) for tag in event.languages)
+                lines.append(translate(N_("Languages: {languages}")).format(languages=names))
+            if event.interpreter:
+                lines.append(translate(N_("with interpreter")))
+            if event.speakers:
+                roles = ", ".join(dict.fromkeys(translate(SPEAKER_ROLE_LABELS[s.role]) for s in event.speakers))
+                lines.append(translate(N_("Speakers: {roles}")).format(roles=roles))
+            items.append({"id": event.id, "summary": event.title or translate(EVENT_TYPE_LABELS[event.type]),
+                          "starts": event.starts, "ends": event.ends, "place": event.place,
+                          "description": "\n".join(lines)})
+        return events_ics(items)
+
     def invitations(self, event_id: str) -> list[Invitation]:
         """Families with a child at one of the event's stages (current or next on the event day) who consent
         to invitations, each with a consented channel.  An event without topics invites every such family."""

@@ -180,7 +180,7 @@ def describe(change: FamilyChange, node_name: Callable[[str], str], isolate: Cal
     if change.erased:
         parts.append(_("erased"))
     if change.new:
-        what = ", ".join(f"{_(TABLE_LABELS.get(t, t))} {isolate(str(n))}" for t, n in sorted(change.new.items()))
+        what = ", ".join("{} {}".format(_(TABLE_LABELS.get(t, t)), isolate(str(n))) for t, n in sorted(change.new.items()))
         parts.append(_("new: {what}").format(what=what))
     if change.updated:
         fields = sorted({_field(name) for name in change.updated})

@@ -230,6 +230,9 @@ class Store:
         try:
             try:
                 _migrate(conn, path, backup=True)
+                from elternlotse.store.families import refresh_search_index
+
+                refresh_search_index(conn)  # once, when the search rules changed (SEARCH_INDEX_VERSION)
             except sqlcipher3.Error as error:
                 raise safekeeping.fault_error(error, path.parent) or error from None
             # the schema is current: only the newest backup stays, and only for BACKUP_DAYS

@@ -10,7 +10,7 @@ from elternlotse.domain.consent import Channel, ConsentEntry, Evidence, Purpose
 from elternlotse.domain.contact import phone_search_forms
 from elternlotse.domain.errors import NotFoundError
 from elternlotse.domain.family import Child, Family, Guardian, Messenger
-from elternlotse.domain.search_text import fold, skeleton, skeleton_word, words
+from elternlotse.domain.search_text import fold, name_variants, skeleton, skeleton_word, skeleton_words, words
 from elternlotse.domain.text import N_
 from elternlotse.store.writer import Writer
 
@@ -87,11 +87,58 @@ def search_rows_for(family: Family) -> list[tuple[str, str, str]]:
     for guardian in family.guardians:
         parts = [guardian.name, *guardian.emails, guardian.address]
         phones = [form for p in guardian.phones for form in phone_search_forms(p)]
+        phones += [_reversed_digits(p) for p in guardian.phones]
         phones += [re.sub(r"\D", "", m.handle) for m in guardian.messengers if re.sub(r"\D", "", m.handle)]
-        rows.append((guardian.id, " ".join([fold(" ".join(parts)), *phones, notes]), skeleton(guardian.name)))
+        variants = name_variants(guardian.name)
+        rows.append((guardian.id, " ".join([fold(" ".join(parts)), variants, *phones, notes]),
+                     " ".join([skeleton(guardian.name), skeleton(variants)])))
     for child in family.children:
         rows.append((child.id, " ".join([fold(child.first_name), fold(child.school), notes]), skeleton(child.first_name)))
     return rows
+
+
+def _reversed_digits(phone: str) -> str:
+    """The number's digits backwards behind an "r": FTS5 matches prefixes, so the last digits
+    someone remembers ("...6789") are found as a prefix of this token."""
+    return "r" + re.sub(r"\D", "", phone)[::-1]
+
+
+#: The rules of ``search_rows_for``.  Raise it when they change: every store re-indexes its
+#: families once, when it is next opened (``refresh_search_index``).
+SEARCH_INDEX_VERSION = 2
+
+
+def refresh_search_index(conn) -> bool:
+    """Re-index every family if the index was built with older rules; True if it did.
+
+    Runs after the migrations, with the current schema, so it can use the same code as
+    every write (a migration could not: later migrations may change what it reads).
+    """
+    row = conn.execute("SELECT value FROM meta WHERE key = 'search_index_version'").fetchone()
+    if row and int(row[0]) >= SEARCH_INDEX_VERSION:
+        return False
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        family_ids = [r[0] for r in conn.execute("SELECT DISTINCT family_id FROM search_docs ORDER BY family_id")]
+        conn.execute("DELETE FROM person_search")
+        conn.execute("DELETE FROM search_docs")
+        rowid = 0
+        for family_id in family_ids:
+            for person_id, folded, skel in search_rows_for(load_family(conn, family_id)):
+                rowid += 1
+                conn.execute("INSERT INTO search_docs(rowid, person_id, family_id) VALUES (?, ?, ?)",
+                             (rowid, person_id, family_id))
+                conn.execute("INSERT INTO person_search(rowid, folded, skeleton) VALUES (?, ?, ?)",
+                             (rowid, folded, skel))
+        # One merged segment: no tokens of the old rules (or of deleted rows) stay behind.
+        conn.execute("INSERT INTO person_search(person_search) VALUES ('optimize')")
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('search_index_version', ?)",
+                     (str(SEARCH_INDEX_VERSION),))
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return True
 
 
 def index_family(writer: Writer, family_id: str) -> None:
@@ -217,21 +264,23 @@ def build_match(query: str, whole_words: bool = False) -> str:
 
     With ``whole_words`` only exact folded words match (the first, best answers).
     """
-    digits = re.sub(r"[\s\-/()]", "", query or "")
+    # "+49 (0)176 ..." writes the national trunk zero in brackets: it is not dialled after +49.
+    digits = re.sub(r"[\s\-/().]", "", re.sub(r"\(0\)", "", query or ""))
     if re.fullmatch(r"\+?\d{4,}", digits):
         if whole_words:
             return ""
         digits = digits.lstrip("+")
         if digits.startswith("00"):
             digits = digits[2:]
-        return f'folded : "{digits}"*'
+        # The start of the number in either form, or its last digits.
+        return f'(folded : "{digits}"* OR folded : "r{digits[::-1]}"*)'
     terms = []
-    for word in words(query):
+    for word, sound_word in zip(words(query), skeleton_words(query), strict=True):
         if whole_words:
             terms.append(f'folded : "{word}"')
             continue
         term = f'folded : "{word}"*'
-        skel = skeleton_word(word)
+        skel = skeleton_word(sound_word)
         if len(skel) >= 3:
             term = f'({term} OR skeleton : "{skel}"*)'
         elif len(skel) == 2 and len(word) >= 4:  # short skeletons (Yusuf -> "sf") only as whole words

@@ -222,10 +222,10 @@ def set_attendance(writer: Writer, event_id: str, family_id: str, person_id: str
 # ---------------------------------------------------------------- erasure
 
 def erase_family_rows(writer: Writer, family_id: str, person_ids: list[str]) -> None:
-    """Erase a family's checklist items, corrections and attendance (one of ``app.erasers()``)."""
+    """Erase a family's checklist items, corrections, contacts and attendance (one of ``app.erasers()``)."""
     conn = writer.conn
     marks = ",".join("?" * len(person_ids)) or "''"
-    for table, column in (("checklist_items", "child_id"), ("child_corrections", "child_id")):
+    for table, column in (("checklist_items", "child_id"), ("child_corrections", "child_id"), ("contacts", "person_id")):
         ids = conn.execute(
             f"SELECT id FROM {table} WHERE family_id = ? OR {column} IN ({marks})", [family_id, *person_ids]
         ).fetchall()
@@ -233,6 +233,7 @@ def erase_family_rows(writer: Writer, family_id: str, person_ids: list[str]) -> 
             writer.erase(table, row_id)
     for (row_id,) in conn.execute("SELECT id FROM attendance WHERE family_id = ?", (family_id,)).fetchall():
         writer.erase("attendance", row_id)
+    conn.execute("DELETE FROM retention_decisions WHERE family_id = ?", (family_id,))  # local, may name a person
 
 
 # ---------------------------------------------------------------- guardians and their channels

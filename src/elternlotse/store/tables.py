@@ -16,6 +16,10 @@ SYNCED_FIELDS: dict[str, tuple[str, ...]] = {
     "events": ("type", "title", "starts", "ends", "place", "topics", "speakers", "languages", "interpreter",
                "headcount", "handouts", "notes"),
     "attendance": ("event_id", "family_id", "person_id", "present"),
+    # Contacts and anonymous tallies (migration 0007)
+    "contacts": ("family_id", "person_id", "day", "format", "language", "interpreter", "topics", "referral",
+                 "follow_up", "outcome", "note", "recorded_by"),
+    "tallies": ("day", "format", "count", "language", "topics", "recorded_by"),
 }
 
 #: Fields that hold personal data: cleared on erasure, also from the change log.
@@ -28,6 +32,7 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "child_corrections": ("child_id", "family_id", "school", "note"),
     "events": ("speakers", "notes"),
     "attendance": ("family_id", "person_id"),
+    "contacts": ("family_id", "person_id", "note", "referral"),
 }
 
 #: Synced fields a new record may arrive without (the column has a default).

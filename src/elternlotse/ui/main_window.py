@@ -180,6 +180,10 @@ class MainWindow(QMainWindow):
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock_requested)
         menu.addAction(self.lock_action)
+        tally_action = QAction(_("&Count visitors..."), self)
+        tally_action.setShortcut(QKeySequence("Ctrl+T"))
+        tally_action.triggered.connect(self.count_visitors)
+        menu.addAction(tally_action)
         menu.addSeparator()
         quit_action = QAction(_("&Quit"), self)
         quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
@@ -198,6 +202,13 @@ class MainWindow(QMainWindow):
         about = QAction(_("&About Elternlotse"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def count_visitors(self) -> None:
+        from elternlotse.ui.dialogs.tally_dialog import TallyDialog
+
+        dialog = TallyDialog(self.services, self)
+        if dialog.exec() and dialog.saved is not None:
+            self.statusBar().showMessage(_("Counted: {count}.").format(count=dialog.saved.count), 8000)
 
     def _build_status_bar(self) -> None:
         info = self.services.store.info

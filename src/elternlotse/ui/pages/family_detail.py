@@ -33,6 +33,7 @@ from elternlotse.ui.dialogs.access_copy_dialog import AccessCopyDialog
 from elternlotse.ui.tasks import runner_for
 from elternlotse.ui.widgets.checklist_widget import FamilyChecklists
 from elternlotse.ui.widgets.consent_panel import ConsentPanel
+from elternlotse.ui.widgets.contact_panel import ContactPanel
 from elternlotse.ui.widgets.family_form import ChildEditor, GuardianEditor
 
 log = logging.getLogger(__name__)
@@ -156,6 +157,8 @@ class FamilyDetail(QWidget):
         self.consent_tab = self.tabs.addTab(self.consent_panel, _("Consent"))
         self.checklists = FamilyChecklists(services)  # each child's KAoA checklist
         self.checklist_tab = self.tabs.addTab(self.checklists, _("KAoA steps"))
+        self.contacts = ContactPanel(services)  # conversations with the family, recorded in seconds
+        self.contacts_tab = self.tabs.addTab(self.contacts, _("Contacts"))
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -190,6 +193,8 @@ class FamilyDetail(QWidget):
         self.tabs.setTabEnabled(self.consent_tab, True)
         self.checklists.load(family.id)
         self.tabs.setTabEnabled(self.checklist_tab, True)
+        self.contacts.set_family(family)
+        self.tabs.setTabEnabled(self.contacts_tab, True)
         self.undo_stack.clear()
         self.error_label.hide()
         self._update_buttons()
@@ -201,6 +206,8 @@ class FamilyDetail(QWidget):
         self.tabs.setTabEnabled(self.consent_tab, False)
         self.checklists.load("")
         self.tabs.setTabEnabled(self.checklist_tab, False)
+        self.contacts.set_family(None)
+        self.tabs.setTabEnabled(self.contacts_tab, False)
         self.tabs.setCurrentIndex(0)
         self.undo_stack.clear()
         self.error_label.hide()

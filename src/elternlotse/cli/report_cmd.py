@@ -1,0 +1,60 @@
+"""report: the office's figures for funders (PDF with charts, XLSX, CSV, JSON), small cells protected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from elternlotse.cli.context import CliContext
+from elternlotse.domain.errors import ValidationError
+from elternlotse.domain.text import N_
+from elternlotse.i18n import _
+
+FORMATS = ("pdf", "xlsx", "csv", "json")
+
+
+def register(sub) -> None:
+    p = sub.add_parser("report", help=_("the figures for funders: reach by period and dimension, small cells protected"))
+    p.add_argument("--from", dest="first", default="", metavar="YYYY-MM-DD", help=_("first day (default: 1 January)"))
+    p.add_argument("--to", dest="last", default="", metavar="YYYY-MM-DD", help=_("last day (default: today)"))
+    p.add_argument("--by", default="", metavar="DIM[,DIM...]",
+                   help=_("navigator, school, language, format, topic, grade, referral, month, interpreter"))
+    p.add_argument("--protect", default="suppress", choices=("suppress", "round5", "none"),
+                   help=_("suppress values of 1-4 (default), round to multiples of 5, or none (JSON to stdout only)"))
+    p.add_argument("--format", default=None, choices=FORMATS, help=_("default: from the file name"))
+    p.add_argument("--language", default="de", metavar="L", help=_("language of the labels (default: de)"))
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help=_("the file to write, or - for JSON on stdout"))
+    p.set_defaults(handler=cmd_report)
+
+
+def cmd_report(args, cli: CliContext) -> int:
+    from elternlotse.i18n import translator
+    from elternlotse.i18n.languages import supported_ui_language
+    from elternlotse.reports import tabular
+
+    to_stdout = args.output == "-"
+    fmt = args.format or ("json" if to_stdout else Path(args.output).suffix.lower().lstrip("."))
+    if fmt not in FORMATS:
+        raise ValidationError(N_("{field}: '{value}' is not one of: {allowed}."), field="--format", value=fmt,
+                              allowed=", ".join(FORMATS))
+    if to_stdout and fmt != "json":
+        raise ValidationError(N_("{field}: only JSON can be written to standard output."), field="-o")
+    if args.protect == "none" and not to_stdout:
+        raise ValidationError(N_("{field}: unprotected figures never go into a file; use --protect suppress or "
+                                 "round5, or -o - for JSON on the screen."), field="--protect")
+    language = supported_ui_language(args.language) or "de"
+    translate = translator(language)
+    by = tuple(d.strip() for d in args.by.split(",") if d.strip())
+    report = cli.services().reports.build(args.first, args.last, by, language=language, translate=translate)
+    report.protected(args.protect)
+    if to_stdout:
+        cli.print_json(tabular.to_json(report, translate))
+        return 0
+    path = Path(args.output)
+    if fmt == "pdf":
+        from elternlotse.reports.pdf import write_pdf
+
+        write_pdf(report, path, translate)
+    else:
+        {"xlsx": tabular.write_xlsx, "csv": tabular.write_csv, "json": tabular.write_json}[fmt](report, path, translate)
+    cli.err.write(_("Report written: {path}").format(path=path) + "\n")
+    return 0

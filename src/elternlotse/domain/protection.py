@@ -1,0 +1,225 @@
+"""Small-cell protection for every table that leaves the office.
+
+Two rules, the office picks one (``protect``):
+
+* ``suppress``: cells of 1-4 are not published (shown as "<5"), and further cells
+  ("x") until nobody can work a hidden value out from what is published: the other
+  cells of its row and column, the row and column totals and the grand total, knowing
+  that a "<5" cell lies between 1 and 4.  The check is the attacker itself
+  (``recoverable``): interval propagation over every line of the table, repeated until
+  nothing changes.  Secondary cells are chosen smallest first, so as little as possible
+  is hidden.
+* ``round5``: every cell and every total is rounded to a multiple of 5 on its own
+  (the Destatis rule): 1-2 become 0, 3-7 become 5, ...; no suppression needed.
+
+``none`` publishes the counts as they are; it is only for the office's own checks
+(``services.report`` refuses it for files).
+
+A table is ``rows x columns`` of non-negative counts with row, column and grand totals.
+Cells are published as ints or as the markers ``LESS_THAN_5`` and ``HIDDEN``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+PROTECTIONS = ("suppress", "round5", "none")
+THRESHOLD = 5
+LESS_THAN_5 = "<5"
+HIDDEN = "x"
+MIN_FOR_AVERAGE = 5
+
+Cell = int | str
+
+
+@dataclass
+class Published:
+    cells: list[list[Cell]]
+    row_totals: list[Cell]
+    column_totals: list[Cell]
+    total: Cell
+
+
+def round5(value: int) -> int:
+    return int(THRESHOLD * ((value + THRESHOLD // 2) // THRESHOLD))
+
+
+def _lines(rows: int, columns: int) -> list[tuple[list[tuple[int, int]], tuple[str, int]]]:
+    """Every line of the table: the cells it adds up and which total it has."""
+    lines = [([(r, c) for c in range(columns)], ("row", r)) for r in range(rows)]
+    lines += [([(r, c) for r in range(rows)], ("column", c)) for c in range(columns)]
+    lines.append(([(r, c) for r in range(rows) for c in range(columns)], ("total", 0)))
+    return lines
+
+
+def recoverable(cells: list[list[int]], hidden: dict[tuple[int, int], str],
+                hidden_totals: set[tuple[str, int]]) -> set[tuple[int, int]]:
+    """Hidden cells an attacker can pin to one value from what is published.
+
+    The attacker knows every published cell and total, that "<5" cells hold 1-4 and "x"
+    cells 5 or more.  It combines the lines (Gaussian elimination: "grand total minus a
+    row" is a line too) and narrows each hidden cell's interval over every line and every
+    combination until nothing changes.
+    """
+    rows, columns = len(cells), len(cells[0]) if cells else 0
+    keys = sorted(hidden)
+    if not keys:
+        return set()
+    position = {k: i for i, k in enumerate(keys)}
+    row_sum = [sum(r) for r in cells]
+    column_sum = [sum(cells[r][c] for r in range(rows)) for c in range(columns)]
+    grand = sum(row_sum)
+    equations: list[tuple[list[Fraction], Fraction]] = []
+    for members, key in _lines(rows, columns):
+        if key in hidden_totals:
+            continue
+        kind, index = key
+        total = row_sum[index] if kind == "row" else column_sum[index] if kind == "column" else grand
+        coefficients = [Fraction(0)] * len(keys)
+        rest = Fraction(total)
+        for member in members:
+            if member in position:
+                coefficients[position[member]] = Fraction(1)
+            else:
+                rest -= cells[member[0]][member[1]]
+        if any(coefficients):
+            equations.append((coefficients, rest))
+    equations += _reduced(equations, len(keys))
+    low = [Fraction(1 if hidden[k] == LESS_THAN_5 else THRESHOLD) for k in keys]
+    high = [Fraction(THRESHOLD - 1 if hidden[k] == LESS_THAN_5 else max(grand, THRESHOLD)) for k in keys]
+    for _ in range(8 * (len(keys) + 1)):
+        changed = False
+        for coefficients, value in equations:
+            for i, a in enumerate(coefficients):
+                if a == 0:
+                    continue
+                lo_rest = hi_rest = value
+                for j, b in enumerate(coefficients):
+                    if j != i and b != 0:
+                        lo_rest -= b * (high[j] if b > 0 else low[j])
+                        hi_rest -= b * (low[j] if b > 0 else high[j])
+                bounds = sorted((lo_rest / a, hi_rest / a))
+                new_low = max(low[i], Fraction(math.ceil(bounds[0])))
+                new_high = min(high[i], Fraction(math.floor(bounds[1])))
+                if (new_low, new_high) != (low[i], high[i]):
+                    low[i], high[i] = new_low, new_high
+                    changed = True
+        if not changed:
+            break
+    return {k for i, k in enumerate(keys) if low[i] >= high[i]}
+
+
+def _reduced(equations: list[tuple[list[Fraction], Fraction]], width: int) -> list[tuple[list[Fraction], Fraction]]:
+    """The rows of the system's reduced row echelon form: every combination the lines imply."""
+    matrix = [list(c) + [v] for c, v in equations]
+    pivot_row = 0
+    for column in range(width):
+        pivot = next((r for r in range(pivot_row, len(matrix)) if matrix[r][column] != 0), None)
+        if pivot is None:
+            continue
+        matrix[pivot_row], matrix[pivot] = matrix[pivot], matrix[pivot_row]
+        lead = matrix[pivot_row][column]
+        matrix[pivot_row] = [x / lead for x in matrix[pivot_row]]
+        for r in range(len(matrix)):
+            if r != pivot_row and matrix[r][column] != 0:
+                factor = matrix[r][column]
+                matrix[r] = [x - factor * y for x, y in zip(matrix[r], matrix[pivot_row], strict=True)]
+        pivot_row += 1
+    return [(row[:width], row[width]) for row in matrix[:pivot_row]]
+
+
+def suppress(cells: list[list[int]]) -> Published:
+    """Primary suppression of 1-4, then secondary suppression until nothing is recoverable."""
+    rows, columns = len(cells), len(cells[0]) if cells else 0
+    hidden: dict[tuple[int, int], str] = {(r, c): LESS_THAN_5 for r in range(rows) for c in range(columns)
+                                          if 0 < cells[r][c] < THRESHOLD}
+    row_sum = [sum(r) for r in cells]
+    column_sum = [sum(cells[r][c] for r in range(rows)) for c in range(columns)]
+    grand = sum(row_sum)
+    # Totals that are small themselves are hidden like cells (a row total of 3 names a small group).
+    hidden_totals = {("row", r) for r in range(rows) if 0 < row_sum[r] < THRESHOLD}
+    hidden_totals |= {("column", c) for c in range(columns) if 0 < column_sum[c] < THRESHOLD}
+    if 0 < grand < THRESHOLD:
+        hidden_totals.add(("total", 0))
+    while True:
+        exposed = recoverable(cells, hidden, hidden_totals)
+        if not exposed:
+            break
+        lone = _lone_totals(cells, hidden, hidden_totals, exposed)
+        if lone:  # a total that is a hidden cell plus zeros tells the cell: hide the total, not more cells
+            hidden_totals |= lone
+            continue
+        choices = [c for c in (_secondary(cells, hidden, t) for t in sorted(exposed)) if c is not None]
+        if choices:
+            hidden[min(choices, key=lambda k: (cells[k[0]][k[1]], k))] = HIDDEN
+        else:  # nothing left to hide in their lines: hide the lines' totals
+            for row, column in exposed:
+                hidden_totals |= {("row", row), ("column", column), ("total", 0)}
+    return Published(
+        cells=[[hidden.get((r, c), cells[r][c]) for c in range(columns)] for r in range(rows)],
+        row_totals=[_total(row_sum[r], ("row", r), hidden_totals) for r in range(rows)],
+        column_totals=[_total(column_sum[c], ("column", c), hidden_totals) for c in range(columns)],
+        total=_total(grand, ("total", 0), hidden_totals),
+    )
+
+
+def _total(value: int, key: tuple[str, int], hidden_totals: set) -> Cell:
+    if key not in hidden_totals:
+        return value
+    return LESS_THAN_5 if 0 < value < THRESHOLD else HIDDEN
+
+
+def _lone_totals(cells, hidden, hidden_totals, exposed) -> set[tuple[str, int]]:
+    """Row and column totals of exposed cells whose line holds nothing else: no other hidden, no non-zero cell."""
+    found = set()
+    for r0, c0 in exposed:
+        row_rest = [(r0, c) for c in range(len(cells[0])) if c != c0]
+        column_rest = [(r, c0) for r in range(len(cells)) if r != r0]
+        for key, rest in ((("row", r0), row_rest), (("column", c0), column_rest)):
+            if key not in hidden_totals and all(k not in hidden and cells[k[0]][k[1]] == 0 for k in rest):
+                found.add(key)
+    return found
+
+
+def _secondary(cells, hidden, target) -> tuple[int, int] | None:
+    """The smallest published non-zero cell in the target's row or column (so the line gets two unknowns)."""
+    r0, c0 = target
+    candidates = [(cells[r0][c], (r0, c)) for c in range(len(cells[0])) if (r0, c) not in hidden and cells[r0][c] > 0]
+    candidates += [(cells[r][c0], (r, c0)) for r in range(len(cells)) if (r, c0) not in hidden and cells[r][c0] > 0]
+    if not candidates:
+        return None
+    return min(candidates)[1]
+
+
+def round_all(cells: list[list[int]]) -> Published:
+    rows, columns = len(cells), len(cells[0]) if cells else 0
+    return Published(
+        cells=[[round5(v) for v in row] for row in cells],
+        row_totals=[round5(sum(row)) for row in cells],
+        column_totals=[round5(sum(cells[r][c] for r in range(rows))) for c in range(columns)],
+        total=round5(sum(map(sum, cells))),
+    )
+
+
+def plain(cells: list[list[int]]) -> Published:
+    rows, columns = len(cells), len(cells[0]) if cells else 0
+    return Published(cells=[list(row) for row in cells], row_totals=[sum(row) for row in cells],
+                     column_totals=[sum(cells[r][c] for r in range(rows)) for c in range(columns)],
+                     total=sum(map(sum, cells)))
+
+
+def protect(cells: list[list[int]], rule: str) -> Published:
+    if rule == "suppress":
+        return suppress(cells)
+    if rule == "round5":
+        return round_all(cells)
+    if rule == "none":
+        return plain(cells)
+    raise ValueError(rule)
+
+
+def average(total: float, count: int) -> float | None:
+    """No average over fewer than five: it would describe one or two people."""
+    return None if count < MIN_FOR_AVERAGE else total / count

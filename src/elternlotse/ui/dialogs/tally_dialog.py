@@ -1,0 +1,101 @@
+"""Count people who give no data (a stand, a fair tour): "12 parents, Arabic, topic Ausbildung".
+
+Nothing about anyone is stored: a day, a format, a number, a language and topics.
+Opened from File > Count visitors (Ctrl+T); Enter records.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from elternlotse.domain.contact_log import CONTACT_FORMAT_LABELS, CONTACT_FORMATS, MAX_TALLY, Tally
+from elternlotse.domain.errors import ElternlotseError
+from elternlotse.i18n import _, active_language, translate_error
+from elternlotse.i18n.formatting import own_language_name
+from elternlotse.i18n.languages import parent_languages
+
+
+class TallyDialog(QDialog):
+    def __init__(self, services, parent=None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.saved: Tally | None = None
+        self.setWindowTitle(_("Count visitors"))
+        intro = QLabel(_("People who talked with you but gave no data are counted here; nobody is recorded."))
+        intro.setWordWrap(True)
+        self.count = QSpinBox()
+        self.count.setRange(1, MAX_TALLY)
+        self.format = QComboBox()
+        for key in CONTACT_FORMATS:
+            self.format.addItem(_(CONTACT_FORMAT_LABELS[key]), key)
+        self.format.setCurrentIndex(self.format.findData("parent_teacher_day"))
+        self.language = QComboBox()
+        self.language.addItem(_("several or not known"), "")
+        for lang in parent_languages():
+            self.language.addItem(own_language_name(lang.tag), lang.tag)
+        self.topics = QListWidget()
+        self.topics.setMaximumHeight(140)
+        for stage in services.catalogs.get().stages:
+            item = QListWidgetItem(stage.title(active_language()))
+            item.setData(Qt.ItemDataRole.UserRole, stage.key)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.topics.addItem(item)
+        self.day = QDateEdit()
+        self.day.setCalendarPopup(True)
+        today = QDate.fromString(services.contacts.today().isoformat(), Qt.DateFormat.ISODate)
+        self.day.setMaximumDate(today)
+        self.day.setDate(today)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.hide()
+
+        form = QFormLayout()
+        for label, widget, name in ((_("&People"), self.count, _("Number of people")),
+                                    (_("F&ormat"), self.format, _("Format")),
+                                    (_("&Language"), self.language, _("Language")),
+                                    (_("&Topics"), self.topics, _("Topics")),
+                                    (_("&Date"), self.day, _("Date"))):
+            buddy = QLabel(label)
+            buddy.setBuddy(widget)
+            widget.setAccessibleName(name)
+            form.addRow(buddy, widget)
+        buttons = QDialogButtonBox()
+        self.ok_button = buttons.addButton(_("&Count"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.record)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.ok_button.setDefault(True)  # after the button box is in the dialog, so Enter records
+        self.count.setFocus()
+        self.count.selectAll()
+
+    def record(self) -> None:
+        topics = [self.topics.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.topics.count())
+                  if self.topics.item(i).checkState() == Qt.CheckState.Checked]
+        try:
+            self.saved = self.services.contacts.tally(Tally(
+                on=self.day.date().toString(Qt.DateFormat.ISODate), format=self.format.currentData(),
+                count=self.count.value(), language=self.language.currentData() or "", topics=topics))
+        except ElternlotseError as error:
+            self.error.setText(translate_error(error, isolate=True))
+            self.error.show()
+            return
+        self.accept()

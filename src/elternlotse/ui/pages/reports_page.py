@@ -1,0 +1,217 @@
+"""Reports: the figures for funders, previewed as the funder will see them (protected), then saved.
+
+The office sees everyone's work, a navigator the same figures for their own.  Counting runs
+off the GUI thread (``ui.tasks``) with a progress dialog for long runs; the preview shows the
+published values (with "<5" and "x"), a chart per table and the key figures; the files are
+the CLI's (``elternlotse.reports``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalStackedBarSeries, QValueAxis
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from elternlotse.domain.text import N_
+from elternlotse.i18n import _, active_language, translator
+from elternlotse.i18n.formatting import own_language_name
+from elternlotse.i18n.languages import UI_LANGUAGES
+from elternlotse.ui.models.list_model import ListTableModel
+from elternlotse.ui.tasks import error_text, runner_for
+
+_PROTECTIONS = (("suppress", N_("Hide values of 1-4 (<5)")), ("round5", N_("Round to multiples of 5")))
+_FORMATS = (("pdf", "PDF (*.pdf)"), ("xlsx", "Excel (*.xlsx)"), ("csv", "CSV (*.csv)"), ("json", "JSON (*.json)"))
+
+
+class PublishedTableModel(ListTableModel):
+    """One protected table: label, its published cells, the row total; the totals row last."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.columns: list[str] = []
+
+    def show_table(self, table, total_label: str) -> None:
+        self.columns = [table.row_header, *table.columns, total_label]
+        published = table.published
+        rows = [[label, *cells, total] for label, cells, total
+                in zip(table.rows, published.cells, published.row_totals, strict=True)]
+        rows.append([total_label, *published.column_totals, published.total])
+        self.set_rows(rows)
+
+    def headers(self) -> list[str]:
+        return self.columns
+
+    def cell(self, row, column: int, role: int):
+        if role == Qt.ItemDataRole.CheckStateRole:
+            return None
+        return str(row[column]) if column < len(row) else None
+
+
+class ReportsPage(QWidget):
+    @staticmethod
+    def page_title() -> str:
+        return _("Reports")
+
+    def __init__(self, services, parent=None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.report = None
+        today = QDate.currentDate()
+        self.first = QDateEdit(QDate(today.year(), 1, 1))
+        self.last = QDateEdit(today)
+        for edit in (self.first, self.last):
+            edit.setCalendarPopup(True)
+        self.protection = QComboBox()
+        for key, label in _PROTECTIONS:
+            self.protection.addItem(_(label), key)
+        self.language = QComboBox()
+        for tag in dict.fromkeys(["de", active_language(), *UI_LANGUAGES]):
+            self.language.addItem(own_language_name(tag), tag)
+        self.show_button = QPushButton(_("&Count"))
+        self.show_button.clicked.connect(self.refresh)
+        self.save_button = QPushButton(_("&Save report..."))
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self._save)
+        bar = QHBoxLayout()
+        for label, widget in ((_("&From:"), self.first), (_("&To:"), self.last), (_("&Protection:"), self.protection),
+                              (_("&Labels in:"), self.language)):
+            buddy = QLabel(label)
+            buddy.setBuddy(widget)
+            widget.setAccessibleName(label.replace("&", "").rstrip(":"))
+            bar.addWidget(buddy)
+            bar.addWidget(widget)
+        bar.addWidget(self.show_button)
+        bar.addStretch(1)
+        bar.addWidget(self.save_button)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.key_figures = QLabel()
+        self.key_figures.setTextFormat(Qt.TextFormat.PlainText)
+        self.table_choice = QComboBox()
+        self.table_choice.setAccessibleName(_("Table"))
+        self.table_choice.currentIndexChanged.connect(self._show_table)
+        self.model = PublishedTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(_("Published figures"))
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.chart_view = QChartView()
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumHeight(220)
+        choice = QHBoxLayout()
+        table_label = QLabel(_("T&able:"))
+        table_label.setBuddy(self.table_choice)
+        choice.addWidget(table_label)
+        choice.addWidget(self.table_choice, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.chart_view)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.status)
+        layout.addWidget(self.key_figures)
+        layout.addLayout(choice)
+        layout.addWidget(splitter, 1)
+        if not services.store.info.is_office:
+            self.status.setText(_("Your own work: the office's report counts every navigator."))
+
+    # ---------------------------------------------------------------- counting
+    def refresh(self) -> None:
+        first, last = (self.first.date().toString(Qt.DateFormat.ISODate), self.last.date().toString(Qt.DateFormat.ISODate))
+        language, rule = self.language.currentData(), self.protection.currentData()
+
+        def count(services, progress):
+            translate = translator(language)
+            report = services.reports.build(first, last, language=language, translate=translate)
+            return report.protected(rule), translate
+
+        self.show_button.setEnabled(False)
+        runner_for(self).run(count, on_done=self._show, on_error=self._failed, title=_("Counting..."), parent=self)
+
+    def _show(self, result) -> None:
+        self.report, self.translate = result
+        self.show_button.setEnabled(True)
+        self.save_button.setEnabled(True)
+        self.key_figures.setText("   ".join(f"{self.translate(label)}: {value}" for label, value in self.report.key_published))
+        self.table_choice.blockSignals(True)
+        self.table_choice.clear()
+        for table in self.report.tables:
+            self.table_choice.addItem(table.title, table.key)
+        self.table_choice.blockSignals(False)
+        self._show_table(0)
+
+    def _failed(self, error) -> None:
+        self.show_button.setEnabled(True)
+        self.status.setText(error_text(error))
+
+    def _show_table(self, index: int) -> None:
+        if self.report is None or not 0 <= index < len(self.report.tables):
+            return
+        table = self.report.tables[index]
+        self.model.show_table(table, self.translate("Total"))
+        self.chart_view.setChart(self._chart(table))
+
+    @staticmethod
+    def _chart(table) -> QChart:
+        """Stacked bars of the published values; hidden ones drawn as 0 (greys: readable in print)."""
+        series = QHorizontalStackedBarSeries()
+        for i, column in enumerate(table.columns[:3]):
+            bars = QBarSet(column)
+            bars.setColor(QColor.fromRgbF(0.2 + 0.3 * i, 0.2 + 0.3 * i, 0.2 + 0.3 * i))
+            for row in table.published.cells[:20]:
+                bars.append(float(row[i]) if isinstance(row[i], int) else 0.0)
+            series.append(bars)
+        chart = QChart()
+        chart.addSeries(series)
+        categories = QBarCategoryAxis()
+        categories.append(list(table.rows[:20]))
+        chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(categories)
+        values = QValueAxis()
+        values.setMin(0)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(values)
+        chart.setTitle(table.title)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        return chart
+
+    # ---------------------------------------------------------------- saving
+    def _save(self) -> None:
+        if self.report is None:
+            return
+        filters = ";;".join(f for _key, f in _FORMATS)
+        stem = f"report-{self.report.first.isoformat()}-{self.report.last.isoformat()}"
+        path, chosen = QFileDialog.getSaveFileName(self, _("Save report"), f"{stem}.pdf", filters)
+        if path:
+            fmt = next((key for key, f in _FORMATS if f == chosen), "pdf")
+            self.save(path, fmt)
+
+    def save(self, path: str, fmt: str) -> None:
+        from pathlib import Path
+
+        from elternlotse.reports import tabular
+
+        if fmt == "pdf":
+            from elternlotse.reports.pdf import write_pdf
+
+            write_pdf(self.report, Path(path), self.translate)
+        else:
+            {"xlsx": tabular.write_xlsx, "csv": tabular.write_csv, "json": tabular.write_json}[fmt](
+                self.report, Path(path), self.translate)
+        self.status.setText(_("Saved {path}").format(path=path))
