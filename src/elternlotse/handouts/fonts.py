@@ -10,14 +10,17 @@ Fonts live under ``resources/fonts/`` with their licence (SIL OFL 1.1).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import arabic_reshaper
+from arabic_reshaper.letters import LETTERS_ARABIC
 from fontTools.ttLib import TTFont as _FontFile
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import ShapedStr, TTFont, shapeStr
 
 #: Family -> (regular file, bold file).
 FAMILIES: dict[str, tuple[str, str]] = {
@@ -49,7 +52,70 @@ class Run:
 
     @property
     def width(self) -> float:
-        return pdfmetrics.stringWidth(self.text, self.font, self.size)
+        return text_width(self.text, self.font, self.size)
+
+
+def text_width(text: str, font: str, size: float) -> float:
+    """The advance width of a run; a shaped run (HarfBuzz) counts the shaper's advances."""
+    data = getattr(text, "__shapeData__", None)
+    if not data:
+        return pdfmetrics.stringWidth(text, font, size)
+    total = 0.0
+    for ch, sd in zip(text, data, strict=False):
+        if sd.cluster == 0x7FFFFFFF:  # a character added unshaped beside a shaped segment
+            total += pdfmetrics.stringWidth(ch, font, size)
+        else:
+            total += sd.x_advance * size / 1000.0
+    return total
+
+
+#: Letters and marks that join or combine in Arabic script (not digits, not punctuation),
+#: plus ZWNJ/ZWJ and the tatweel: a maximal segment of these is one unit for the shaper.
+_JOINING = re.compile("[\u0610-\u061A\u0620-\u065F\u0670-\u06D3\u06D5-\u06DC\u06DF-\u06E8\u06EA-\u06EF"
+                      "\u06FA-\u06FF\u0750-\u077F\u08A0-\u08FF\u200C\u200D\u0640]+")
+_JOINERS = "\u200c\u200d"
+
+
+_RESHAPER = arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False, "support_ligatures": True})
+
+
+@lru_cache(maxsize=65536)
+def _shape_segment(logical: str, font: str) -> str:
+    """One Arabic-script segment (logical order) shaped: glyphs in visual order.
+
+    Where Unicode has presentation forms for every letter of the segment (Arabic,
+    Persian, most of Dari), they are used: they copy out of the PDF as letters.
+    Pashto and Sorani letters (ټ ښ ګ ڼ ڵ ێ ە ...) have none, so such a segment is
+    shaped by HarfBuzz with the font's own tables (its contextual glyphs get
+    private codes).  HarfBuzz's advances are per 1000 units: one shaping serves
+    every size.
+    """
+    if all(ch in LETTERS_ARABIC for ch in logical if unicodedata.category(ch)[0] == "L"):
+        forms = _RESHAPER.reshape(logical)
+        return "".join(ch for ch in forms if ch not in INVISIBLE)[::-1]
+    shaped = shapeStr(logical, font, 10)
+    data = getattr(shaped, "__shapeData__", None)
+    if data and " " in shaped:
+        # HarfBuzz draws a default-ignorable (ZWNJ) as the space glyph with no advance; a segment
+        # has no real space, so drop it (else text extraction would split "گام‌های" in two)
+        keep = [i for i, ch in enumerate(shaped) if ch != " "]
+        shaped = ShapedStr("".join(shaped[i] for i in keep), shapeData=[data[i] for i in keep])
+    return shaped
+
+
+def shape_visual(text: str, font: str) -> str:
+    """Shape the Arabic-script segments of ``text``, which is in visual order (after the bidi algorithm)."""
+    if not _JOINING.search(text):
+        return text
+    out: str = ""
+    last = 0
+    for match in _JOINING.finditer(text):
+        out = out + text[last:match.start()] if text[last:match.start()] else out
+        segment = match.group(0)[::-1]  # back to logical order for the shaper
+        out = out + _shape_segment(segment, font) if segment.strip(_JOINERS) else out
+        last = match.end()
+    rest = text[last:]
+    return out + rest if rest else out
 
 
 @lru_cache(maxsize=None)
@@ -101,6 +167,9 @@ def split_runs(text: str, primary: str, size: float, bold: bool = False) -> list
     register_fonts()
     runs: list[list] = []
     for ch in text:
+        if ch in _JOINERS and runs and runs[-1][0] == "arabic":
+            runs[-1][1].append(ch)  # the shaper needs ZWNJ/ZWJ ("می‌خواهم" stays unjoined)
+            continue
         if ch in INVISIBLE:
             continue
         family = None
@@ -114,11 +183,28 @@ def split_runs(text: str, primary: str, size: float, bold: bool = False) -> list
             runs[-1][1].append(ch)
         else:
             runs.append([family, [ch]])
-    return [Run(font_name(f, bold), "".join(chars), size * SIZE_FACTOR[f]) for f, chars in runs]
+    out = []
+    for f, chars in runs:
+        name = font_name(f, bold)
+        joined = "".join(chars)
+        out.append(Run(name, shape_visual(joined, name) if f == "arabic" else joined, size * SIZE_FACTOR[f]))
+    return out
 
 
 def runs_width(runs: list[Run]) -> float:
     return sum(r.width for r in runs)
+
+
+def shaped_notdef(text: str, family: str, bold: bool = False) -> list[str]:
+    """Arabic-script segments of ``text`` for which the shaper finds no glyph (.notdef) in the font."""
+    register_fonts()
+    font = pdfmetrics.getFont(font_name(family, bold))
+    bad = []
+    for match in _JOINING.finditer(text):
+        shaped = _shape_segment(match.group(0), font.fontName)
+        if isinstance(shaped, ShapedStr) and any(font.face.charToGlyph.get(ord(ch)) == 0 for ch in shaped):
+            bad.append(match.group(0))
+    return bad
 
 
 def missing_glyphs(text: str, primary: str, bold: bool = False) -> list[str]:

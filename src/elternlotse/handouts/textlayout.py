@@ -8,9 +8,10 @@ Right-to-left (Arabic, Persian, Sorani, ...), the recipe of the team's tech note
 2. wrap in **logical** order, measuring each word in its shaped form
    (Arabic joining does not cross a space, so a word shapes alone as it does
    inside the paragraph);
-3. per line: ``arabic_reshaper.reshape`` (presentation forms), then
-   ``bidi.algorithm.get_display`` with a right-to-left base (mirrors brackets),
-   then the runs per font; the line is drawn right-aligned.
+3. per line: ``bidi.algorithm.get_display`` with a right-to-left base (mirrors
+   brackets) on the unshaped letters, then the runs per font, in which every
+   Arabic-script word is shaped by HarfBuzz (``fonts.shape_visual``: joining,
+   Pashto and Sorani letters, marks); the line is drawn right-aligned.
 
 Reordering a whole paragraph before wrapping would put its last line on top.
 Each line keeps its logical text for the PDF's ``/ActualText``.
@@ -23,7 +24,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import arabic_reshaper
 from bidi.algorithm import get_display
 
 from elternlotse.handouts.fonts import INVISIBLE, SIZE_FACTOR, Run, family_for_script, split_runs
@@ -32,7 +32,6 @@ RLM, LRM = "\u200f", "\u200e"
 #: Break opportunities: white space except the no-break space (U+00A0).
 _SPACE = re.compile(r"([^\S\u00a0]+)")
 _OPEN = {"(": ")", "[": "]", "{": "}", "«": "»", "‹": "›"}
-_RESHAPER = arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False, "support_ligatures": True})
 #: Line height relative to the font size, per font family (Naskh has tall ascenders and deep descenders).
 LEADING = {"latin": 1.32, "arabic": 1.55, "ethiopic": 1.45}
 
@@ -143,20 +142,23 @@ def prepare_rtl(text: str) -> str:
     return mark_brackets(text, "R")
 
 
-def shape(text: str) -> str:
-    return _RESHAPER.reshape(text)
+_KEEP = "\u200c\u200d"  # the shaper needs ZWNJ/ZWJ; split_runs drops them after shaping
+#: python-bidi drops ZWNJ and ZWJ (class BN) from its output; the Arabic letter mark (class AL,
+#: never in our texts) stands in for them through the reordering.
+_STAND_IN = {"\u200c": "\u061c", "\u200d": "\u061c\u061c"}
 
 
-def visual_rtl(line: str) -> str:
-    """A logical line (already bracket-marked) as drawn left to right: shaped and reordered."""
-    shaped = shape(line)
-    visual = get_display(shaped, base_dir="R")
-    return "".join(ch for ch in visual if ch not in INVISIBLE)
+def visual_rtl(line: str, base: str = "R") -> str:
+    """A logical line (already bracket-marked) reordered as drawn left to right (letters unshaped)."""
+    masked = line.replace("\u200d", _STAND_IN["\u200d"]).replace("\u200c", _STAND_IN["\u200c"])
+    visual = get_display(masked, base_dir=base)
+    visual = visual.replace(_STAND_IN["\u200d"], "\u200d").replace(_STAND_IN["\u200c"], "\u200c")
+    return "".join(ch for ch in visual if ch not in INVISIBLE or ch in _KEEP)
 
 
 @lru_cache(maxsize=16384)
 def _word_width(word: str, family: str, size: float, bold: bool, rtl: bool) -> float:
-    drawn = shape(word) if rtl or any(_strong(ch) == "R" for ch in word) else word
+    drawn = visual_rtl(word) if rtl or any(_strong(ch) == "R" for ch in word) else word
     return sum(r.width for r in split_runs(drawn, family, size, bold))
 
 
@@ -212,7 +214,7 @@ def _make_line(logical: str, size: float, family: str, rtl: bool, bold: bool, le
         drawn = visual_rtl(logical)
     elif any(_strong(ch) == "R" for ch in logical):
         # right-to-left words inside left-to-right text (an Arabic name on a German sheet)
-        drawn = "".join(ch for ch in get_display(shape(logical), base_dir="L") if ch not in INVISIBLE)
+        drawn = visual_rtl(logical, "L")
     else:
         drawn = "".join(ch for ch in logical if ch not in INVISIBLE)
     runs = split_runs(drawn, family, size, bold)
@@ -220,4 +222,4 @@ def _make_line(logical: str, size: float, family: str, rtl: bool, bold: bool, le
     return Line(runs, sum(r.width for r in runs), leading, rtl, plain)
 
 
-__all__ = ["Line", "direction", "family_for_script", "mark_brackets", "script_family", "shape", "visual_rtl", "wrap"]
+__all__ = ["Line", "direction", "family_for_script", "mark_brackets", "script_family", "visual_rtl", "wrap"]
