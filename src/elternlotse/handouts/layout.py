@@ -66,15 +66,25 @@ class Column:
     rtl: bool
 
 
-def draw_line(c: Canvas, line: Line, x: float, width: float, y_top: float, color=None) -> None:
-    """Draw one line: right-aligned within the column when it is right to left."""
+def draw_line(c: Canvas, line: Line, x: float, width: float, y_top: float, color=None, lang: str = "") -> None:
+    """Draw one line: right-aligned within the column when it is right to left.
+
+    The line is a marked-content span with its language (``/Lang``: a bilingual
+    sheet declares both, ISO 32000 14.9.2) and, when right to left, its logical
+    text (``/ActualText``: copy and search give the text as typed, not glyphs in
+    visual order).
+    """
     if not line.runs:
         return
     start = x + width - line.width if line.rtl else x
     baseline = y_top - line.height * 0.74
+    props = []
+    if lang:
+        props.append("/Lang (%s)" % lang.replace("(", "").replace(")", "").replace("\\", ""))
     if line.rtl:
-        # /ActualText: copy and search give the logical text, not presentation forms in visual order.
-        c._code.append("/Span <</ActualText <%s>>> BDC" % ("FEFF" + line.logical.encode("utf-16-be").hex().upper()))
+        props.append("/ActualText <%s>" % ("FEFF" + line.logical.encode("utf-16-be").hex().upper()))
+    if props:
+        c._code.append("/Span <<%s>> BDC" % " ".join(props))
     text = c.beginText(start, baseline)
     if color is not None:
         text.setFillColor(color)
@@ -82,7 +92,7 @@ def draw_line(c: Canvas, line: Line, x: float, width: float, y_top: float, color
         text.setFont(run.font, run.size)
         text.textOut(run.text)
     c.drawText(text)
-    if line.rtl:
+    if props:
         c._code.append("EMC")
 
 

@@ -18,6 +18,7 @@ Nothing here reads the UI language: every language comes in as an argument.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -34,8 +35,8 @@ from reportlab.pdfgen.canvas import Canvas
 from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.family import Child, Family
 from elternlotse.domain.text import N_
-from elternlotse.handouts.content import SOURCE_LANGUAGE, HandoutLibrary, HandoutText, fill_placeholders, handouts_root
-from elternlotse.handouts.fonts import register_fonts, split_runs
+from elternlotse.handouts.content import SOURCE_LANGUAGE, Block, HandoutLibrary, HandoutText, fill_placeholders, handouts_root
+from elternlotse.handouts.fonts import font_name, register_fonts, split_runs
 from elternlotse.handouts.layout import (
     ACCENT,
     GREY,
@@ -53,8 +54,7 @@ from elternlotse.handouts.layout import (
     draw_qr,
     paginate,
 )
-from elternlotse.handouts.textlayout import Line, direction, script_family, wrap
-import contextlib
+from elternlotse.handouts.textlayout import Line, direction, isolate_ltr, script_family, wrap
 
 #: A provider of a child's next steps, in the given language (short sentences).
 NextSteps = Callable[[Child, str], Sequence[str]]
@@ -85,6 +85,11 @@ class Style:
 
 SINGLE = Style(body=11.5, heading=14.0, title=20.0, small=7.5)
 BILINGUAL = Style(body=10.0, heading=12.0, title=15.0, small=7.0)
+#: A form (a text with tick boxes: the consent form) beside German: it must stay one sheet, signature
+#: and tick boxes on the same page, so it starts smaller and may shrink down to FORM_MIN_BODY.
+BILINGUAL_FORM = Style(body=9.0, heading=10.5, title=13.0, small=6.5)
+FORM_SHRINK_STEPS = (0.95, 0.9, 0.85)
+FORM_MIN_BODY = 7.6
 QR_SIZE_SINGLE = 62.0
 QR_SIZE_BILINGUAL = 54.0
 #: When the last page is filled less than this, try smaller type (these factors) to save the page.
@@ -144,7 +149,7 @@ def _line_items(lines: list[Line], column: Column, indent: float = 0.0, space_be
     for i, line in enumerate(lines):
         def draw(c, x, y, line=line, first=(i == 0)):
             left = x if column.rtl else x + indent
-            draw_line(c, line, left, column.width - indent, y, color)
+            draw_line(c, line, left, column.width - indent, y, color, column.language)
             if first and marker:
                 marker(c, x, y, line)
         items.append(Item(line.height, draw, space_before if i == 0 else 0.0))
@@ -155,8 +160,14 @@ def _wrap(text: str, column: Column, size: float, bold: bool = False, indent: fl
     return wrap(text, column.width - indent, size, column.family, column.rtl, bold)
 
 
-def block_items(block, column: Column, style: Style, values: dict[str, str]) -> list[Item]:
-    """The items of one content block in one column."""
+def block_items(block, column: Column, style: Style, values: dict[str, str], box: bool = True) -> list[Item]:
+    """The items of one content block in one column.
+
+    ``box=False``: a tick box's text without the box (German beside the parent's
+    language: one box per purpose, in the parent's column, so that nobody ticks twice).
+    """
+    if column.rtl:  # a German contact line, an organisation's name: one left-to-right unit each
+        values = {k: isolate_ltr(v) for k, v in values.items()}
     fill = lambda t: fill_placeholders(t, values)
     if block.kind == "heading":
         items = _line_items(_wrap(fill(block.text), column, style.heading, bold=True), column,
@@ -186,13 +197,13 @@ def block_items(block, column: Column, style: Style, values: dict[str, str]) -> 
         indent = style.body * 1.8
         lines = _wrap(fill(block.text), column, style.body, indent=indent)
 
-        def box(c, x, y, line, size=style.body):
+        def tick(c, x, y, line, size=style.body):
             side = size * 0.95
             top = y - (line.height - side) / 2 - line.height * 0.05
             bx = x + column.width - side if column.rtl else x
             c.setLineWidth(0.8)
             c.rect(bx, top - side, side, side, stroke=1, fill=0)
-        return _line_items(lines, column, indent, space_before=style.body * 0.5, marker=box)
+        return _line_items(lines, column, indent, space_before=style.body * 0.5, marker=tick if box else None)
     if block.kind == "signature":
         gap = style.body * 3.2
         line_width = min(column.width, 260.0)
@@ -257,6 +268,11 @@ def _columns(languages: list[str], family_of: dict[str, str]) -> list[Column]:
             Column(MARGIN_X + width + GUTTER, width, right, family_of[right], direction(right) == "rtl")]
 
 
+def _value(text: str, column: Column) -> str:
+    """A name, school or contact typed in Latin letters: one left-to-right unit in a right-to-left column."""
+    return isolate_ltr(text) if column.rtl else text
+
+
 def _family_rows(family: Family, columns: list[Column], style: Style, context: HandoutContext,
                  next_steps: NextSteps | None, root: Path) -> list[Row]:
     def per_column(make: Callable[[Column], list[Item]]) -> Row:
@@ -264,20 +280,19 @@ def _family_rows(family: Family, columns: list[Column], style: Style, context: H
 
     names = family.display_name()
     rows = [per_column(lambda col: _line_items(
-        _wrap(handout_string("family", col.language, root, names=names), col, style.heading, bold=True), col))]
+        _wrap(handout_string("family", col.language, root, names=_value(names, col)), col, style.heading, bold=True),
+        col))]
     for child in family.children:
         def child_items(col: Column, child=child) -> list[Item]:
             key = "child" if child.first_name else "child_unnamed"
-            label = handout_string(key, col.language, root, name=child.first_name, grade=child.grade)
+            label = handout_string(key, col.language, root, name=_value(child.first_name, col), grade=child.grade)
             if child.school:
-                label += " · " + child.school
+                label += " – " + _value(child.school, col)  # a dash: "·" reads as a Persian zero
             items = _line_items(_wrap(label, col, style.body, bold=True), col, space_before=style.body * 0.5)
             steps = list(next_steps(child, col.language)) if next_steps else []
             if steps:
                 items += _line_items(_wrap(handout_string("next_steps", col.language, root) + ":", col, style.body), col)
-                for step in steps:
-                    from elternlotse.handouts.content import Block
-                    items += block_items(Block("bullets", items=(step,)), col, style, {})
+                items += block_items(Block("bullets", items=tuple(steps)), col, style, {})
             return items
         rows.append(per_column(child_items))
     contact = [v for v in (context.navigator, context.organisation, context.contact) if v]
@@ -285,7 +300,8 @@ def _family_rows(family: Family, columns: list[Column], style: Style, context: H
         def contact_items(col: Column) -> list[Item]:
             items = _line_items(_wrap(handout_string("navigator", col.language, root) + ":", col, style.body, bold=True),
                                 col, space_before=style.body * 0.7)
-            items += _line_items(_wrap(" · ".join(contact), col, style.body), col)
+            for value in contact:  # one line each: no separator to misread, no value split by the bidi algorithm
+                items += _line_items(_wrap(_value(value, col), col, style.body), col)
             return items
         rows.append(per_column(contact_items))
 
@@ -315,7 +331,8 @@ def build_document(topic_id: str, language: str, with_language: str | None = Non
     if len(languages) == 2 and language == SOURCE_LANGUAGE:
         languages.reverse()  # the parent's language is the other one
     family_of = {lang: script_family(texts[lang].strings()) for lang in languages}
-    base = SINGLE if len(languages) == 1 else BILINGUAL
+    form = any(block.kind == "checkbox" for block in texts[languages[0]].blocks)
+    base = SINGLE if len(languages) == 1 else (BILINGUAL_FORM if form else BILINGUAL)
     columns = _columns(languages, family_of)
     values = context.values()
 
@@ -324,15 +341,16 @@ def build_document(topic_id: str, language: str, with_language: str | None = Non
         if family is not None:
             rows += _family_rows(family, columns, style, context, next_steps, library.root)
         for i, block in enumerate(texts[languages[0]].blocks):
-            cells = [block_items(texts[col.language].blocks[i], col, style, values) for col in columns]
+            cells = [block_items(texts[col.language].blocks[i], col, style, values,
+                                 box=len(columns) == 1 or col.language == languages[0]) for col in columns]
             rows.append(Row(cells, keep_with_next=block.kind == "heading"))
         return paginate(rows, columns)
 
     pages = layout(base)
-    if len(pages) > 1 and last_page_fill(pages) < SHRINK_BELOW:
+    if len(pages) > 1 and (form or last_page_fill(pages) < SHRINK_BELOW):
         # A few lines spill onto a page of their own: a slightly smaller type saves a sheet.
-        for factor in SHRINK_STEPS:
-            if base.body * factor < MIN_BODY:
+        for factor in (FORM_SHRINK_STEPS if form else SHRINK_STEPS):
+            if base.body * factor < (FORM_MIN_BODY if form else MIN_BODY):
                 break
             smaller = layout(base.scaled(factor))
             if len(smaller) < len(pages):
@@ -379,7 +397,7 @@ def _footer(c: Canvas, doc: Document, page: int, pages: int, root: Path) -> None
         text = handout_string("unreviewed", lang, root)
         line = wrap(text, width, 7.0, script_family([text]), rtl)[0]
         x = MARGIN_X + 50 if rtl else MARGIN_X
-        draw_line(c, line, x, width, y, GREY)
+        draw_line(c, line, x, width, y, GREY, lang)
         y -= line.height
     c.setFillColor(Color(0, 0, 0))
 
@@ -400,13 +418,22 @@ def draw_documents(c: Canvas, docs: Sequence[Document], root: Path) -> int:
     return count
 
 
-def _canvas(target, title: str, language: str, author: str, subject: str) -> Canvas:
-    c = Canvas(target, pagesize=A4, lang=language, pageCompression=1, invariant=1)
+def _canvas(target, title: str, language: str, author: str, subject: str, languages: Sequence[str] = ()) -> Canvas:
+    """A canvas with the document's metadata.
+
+    The initial font is a bundled one (else ReportLab declares an unused,
+    non-embedded Helvetica on every page); ``invariant=0`` gives the true
+    creation date.  ``/Lang`` is the parent's language; every line carries its
+    own (see ``draw_line``), and the keywords name all languages of the sheet.
+    """
+    register_fonts()
+    c = Canvas(target, pagesize=A4, lang=language, pageCompression=1, invariant=0,
+               initialFontName=font_name("latin"))
     c.setTitle(title)
     c.setAuthor(author or "Elternlotse")
     c.setSubject(subject)
     c.setCreator("Elternlotse")
-    c.setKeywords(["Elternlotse", "handout", subject, language])
+    c.setKeywords(["Elternlotse", "handout", subject, *dict.fromkeys([language, *languages])])
     return c
 
 
@@ -419,7 +446,8 @@ def render_handout(topic_id: str, language: str, with_language: str | None = Non
     doc = build_document(topic_id, language, with_language, family=family, next_steps=next_steps,
                          context=context, library=library)
     buffer = BytesIO()
-    c = _canvas(buffer, doc.title, language, context.organisation or context.navigator, topic_id)
+    c = _canvas(buffer, doc.title, doc.language, context.organisation or context.navigator, topic_id,
+                doc.footer_languages)
     draw_documents(c, [doc], library.root)
     c.save()
     return buffer.getvalue()
@@ -451,7 +479,8 @@ def render_batch(topic_id: str, entries: Sequence[BatchEntry], *, beside_german:
     if not docs:
         raise ValidationError(N_("No family to print a handout for."))
     buffer = BytesIO()
-    c = _canvas(buffer, docs[0].title, SOURCE_LANGUAGE, context.organisation or context.navigator, topic_id)
+    languages = list(dict.fromkeys(lang for doc in docs for lang in doc.footer_languages))
+    c = _canvas(buffer, docs[0].title, SOURCE_LANGUAGE, context.organisation or context.navigator, topic_id, languages)
     draw_documents(c, docs, library.root)
     c.save()
     return buffer.getvalue()

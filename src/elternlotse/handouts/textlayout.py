@@ -120,26 +120,60 @@ def mark_brackets(text: str, base: str = "R") -> str:
     return "".join(out)
 
 
-_ISOLATES = str.maketrans({"\u2066": "\u202a", "\u2067": "\u202b", "\u2068": "\u202a", "\u2069": "\u202c"})
+#: Isolates as embeddings fenced by RLM: python-bidi's pure-Python algorithm fails on isolates, and the
+#: marks make the neighbours of an embedded value resolve right to left as an isolate would let them.
+_ISOLATES = str.maketrans({"\u2066": "\u200f\u202a", "\u2067": "\u200f\u202b", "\u2068": "\u200f\u202a",
+                           "\u2069": "\u202c\u200f"})
 #: Latin-digit groups joined by a separator ("0176 1234567", "2026-1", "10:30"): one left-to-right unit.
-_NUMBER_GROUP = re.compile(r"\+?[0-9]+(?:[ ./:\-][0-9]+)+")
+_NUMBER_GROUP = re.compile(r"\+?[0-9]+(?:[ \u00a0./:\-][0-9]+)+")
 
 
 _LATIN_IN_BRACKETS = re.compile(r"\([A-Za-zÄÖÜäöüß][A-Za-zÄÖÜäöüß .\-/]{0,28}\)")
+
+
+#: Data values that must read left to right inside right-to-left text: addresses, e-mail, times, codes.
+_URL = re.compile(r"(?:https?://|www\.)[^\s()«»]+[^\s()«».,;:!?،؛]")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+_VALUE = re.compile(f"{_URL.pattern}|{_EMAIL.pattern}|{_NUMBER_GROUP.pattern}")
+LRE, PDF = "\u202a", "\u202c"
+LRI, PDI = "\u2066", "\u2069"
+
+
+def isolate_ltr(value: str) -> str:
+    """A value typed in a left-to-right script (a German contact line) as one isolated unit."""
+    first = next((s for s in (_strong(c) for c in value) if s), None)
+    return f"{LRI}{value}{PDI}" if value and first == "L" else value
 
 
 def prepare_rtl(text: str) -> str:
     """Logical right-to-left text made safe for python-bidi's UBA.
 
     Isolates (LRI, RLI, FSI, PDI) become embeddings: the pure-Python algorithm
-    fails on isolates.  Groups of Latin digits with separators (a phone number,
-    a version like 2026-1) are embedded left to right; after Arabic letters the
-    UBA would otherwise turn them into separate Arabic numbers in reverse order.
-    Then bracket pairs are marked (``mark_brackets``).
+    fails on isolates.  Data values (an address, an e-mail, groups of Latin
+    digits with separators: a phone number, hours 10-12, a version 2026-1) are
+    embedded left to right; after Arabic letters the UBA would otherwise turn
+    their parts into separate runs in reverse order ("/https://..." or
+    "0176 1234567 ,"). Then bracket pairs are marked (``mark_brackets``).
     """
     text = text.translate(_ISOLATES)
-    text = _NUMBER_GROUP.sub(lambda m: "\u202a" + m.group(0) + "\u202c", text)
+    text = _VALUE.sub(lambda m: RLM + LRE + m.group(0) + PDF + RLM, text)
     return mark_brackets(text, "R")
+
+
+_EMBED_OPEN = "\u202a\u202b\u202d\u202e"
+
+
+def balance_embeddings(line: str, open_before: list[str]) -> tuple[str, list[str]]:
+    """Close the embeddings a line leaves open and reopen them on the next: each line is reordered alone."""
+    stack = list(open_before)
+    for ch in line:
+        if ch in _EMBED_OPEN:
+            stack.append(ch)
+        elif ch == PDF and stack:
+            stack.pop()
+    prefix = "".join(open_before)
+    # a PDF at the start of a line whose opener was on the line before is matched by the prefix
+    return prefix + line + PDF * len(stack), stack
 
 
 _KEEP = "\u200c\u200d"  # the shaper needs ZWNJ/ZWJ; split_runs drops them after shaping
@@ -190,6 +224,7 @@ def wrap(text: str, width: float, size: float, family: str, rtl: bool, bold: boo
                 piece += ch
             words.append(piece)
         start = 0
+        carried: list[str] = []  # embeddings open at the start of the next line
         while start < len(words) or (start == 0 and not words):
             end, used = start, 0.0
             while end < len(words):
@@ -198,15 +233,25 @@ def wrap(text: str, width: float, size: float, family: str, rtl: bool, bold: boo
                     break
                 used += w
                 end += 1
-            line = _make_line(" ".join(words[start:end]), size, family, rtl, bold, leading)
+            line, still_open = _line_of(words[start:end], carried, size, family, rtl, bold, leading)
             while line.width > width and end - start > 1:
                 end -= 1
-                line = _make_line(" ".join(words[start:end]), size, family, rtl, bold, leading)
+                line, still_open = _line_of(words[start:end], carried, size, family, rtl, bold, leading)
+            carried = still_open
             lines.append(line)
             if not words:
                 break
             start = end
     return lines
+
+
+def _line_of(words: list[str], carried: list[str], size: float, family: str, rtl: bool, bold: bool,
+             leading: float) -> tuple[Line, list[str]]:
+    text = " ".join(words)
+    if not rtl:
+        return _make_line(text, size, family, rtl, bold, leading), []
+    balanced, still_open = balance_embeddings(text, carried)
+    return _make_line(balanced, size, family, rtl, bold, leading), still_open
 
 
 def _make_line(logical: str, size: float, family: str, rtl: bool, bold: bool, leading: float) -> Line:
@@ -222,4 +267,4 @@ def _make_line(logical: str, size: float, family: str, rtl: bool, bold: bool, le
     return Line(runs, sum(r.width for r in runs), leading, rtl, plain)
 
 
-__all__ = ["Line", "direction", "family_for_script", "mark_brackets", "script_family", "visual_rtl", "wrap"]
+__all__ = ["Line", "direction", "isolate_ltr", "family_for_script", "mark_brackets", "script_family", "visual_rtl", "wrap"]
