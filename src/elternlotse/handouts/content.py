@@ -19,8 +19,9 @@ from typing import Any
 from elternlotse.domain.errors import NotFoundError, ValidationError
 from elternlotse.domain.text import N_
 
-#: Languages every handout is written in (issue 5), German first: it is the source.
-LANGUAGES: tuple[str, ...] = ("de", "en", "tr", "ar", "fa", "ru", "uk", "pl", "ro", "bg", "kmr", "ti")
+#: Handout languages (issues 5 and 14), German first: it is the source.  Dari is ``fa-AF``.
+LANGUAGES: tuple[str, ...] = ("de", "en", "tr", "ar", "fa", "ru", "uk", "pl", "ro", "bg", "kmr", "ti",
+                              "fa-AF", "ps", "ckb", "so", "sq")
 SOURCE_LANGUAGE = "de"
 BLOCK_KINDS = ("heading", "paragraph", "bullets", "checkbox", "signature")
 #: Placeholders filled from the store's details; any other ``{...}`` is refused.
