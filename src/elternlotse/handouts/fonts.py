@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,10 +49,10 @@ class Run:
     font: str
     text: str
     size: float
+    width: float = field(init=False, compare=False)
 
-    @property
-    def width(self) -> float:
-        return text_width(self.text, self.font, self.size)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "width", text_width(self.text, self.font, self.size))
 
 
 def text_width(text: str, font: str, size: float) -> float:
@@ -157,6 +157,17 @@ def family_of_char(ch: str, primary: str, bold: bool = False) -> str | None:
 
 
 def split_runs(text: str, primary: str, size: float, bold: bool = False) -> list[Run]:
+    """Split ``text`` into runs, each drawable with one font (see ``_split_runs``)."""
+    return list(_split_runs(text, primary, size, bold))
+
+
+@lru_cache(maxsize=32768)
+def _char_family(ch: str, primary: str, bold: bool) -> str | None:
+    return family_of_char(ch, primary, bold)
+
+
+@lru_cache(maxsize=32768)
+def _split_runs(text: str, primary: str, size: float, bold: bool = False) -> tuple[Run, ...]:
     """Split ``text`` into runs, each drawable with one font.
 
     Spaces and other neutral characters stay in the run before them when that
@@ -176,7 +187,7 @@ def split_runs(text: str, primary: str, size: float, bold: bool = False) -> list
         if runs and unicodedata.category(ch)[0] in "ZP" and ord(ch) in coverage(runs[-1][0], bold):
             family = runs[-1][0]
         if family is None:
-            family = family_of_char(ch, primary, bold)
+            family = _char_family(ch, primary, bold)
         if family is None:
             ch, family = "?", "latin"
         if runs and runs[-1][0] == family:
@@ -188,7 +199,7 @@ def split_runs(text: str, primary: str, size: float, bold: bool = False) -> list
         name = font_name(f, bold)
         joined = "".join(chars)
         out.append(Run(name, shape_visual(joined, name) if f == "arabic" else joined, size * SIZE_FACTOR[f]))
-    return out
+    return tuple(out)
 
 
 def runs_width(runs: list[Run]) -> float:

@@ -330,7 +330,7 @@ def build_document(topic_id: str, language: str, with_language: str | None = Non
         raise ValidationError(N_("A bilingual handout puts a language beside German; '--with' must be 'de'."))
     if len(languages) == 2 and language == SOURCE_LANGUAGE:
         languages.reverse()  # the parent's language is the other one
-    family_of = {lang: script_family(texts[lang].strings()) for lang in languages}
+    family_of = {lang: _text_family(texts[lang]) for lang in languages}
     form = any(block.kind == "checkbox" for block in texts[languages[0]].blocks)
     base = SINGLE if len(languages) == 1 else (BILINGUAL_FORM if form else BILINGUAL)
     columns = _columns(languages, family_of)
@@ -361,6 +361,11 @@ def build_document(topic_id: str, language: str, with_language: str | None = Non
     doc.unreviewed = [lang for lang in languages if not texts[lang].reviewed]
     doc.pages = pages
     return doc
+
+
+@lru_cache(maxsize=512)
+def _text_family(text: HandoutText) -> str:
+    return script_family(text.strings())
 
 
 def last_page_fill(pages: list[list[tuple[Item, float, float]]]) -> float:

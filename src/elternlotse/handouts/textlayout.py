@@ -36,9 +36,9 @@ _OPEN = {"(": ")", "[": "]", "{": "}", "«": "»", "‹": "›"}
 LEADING = {"latin": 1.32, "arabic": 1.55, "ethiopic": 1.45}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Line:
-    runs: list[Run]
+    runs: tuple[Run, ...]
     width: float
     height: float
     rtl: bool
@@ -182,6 +182,7 @@ _KEEP = "\u200c\u200d"  # the shaper needs ZWNJ/ZWJ; split_runs drops them after
 _STAND_IN = {"\u200c": "\u061c", "\u200d": "\u061c\u061c"}
 
 
+@lru_cache(maxsize=16384)
 def visual_rtl(line: str, base: str = "R") -> str:
     """A logical line (already bracket-marked) reordered as drawn left to right (letters unshaped)."""
     masked = line.replace("\u200d", _STAND_IN["\u200d"]).replace("\u200c", _STAND_IN["\u200c"])
@@ -192,8 +193,25 @@ def visual_rtl(line: str, base: str = "R") -> str:
 
 @lru_cache(maxsize=16384)
 def _word_width(word: str, family: str, size: float, bold: bool, rtl: bool) -> float:
-    drawn = visual_rtl(word) if rtl or any(_strong(ch) == "R" for ch in word) else word
+    drawn = visual_rtl(word) if rtl or _RTL_CHAR.search(word) else word
     return sum(r.width for r in split_runs(drawn, family, size, bold))
+
+
+#: A character of a right-to-left script (Hebrew, Arabic, Syriac, Thaana, NKo, their presentation forms).
+_RTL_CHAR = re.compile("[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
+#: Format controls dropped from the drawn text and the logical text (ZWNJ stays in the logical text).
+_DROP_DRAWN = {ord(ch): None for ch in INVISIBLE}
+_DROP_LOGICAL = {ord(ch): None for ch in INVISIBLE if ch != "\u200c"}
+
+
+@lru_cache(maxsize=8192)
+def _tokens(paragraph: str, rtl: bool) -> tuple[str, ...]:
+    """The words of a paragraph as wrapped (size-independent, so shared by every layout pass)."""
+    paragraph = _NUMBER_GROUP.sub(lambda m: m.group(0).replace(" ", "\u00a0"), paragraph)  # never broken
+    if rtl:  # a short German term in brackets stays on one line: split, its parts swap sides
+        paragraph = _LATIN_IN_BRACKETS.sub(lambda m: m.group(0).replace(" ", "\u00a0"), paragraph)
+    source = prepare_rtl(paragraph) if rtl else paragraph
+    return tuple(t for t in _SPACE.split(source) if t and not t.isspace())
 
 
 def wrap(text: str, width: float, size: float, family: str, rtl: bool, bold: bool = False) -> list[Line]:
@@ -207,12 +225,8 @@ def wrap(text: str, width: float, size: float, family: str, rtl: bool, bold: boo
     space_width = max(r.width for fam in SIZE_FACTOR for r in split_runs(" ", fam, size, bold))
     lines: list[Line] = []
     for paragraph in text.split("\n"):
-        paragraph = _NUMBER_GROUP.sub(lambda m: m.group(0).replace(" ", "\u00a0"), paragraph)  # never broken
-        if rtl:  # a short German term in brackets stays on one line: split, its parts swap sides
-            paragraph = _LATIN_IN_BRACKETS.sub(lambda m: m.group(0).replace(" ", "\u00a0"), paragraph)
-        source = prepare_rtl(paragraph) if rtl else paragraph
         words: list[str] = []
-        for token in (t for t in _SPACE.split(source) if t and not t.isspace()):
+        for token in _tokens(paragraph, rtl):
             if _word_width(token, family, size, bold, rtl) <= width:
                 words.append(token)
                 continue
@@ -254,16 +268,17 @@ def _line_of(words: list[str], carried: list[str], size: float, family: str, rtl
     return _make_line(balanced, size, family, rtl, bold, leading), still_open
 
 
+@lru_cache(maxsize=16384)
 def _make_line(logical: str, size: float, family: str, rtl: bool, bold: bool, leading: float) -> Line:
     if rtl:
         drawn = visual_rtl(logical)
-    elif any(_strong(ch) == "R" for ch in logical):
+    elif _RTL_CHAR.search(logical):
         # right-to-left words inside left-to-right text (an Arabic name on a German sheet)
         drawn = visual_rtl(logical, "L")
     else:
-        drawn = "".join(ch for ch in logical if ch not in INVISIBLE)
-    runs = split_runs(drawn, family, size, bold)
-    plain = "".join(ch for ch in logical if ch not in INVISIBLE or ch == "\u200c")
+        drawn = logical.translate(_DROP_DRAWN)
+    runs = tuple(split_runs(drawn, family, size, bold))
+    plain = logical.translate(_DROP_LOGICAL)
     return Line(runs, sum(r.width for r in runs), leading, rtl, plain)
 
 
