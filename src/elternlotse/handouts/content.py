@@ -257,21 +257,26 @@ def _sources(raw: dict, spot: str) -> tuple[tuple[Source, ...], str]:
     items = raw.get("sources", [])
     as_of = raw.get("as_of", "")
     if not isinstance(items, list) or len(items) > 20:
-        raise ValidationError(N_("{field}: expected a list of sources."), field=f"{spot}: sources")
+        raise ValidationError(N_("{field}: expected a list."), field=f"{spot}: sources")
     out = []
-    for item in items:
-        if (not isinstance(item, dict) or set(item) - {"title", "url"} or not isinstance(item.get("title"), str)
-                or not item["title"].strip() or len(item["title"]) > 300
-                or not isinstance(item.get("url", ""), str) or len(item.get("url", "")) > 300
-                or (item.get("url") and not item["url"].startswith("https://"))):
-            raise ValidationError(N_("{field}: a source needs a 'title' and may have an https:// 'url'."),
-                                  field=f"{spot}: sources")
-        out.append(Source(item["title"].strip(), item.get("url", "")))
+    for n, item in enumerate(items, start=1):
+        where = f"{spot}: source {n}"
+        if not isinstance(item, dict):
+            raise ValidationError(N_("{field}: expected an object."), field=where)
+        unknown = sorted(set(item) - {"title", "url"})
+        if unknown:
+            raise ValidationError(N_("{field}: unknown field '{name}'."), field=where, name=unknown[0])
+        title = _check_text(item.get("title"), f"{where}: title")
+        url = item.get("url", "")
+        if url and (not isinstance(url, str) or not url.startswith("https://") or len(url) > 300):
+            raise ValidationError(N_("{field}: qr_url must be an https:// address or null."), field=f"{where}: url")
+        out.append(Source(title, url or ""))
     if out or as_of:
         try:
             date.fromisoformat(as_of)
         except (TypeError, ValueError):
-            raise ValidationError(N_("{field}: expected a date like 2026-12-01."), field=f"{spot}: as_of") from None
+            raise ValidationError(N_("{field}: '{value}' is not a date like 2026-08-01."),
+                                  field=f"{spot}: as_of", value=str(as_of)) from None
     return tuple(out), as_of
 
 

@@ -121,7 +121,8 @@ def _all_strings(path: Path) -> dict:
 
 def handout_string(key: str, language: str, root: Path | None = None, **params: object) -> str:
     table = _all_strings((root or handouts_root()) / "strings.json")
-    text = table.get(language, {}).get(key) or table["en"][key]
+    # the language, its base (fa for fa-AF), else German: the words the school uses
+    text = table.get(language, {}).get(key) or table.get(language.split("-")[0], {}).get(key) or table["de"][key]
     return text.format(**{k: localise_digits(str(v), language) for k, v in params.items()})
 
 
