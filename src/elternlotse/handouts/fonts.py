@@ -20,7 +20,8 @@ import arabic_reshaper
 from arabic_reshaper.letters import LETTERS_ARABIC
 from fontTools.ttLib import TTFont as _FontFile
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import ShapedStr, TTFont, shapeStr
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.ttfonts import SUBSETN, ShapedStr, TTFont, makeToUnicodeCMap, shapeStr
 
 #: Family -> (regular file, bold file).
 FAMILIES: dict[str, tuple[str, str]] = {
@@ -95,12 +96,31 @@ def _shape_segment(logical: str, font: str) -> str:
         return "".join(ch for ch in forms if ch not in INVISIBLE)[::-1]
     shaped = shapeStr(logical, font, 10)
     data = getattr(shaped, "__shapeData__", None)
+    _remember_private(shaped, data, logical, pdfmetrics.getFont(font))
     if data and " " in shaped:
         # HarfBuzz draws a default-ignorable (ZWNJ) as the space glyph with no advance; a segment
         # has no real space, so drop it (else text extraction would split "گام‌های" in two)
         keep = [i for i, ch in enumerate(shaped) if ch != " "]
         shaped = ShapedStr("".join(shaped[i] for i in keep), shapeData=[data[i] for i in keep])
     return shaped
+
+
+def _remember_private(shaped: str, data, logical: str, font) -> None:
+    """Note which letters of ``logical`` each private-code glyph of ``shaped`` stands for (its cluster)."""
+    if not data or not isinstance(font, ShapingFont):
+        return
+    starts = sorted({sd.cluster for sd in data if 0 <= sd.cluster <= len(logical)})
+    seen: set[int] = set()
+    for ch, sd in zip(shaped, data, strict=False):
+        code = ord(ch)
+        if code not in _PRIVATE or sd.cluster in seen or code in font.private_text:
+            continue
+        seen.add(sd.cluster)
+        later = [c for c in starts if c > sd.cluster]
+        text = logical[sd.cluster:later[0] if later else len(logical)]
+        text = "".join(c for c in text if c not in INVISIBLE)
+        if text:
+            font.private_text[code] = text
 
 
 def shape_visual(text: str, font: str) -> str:
@@ -118,6 +138,47 @@ def shape_visual(text: str, font: str) -> str:
     return out + rest if rest else out
 
 
+_PRIVATE = range(0xE000, 0xF900)
+
+
+class ShapingFont(TTFont):
+    """A TrueType font whose shaped glyphs without a code point copy out of the PDF as their letters.
+
+    ReportLab gives a glyph the shaper chose that the font's cmap does not reach
+    (a Pashto letter's initial form, a ligature) a private-use code; its ToUnicode
+    entry would then be that private code.  ``private_text`` remembers which
+    letters each private code stands for, and the ToUnicode map says so.
+    """
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        self.private_text: dict[int, str] = {}
+
+    def addObjects(self, doc) -> None:  # noqa: N802 - ReportLab's name
+        state = self.state.get(doc)
+        subsets = [list(subset) for subset in state.subsets] if state is not None else []
+        super().addObjects(doc)  # (forgets the document's state)
+        if not self.private_text:
+            return
+        for n, subset in enumerate(subsets):
+            if not any(code in self.private_text for code in subset):
+                continue
+            base = (b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))).decode("pdfdoc")
+            stream = doc.idToObject.get("toUnicodeCMap:" + base)
+            if isinstance(stream, pdfdoc.PDFStream):
+                stream.content = _to_unicode(base, subset, self.private_text)
+
+
+def _to_unicode(base: str, subset: list[int], private: dict[int, str]) -> str:
+    plain = makeToUnicodeCMap(base, subset)
+    head, _, tail = plain.partition("%d beginbfchar" % len(subset))
+    entries = []
+    for i, code in enumerate(subset):
+        text = private.get(code) or chr(code)
+        entries.append("<%02X> <%s>" % (i, text.encode("utf-16-be").hex().upper()))
+    return head + "%d beginbfchar\n" % len(subset) + "\n".join(entries) + tail[tail.index("\nendbfchar"):]
+
+
 @lru_cache(maxsize=None)
 def register_fonts() -> tuple[str, ...]:
     """Register every bundled font with ReportLab once per process; return their names."""
@@ -126,7 +187,8 @@ def register_fonts() -> tuple[str, ...]:
     for family, files in FAMILIES.items():
         for bold, file in ((False, files[0]), (True, files[1])):
             name = font_name(family, bold)
-            pdfmetrics.registerFont(TTFont(name, str(folder / file)))
+            font = ShapingFont(name, str(folder / file)) if family == "arabic" else TTFont(name, str(folder / file))
+            pdfmetrics.registerFont(font)
             names.append(name)
     return tuple(names)
 

@@ -4,7 +4,7 @@ A block of a handout becomes *items* (a line, a check box, a rule) of fixed
 height in a *column*; items of the columns of one block form a *row*.
 ``paginate`` cuts rows into pages, splitting a row between items where it must
 (never leaving a heading alone at the foot of a page).  ``draw_line`` draws one
-laid-out line, right-aligned when it is right to left, with ``/ActualText``.
+laid-out line, right-aligned when it is right to left, with its language (``/Lang``).
 """
 
 from __future__ import annotations
@@ -70,9 +70,10 @@ def draw_line(c: Canvas, line: Line, x: float, width: float, y_top: float, color
     """Draw one line: right-aligned within the column when it is right to left.
 
     The line is a marked-content span with its language (``/Lang``: a bilingual
-    sheet declares both, ISO 32000 14.9.2) and, when right to left, its logical
-    text (``/ActualText``: copy and search give the text as typed, not glyphs in
-    visual order).
+    sheet declares both, ISO 32000 14.9.2).  No ``/ActualText``: poppler reads it
+    backwards in right-to-left lines, while the glyphs themselves (presentation
+    forms, or shaped glyphs whose ToUnicode names their letters) come out in
+    logical order from pdftotext and pypdf alike.
     """
     if not line.runs:
         return
@@ -81,8 +82,6 @@ def draw_line(c: Canvas, line: Line, x: float, width: float, y_top: float, color
     props = []
     if lang:
         props.append("/Lang (%s)" % lang.replace("(", "").replace(")", "").replace("\\", ""))
-    if line.rtl:
-        props.append("/ActualText <%s>" % ("FEFF" + line.logical.encode("utf-16-be").hex().upper()))
     if props:
         c._code.append("/Span <<%s>> BDC" % " ".join(props))
     text = c.beginText(start, baseline)

@@ -14,7 +14,7 @@ Right-to-left (Arabic, Persian, Sorani, ...), the recipe of the team's tech note
    Pashto and Sorani letters, marks); the line is drawn right-aligned.
 
 Reordering a whole paragraph before wrapping would put its last line on top.
-Each line keeps its logical text for the PDF's ``/ActualText``.
+Each line keeps its logical text (tests, checks of what copies out of the PDF).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class Line:
     width: float
     height: float
     rtl: bool
-    logical: str  # the line's text in logical order (for /ActualText and tests)
+    logical: str  # the line's text in logical order (for tests and checks)
 
 
 @lru_cache(maxsize=64)
