@@ -154,7 +154,7 @@ class ShapingFont(TTFont):
         super().__init__(name, filename)
         self.private_text: dict[int, str] = {}
 
-    def addObjects(self, doc) -> None:  # noqa: N802 - ReportLab's name
+    def addObjects(self, doc) -> None:  # ReportLab's name
         state = self.state.get(doc)
         subsets = [list(subset) for subset in state.subsets] if state is not None else []
         super().addObjects(doc)  # (forgets the document's state)

@@ -27,7 +27,7 @@ from elternlotse.handouts import (
     write_atomic,
 )
 from elternlotse.handouts.content import LANGUAGES, SOURCE_LANGUAGE
-from elternlotse.handouts.render import localise_digits
+from elternlotse.handouts.render import handout_string, localise_digits
 from elternlotse.store import Store
 
 #: At most this many next steps per child on a personalised handout.
@@ -37,11 +37,15 @@ CONTACT_META = "handout_contact"
 MAX_CONTACT = 200
 
 
-def parents_steps(checklist: Any, language: str, limit: int = MAX_STEPS) -> list[str]:
-    """The parents' actions of the stages with open items, current ones first, with their months."""
+def parents_steps(checklist: Any, language: str, limit: int = MAX_STEPS, today: date | None = None) -> list[str]:
+    """The parents' actions of the stages with open items: under way first, then the next ones, then overdue.
+
+    A stage under way or ahead carries its months; an overdue one (its window has
+    passed, an item is still open) carries none: the sheet never names a past month.
+    """
+    today = today or date.today()
     catalog = checklist.status.catalog
-    current: list[tuple[Any, Any]] = []
-    later: list[tuple[Any, Any]] = []
+    groups: tuple[list, list, list] = ([], [], [])  # under way, ahead, overdue
     seen: set[str] = set()
     for entry in checklist.entries:
         if entry.status != "open" or not entry.known or entry.stage_key in seen:
@@ -50,26 +54,37 @@ def parents_steps(checklist: Any, language: str, limit: int = MAX_STEPS) -> list
         if stage is None:
             continue
         seen.add(entry.stage_key)
-        (current if entry.current else later).append((stage, entry.window))
-    later.sort(key=lambda pair: pair[1].start if pair[1] else date.max)
+        window = entry.window
+        if window is None or window.end < today:
+            groups[2].append((stage, None))
+        else:
+            groups[0 if window.start <= today else 1].append((stage, window))
+    groups[1].sort(key=lambda pair: pair[1].start)
     steps = []
-    for stage, window in (current + later)[:limit]:
+    for stage, window in (groups[0] + groups[1] + groups[2])[:limit]:
         text = stage.parents_text(language)
-        when = _months(window, language) if window else ""
+        when = _months(window, language, today) if window else ""
         steps.append(f"{when}: {text}" if when else text)
     return steps
 
 
-def _months(window: Any, language: str) -> str:
-    """"Sep – Oct 2026" in the language (CLDR month names through Babel)."""
+def _months(window: Any, language: str, today: date | None = None) -> str:
+    """When the step is due, in the language (CLDR month names through Babel).
+
+    A window already open says until when ("until Jul 2029"); one still ahead
+    gives its months ("Feb – Jul 2027", or one month).
+    """
     from babel import UnknownLocaleError
     from babel.dates import format_date
 
+    today = today or date.today()
     locale = language.replace("-", "_")
     try:
         end = format_date(window.end, "MMM y", locale=locale)
+        if window.start <= today:
+            return handout_string("until", language, date=end)
         if (window.start.year, window.start.month) == (window.end.year, window.end.month):
-            return end
+            return localise_digits(end, language)
         start = format_date(window.start, "MMM" if window.start.year == window.end.year else "MMM y", locale=locale)
     except (UnknownLocaleError, ValueError, LookupError):
         return ""
