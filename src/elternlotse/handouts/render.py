@@ -19,10 +19,9 @@ Nothing here reads the UI language: every language comes in as an argument.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from io import BytesIO
@@ -33,12 +32,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from elternlotse.domain.errors import ValidationError
-from elternlotse.domain.family import Child, Family
+from elternlotse.domain.family import Family
 from elternlotse.domain.text import N_
-from elternlotse.handouts.content import SOURCE_LANGUAGE, Block, HandoutLibrary, HandoutText, fill_placeholders, handouts_root
+from elternlotse.handouts.content import SOURCE_LANGUAGE, HandoutLibrary, HandoutText, fill_placeholders
 from elternlotse.handouts.fonts import font_name, register_fonts, split_runs
 from elternlotse.handouts.layout import (
-    ACCENT,
     GREY,
     GUTTER,
     LIGHT,
@@ -54,34 +52,17 @@ from elternlotse.handouts.layout import (
     draw_qr,
     paginate,
 )
-from elternlotse.handouts.textlayout import Line, direction, isolate_ltr, script_family, wrap
-
-#: A provider of a child's next steps, in the given language (short sentences).
-NextSteps = Callable[[Child, str], Sequence[str]]
-
-
-@dataclass
-class HandoutContext:
-    """The store's details printed on a handout (placeholders, footer, metadata)."""
-
-    organisation: str = ""
-    navigator: str = ""
-    contact: str = ""
-
-    def values(self) -> dict[str, str]:
-        return {"organisation": self.organisation, "navigator": self.navigator, "contact": self.contact}
-
-
-@dataclass
-class Style:
-    body: float
-    heading: float
-    title: float
-    small: float
-
-    def scaled(self, factor: float) -> "Style":
-        return Style(self.body * factor, self.heading * factor, self.title * factor, self.small)
-
+from elternlotse.handouts.textlayout import direction, script_family, wrap
+from elternlotse.handouts.blocks import (
+    HandoutContext,
+    NextSteps,
+    Style,
+    _line_items,
+    block_items,
+    handout_string,
+    localise_digits,
+)
+from elternlotse.handouts.personal import family_rows
 
 SINGLE = Style(body=11.5, heading=14.0, title=20.0, small=7.5)
 BILINGUAL = Style(body=10.0, heading=12.0, title=15.0, small=7.0)
@@ -110,115 +91,6 @@ class Document:
     unreviewed: list[str] = field(default_factory=list)
     title: str = ""
     language: str = ""
-
-
-# ---------------------------------------------------------------- strings
-
-@lru_cache(maxsize=4)
-def _all_strings(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def handout_string(key: str, language: str, root: Path | None = None, **params: object) -> str:
-    table = _all_strings((root or handouts_root()) / "strings.json")
-    # the language, its base (fa for fa-AF), else German: the words the school uses
-    text = table.get(language, {}).get(key) or table.get(language.split("-")[0], {}).get(key) or table["de"][key]
-    return text.format(**{k: localise_digits(str(v), language) for k, v in params.items()})
-
-
-def localise_digits(text: str, language: str) -> str:
-    """Digits as the language writes them by default (CLDR through Babel): Persian digits for fa."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        locale = Locale.parse(language.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return text
-    system = locale.default_numbering_system if hasattr(locale, "default_numbering_system") else "latn"
-    digits = {"arabext": "۰۱۲۳۴۵۶۷۸۹", "arab": "٠١٢٣٤٥٦٧٨٩"}.get(system)
-    if not digits:
-        return text
-    return "".join(digits[int(ch)] if "0" <= ch <= "9" else ch for ch in text)
-
-
-# ---------------------------------------------------------------- drawing helpers
-
-
-def _line_items(lines: list[Line], column: Column, indent: float = 0.0, space_before: float = 0.0,
-                color=None, marker: Callable[[Canvas, float, float, Line], None] | None = None) -> list[Item]:
-    items = []
-    for i, line in enumerate(lines):
-        def draw(c, x, y, line=line, first=(i == 0)):
-            left = x if column.rtl else x + indent
-            draw_line(c, line, left, column.width - indent, y, color, column.language)
-            if first and marker:
-                marker(c, x, y, line)
-        items.append(Item(line.height, draw, space_before if i == 0 else 0.0))
-    return items
-
-
-def _wrap(text: str, column: Column, size: float, bold: bool = False, indent: float = 0.0) -> list[Line]:
-    return wrap(text, column.width - indent, size, column.family, column.rtl, bold)
-
-
-def block_items(block, column: Column, style: Style, values: dict[str, str], box: bool = True) -> list[Item]:
-    """The items of one content block in one column.
-
-    ``box=False``: a tick box's text without the box (German beside the parent's
-    language: one box per purpose, in the parent's column, so that nobody ticks twice).
-    """
-    if column.rtl:  # a German contact line, an organisation's name: one left-to-right unit each
-        values = {k: isolate_ltr(v) for k, v in values.items()}
-    fill = lambda t: fill_placeholders(t, values)
-    if block.kind == "heading":
-        items = _line_items(_wrap(fill(block.text), column, style.heading, bold=True), column,
-                            space_before=style.body * 0.9, color=ACCENT)
-        for item in items:
-            item.kind = "heading"
-        return items
-    if block.kind == "paragraph":
-        return _line_items(_wrap(fill(block.text), column, style.body), column, space_before=style.body * 0.75)
-    if block.kind == "bullets":
-        items: list[Item] = []
-        indent = style.body * 1.3
-        for n, entry in enumerate(block.items):
-            lines = _wrap(fill(entry), column, style.body, indent=indent)
-
-            def bullet(c, x, y, line, size=style.body):
-                runs = split_runs("•", "latin", size)
-                text_y = y - line.height * 0.74
-                c.setFont(runs[0].font, runs[0].size)
-                if column.rtl:
-                    c.drawRightString(x + column.width - size * 0.25, text_y, "•")
-                else:
-                    c.drawString(x + size * 0.25, text_y, "•")
-            items.extend(_line_items(lines, column, indent, space_before=style.body * (0.45 if n == 0 else 0.2), marker=bullet))
-        return items
-    if block.kind == "checkbox":
-        indent = style.body * 1.8
-        lines = _wrap(fill(block.text), column, style.body, indent=indent)
-
-        def tick(c, x, y, line, size=style.body):
-            side = size * 0.95
-            top = y - (line.height - side) / 2 - line.height * 0.05
-            bx = x + column.width - side if column.rtl else x
-            c.setLineWidth(0.8)
-            c.rect(bx, top - side, side, side, stroke=1, fill=0)
-        return _line_items(lines, column, indent, space_before=style.body * 0.5, marker=tick if box else None)
-    if block.kind == "signature":
-        gap = style.body * 3.2
-        line_width = min(column.width, 260.0)
-
-        def rule(c, x, y):
-            c.setLineWidth(0.7)
-            c.setStrokeColor(GREY)
-            start = x + column.width - line_width if column.rtl else x
-            c.line(start, y - gap + 2, start + line_width, y - gap + 2)
-            c.setStrokeColor(Color(0, 0, 0))
-        items = [Item(gap, rule, space_before=style.body * 0.6)]
-        items += _line_items(_wrap(fill(block.text), column, style.small + 1), column, color=GREY)
-        return items
-    raise ValidationError(N_("'{kind}' is not a kind of handout block."), kind=block.kind)
 
 
 # ---------------------------------------------------------------- building a document
@@ -269,52 +141,6 @@ def _columns(languages: list[str], family_of: dict[str, str]) -> list[Column]:
             Column(MARGIN_X + width + GUTTER, width, right, family_of[right], direction(right) == "rtl")]
 
 
-def _value(text: str, column: Column) -> str:
-    """A name, school or contact typed in Latin letters: one left-to-right unit in a right-to-left column."""
-    return isolate_ltr(text) if column.rtl else text
-
-
-def _family_rows(family: Family, columns: list[Column], style: Style, context: HandoutContext,
-                 next_steps: NextSteps | None, root: Path) -> list[Row]:
-    def per_column(make: Callable[[Column], list[Item]]) -> Row:
-        return Row([make(col) for col in columns])
-
-    names = family.display_name()
-    rows = [per_column(lambda col: _line_items(
-        _wrap(handout_string("family", col.language, root, names=_value(names, col)), col, style.heading, bold=True),
-        col))]
-    for child in family.children:
-        def child_items(col: Column, child=child) -> list[Item]:
-            key = "child" if child.first_name else "child_unnamed"
-            label = handout_string(key, col.language, root, name=_value(child.first_name, col), grade=child.grade)
-            if child.school:
-                label += " – " + _value(child.school, col)  # a dash: "·" reads as a Persian zero
-            items = _line_items(_wrap(label, col, style.body, bold=True), col, space_before=style.body * 0.5)
-            steps = list(next_steps(child, col.language)) if next_steps else []
-            if steps:
-                items += _line_items(_wrap(handout_string("next_steps", col.language, root) + ":", col, style.body), col)
-                items += block_items(Block("bullets", items=tuple(steps)), col, style, {})
-            return items
-        rows.append(per_column(child_items))
-    contact = [v for v in (context.navigator, context.organisation, context.contact) if v]
-    if contact:
-        def contact_items(col: Column) -> list[Item]:
-            items = _line_items(_wrap(handout_string("navigator", col.language, root) + ":", col, style.body, bold=True),
-                                col, space_before=style.body * 0.7)
-            for value in contact:  # one line each: no separator to misread, no value split by the bidi algorithm
-                items += _line_items(_wrap(_value(value, col), col, style.body), col)
-            return items
-        rows.append(per_column(contact_items))
-
-    def rule(c, x, y):
-        c.setStrokeColor(LIGHT)
-        c.setLineWidth(0.6)
-        c.line(MARGIN_X, y - 6, PAGE_W - MARGIN_X, y - 6)
-        c.setStrokeColor(Color(0, 0, 0))
-    rows.append(Row([[Item(10, rule)]]))
-    return rows
-
-
 def build_document(topic_id: str, language: str, with_language: str | None = None, *,
                    family: Family | None = None, next_steps: NextSteps | None = None,
                    context: HandoutContext | None = None, library: HandoutLibrary | None = None) -> Document:
@@ -340,7 +166,7 @@ def build_document(topic_id: str, language: str, with_language: str | None = Non
     def layout(style: Style) -> list[list[tuple[Item, float, float]]]:
         rows: list[Row] = _title_rows(topic.qr_url, texts, languages, columns, style, values, library.root)
         if family is not None:
-            rows += _family_rows(family, columns, style, context, next_steps, library.root)
+            rows += family_rows(family, columns, style, context, next_steps, library.root)
         for i, block in enumerate(texts[languages[0]].blocks):
             cells = [block_items(texts[col.language].blocks[i], col, style, values,
                                  box=len(columns) == 1 or col.language == languages[0]) for col in columns]
@@ -508,3 +334,7 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
             os.unlink(tmp)
         raise
     return target
+
+
+__all__ = ["BatchEntry", "Document", "HandoutContext", "NextSteps", "Style", "build_document", "draw_documents",
+           "handout_string", "last_page_fill", "localise_digits", "render_batch", "render_handout", "write_atomic"]
