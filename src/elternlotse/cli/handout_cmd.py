@@ -86,9 +86,10 @@ def _list(args, cli: CliContext, library: HandoutLibrary) -> int:
         cli.print_json({"languages": list(LANGUAGES), "topics": table})
         return 0
     width = max((len(row["topic"]) for row in table), default=5)
-    cli.say(" " * (width + 2) + " ".join(f"{lang:<3}" for lang in LANGUAGES))
+    cells = {lang: max(3, len(lang)) for lang in LANGUAGES}  # "fa-AF" is wider than "de"
+    cli.say(" " * (width + 2) + " ".join(f"{lang:<{cells[lang]}}" for lang in LANGUAGES))
     for row in table:
-        cli.say(f"{row['topic']:<{width}}  " + " ".join(f"{_MARKS[row['languages'][lang]]:<3}" for lang in LANGUAGES))
+        cli.say(f"{row['topic']:<{width}}  " + " ".join(f"{_MARKS[row['languages'][lang]]:<{cells[lang]}}" for lang in LANGUAGES))
     cli.say(_("✓ reviewed by a native speaker   ~ not yet reviewed   · not written yet"))
     return 0
 

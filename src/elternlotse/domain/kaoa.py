@@ -46,8 +46,12 @@ TARGET_GROUP_LABELS = {
 
 
 def pick_text(texts: dict[str, str], language: str) -> str:
-    """The text in ``language``, else English, else German, else any."""
-    for tag in (language, language.split("-")[0], "en", "de"):
+    """The text in ``language`` (or its base language: fa for fa-AF), else German, else English, else any.
+
+    German, not English, is the fallback: a parent's sheet or the app in a language the
+    catalogue lacks shows the words the school uses, which the navigator can explain.
+    """
+    for tag in (language, language.split("-")[0], "de", "en"):
         if texts.get(tag):
             return texts[tag]
     return next(iter(texts.values()), "")

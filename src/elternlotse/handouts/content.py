@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,9 @@ from typing import Any
 from elternlotse.domain.errors import NotFoundError, ValidationError
 from elternlotse.domain.text import N_
 
-#: Languages every handout is written in (issue 5), German first: it is the source.
-LANGUAGES: tuple[str, ...] = ("de", "en", "tr", "ar", "fa", "ru", "uk", "pl", "ro", "bg", "kmr", "ti")
+#: Handout languages (issues 5 and 14), German first: it is the source.  Dari is ``fa-AF``.
+LANGUAGES: tuple[str, ...] = ("de", "en", "tr", "ar", "fa", "ru", "uk", "pl", "ro", "bg", "kmr", "ti",
+                              "fa-AF", "ps", "ckb", "so", "sq")
 SOURCE_LANGUAGE = "de"
 BLOCK_KINDS = ("heading", "paragraph", "bullets", "checkbox", "signature")
 #: Placeholders filled from the store's details; any other ``{...}`` is refused.
@@ -53,11 +55,20 @@ class HandoutText:
 
 
 @dataclass(frozen=True)
+class Source:
+    title: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class Topic:
     id: str
     order: int
     qr_url: str | None = None
     languages: tuple[str, ...] = field(default=())
+    #: Where the facts come from, and the day the text states them as of (its facts can change).
+    sources: tuple[Source, ...] = ()
+    as_of: str = ""
 
 
 def handouts_root() -> Path:
@@ -188,7 +199,11 @@ class HandoutLibrary:
                     states[lang] = "missing"
                 else:
                     states[lang] = "reviewed" if self.load(topic.id, lang).reviewed else "unreviewed"
-            rows.append({"topic": topic.id, "qr_url": topic.qr_url, "languages": states})
+            row: dict[str, Any] = {"topic": topic.id, "qr_url": topic.qr_url, "languages": states}
+            if topic.sources:
+                row["sources"] = [{"title": src.title, "url": src.url} for src in topic.sources]
+                row["as_of"] = topic.as_of
+            rows.append(row)
         return rows
 
     def validate_all(self) -> list[HandoutText]:
@@ -220,6 +235,10 @@ def _topics(root: Path, _stamp: tuple) -> tuple[Topic, ...]:
         url = raw.get("qr_url")
         if url is not None and (not isinstance(url, str) or not url.startswith("https://") or len(url) > 300):
             raise ValidationError(N_("{field}: qr_url must be an https:// address or null."), field=spot)
+        unknown = sorted(set(raw) - {"id", "order", "qr_url", "sources", "as_of"})
+        if unknown:
+            raise ValidationError(N_("{field}: unknown field '{name}'."), field=spot, name=unknown[0])
+        sources, as_of = _sources(raw, spot)
         order = raw.get("order", i + 1)
         if isinstance(order, bool) or not isinstance(order, int):
             raise ValidationError(N_("{field}: order must be a whole number."), field=spot)
@@ -228,9 +247,37 @@ def _topics(root: Path, _stamp: tuple) -> tuple[Topic, ...]:
         if languages and SOURCE_LANGUAGE not in languages:
             raise ValidationError(N_("{field}: the German text {path} is missing."),
                                   field=spot, path=str(folder / f"{SOURCE_LANGUAGE}.json"))
-        topics.append(Topic(raw["id"], order, url, languages))
+        topics.append(Topic(raw["id"], order, url, languages, sources, as_of))
     topics.sort(key=lambda t: (t.order, t.id))
     return tuple(topics)
+
+
+def _sources(raw: dict, spot: str) -> tuple[tuple[Source, ...], str]:
+    """``sources``: a list of ``{"title", "url"}``; ``as_of``: the ISO date the facts are stated as of."""
+    items = raw.get("sources", [])
+    as_of = raw.get("as_of", "")
+    if not isinstance(items, list) or len(items) > 20:
+        raise ValidationError(N_("{field}: expected a list."), field=f"{spot}: sources")
+    out = []
+    for n, item in enumerate(items, start=1):
+        where = f"{spot}: source {n}"
+        if not isinstance(item, dict):
+            raise ValidationError(N_("{field}: expected an object."), field=where)
+        unknown = sorted(set(item) - {"title", "url"})
+        if unknown:
+            raise ValidationError(N_("{field}: unknown field '{name}'."), field=where, name=unknown[0])
+        title = _check_text(item.get("title"), f"{where}: title")
+        url = item.get("url", "")
+        if url and (not isinstance(url, str) or not url.startswith("https://") or len(url) > 300):
+            raise ValidationError(N_("{field}: qr_url must be an https:// address or null."), field=f"{where}: url")
+        out.append(Source(title, url or ""))
+    if out or as_of:
+        try:
+            date.fromisoformat(as_of)
+        except (TypeError, ValueError):
+            raise ValidationError(N_("{field}: '{value}' is not a date like 2026-08-01."),
+                                  field=f"{spot}: as_of", value=str(as_of)) from None
+    return tuple(out), as_of
 
 
 @lru_cache(maxsize=512)

@@ -4,7 +4,7 @@ A block of a handout becomes *items* (a line, a check box, a rule) of fixed
 height in a *column*; items of the columns of one block form a *row*.
 ``paginate`` cuts rows into pages, splitting a row between items where it must
 (never leaving a heading alone at the foot of a page).  ``draw_line`` draws one
-laid-out line, right-aligned when it is right to left, with ``/ActualText``.
+laid-out line, right-aligned when it is right to left, with its language (``/Lang``).
 """
 
 from __future__ import annotations
@@ -66,15 +66,24 @@ class Column:
     rtl: bool
 
 
-def draw_line(c: Canvas, line: Line, x: float, width: float, y_top: float, color=None) -> None:
-    """Draw one line: right-aligned within the column when it is right to left."""
+def draw_line(c: Canvas, line: Line, x: float, width: float, y_top: float, color=None, lang: str = "") -> None:
+    """Draw one line: right-aligned within the column when it is right to left.
+
+    The line is a marked-content span with its language (``/Lang``: a bilingual
+    sheet declares both, ISO 32000 14.9.2).  No ``/ActualText``: poppler reads it
+    backwards in right-to-left lines, while the glyphs themselves (presentation
+    forms, or shaped glyphs whose ToUnicode names their letters) come out in
+    logical order from pdftotext and pypdf alike.
+    """
     if not line.runs:
         return
     start = x + width - line.width if line.rtl else x
     baseline = y_top - line.height * 0.74
-    if line.rtl:
-        # /ActualText: copy and search give the logical text, not presentation forms in visual order.
-        c._code.append("/Span <</ActualText <%s>>> BDC" % ("FEFF" + line.logical.encode("utf-16-be").hex().upper()))
+    props = []
+    if lang:
+        props.append("/Lang (%s)" % lang.replace("(", "").replace(")", "").replace("\\", ""))
+    if props:
+        c._code.append("/Span <<%s>> BDC" % " ".join(props))
     text = c.beginText(start, baseline)
     if color is not None:
         text.setFillColor(color)
@@ -82,7 +91,7 @@ def draw_line(c: Canvas, line: Line, x: float, width: float, y_top: float, color
         text.setFont(run.font, run.size)
         text.textOut(run.text)
     c.drawText(text)
-    if line.rtl:
+    if props:
         c._code.append("EMC")
 
 

@@ -18,10 +18,10 @@ Nothing here reads the UI language: every language comes in as an argument.
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from io import BytesIO
@@ -32,12 +32,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from elternlotse.domain.errors import ValidationError
-from elternlotse.domain.family import Child, Family
+from elternlotse.domain.family import Family
 from elternlotse.domain.text import N_
-from elternlotse.handouts.content import SOURCE_LANGUAGE, HandoutLibrary, HandoutText, fill_placeholders, handouts_root
-from elternlotse.handouts.fonts import register_fonts, split_runs
+from elternlotse.handouts.content import SOURCE_LANGUAGE, HandoutLibrary, HandoutText, fill_placeholders
+from elternlotse.handouts.fonts import font_name, register_fonts, split_runs
 from elternlotse.handouts.layout import (
-    ACCENT,
     GREY,
     GUTTER,
     LIGHT,
@@ -53,38 +52,25 @@ from elternlotse.handouts.layout import (
     draw_qr,
     paginate,
 )
-from elternlotse.handouts.textlayout import Line, direction, script_family, wrap
-import contextlib
-
-#: A provider of a child's next steps, in the given language (short sentences).
-NextSteps = Callable[[Child, str], Sequence[str]]
-
-
-@dataclass
-class HandoutContext:
-    """The store's details printed on a handout (placeholders, footer, metadata)."""
-
-    organisation: str = ""
-    navigator: str = ""
-    contact: str = ""
-
-    def values(self) -> dict[str, str]:
-        return {"organisation": self.organisation, "navigator": self.navigator, "contact": self.contact}
-
-
-@dataclass
-class Style:
-    body: float
-    heading: float
-    title: float
-    small: float
-
-    def scaled(self, factor: float) -> "Style":
-        return Style(self.body * factor, self.heading * factor, self.title * factor, self.small)
-
+from elternlotse.handouts.textlayout import direction, script_family, wrap
+from elternlotse.handouts.blocks import (
+    HandoutContext,
+    NextSteps,
+    Style,
+    _line_items,
+    block_items,
+    handout_string,
+    localise_digits,
+)
+from elternlotse.handouts.personal import family_rows
 
 SINGLE = Style(body=11.5, heading=14.0, title=20.0, small=7.5)
 BILINGUAL = Style(body=10.0, heading=12.0, title=15.0, small=7.0)
+#: A form (a text with tick boxes: the consent form) beside German: it must stay one sheet, signature
+#: and tick boxes on the same page, so it starts smaller and may shrink down to FORM_MIN_BODY.
+BILINGUAL_FORM = Style(body=9.0, heading=10.5, title=13.0, small=6.5)
+FORM_SHRINK_STEPS = (0.95, 0.9, 0.85)
+FORM_MIN_BODY = 7.6
 QR_SIZE_SINGLE = 62.0
 QR_SIZE_BILINGUAL = 54.0
 #: When the last page is filled less than this, try smaller type (these factors) to save the page.
@@ -105,108 +91,6 @@ class Document:
     unreviewed: list[str] = field(default_factory=list)
     title: str = ""
     language: str = ""
-
-
-# ---------------------------------------------------------------- strings
-
-@lru_cache(maxsize=4)
-def _all_strings(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def handout_string(key: str, language: str, root: Path | None = None, **params: object) -> str:
-    table = _all_strings((root or handouts_root()) / "strings.json")
-    text = table.get(language, {}).get(key) or table["en"][key]
-    return text.format(**{k: localise_digits(str(v), language) for k, v in params.items()})
-
-
-def localise_digits(text: str, language: str) -> str:
-    """Digits as the language writes them by default (CLDR through Babel): Persian digits for fa."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        locale = Locale.parse(language.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return text
-    system = locale.default_numbering_system if hasattr(locale, "default_numbering_system") else "latn"
-    digits = {"arabext": "۰۱۲۳۴۵۶۷۸۹", "arab": "٠١٢٣٤٥٦٧٨٩"}.get(system)
-    if not digits:
-        return text
-    return "".join(digits[int(ch)] if "0" <= ch <= "9" else ch for ch in text)
-
-
-# ---------------------------------------------------------------- drawing helpers
-
-
-def _line_items(lines: list[Line], column: Column, indent: float = 0.0, space_before: float = 0.0,
-                color=None, marker: Callable[[Canvas, float, float, Line], None] | None = None) -> list[Item]:
-    items = []
-    for i, line in enumerate(lines):
-        def draw(c, x, y, line=line, first=(i == 0)):
-            left = x if column.rtl else x + indent
-            draw_line(c, line, left, column.width - indent, y, color)
-            if first and marker:
-                marker(c, x, y, line)
-        items.append(Item(line.height, draw, space_before if i == 0 else 0.0))
-    return items
-
-
-def _wrap(text: str, column: Column, size: float, bold: bool = False, indent: float = 0.0) -> list[Line]:
-    return wrap(text, column.width - indent, size, column.family, column.rtl, bold)
-
-
-def block_items(block, column: Column, style: Style, values: dict[str, str]) -> list[Item]:
-    """The items of one content block in one column."""
-    fill = lambda t: fill_placeholders(t, values)
-    if block.kind == "heading":
-        items = _line_items(_wrap(fill(block.text), column, style.heading, bold=True), column,
-                            space_before=style.body * 0.9, color=ACCENT)
-        for item in items:
-            item.kind = "heading"
-        return items
-    if block.kind == "paragraph":
-        return _line_items(_wrap(fill(block.text), column, style.body), column, space_before=style.body * 0.75)
-    if block.kind == "bullets":
-        items: list[Item] = []
-        indent = style.body * 1.3
-        for n, entry in enumerate(block.items):
-            lines = _wrap(fill(entry), column, style.body, indent=indent)
-
-            def bullet(c, x, y, line, size=style.body):
-                runs = split_runs("•", "latin", size)
-                text_y = y - line.height * 0.74
-                c.setFont(runs[0].font, runs[0].size)
-                if column.rtl:
-                    c.drawRightString(x + column.width - size * 0.25, text_y, "•")
-                else:
-                    c.drawString(x + size * 0.25, text_y, "•")
-            items.extend(_line_items(lines, column, indent, space_before=style.body * (0.45 if n == 0 else 0.2), marker=bullet))
-        return items
-    if block.kind == "checkbox":
-        indent = style.body * 1.8
-        lines = _wrap(fill(block.text), column, style.body, indent=indent)
-
-        def box(c, x, y, line, size=style.body):
-            side = size * 0.95
-            top = y - (line.height - side) / 2 - line.height * 0.05
-            bx = x + column.width - side if column.rtl else x
-            c.setLineWidth(0.8)
-            c.rect(bx, top - side, side, side, stroke=1, fill=0)
-        return _line_items(lines, column, indent, space_before=style.body * 0.5, marker=box)
-    if block.kind == "signature":
-        gap = style.body * 3.2
-        line_width = min(column.width, 260.0)
-
-        def rule(c, x, y):
-            c.setLineWidth(0.7)
-            c.setStrokeColor(GREY)
-            start = x + column.width - line_width if column.rtl else x
-            c.line(start, y - gap + 2, start + line_width, y - gap + 2)
-            c.setStrokeColor(Color(0, 0, 0))
-        items = [Item(gap, rule, space_before=style.body * 0.6)]
-        items += _line_items(_wrap(fill(block.text), column, style.small + 1), column, color=GREY)
-        return items
-    raise ValidationError(N_("'{kind}' is not a kind of handout block."), kind=block.kind)
 
 
 # ---------------------------------------------------------------- building a document
@@ -257,47 +141,6 @@ def _columns(languages: list[str], family_of: dict[str, str]) -> list[Column]:
             Column(MARGIN_X + width + GUTTER, width, right, family_of[right], direction(right) == "rtl")]
 
 
-def _family_rows(family: Family, columns: list[Column], style: Style, context: HandoutContext,
-                 next_steps: NextSteps | None, root: Path) -> list[Row]:
-    def per_column(make: Callable[[Column], list[Item]]) -> Row:
-        return Row([make(col) for col in columns])
-
-    names = family.display_name()
-    rows = [per_column(lambda col: _line_items(
-        _wrap(handout_string("family", col.language, root, names=names), col, style.heading, bold=True), col))]
-    for child in family.children:
-        def child_items(col: Column, child=child) -> list[Item]:
-            key = "child" if child.first_name else "child_unnamed"
-            label = handout_string(key, col.language, root, name=child.first_name, grade=child.grade)
-            if child.school:
-                label += " · " + child.school
-            items = _line_items(_wrap(label, col, style.body, bold=True), col, space_before=style.body * 0.5)
-            steps = list(next_steps(child, col.language)) if next_steps else []
-            if steps:
-                items += _line_items(_wrap(handout_string("next_steps", col.language, root) + ":", col, style.body), col)
-                for step in steps:
-                    from elternlotse.handouts.content import Block
-                    items += block_items(Block("bullets", items=(step,)), col, style, {})
-            return items
-        rows.append(per_column(child_items))
-    contact = [v for v in (context.navigator, context.organisation, context.contact) if v]
-    if contact:
-        def contact_items(col: Column) -> list[Item]:
-            items = _line_items(_wrap(handout_string("navigator", col.language, root) + ":", col, style.body, bold=True),
-                                col, space_before=style.body * 0.7)
-            items += _line_items(_wrap(" · ".join(contact), col, style.body), col)
-            return items
-        rows.append(per_column(contact_items))
-
-    def rule(c, x, y):
-        c.setStrokeColor(LIGHT)
-        c.setLineWidth(0.6)
-        c.line(MARGIN_X, y - 6, PAGE_W - MARGIN_X, y - 6)
-        c.setStrokeColor(Color(0, 0, 0))
-    rows.append(Row([[Item(10, rule)]]))
-    return rows
-
-
 def build_document(topic_id: str, language: str, with_language: str | None = None, *,
                    family: Family | None = None, next_steps: NextSteps | None = None,
                    context: HandoutContext | None = None, library: HandoutLibrary | None = None) -> Document:
@@ -314,25 +157,27 @@ def build_document(topic_id: str, language: str, with_language: str | None = Non
         raise ValidationError(N_("A bilingual handout puts a language beside German; '--with' must be 'de'."))
     if len(languages) == 2 and language == SOURCE_LANGUAGE:
         languages.reverse()  # the parent's language is the other one
-    family_of = {lang: script_family(texts[lang].strings()) for lang in languages}
-    base = SINGLE if len(languages) == 1 else BILINGUAL
+    family_of = {lang: _text_family(texts[lang]) for lang in languages}
+    form = any(block.kind == "checkbox" for block in texts[languages[0]].blocks)
+    base = SINGLE if len(languages) == 1 else (BILINGUAL_FORM if form else BILINGUAL)
     columns = _columns(languages, family_of)
     values = context.values()
 
     def layout(style: Style) -> list[list[tuple[Item, float, float]]]:
         rows: list[Row] = _title_rows(topic.qr_url, texts, languages, columns, style, values, library.root)
         if family is not None:
-            rows += _family_rows(family, columns, style, context, next_steps, library.root)
+            rows += family_rows(family, columns, style, context, next_steps, library.root)
         for i, block in enumerate(texts[languages[0]].blocks):
-            cells = [block_items(texts[col.language].blocks[i], col, style, values) for col in columns]
+            cells = [block_items(texts[col.language].blocks[i], col, style, values,
+                                 box=len(columns) == 1 or col.language == languages[0]) for col in columns]
             rows.append(Row(cells, keep_with_next=block.kind == "heading"))
         return paginate(rows, columns)
 
     pages = layout(base)
-    if len(pages) > 1 and last_page_fill(pages) < SHRINK_BELOW:
+    if len(pages) > 1 and (form or last_page_fill(pages) < SHRINK_BELOW):
         # A few lines spill onto a page of their own: a slightly smaller type saves a sheet.
-        for factor in SHRINK_STEPS:
-            if base.body * factor < MIN_BODY:
+        for factor in (FORM_SHRINK_STEPS if form else SHRINK_STEPS):
+            if base.body * factor < (FORM_MIN_BODY if form else MIN_BODY):
                 break
             smaller = layout(base.scaled(factor))
             if len(smaller) < len(pages):
@@ -343,6 +188,11 @@ def build_document(topic_id: str, language: str, with_language: str | None = Non
     doc.unreviewed = [lang for lang in languages if not texts[lang].reviewed]
     doc.pages = pages
     return doc
+
+
+@lru_cache(maxsize=512)
+def _text_family(text: HandoutText) -> str:
+    return script_family(text.strings())
 
 
 def last_page_fill(pages: list[list[tuple[Item, float, float]]]) -> float:
@@ -379,7 +229,7 @@ def _footer(c: Canvas, doc: Document, page: int, pages: int, root: Path) -> None
         text = handout_string("unreviewed", lang, root)
         line = wrap(text, width, 7.0, script_family([text]), rtl)[0]
         x = MARGIN_X + 50 if rtl else MARGIN_X
-        draw_line(c, line, x, width, y, GREY)
+        draw_line(c, line, x, width, y, GREY, lang)
         y -= line.height
     c.setFillColor(Color(0, 0, 0))
 
@@ -400,13 +250,22 @@ def draw_documents(c: Canvas, docs: Sequence[Document], root: Path) -> int:
     return count
 
 
-def _canvas(target, title: str, language: str, author: str, subject: str) -> Canvas:
-    c = Canvas(target, pagesize=A4, lang=language, pageCompression=1, invariant=1)
+def _canvas(target, title: str, language: str, author: str, subject: str, languages: Sequence[str] = ()) -> Canvas:
+    """A canvas with the document's metadata.
+
+    The initial font is a bundled one (else ReportLab declares an unused,
+    non-embedded Helvetica on every page); ``invariant=0`` gives the true
+    creation date.  ``/Lang`` is the parent's language; every line carries its
+    own (see ``draw_line``), and the keywords name all languages of the sheet.
+    """
+    register_fonts()
+    c = Canvas(target, pagesize=A4, lang=language, pageCompression=1, invariant=0,
+               initialFontName=font_name("latin"))
     c.setTitle(title)
     c.setAuthor(author or "Elternlotse")
     c.setSubject(subject)
     c.setCreator("Elternlotse")
-    c.setKeywords(["Elternlotse", "handout", subject, language])
+    c.setKeywords(["Elternlotse", "handout", subject, *dict.fromkeys([language, *languages])])
     return c
 
 
@@ -419,7 +278,8 @@ def render_handout(topic_id: str, language: str, with_language: str | None = Non
     doc = build_document(topic_id, language, with_language, family=family, next_steps=next_steps,
                          context=context, library=library)
     buffer = BytesIO()
-    c = _canvas(buffer, doc.title, language, context.organisation or context.navigator, topic_id)
+    c = _canvas(buffer, doc.title, doc.language, context.organisation or context.navigator, topic_id,
+                doc.footer_languages)
     draw_documents(c, [doc], library.root)
     c.save()
     return buffer.getvalue()
@@ -451,7 +311,8 @@ def render_batch(topic_id: str, entries: Sequence[BatchEntry], *, beside_german:
     if not docs:
         raise ValidationError(N_("No family to print a handout for."))
     buffer = BytesIO()
-    c = _canvas(buffer, docs[0].title, SOURCE_LANGUAGE, context.organisation or context.navigator, topic_id)
+    languages = list(dict.fromkeys(lang for doc in docs for lang in doc.footer_languages))
+    c = _canvas(buffer, docs[0].title, SOURCE_LANGUAGE, context.organisation or context.navigator, topic_id, languages)
     draw_documents(c, docs, library.root)
     c.save()
     return buffer.getvalue()
@@ -473,3 +334,7 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
             os.unlink(tmp)
         raise
     return target
+
+
+__all__ = ["BatchEntry", "Document", "HandoutContext", "NextSteps", "Style", "build_document", "draw_documents",
+           "handout_string", "last_page_fill", "localise_digits", "render_batch", "render_handout", "write_atomic"]

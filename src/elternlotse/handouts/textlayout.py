@@ -8,12 +8,13 @@ Right-to-left (Arabic, Persian, Sorani, ...), the recipe of the team's tech note
 2. wrap in **logical** order, measuring each word in its shaped form
    (Arabic joining does not cross a space, so a word shapes alone as it does
    inside the paragraph);
-3. per line: ``arabic_reshaper.reshape`` (presentation forms), then
-   ``bidi.algorithm.get_display`` with a right-to-left base (mirrors brackets),
-   then the runs per font; the line is drawn right-aligned.
+3. per line: ``bidi.algorithm.get_display`` with a right-to-left base (mirrors
+   brackets) on the unshaped letters, then the runs per font, in which every
+   Arabic-script word is shaped by HarfBuzz (``fonts.shape_visual``: joining,
+   Pashto and Sorani letters, marks); the line is drawn right-aligned.
 
 Reordering a whole paragraph before wrapping would put its last line on top.
-Each line keeps its logical text for the PDF's ``/ActualText``.
+Each line keeps its logical text (tests, checks of what copies out of the PDF).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import arabic_reshaper
 from bidi.algorithm import get_display
 
 from elternlotse.handouts.fonts import INVISIBLE, SIZE_FACTOR, Run, family_for_script, split_runs
@@ -32,18 +32,17 @@ RLM, LRM = "\u200f", "\u200e"
 #: Break opportunities: white space except the no-break space (U+00A0).
 _SPACE = re.compile(r"([^\S\u00a0]+)")
 _OPEN = {"(": ")", "[": "]", "{": "}", "«": "»", "‹": "›"}
-_RESHAPER = arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False, "support_ligatures": True})
 #: Line height relative to the font size, per font family (Naskh has tall ascenders and deep descenders).
 LEADING = {"latin": 1.32, "arabic": 1.55, "ethiopic": 1.45}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Line:
-    runs: list[Run]
+    runs: tuple[Run, ...]
     width: float
     height: float
     rtl: bool
-    logical: str  # the line's text in logical order (for /ActualText and tests)
+    logical: str  # the line's text in logical order (for tests and checks)
 
 
 @lru_cache(maxsize=64)
@@ -121,43 +120,98 @@ def mark_brackets(text: str, base: str = "R") -> str:
     return "".join(out)
 
 
-_ISOLATES = str.maketrans({"\u2066": "\u202a", "\u2067": "\u202b", "\u2068": "\u202a", "\u2069": "\u202c"})
+#: Isolates as embeddings fenced by RLM: python-bidi's pure-Python algorithm fails on isolates, and the
+#: marks make the neighbours of an embedded value resolve right to left as an isolate would let them.
+_ISOLATES = str.maketrans({"\u2066": "\u200f\u202a", "\u2067": "\u200f\u202b", "\u2068": "\u200f\u202a",
+                           "\u2069": "\u202c\u200f"})
 #: Latin-digit groups joined by a separator ("0176 1234567", "2026-1", "10:30"): one left-to-right unit.
-_NUMBER_GROUP = re.compile(r"\+?[0-9]+(?:[ ./:\-][0-9]+)+")
+_NUMBER_GROUP = re.compile(r"\+?[0-9]+(?:[ \u00a0./:\-][0-9]+)+")
 
 
 _LATIN_IN_BRACKETS = re.compile(r"\([A-Za-zÄÖÜäöüß][A-Za-zÄÖÜäöüß .\-/]{0,28}\)")
+
+
+#: Data values that must read left to right inside right-to-left text: addresses, e-mail, times, codes.
+_URL = re.compile(r"(?:https?://|www\.)[^\s()«»]+[^\s()«».,;:!?،؛]")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+_VALUE = re.compile(f"{_URL.pattern}|{_EMAIL.pattern}|{_NUMBER_GROUP.pattern}")
+LRE, PDF = "\u202a", "\u202c"
+LRI, PDI = "\u2066", "\u2069"
+
+
+def isolate_ltr(value: str) -> str:
+    """A value typed in a left-to-right script (a German contact line) as one isolated unit."""
+    first = next((s for s in (_strong(c) for c in value) if s), None)
+    return f"{LRI}{value}{PDI}" if value and first == "L" else value
 
 
 def prepare_rtl(text: str) -> str:
     """Logical right-to-left text made safe for python-bidi's UBA.
 
     Isolates (LRI, RLI, FSI, PDI) become embeddings: the pure-Python algorithm
-    fails on isolates.  Groups of Latin digits with separators (a phone number,
-    a version like 2026-1) are embedded left to right; after Arabic letters the
-    UBA would otherwise turn them into separate Arabic numbers in reverse order.
-    Then bracket pairs are marked (``mark_brackets``).
+    fails on isolates.  Data values (an address, an e-mail, groups of Latin
+    digits with separators: a phone number, hours 10-12, a version 2026-1) are
+    embedded left to right; after Arabic letters the UBA would otherwise turn
+    their parts into separate runs in reverse order ("/https://..." or
+    "0176 1234567 ,"). Then bracket pairs are marked (``mark_brackets``).
     """
     text = text.translate(_ISOLATES)
-    text = _NUMBER_GROUP.sub(lambda m: "\u202a" + m.group(0) + "\u202c", text)
+    text = _VALUE.sub(lambda m: RLM + LRE + m.group(0) + PDF + RLM, text)
     return mark_brackets(text, "R")
 
 
-def shape(text: str) -> str:
-    return _RESHAPER.reshape(text)
+_EMBED_OPEN = "\u202a\u202b\u202d\u202e"
 
 
-def visual_rtl(line: str) -> str:
-    """A logical line (already bracket-marked) as drawn left to right: shaped and reordered."""
-    shaped = shape(line)
-    visual = get_display(shaped, base_dir="R")
-    return "".join(ch for ch in visual if ch not in INVISIBLE)
+def balance_embeddings(line: str, open_before: list[str]) -> tuple[str, list[str]]:
+    """Close the embeddings a line leaves open and reopen them on the next: each line is reordered alone."""
+    stack = list(open_before)
+    for ch in line:
+        if ch in _EMBED_OPEN:
+            stack.append(ch)
+        elif ch == PDF and stack:
+            stack.pop()
+    prefix = "".join(open_before)
+    # a PDF at the start of a line whose opener was on the line before is matched by the prefix
+    return prefix + line + PDF * len(stack), stack
+
+
+_KEEP = "\u200c\u200d"  # the shaper needs ZWNJ/ZWJ; split_runs drops them after shaping
+#: python-bidi drops ZWNJ and ZWJ (class BN) from its output; the Arabic letter mark (class AL,
+#: never in our texts) stands in for them through the reordering.
+_STAND_IN = {"\u200c": "\u061c", "\u200d": "\u061c\u061c"}
+
+
+@lru_cache(maxsize=16384)
+def visual_rtl(line: str, base: str = "R") -> str:
+    """A logical line (already bracket-marked) reordered as drawn left to right (letters unshaped)."""
+    masked = line.replace("\u200d", _STAND_IN["\u200d"]).replace("\u200c", _STAND_IN["\u200c"])
+    visual = get_display(masked, base_dir=base)
+    visual = visual.replace(_STAND_IN["\u200d"], "\u200d").replace(_STAND_IN["\u200c"], "\u200c")
+    return "".join(ch for ch in visual if ch not in INVISIBLE or ch in _KEEP)
 
 
 @lru_cache(maxsize=16384)
 def _word_width(word: str, family: str, size: float, bold: bool, rtl: bool) -> float:
-    drawn = shape(word) if rtl or any(_strong(ch) == "R" for ch in word) else word
+    drawn = visual_rtl(word) if rtl or _RTL_CHAR.search(word) else word
     return sum(r.width for r in split_runs(drawn, family, size, bold))
+
+
+#: A character of a right-to-left script (Hebrew, Arabic, Syriac, Thaana, NKo, their presentation forms).
+_RTL_CHAR = re.compile("[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
+#: Format controls dropped from the drawn text and the logical text (ZWNJ stays in the logical text).
+_DROP_DRAWN = {ord(ch): None for ch in INVISIBLE}
+_DROP_LOGICAL = {ord(ch): None for ch in INVISIBLE if ch != "\u200c"}
+
+
+@lru_cache(maxsize=8192)
+def _tokens(paragraph: str, rtl: bool) -> tuple[str, ...]:
+    """The words of a paragraph as wrapped (size-independent, so shared by every layout pass)."""
+    paragraph = _NUMBER_GROUP.sub(lambda m: m.group(0).replace(" ", "\u00a0"), paragraph)  # never broken
+    if rtl:  # a short German term in brackets stays on one line: split, its parts swap sides
+        paragraph = _LATIN_IN_BRACKETS.sub(lambda m: m.group(0).replace(" ", "\u00a0"), paragraph)
+    source = prepare_rtl(paragraph) if rtl else paragraph
+    return tuple(t for t in _SPACE.split(source) if t and not t.isspace())
 
 
 def wrap(text: str, width: float, size: float, family: str, rtl: bool, bold: bool = False) -> list[Line]:
@@ -171,12 +225,8 @@ def wrap(text: str, width: float, size: float, family: str, rtl: bool, bold: boo
     space_width = max(r.width for fam in SIZE_FACTOR for r in split_runs(" ", fam, size, bold))
     lines: list[Line] = []
     for paragraph in text.split("\n"):
-        paragraph = _NUMBER_GROUP.sub(lambda m: m.group(0).replace(" ", "\u00a0"), paragraph)  # never broken
-        if rtl:  # a short German term in brackets stays on one line: split, its parts swap sides
-            paragraph = _LATIN_IN_BRACKETS.sub(lambda m: m.group(0).replace(" ", "\u00a0"), paragraph)
-        source = prepare_rtl(paragraph) if rtl else paragraph
         words: list[str] = []
-        for token in (t for t in _SPACE.split(source) if t and not t.isspace()):
+        for token in _tokens(paragraph, rtl):
             if _word_width(token, family, size, bold, rtl) <= width:
                 words.append(token)
                 continue
@@ -188,6 +238,7 @@ def wrap(text: str, width: float, size: float, family: str, rtl: bool, bold: boo
                 piece += ch
             words.append(piece)
         start = 0
+        carried: list[str] = []  # embeddings open at the start of the next line
         while start < len(words) or (start == 0 and not words):
             end, used = start, 0.0
             while end < len(words):
@@ -196,10 +247,11 @@ def wrap(text: str, width: float, size: float, family: str, rtl: bool, bold: boo
                     break
                 used += w
                 end += 1
-            line = _make_line(" ".join(words[start:end]), size, family, rtl, bold, leading)
+            line, still_open = _line_of(words[start:end], carried, size, family, rtl, bold, leading)
             while line.width > width and end - start > 1:
                 end -= 1
-                line = _make_line(" ".join(words[start:end]), size, family, rtl, bold, leading)
+                line, still_open = _line_of(words[start:end], carried, size, family, rtl, bold, leading)
+            carried = still_open
             lines.append(line)
             if not words:
                 break
@@ -207,17 +259,27 @@ def wrap(text: str, width: float, size: float, family: str, rtl: bool, bold: boo
     return lines
 
 
+def _line_of(words: list[str], carried: list[str], size: float, family: str, rtl: bool, bold: bool,
+             leading: float) -> tuple[Line, list[str]]:
+    text = " ".join(words)
+    if not rtl:
+        return _make_line(text, size, family, rtl, bold, leading), []
+    balanced, still_open = balance_embeddings(text, carried)
+    return _make_line(balanced, size, family, rtl, bold, leading), still_open
+
+
+@lru_cache(maxsize=16384)
 def _make_line(logical: str, size: float, family: str, rtl: bool, bold: bool, leading: float) -> Line:
     if rtl:
         drawn = visual_rtl(logical)
-    elif any(_strong(ch) == "R" for ch in logical):
+    elif _RTL_CHAR.search(logical):
         # right-to-left words inside left-to-right text (an Arabic name on a German sheet)
-        drawn = "".join(ch for ch in get_display(shape(logical), base_dir="L") if ch not in INVISIBLE)
+        drawn = visual_rtl(logical, "L")
     else:
-        drawn = "".join(ch for ch in logical if ch not in INVISIBLE)
-    runs = split_runs(drawn, family, size, bold)
-    plain = "".join(ch for ch in logical if ch not in INVISIBLE or ch == "\u200c")
+        drawn = logical.translate(_DROP_DRAWN)
+    runs = tuple(split_runs(drawn, family, size, bold))
+    plain = logical.translate(_DROP_LOGICAL)
     return Line(runs, sum(r.width for r in runs), leading, rtl, plain)
 
 
-__all__ = ["Line", "direction", "family_for_script", "mark_brackets", "script_family", "shape", "visual_rtl", "wrap"]
+__all__ = ["Line", "direction", "isolate_ltr", "family_for_script", "mark_brackets", "script_family", "visual_rtl", "wrap"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from elternlotse.handouts import (
     write_atomic,
 )
 from elternlotse.handouts.content import LANGUAGES, SOURCE_LANGUAGE
+from elternlotse.handouts.render import handout_string, localise_digits
 from elternlotse.store import Store
 
 #: At most this many next steps per child on a personalised handout.
@@ -33,6 +35,60 @@ MAX_STEPS = 4
 #: Store meta key of the navigator's contact printed on handouts ({contact}); local to this store.
 CONTACT_META = "handout_contact"
 MAX_CONTACT = 200
+
+
+def parents_steps(checklist: Any, language: str, limit: int = MAX_STEPS, today: date | None = None) -> list[str]:
+    """The parents' actions of the stages with open items: under way first, then the next ones, then overdue.
+
+    A stage under way or ahead carries its months; an overdue one (its window has
+    passed, an item is still open) carries none: the sheet never names a past month.
+    """
+    today = today or date.today()
+    catalog = checklist.status.catalog
+    groups: tuple[list, list, list] = ([], [], [])  # under way, ahead, overdue
+    seen: set[str] = set()
+    for entry in checklist.entries:
+        if entry.status != "open" or not entry.known or entry.stage_key in seen:
+            continue
+        stage = catalog.stage(entry.stage_key)
+        if stage is None:
+            continue
+        seen.add(entry.stage_key)
+        window = entry.window
+        if window is None or window.end < today:
+            groups[2].append((stage, None))
+        else:
+            groups[0 if window.start <= today else 1].append((stage, window))
+    groups[1].sort(key=lambda pair: pair[1].start)
+    steps = []
+    for stage, window in (groups[0] + groups[1] + groups[2])[:limit]:
+        text = stage.parents_text(language)
+        when = _months(window, language, today) if window else ""
+        steps.append(f"{when}: {text}" if when else text)
+    return steps
+
+
+def _months(window: Any, language: str, today: date | None = None) -> str:
+    """When the step is due, in the language (CLDR month names through Babel).
+
+    A window already open says until when ("until Jul 2029"); one still ahead
+    gives its months ("Feb – Jul 2027", or one month).
+    """
+    from babel import UnknownLocaleError
+    from babel.dates import format_date
+
+    today = today or date.today()
+    locale = language.replace("-", "_")
+    try:
+        end = format_date(window.end, "MMM y", locale=locale)
+        if window.start <= today:
+            return handout_string("until", language, date=end)
+        if (window.start.year, window.start.month) == (window.end.year, window.end.month):
+            return localise_digits(end, language)
+        start = format_date(window.start, "MMM" if window.start.year == window.end.year else "MMM y", locale=locale)
+    except (UnknownLocaleError, ValueError, LookupError):
+        return ""
+    return localise_digits(f"{start} – {end}", language)
 
 
 class HandoutService:
@@ -71,7 +127,14 @@ class HandoutService:
         return self.families.get(family_id)
 
     def next_steps(self) -> NextSteps | None:
-        """A provider of each child's open checklist items (current first), or None without checklists."""
+        """A provider of each child's next steps for the parents, or None without checklists.
+
+        A step is the parents' action of a KAoA stage that still has an open item
+        (the stages under way first, then the next ones, at most ``MAX_STEPS``), in
+        the sheet's language (German where the catalogue has none), after the
+        months of the child's window: "Sept. – Oct. 2026: Go to the information
+        evening ...".  Never the navigator's checklist entries.
+        """
         checklists = self.checklists
         if checklists is None or not hasattr(checklists, "checklist"):
             return None
@@ -80,17 +143,10 @@ class HandoutService:
             if not child.id:
                 return []
             try:
-                entries = checklists.checklist(child.id, language=language).entries
-                english = checklists.checklist(child.id, language="en").entries if language != "en" else entries
+                checklist = checklists.checklist(child.id, language=language)
             except Exception:  # noqa: BLE001 - a handout must print even when the checklist cannot be built
                 return []
-            if language != "en" and [e.text for e in entries] == [e.text for e in english]:
-                return []  # the catalogue has no text in this language: no English on a Turkish sheet
-            open_entries = [e for e in entries if getattr(e, "status", "open") == "open" and getattr(e, "known", True)]
-            current = [e for e in open_entries if getattr(e, "current", False)]
-            later = [e for e in open_entries if not getattr(e, "current", False)]
-            return [f"{e.stage_title}: {e.text}" if getattr(e, "stage_title", "") else e.text
-                    for e in (current + later)[:MAX_STEPS]]
+            return parents_steps(checklist, language)
         return provide
 
     @staticmethod
