@@ -45,14 +45,23 @@ class Session(QObject):
         super().__init__(qapp)
         self.qapp = qapp
         self.data_dir = Path(data_dir)
-        # For new keys only (an existing key file says how to open); tests pass a cheap one.
-        self.key_derivation = key_derivation or _production_key_derivation()
+        self._key_derivation = key_derivation  # None: production (looked up when first needed)
         self.settings = settings_file.load(self.data_dir)
         self.language = install_language(qapp, self.settings.ui_language)
         self.services = None
         self.window: MainWindow | None = None
         self._passphrase = ""
         qapp.aboutToQuit.connect(self.close)
+
+    @property
+    def key_derivation(self) -> KeyDerivation:
+        """For new keys only (an existing key file says how to open); tests pass a cheap one.
+
+        Resolved on first use: ``store.keys`` imports the store package, and nothing of the store
+        may load before the unlock dialog is on screen (start-up)."""
+        if self._key_derivation is None:
+            self._key_derivation = _production_key_derivation()
+        return self._key_derivation
 
     # ---------------------------------------------------------------- start
     def start(self) -> bool:

@@ -54,7 +54,7 @@ class CallListModel(ListTableModel):
         if column == self.TOPICS:
             return "; ".join(t.stage for t in entry.topics)
         if column == self.CHILDREN:
-            kids = dict.fromkeys(f"{t.child or _('(no first name)')} ({t.grade})" for t in entry.topics)
+            kids = dict.fromkeys("{} ({})".format(t.child or _("(no first name)"), t.grade) for t in entry.topics)
             return ", ".join(isolate(k) for k in kids)
         if column == self.LAST:
             return last_contact_text(entry)
