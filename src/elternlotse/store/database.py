@@ -140,6 +140,19 @@ class Store:
             self.conn.close()
             self.closed = True
 
+    def adopt(self, other: "Store") -> None:
+        """Take over the connection of ``other``, an open store on the same file.
+
+        Unlocking after a lock: every service (and every page holding one) keeps this
+        object, which gets the new connection; ``other`` must not be used afterwards.
+        """
+        if other.path.resolve() != self.path.resolve():
+            raise StoreError(N_("{path} is not the store that was locked."), path=str(other.path.parent))
+        if not self.closed:
+            self.close()
+        self.conn, self.db, self.info, self.clock = other.conn, other.db, other.info, other.clock
+        self.closed, other.closed = False, True
+
     def __enter__(self) -> "Store":
         return self
 

@@ -66,7 +66,7 @@ class IdleWatcher(QObject):
 
 
 class MainWindow(QMainWindow):
-    lock_requested = Signal()      # idle time over, or "Lock" chosen
+    lock_requested = Signal(bool)  # True: idle time over; False: "Lock" chosen (Ctrl+L)
     settings_changed = Signal(object, bool)  # saved by the Settings page: (settings, switch UI language now)
 
     def __init__(self, services, tasks: TaskRunner, idle_minutes: int = 0, parent=None) -> None:
@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self._build_status_bar()
         self.idle = IdleWatcher(idle_minutes, self)
-        self.idle.idle.connect(self.lock_requested)
+        self.idle.idle.connect(lambda: self.lock_requested.emit(True))
         if self.page_types:
             self.nav.setCurrentRow(0)
 
@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu(_("&File"))
         self.lock_action = QAction(_("&Lock"), self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.lock_action.triggered.connect(self.lock_requested)
+        self.lock_action.triggered.connect(lambda: self.lock_requested.emit(False))
         menu.addAction(self.lock_action)
         menu.addSeparator()
         quit_action = QAction(_("&Quit"), self)
@@ -207,7 +207,33 @@ class MainWindow(QMainWindow):
             timer.stop()
         self.tasks.shutdown()
 
+    def suspend(self) -> None:
+        """Locking: stop timers and the background thread, forget its passphrase; the widgets stay."""
+        self.shutdown()
+        self.tasks.set_opener(None)
+
+    def resume(self, opener, idle_minutes: int) -> None:
+        """Unlocked again (the store object got its new connection): the pages go on where they were."""
+        self.tasks.set_opener(opener)
+        self.idle = IdleWatcher(idle_minutes, self)
+        self.idle.idle.connect(lambda: self.lock_requested.emit(True))
+
+    def unsaved_pages(self) -> list[QWidget]:
+        return [page for page in self.pages
+                if page is not None and callable(getattr(page, "has_unsaved_changes", None))
+                and page.has_unsaved_changes()]
+
     def closeEvent(self, event) -> None:
+        unsaved = self.unsaved_pages()
+        if unsaved and self.isVisible():
+            answer = QMessageBox.question(
+                self, _("Quit Elternlotse"),
+                _("There are unsaved entries on: {pages}. Quit anyway and lose them?").format(
+                    pages=", ".join(type(page).page_title() for page in unsaved)),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
         self.shutdown()
         super().closeEvent(event)
 
