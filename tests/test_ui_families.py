@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from elternlotse.app import open_store
 from elternlotse.domain.consent import Channel, Purpose
+from elternlotse.domain.errors import ValidationError
 from elternlotse.services.demo import fill_demo
 from elternlotse.ui.dialogs.access_copy_dialog import readable_html, write_json, write_pdf
 from elternlotse.ui.models.consent_history_model import ConsentHistoryModel
@@ -146,7 +147,7 @@ def test_a_refused_edit_says_why_and_writes_nothing(qtbot, page, services):
     assert services.families.get(family.id).guardians[0].emails == ["ayse@example.org"]
 
 
-def test_withdrawing_consent_stops_the_channel_from_being_offered(qtbot, page, services):
+def test_withdrawing_consent_stops_the_channel_from_being_offered(qtbot, page, services, monkeypatch):
     family = services.families.add(_family("Ayşe Yılmaz"))
     refreshed(qtbot, page)
     page.open_family(family.id)
@@ -158,7 +159,22 @@ def test_withdrawing_consent_stops_the_channel_from_being_offered(qtbot, page, s
 
     withdraw = panel.toggle_buttons[(Purpose.CONTACT, Channel.PHONE)]
     assert withdraw.text() == "Withdraw"
-    qtbot.mouseClick(withdraw, Qt.MouseButton.LeftButton)   # one click
+    assert panel.evidence_combo.currentData() is None  # nothing preselected
+    qtbot.mouseClick(withdraw, Qt.MouseButton.LeftButton)
+    assert "choose the evidence" in panel.error_label.text() and phone.isEnabled()
+    panel.evidence_combo.setCurrentIndex(panel.evidence_combo.findData("verbal"))
+
+    answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+    asked = []
+
+    def confirm(*_args):
+        asked.append(True)
+        return next(answers) == QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(panel, "confirm_withdrawal", confirm)
+    qtbot.mouseClick(withdraw, Qt.MouseButton.LeftButton)   # "No": nothing written
+    assert asked == [True] and phone.isEnabled() and panel.history_model.rowCount() == 3
+    qtbot.mouseClick(withdraw, Qt.MouseButton.LeftButton)   # "Yes"
     assert not phone.isEnabled()
     assert "no consent" in phone.toolTip() and "Phone call" in panel.not_offered.text()
     assert not services.consent.state(family.guardians[0].id).allows(Purpose.CONTACT, Channel.PHONE)
@@ -167,23 +183,55 @@ def test_withdrawing_consent_stops_the_channel_from_being_offered(qtbot, page, s
     row = page.model.index(page.model.row_of(family.id), CONSENT).data()
     assert row == "no contact consent"
 
-    qtbot.mouseClick(withdraw, Qt.MouseButton.LeftButton)   # and granting again is one click too
-    assert phone.isEnabled()
+    assert panel.undo_bar.isVisibleTo(panel)  # a misclick can be taken back for a few seconds
+    qtbot.mouseClick(panel.undo_button, Qt.MouseButton.LeftButton)
+    assert phone.isEnabled() and panel.history_model.rowCount() == 5  # a correcting entry, nothing deleted
+    assert not panel.undo_bar.isVisibleTo(panel)
 
 
-def test_new_family_with_ctrl_n(qtbot, page, services):
-    before = services.families.count()
+def test_withdrawal_asks_with_no_as_the_default(qtbot, page, services):
+    family = services.families.add(_family("Ayşe Yılmaz"))
+    page.open_family(family.id)
+    panel = page.detail.consent_panel
+    panel.evidence_combo.setCurrentIndex(panel.evidence_combo.findData("verbal"))
+    seen = {}
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(30, answer)
+            return
+        seen["default"] = box.defaultButton() is box.button(QMessageBox.StandardButton.No)
+        seen["text"] = box.text()
+        qtbot.keyClick(box, Qt.Key.Key_Return)  # Enter takes the default: No
+
+    QTimer.singleShot(30, answer)
+    panel.toggle(Purpose.CONTACT, Channel.PHONE)
+    assert seen["default"] and "Ayşe Yılmaz" in seen["text"]
+    assert services.consent.state(family.guardians[0].id).allows(Purpose.CONTACT, Channel.PHONE)
+
+
+def test_new_family_with_ctrl_n_goes_where_consent_is_taken(qtbot, page, services):
+    asked = []
+    page.capture_requested.connect(lambda: asked.append(True))
     qtbot.keyClick(page.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert page.stack.currentWidget() is page.detail
+    assert asked == [True] and page.stack.currentIndex() == 0
+
+
+def test_no_way_in_saves_a_family_without_consent_to_store_it(qtbot, page, services):
+    """The rule quick capture applies holds for the detail form and the service too."""
+    before = services.families.count()
+    page.detail.new_family()
+    page.stack.setCurrentWidget(page.detail)
     type_text(page.detail.guardian_editors[0].name, "Олена Коваленко")
-    page.detail.guardian_editors[0].phones.setText("0176 3333333")
-    assert page.detail.save()
-    assert services.families.count() == before + 1
-    qtbot.waitUntil(lambda: page.model.loaded_row(page.detail.family_id) >= 0, timeout=10000)  # order re-read off-thread
-    assert page.current_family_id() == page.detail.family_id
-    assert page.model.index(page.model.row_of(page.detail.family_id), GUARDIANS).data(RowRole).row.guardians == "Олена Коваленко"
-    qtbot.keyClick(page.detail, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    assert page.stack.currentIndex() == 0 and QApplication.focusWidget() is page.search
+    assert not page.detail.save()
+    assert "consent to store" in page.detail.error_label.text()
+    assert services.families.count() == before
+    document = family_document()
+    document["consents"] = [c for c in document["consents"] if c["purpose"] != "store"]
+    with pytest.raises(ValidationError):
+        services.families.add(document)
+    assert services.families.count() == before
 
 
 def test_access_copy_as_json_and_pdf(tmp_path, services):
@@ -233,9 +281,9 @@ def test_access_copy_is_prepared_off_the_gui_thread_and_shown(qtbot, page, servi
 
 
 def test_a_family_without_consent_to_store_is_marked(qtbot, page, services):
-    document = _family("Ayşe Yılmaz")
-    document["consents"] = []
-    family = services.families.add(document)
+    family = services.families.add(_family("Ayşe Yılmaz"))  # stored with consent, which is then withdrawn
+    services.consent.record(family.guardians[0].id, Purpose.STORE, None, False, evidence="verbal",
+                            at="2026-11-02T10:00:00Z")
     refreshed(qtbot, page)
     index = page.model.index(page.model.row_of(family.id), CONSENT)
     assert index.data() == "no consent to store the data"

@@ -126,6 +126,8 @@ class MainWindow(QMainWindow):
                 page.settings_changed.connect(self.settings_changed)
             if hasattr(page, "open_family_requested"):
                 page.open_family_requested.connect(self.open_family)
+            if hasattr(page, "capture_requested"):
+                page.capture_requested.connect(self.show_capture)
         return self.pages[index]
 
     def page_of_type(self, cls: type) -> QWidget | None:
@@ -149,6 +151,16 @@ class MainWindow(QMainWindow):
                 page = self.page(index)
                 self.show_page(index)
                 page.open_family(family_id)
+                return
+
+    def show_capture(self) -> None:
+        """Quick capture, with the cursor in its first field ("New family" on the Families page)."""
+        for index, cls in enumerate(self.page_types):
+            if cls.__name__ == "QuickCapturePage":
+                self.show_page(index)
+                focus = getattr(self.pages[index], "focus_first", None)
+                if callable(focus):
+                    focus()
                 return
 
     def current_page(self) -> QWidget | None:

@@ -106,6 +106,7 @@ class AccessCopyDialog(QDialog):
         self.setWindowTitle(_("Access copy (GDPR Art. 15)"))
         self.resize(820, 640)
         self.view = QTextBrowser()
+        self.view.setAccessibleName(_("Access copy"))
         self.view.setHtml(self.html)
         note = QLabel(_("Hand this copy to the person in person or send it over a channel they consented to. "
                         "The JSON file is the machine-readable copy (Art. 20)."))

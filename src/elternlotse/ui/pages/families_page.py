@@ -1,6 +1,7 @@
 """Families: the list (search as you type, lazy, sortable, consent at a glance) and the detail view.
 
-Shortcuts: Ctrl+N new family, Ctrl+F search, Ctrl+S save (in the detail),
+Shortcuts: Ctrl+N new family (opens quick capture: a family is added with its consent
+to store the data, the consent texts side by side, the evidence chosen), Ctrl+F search, Ctrl+S save (in the detail),
 Enter or double click opens a family, Escape goes back to the list.
 """
 
@@ -43,6 +44,7 @@ SEARCH_DELAY_MS = 180
 class FamiliesPage(QWidget):
     status_message = Signal(str)
     family_changed = Signal(str)
+    capture_requested = Signal()  # "New family": the main window shows quick capture
 
     @staticmethod
     def page_title() -> str:
@@ -56,11 +58,12 @@ class FamiliesPage(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search: name in any spelling or script, phone, e-mail, school... (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(_("Search families"))
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.search.returnPressed.connect(self._open_first)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_search)
-        self.new_button = QPushButton(_("New family"))
+        self.new_button = QPushButton(_("&New family"))
         self.new_button.setToolTip(_("New family (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_family)
         self.count_label = QLabel()
@@ -73,6 +76,7 @@ class FamiliesPage(QWidget):
         self.model.loading_finished.connect(self._loaded)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setAccessibleName(_("Families"))
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -200,10 +204,10 @@ class FamiliesPage(QWidget):
         self.select_family(family_id)
 
     def new_family(self) -> None:
+        """A new family is added where its consent is taken: quick capture (one rule, one way in)."""
         if self.stack.currentWidget() is self.detail and not self._leave_detail():
             return
-        self.detail.new_family()
-        self.stack.setCurrentWidget(self.detail)
+        self.capture_requested.emit()
 
     def show_list(self) -> None:
         if self.stack.currentWidget() is self.detail and not self._leave_detail():

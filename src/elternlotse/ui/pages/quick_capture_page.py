@@ -154,7 +154,7 @@ class QuickCapturePage(QWidget):
         self.save_button.setToolTip(_("Save the family (Enter or Ctrl+S)"))
         self.save_button.setAutoDefault(True)
         self.save_button.clicked.connect(self.save)
-        self.next_button = QPushButton(_("&Next family"))
+        self.next_button = QPushButton(_("Nex&t family"))
         self.next_button.setAutoDefault(True)
         self.next_button.clicked.connect(self.next_family)
         self.print_button = self._handout_button()
@@ -214,7 +214,7 @@ class QuickCapturePage(QWidget):
             return None
         if not can_print_handouts(self.services):
             return None
-        button = QPushButton(_("Print &handout"))
+        button = QPushButton(_("Print hand&out"))
         button.setAutoDefault(True)
         button.setEnabled(False)
         button.setMenu(handout_menu(self.services, button, self.print_handout))
