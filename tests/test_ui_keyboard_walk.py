@@ -55,9 +55,7 @@ def mnemonics_of(top: QWidget, menu_bar=None) -> list[tuple[str, str]]:
         if not widget.isVisibleTo(top):
             continue
         texts = []
-        if isinstance(widget, QAbstractButton):
-            texts.append(widget.text())
-        elif isinstance(widget, QLabel) and widget.buddy() is not None and widget.buddy().isVisibleTo(top):
+        if isinstance(widget, QAbstractButton) or isinstance(widget, QLabel) and widget.buddy() is not None and widget.buddy().isVisibleTo(top):
             texts.append(widget.text())
         elif isinstance(widget, QGroupBox) and widget.isCheckable():
             texts.append(widget.title())

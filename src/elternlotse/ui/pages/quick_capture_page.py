@@ -17,11 +17,12 @@ same phone, e-mail or a similar name; "Open existing family" emits
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
+    QMessageBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -34,16 +35,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from elternlotse.domain.consent import EVIDENCE_LABELS, Evidence
+from elternlotse.domain.consent import EVIDENCE_LABELS, Evidence, Purpose
 from elternlotse.domain.contact import display_phone, normalise_email, normalise_phone
 from elternlotse.domain.errors import ElternlotseError
-from elternlotse.i18n import _, active_language, translate_error
+from elternlotse.i18n import _, translate_error
 from elternlotse.i18n.formatting import isolate
-from elternlotse.i18n.languages import PARENT_LANGUAGES, display_name, language
-from elternlotse.services.quick_capture import CAPTURE_EVIDENCE, Capture, capture_document
+from elternlotse.services.families import STORE_CONSENT_NEEDED
+from elternlotse.services.quick_capture import (
+    CAPTURE_EVIDENCE,
+    CHANNEL_NEEDS,
+    EVIDENCE_NEEDED,
+    GRADE_NEEDED,
+    Capture,
+    capture_document,
+)
 from elternlotse.ui.widgets.capture_parts import ChildRow, EventPicker
 from elternlotse.ui.widgets.consent_choices import ConsentChoices
 from elternlotse.ui.widgets.duplicate_warning import DuplicateWarning
+from elternlotse.ui.widgets.language_picker import LanguagePicker
 
 MAX_CHILDREN = 6
 MESSENGERS = ["", "WhatsApp", "Signal", "Telegram", "Threema"]
@@ -68,9 +77,7 @@ class QuickCapturePage(QWidget):
         self.name = QLineEdit()
         self.name.setMaxLength(200)
         self.name.setPlaceholderText(_("as the parent writes it"))
-        self.language = QComboBox()
-        for tag in PARENT_LANGUAGES:
-            self.language.addItem(self._language_item(tag), tag)
+        self.language = LanguagePicker()  # by name, type-ahead on any part: "tür", "араб", "arab"
         self.phone = QLineEdit()
         self.phone.setPlaceholderText(_("e.g. 0176 1234 5678"))
         self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
@@ -87,7 +94,7 @@ class QuickCapturePage(QWidget):
         self.children_box = QVBoxLayout()
         self.children_box.setSpacing(4)
         self.child_rows: list[ChildRow] = []
-        self.add_child_button = QPushButton(_("Add a child"))
+        self.add_child_button = QPushButton(_("Add a &child"))
         self.add_child_button.setAutoDefault(True)
         self.add_child_button.clicked.connect(lambda: self._add_child(focus=True))
         self._add_child()
@@ -100,8 +107,7 @@ class QuickCapturePage(QWidget):
             self.evidence_group.addButton(button)
             self.evidence_buttons[evidence] = button
             evidence_row.addWidget(button)
-        evidence_row.addStretch(1)
-        self.evidence_buttons[Evidence.SIGNED_FORM].setChecked(True)
+        evidence_row.addStretch(1)  # nothing preselected: the evidence is chosen on purpose
         self.witness = QLineEdit()
         self.witness.setPlaceholderText(_("name of the witness"))
         self.witness.setEnabled(False)
@@ -194,12 +200,6 @@ class QuickCapturePage(QWidget):
 
     # ---------------------------------------------------------------- building
     @staticmethod
-    def _language_item(tag: str) -> str:
-        own = language(tag).own_name
-        local = display_name(tag, active_language())
-        return own if own == local else f"{local} — {own}"
-
-    @staticmethod
     def _hint_label() -> QLabel:
         label = QLabel()
         label.setWordWrap(True)
@@ -228,7 +228,15 @@ class QuickCapturePage(QWidget):
         self.add_child_button.setEnabled(len(self.child_rows) < MAX_CHILDREN)
         if focus:
             self._fix_tab_order()
-            row.grade.setFocus()
+            row.show()  # a hidden widget takes the focus only once shown
+            self._focus_grade(row)
+            QTimer.singleShot(0, lambda: self._focus_grade(row))  # after the button's own click handling
+
+    @staticmethod
+    def _focus_grade(row: ChildRow) -> None:
+        """The grade is typed at once: the "grade" placeholder is selected, so a digit replaces it."""
+        row.grade.setFocus(Qt.FocusReason.TabFocusReason)
+        row.grade.selectAll()
 
     def _fix_tab_order(self) -> None:
         chain: list[QWidget] = [self.name, self.language, self.phone, self.email, self.messenger]
@@ -286,7 +294,7 @@ class QuickCapturePage(QWidget):
 
     def capture(self) -> Capture:
         choice = self.consent.choice
-        evidence = next(e for e, b in self.evidence_buttons.items() if b.isChecked())
+        evidence = next((e for e, b in self.evidence_buttons.items() if b.isChecked()), None)
         return Capture(
             name=self.name.text(), language=self.current_language(), phone=self.phone.text(),
             email=self.email.text(), messenger=self.messenger.currentText(),
@@ -304,6 +312,7 @@ class QuickCapturePage(QWidget):
             family = self.services.families.add(document)
         except ElternlotseError as error:
             self._say(translate_error(error, isolate=True), error=True)
+            self._focus_for(error)
             return
         self.saved_family_id = family.id
         attended = self._mark_present(family.id)
@@ -320,6 +329,30 @@ class QuickCapturePage(QWidget):
         self.status_message.emit(message)
         self.family_saved.emit(family.id)
         self.next_button.setFocus()
+
+    def _focus_for(self, error: ElternlotseError) -> None:
+        """Move the cursor to the field a refusal names (one sentence says which, the cursor shows where)."""
+        field = error.params.get("field")
+        channel_fields = {message: getattr(self, attr) for attr, message in CHANNEL_NEEDS.values()}
+        target: QWidget | None = {
+            "Please enter the parent's name.": self.name,
+            STORE_CONSENT_NEEDED: self.consent.boxes.get((Purpose.STORE, None)),
+            EVIDENCE_NEEDED: self.evidence_buttons[CAPTURE_EVIDENCE[0]],
+            "Consent given verbally needs the witness's name.": self.witness,
+        }.get(error.message_id) or channel_fields.get(error.message_id)
+        if error.message_id == GRADE_NEEDED and 0 < error.params.get("number", 0) <= len(self.child_rows):
+            self._focus_grade(self.child_rows[error.params["number"] - 1])
+            return
+        if target is None and field in (_("Phone"), _("E-mail")):
+            target = self.phone if field == _("Phone") else self.email
+        if target is not None:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+            if isinstance(target, QLineEdit):
+                target.selectAll()
+
+    def focus_first(self) -> None:
+        if not self.saved_family_id:
+            self.name.setFocus()
 
     def _mark_present(self, family_id: str) -> str:
         """Attendance at the chosen event; returns the event's label ("" without an event)."""
@@ -352,7 +385,9 @@ class QuickCapturePage(QWidget):
         self.next_button.setFocus()
 
     def next_family(self) -> None:
-        """Clear the form for the next parent (school and language stay)."""
+        """Clear the form for the next parent (school and language stay); unsaved input only when confirmed."""
+        if self.has_unsaved_changes() and not self.confirm_discard():
+            return
         self.saved_family_id = ""
         for edit in (self.name, self.phone, self.email, self.witness):
             edit.clear()
@@ -366,7 +401,10 @@ class QuickCapturePage(QWidget):
         self.child_rows[0].first_name.clear()
         self.child_rows[0].school.setText(school)
         self.add_child_button.setEnabled(True)
-        self.evidence_buttons[Evidence.SIGNED_FORM].setChecked(True)
+        self.evidence_group.setExclusive(False)  # an exclusive group cannot uncheck its last button
+        for button in self.evidence_buttons.values():
+            button.setChecked(False)
+        self.evidence_group.setExclusive(True)
         self.consent.clear()
         self.duplicates.clear()
         for hint in (self.phone_hint, self.email_hint):
@@ -379,6 +417,13 @@ class QuickCapturePage(QWidget):
         self._say("")
         self._fix_tab_order()
         self.name.setFocus()
+
+    def confirm_discard(self) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, _("Next family"),
+                          _("This family is not saved yet. Discard what was typed?"),
+                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Discard
 
     def _say(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
