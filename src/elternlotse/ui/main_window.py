@@ -195,9 +195,13 @@ class MainWindow(QMainWindow):
             go.addAction(action)
 
         help_menu = self.menuBar().addMenu(_("&Help"))
-        about = QAction(_("&About Elternlotse"), self)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
+        for text, keys, slot in ((_("&Keyboard shortcuts"), "F1", self._shortcuts), (_("&First steps"), "", self._first_steps),
+                                 (_("&About Elternlotse"), "", self._about)):
+            action = QAction(text, self)
+            if keys:
+                action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(slot)
+            help_menu.addAction(action)
 
     def _build_status_bar(self) -> None:
         info = self.services.store.info
@@ -206,6 +210,18 @@ class MainWindow(QMainWindow):
             name=isolate(info.name), organisation=isolate(info.organisation or "-"), role=role))
         self.identity = QLabel(text)
         self.statusBar().addPermanentWidget(self.identity)
+
+    def _shortcuts(self) -> None:
+        from elternlotse.ui.dialogs.help_dialogs import shortcuts_dialog
+
+        self.help_dialog = shortcuts_dialog(self)
+        self.help_dialog.open()
+
+    def _first_steps(self) -> None:
+        from elternlotse.ui.dialogs.help_dialogs import first_steps_dialog
+
+        self.help_dialog = first_steps_dialog(self)
+        self.help_dialog.open()
 
     def _about(self) -> None:
         QMessageBox.about(self, _("About Elternlotse"), _(

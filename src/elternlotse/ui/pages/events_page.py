@@ -28,6 +28,7 @@ from elternlotse.domain.events import EVENT_TYPE_LABELS, SPEAKER_ROLE_LABELS
 from elternlotse.i18n import _, active_language, ngettext, translate_error
 from elternlotse.ui.models.kaoa_models import AttendanceModel, EventListModel, InvitationModel, RowRole, SortRole
 from elternlotse.ui.tasks import error_text, runner_for
+from elternlotse.ui.widgets.empty_state import EmptyState
 
 SEARCH_LIMIT = 200
 
@@ -65,12 +66,14 @@ class EventsPage(QWidget):
             self.events_view.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.events_view.sortByColumn(EventListModel.WHEN, Qt.SortOrder.DescendingOrder)
         self.events_view.selectionModel().currentRowChanged.connect(self._event_selected)
-        self.new_button = QPushButton(_("New event..."))
+        self.new_button = QPushButton(_("&New event..."))
         self.new_button.clicked.connect(self._new_event)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.new_button)
+        self.empty = EmptyState()
+        left_layout.addWidget(self.empty)
         left_layout.addWidget(self.events_view, 1)
 
         # ---- details
@@ -170,6 +173,11 @@ class EventsPage(QWidget):
     def refresh(self) -> None:
         current = self.current_event.id if self.current_event else None
         self.events_model.set_rows(self.services.events.list())
+        if self.events_proxy.rowCount():
+            self.empty.hide()
+        else:
+            self.empty.show_hint(_("No events yet: plan a parents' evening, a family café or a stand."),
+                                 _("Plan the first event..."), self._new_event)
         if current:
             self.select_event(current)
         elif self.events_proxy.rowCount():
@@ -292,8 +300,9 @@ class EventsPage(QWidget):
             return
         self.handouts_label.setText(", ".join(f"{h.topic} [{h.language}] × {h.count}"
                                               for h in self.current_event.handouts))
-        self.attendance_label.setText(_("{families} families + {headcount}").format(
-            families=self.current_event.family_count, headcount=self.current_event.headcount))
+        families = self.current_event.family_count
+        self.attendance_label.setText(ngettext("{families} family + {headcount}", "{families} families + {headcount}",
+                                               families).format(families=families, headcount=self.current_event.headcount))
 
     def _refresh_list_row(self) -> None:
         event_id = self.current_event.id

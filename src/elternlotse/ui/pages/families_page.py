@@ -37,6 +37,7 @@ from elternlotse.ui.models.family_table_model import (
 )
 from elternlotse.ui.pages.family_detail import FamilyDetail
 from elternlotse.ui.tasks import runner_for
+from elternlotse.ui.widgets.empty_state import EmptyState
 
 SEARCH_DELAY_MS = 180
 
@@ -101,6 +102,8 @@ class FamiliesPage(QWidget):
         list_page = QWidget()
         list_layout = QVBoxLayout(list_page)
         list_layout.addLayout(top)
+        self.empty = EmptyState()
+        list_layout.addWidget(self.empty)
         list_layout.addWidget(self.table, 1)
         list_layout.addWidget(self.count_label)
 
@@ -161,6 +164,14 @@ class FamiliesPage(QWidget):
         else:
             text = ngettext("{count} family", "{count} families", total).format(count=total)
         self.count_label.setText(text)
+        if total:
+            self.empty.hide()
+        elif self.model.search.strip():
+            self.empty.show_hint(_("No family matches this search. Check the spelling or add the family."),
+                                 _("Add a family (Ctrl+N)"), self.new_family)
+        else:
+            self.empty.show_hint(_("No families yet. Add the first one in quick capture, with the parent beside you."),
+                                 _("Add a family (Ctrl+N)"), self.new_family)
 
     def current_family_id(self) -> str:
         index = self.table.currentIndex()

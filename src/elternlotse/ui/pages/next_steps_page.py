@@ -30,6 +30,7 @@ from elternlotse.i18n.formatting import format_date
 from elternlotse.ui.models.kaoa_models import AgendaModel, RowRole, SortRole, agenda_rows
 from elternlotse.ui.tasks import error_text, runner_for
 from elternlotse.ui.widgets.checklist_widget import ChecklistWidget
+from elternlotse.ui.widgets.empty_state import EmptyState
 
 
 class NextStepsPage(QWidget):
@@ -95,6 +96,8 @@ class NextStepsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.status)
+        self.empty = EmptyState()
+        layout.addWidget(self.empty)
         layout.addWidget(splitter, 1)
 
         self.show_button.clicked.connect(self.refresh)
@@ -117,6 +120,16 @@ class NextStepsPage(QWidget):
         self.checklist.on = agenda.on
         self.model.set_rows(agenda_rows(agenda))
         families = len({r.family_id for r in self.model.rows()})
+        if agenda.item_count:
+            self.empty.hide()
+        elif self.weeks_spin.value() < 12:
+            self.empty.show_hint(_("Nothing is due in these weeks."), _("Look 12 weeks ahead"),
+                                 lambda: self.weeks_spin.setValue(12))
+        elif self.weeks_spin.value() < self.weeks_spin.maximum():
+            self.empty.show_hint(_("Nothing is due in these weeks."), _("Look a year ahead"),
+                                 lambda: self.weeks_spin.setValue(self.weeks_spin.maximum()))
+        else:
+            self.empty.hide()
         self.status.setText(ngettext("{count} step", "{count} steps", agenda.item_count).format(count=agenda.item_count)
                             + " · " + ngettext("{count} family", "{count} families", families).format(count=families))
         self.pdf_button.setEnabled(agenda.item_count > 0)
