@@ -37,7 +37,7 @@ from elternlotse.ui.main_window import MainWindow
 from elternlotse.ui.tasks import TaskRunner
 from tests.conftest import PASSPHRASE, family_document
 
-LANGUAGES = ("en", "de", "tr", "ar", "uk")
+LANGUAGES = ("en", "de", "tr", "ar", "uk", "fa", "ru")  # every UI language
 _MNEMONIC = re.compile(r"(?<!&)&([^&\s])")
 
 
