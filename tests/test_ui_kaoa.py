@@ -122,8 +122,8 @@ def test_events_page_attendance_headcount_and_invitations(qtbot, host, services,
     page.headcount_spin.setValue(7)
     page.headcount_spin.editingFinished.emit()
     assert services.events.get(event.id).headcount == 7
-    assert page.attendance_label.text() == "1 families + 7"
-    assert page.events_model.index(0, EventListModel.PRESENT).data() == "1 families + 7"
+    assert page.attendance_label.text() == "1 family + 7"  # ngettext: one family
+    assert page.events_model.index(0, EventListModel.PRESENT).data() == "1 family + 7"  # ngettext: one family
     # with the search cleared, present families come first
     page.search_edit.clear()
     qtbot.waitUntil(lambda: page.attendance_model.rowCount() == 2, timeout=5000)
