@@ -288,3 +288,67 @@ def test_a_family_without_consent_to_store_is_marked(qtbot, page, services):
     index = page.model.index(page.model.row_of(family.id), CONSENT)
     assert index.data() == "no consent to store the data"
     assert index.data(Qt.ItemDataRole.DecorationRole) is not None
+
+
+def _tab_stops(qtbot, count):
+    """Where the focus goes on pressing Tab ``count - 1`` times, from where it is now."""
+    stops = [QApplication.focusWidget()]
+    for _ in range(count - 1):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        stops.append(QApplication.focusWidget())
+    return stops
+
+
+def test_family_detail_by_keyboard_focus_tab_order_and_notes(qtbot, page, services):
+    family = services.families.add(_family("Ayşe Yılmaz"))
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.open_family(family.id)
+    detail = page.detail
+    guardian, child = detail.guardian_editors[0], detail.child_editors[0]
+    assert QApplication.focusWidget() is guardian.name          # the cursor is in the form
+    stops = _tab_stops(qtbot, 16)
+    assert stops == [guardian.name, guardian.languages, guardian.phones, guardian.emails, guardian.messengers,
+                     guardian.address, guardian.remove_button, detail.add_guardian_button,
+                     child.first_name, child.grade, child.school, child.school_year, child.remove_button,
+                     detail.add_child_button, detail.notes, detail.tabs.tabBar()]  # visual order, no invisible stop
+    detail.notes.setFocus()
+    type_text(detail.notes, "Ruft abends an.")
+    qtbot.keyClick(detail.notes, Qt.Key.Key_Tab)                # Tab leaves the notes...
+    assert "\t" not in detail.notes.toPlainText() and QApplication.focusWidget() is not detail.notes
+    assert guardian.remove_button.accessibleName() == "Remove guardian Ayşe Yılmaz"
+
+
+def test_ctrl_z_in_a_field_undoes_in_the_one_history(qtbot, page, services):
+    family = services.families.add(_family("Ayşe Yılmaz"))
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.open_family(family.id)
+    detail = page.detail
+    name = detail.guardian_editors[0].name
+    qtbot.keyClick(name, Qt.Key.Key_End)
+    qtbot.keyClicks(name, " Demir")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert detail.guardian_editors[0].name.text() == "Ayşe Yılmaz"    # undone while the cursor is in the field
+    assert QApplication.focusWidget() is detail.guardian_editors[0].name  # and the cursor stays there
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert detail.guardian_editors[0].name.text() == "Ayşe Yılmaz Demir"
+    detail.notes.setFocus()
+    type_text(detail.notes, " Abends.")
+    qtbot.keyClick(detail.notes, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert detail.notes.toPlainText() == "Kam über das Familienbildungscafé."  # the notes' typing is one step
+    assert detail.guardian_editors[0].name.text() == "Ayşe Yılmaz Demir"      # of the same history
+
+
+def test_a_newly_opened_family_starts_at_the_top(qtbot, page, services):
+    first = services.families.add(_family("Ayşe Yılmaz"))
+    second = services.families.add(_family("Olena Shevchenko", "0176 2345 6789"))
+    page.resize(900, 300)
+    page.open_family(first.id)
+    bar = page.detail.scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    assert bar.value() > 0
+    page.show_list()
+    page.open_family(second.id)
+    assert bar.value() == 0 and page.detail.tabs.currentIndex() == 0

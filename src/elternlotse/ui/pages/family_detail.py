@@ -191,7 +191,8 @@ class FamilyDetail(QWidget):
         save.activated.connect(self.save)
         for keys, slot in ((QKeySequence.StandardKey.Undo, self.undo),
                            (QKeySequence.StandardKey.Redo, self.redo)):
-            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut = QShortcut(self)
+            shortcut.setKeys(keys)  # every binding of the platform: Ctrl+Y and Ctrl+Shift+Z for redo
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
         self._update_buttons()
