@@ -182,7 +182,7 @@ def test_event_form_adds_an_event_and_handouts_are_counted(qtbot, host, services
     page = EventsPage(services, host)
     page.refresh()
     assert page.select_event(dialog.created_event.id)
-    assert page.handout_topic.currentData() == "applications" and page.handout_language.text() == "ar"
+    assert page.handout_topic.currentData() == "applications" and page.handout_language.current_tag() == "ar"
     page.handout_count.setValue(4)
     qtbot.mouseClick(page.handout_button, Qt.MouseButton.LeftButton)
     assert [(h.topic, h.language, h.count) for h in services.events.get(dialog.created_event.id).handouts] == [
@@ -252,3 +252,24 @@ def test_family_view_has_the_childrens_checklists(qtbot, host, services, familie
     page.close()
     page.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_attendance_is_ticked_by_keyboard_from_the_search(qtbot, host, services, families):
+    from elternlotse.ui.pages.events_page import EventsPage
+
+    event = services.events.add({"type": "family_cafe", "title": "Elterncafé", "starts": "2026-11-26T16:30",
+                                 "place": "Gesamtschule Haspe", "topics": ["pa"], "languages": ["de", "tr"]})
+    page = EventsPage(services, host)
+    page.resize(1200, 700)
+    page.show()
+    page.refresh()
+    page.search_edit.setFocus()
+    qtbot.keyClicks(page.search_edit, "Kovalenko")
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Return)               # Enter: the family found is present
+    assert services.events.get(event.id).attendance == [(families[1].id, "")]
+    assert page.search_edit.selectedText() == "Kovalenko"             # typing the next name replaces it
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Down)                 # into the list...
+    assert page.attendance_view.hasFocus() or page.attendance_view.currentIndex().isValid()
+    qtbot.keyClick(page.attendance_view, Qt.Key.Key_Space)            # ...Space unticks
+    assert services.events.get(event.id).attendance == []
+    assert page.handout_language.current_tag() == "tr"                # a language picked by name

@@ -6,7 +6,7 @@ invitation list is worked out off the GUI thread.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,6 +29,7 @@ from elternlotse.i18n import _, active_language, ngettext, translate_error
 from elternlotse.ui.models.kaoa_models import AttendanceModel, EventListModel, InvitationModel, RowRole, SortRole
 from elternlotse.ui.tasks import error_text, runner_for
 from elternlotse.ui.widgets.empty_state import EmptyState
+from elternlotse.ui.widgets.language_picker import LanguagePicker
 
 SEARCH_LIMIT = 200
 
@@ -45,6 +46,24 @@ def _table(model, stretch: int) -> tuple[QTableView, QSortFilterProxyModel]:
     view.verticalHeader().hide()
     view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return view, proxy
+
+
+class _Keys(QObject):
+    """A few plain keys on given widgets (Down from the search into the list, Space to tick)."""
+
+    def __init__(self, actions: dict, parent: QObject) -> None:
+        super().__init__(parent)
+        self.actions = actions
+        for widget, _key in actions:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.KeyPress and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            action = self.actions.get((obj, event.key()))
+            if action is not None:
+                action()
+                return True
+        return False
 
 
 class EventsPage(QWidget):
@@ -91,11 +110,16 @@ class EventsPage(QWidget):
         self._search_timer.setInterval(150)
         self._search_timer.timeout.connect(self._fill_attendance)
         self.search_edit.textChanged.connect(lambda _text: self._search_timer.start())
+        # By keyboard: type a name, Enter marks the first family found present; Down goes to the list,
+        # where Space ticks or unticks the current family.
+        self.search_edit.returnPressed.connect(self.mark_first_present)
+        self._keys = _Keys({(self.search_edit, Qt.Key.Key_Down): self._to_attendance_list}, self)
         self.attendance_model = AttendanceModel(self)
         self.attendance_model.toggled.connect(self._toggled)
         self.attendance_view, self.attendance_proxy = _table(self.attendance_model, AttendanceModel.FAMILY)
         self.attendance_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.attendance_view.setAccessibleName(_("Attendance"))
+        self._space = _Keys({(self.attendance_view, Qt.Key.Key_Space): self._toggle_current}, self)
         self.events_view.setAccessibleName(_("Events"))
         self.headcount_spin = QSpinBox()
         self.headcount_spin.setRange(0, 100000)
@@ -118,9 +142,8 @@ class EventsPage(QWidget):
         # ---- handouts given (topic x language)
         self.handout_topic = QComboBox()
         self.handout_topic.setEditable(True)
-        self.handout_language = QLineEdit()
-        self.handout_language.setPlaceholderText(_("language, e.g. tr"))
-        self.handout_language.setMaximumWidth(120)
+        self.handout_language = LanguagePicker()  # by name, not by code
+        self.handout_language.setMinimumWidth(200)
         self.handout_count = QSpinBox()
         self.handout_count.setRange(1, 1000)
         self.handout_topic.setAccessibleName(_("Handout topic"))
@@ -165,6 +188,7 @@ class EventsPage(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([540, 810])  # the event titles are readable at 1366 pixels
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self._show_event(None)
@@ -243,7 +267,7 @@ class EventsPage(QWidget):
         for topic in event.topics:
             self.handout_topic.setCurrentIndex(max(self.handout_topic.findData(topic), 0))
         if event.languages:
-            self.handout_language.setText(event.languages[-1])
+            self.handout_language.set_tag(event.languages[-1])
         self.attendance_model.set_present(f for f, _p in event.attendance)
         self._fill_attendance()
         self._update_counts()
@@ -262,6 +286,31 @@ class EventsPage(QWidget):
         # present families first, so the list shows who is already ticked
         rows.sort(key=lambda r: (not self.attendance_model.is_present(r.id),))
         self.attendance_model.set_rows(rows)
+
+    def mark_first_present(self) -> None:
+        """Enter in the search: the first family found is marked present; the search is ready for the next name."""
+        self._search_timer.stop()
+        self._fill_attendance()
+        if self.current_event is None or not self.search_edit.text().strip() or not self.attendance_proxy.rowCount():
+            return
+        index = self.attendance_proxy.index(0, AttendanceModel.PRESENT)
+        if index.data(Qt.ItemDataRole.CheckStateRole) != Qt.CheckState.Checked:
+            self.attendance_proxy.setData(index, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+        self.search_edit.selectAll()
+
+    def _to_attendance_list(self) -> None:
+        self.attendance_view.setFocus()
+        if not self.attendance_view.currentIndex().isValid() and self.attendance_proxy.rowCount():
+            self.attendance_view.setCurrentIndex(self.attendance_proxy.index(0, AttendanceModel.FAMILY))
+
+    def _toggle_current(self) -> None:
+        current = self.attendance_view.currentIndex()
+        if not current.isValid():
+            return
+        index = current.siblingAtColumn(AttendanceModel.PRESENT)
+        checked = index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+        self.attendance_proxy.setData(index, Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked,
+                                      Qt.ItemDataRole.CheckStateRole)
 
     def _toggled(self, family_id: str, present: bool) -> None:
         if self.current_event is None:
@@ -289,7 +338,7 @@ class EventsPage(QWidget):
             self.handout_topic.itemText(index) else self.handout_topic.currentText()
         try:
             self.current_event = self.services.events.add_handouts(
-                self.current_event.id, topic or "", self.handout_language.text().strip(), self.handout_count.value())
+                self.current_event.id, topic or "", self.handout_language.current_tag(), self.handout_count.value())
         except ElternlotseError as error:
             self.handouts_label.setText(translate_error(error, isolate=True))
             return
