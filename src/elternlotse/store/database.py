@@ -176,6 +176,16 @@ class Store:
         """Set a setting inside an open write transaction or on its own."""
         self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
+    def set_identity(self, name: str, organisation: str) -> StoreInfo:
+        """The navigator's name and organisation (first start, then Settings): one audited write."""
+        if not name.strip():
+            raise ValidationError(N_("Please enter your name: it is recorded with every consent you take."))
+        with self.write(self.info.name, "identity.update"):
+            self.set_meta("name", name.strip()[:200])
+            self.set_meta("organisation", organisation.strip()[:200])
+        self.info = self._read_info()
+        return self.info
+
     # ---------------------------------------------------------------- writing
     @contextmanager
     def write(self, actor: str, action: str, target: str = "") -> Iterator["Writer"]:

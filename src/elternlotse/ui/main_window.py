@@ -126,6 +126,8 @@ class MainWindow(QMainWindow):
                 page.settings_changed.connect(self.settings_changed)
             if hasattr(page, "open_family_requested"):
                 page.open_family_requested.connect(self.open_family)
+            if hasattr(page, "identity_changed"):
+                page.identity_changed.connect(self._show_identity)
             if hasattr(page, "capture_requested"):
                 page.capture_requested.connect(self.show_capture)
         return self.pages[index]
@@ -204,12 +206,15 @@ class MainWindow(QMainWindow):
             help_menu.addAction(action)
 
     def _build_status_bar(self) -> None:
+        self.identity = QLabel()
+        self.statusBar().addPermanentWidget(self.identity)
+        self._show_identity()
+
+    def _show_identity(self) -> None:
         info = self.services.store.info
         role = _("office") if info.is_office else _("navigator")
-        text = ui_paragraph(_("{name} · {organisation} · {role}").format(  # mixed scripts: see docs/i18n.md
-            name=isolate(info.name), organisation=isolate(info.organisation or "-"), role=role))
-        self.identity = QLabel(text)
-        self.statusBar().addPermanentWidget(self.identity)
+        self.identity.setText(ui_paragraph(_("{name} · {organisation} · {role}").format(  # mixed scripts: docs/i18n.md
+            name=isolate(info.name), organisation=isolate(info.organisation or "-"), role=role)))
 
     def _shortcuts(self) -> None:
         from elternlotse.ui.dialogs.help_dialogs import shortcuts_dialog

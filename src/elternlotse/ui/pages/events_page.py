@@ -105,6 +105,7 @@ class EventsPage(QWidget):
         self.search_edit.setPlaceholderText(_("Search a family (name, phone, child)"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setAccessibleName(_("Search a family to mark present"))
+        self.search_edit.setProperty("search_field", True)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(150)
@@ -286,6 +287,10 @@ class EventsPage(QWidget):
         # present families first, so the list shows who is already ticked
         rows.sort(key=lambda r: (not self.attendance_model.is_present(r.id),))
         self.attendance_model.set_rows(rows)
+
+    def has_unsaved_changes(self) -> bool:
+        """Nothing waits here: a tick, a headcount, handouts are saved the moment they are entered."""
+        return False
 
     def mark_first_present(self) -> None:
         """Enter in the search: the first family found is marked present; the search is ready for the next name."""

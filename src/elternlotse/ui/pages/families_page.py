@@ -60,6 +60,7 @@ class FamiliesPage(QWidget):
         self.search.setPlaceholderText(_("Search: name in any spelling or script, phone, e-mail, school... (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName(_("Search families"))
+        self.search.setProperty("search_field", True)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.search.returnPressed.connect(self._open_first)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
