@@ -352,3 +352,17 @@ def test_a_newly_opened_family_starts_at_the_top(qtbot, page, services):
     page.show_list()
     page.open_family(second.id)
     assert bar.value() == 0 and page.detail.tabs.currentIndex() == 0
+
+
+def test_duplicate_warning_is_quiet_on_opening_and_speaks_after_an_edit(qtbot, page, services):
+    first = services.families.add(_family("Ayşe Yılmaz"))
+    services.families.add(_family("Ayşe Yılmaz"))  # the same phone: a likely duplicate
+    page.open_family(first.id)
+    warning = page.detail.duplicates
+    qtbot.wait(400)
+    assert not warning.isVisibleTo(page.detail)
+    editor = page.detail.guardian_editors[0]
+    editor.phones.setText("0176 1234 5678 ")
+    editor.phones.editingFinished.emit()
+    warning.search_now()
+    assert warning.isVisibleTo(page.detail) and warning.model.rowCount() == 1

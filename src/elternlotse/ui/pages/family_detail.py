@@ -211,6 +211,8 @@ class FamilyDetail(QWidget):
         family = self.services.families.get(family_id)
         self.family_id = family.id
         self.set_form(self.services.families.document(family.id))
+        if self.duplicates is not None:
+            self.duplicates.clear()  # quiet on a stored family: the warning speaks up after an edit
         self.consent_panel.set_family(family)
         self.tabs.setTabEnabled(self.consent_tab, True)
         self.checklists.load(family.id)
