@@ -35,21 +35,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from elternlotse.domain.consent import EVIDENCE_LABELS, Evidence, Purpose
+from elternlotse.domain.consent import EVIDENCE_LABELS, Evidence
 from elternlotse.domain.contact import display_phone, normalise_email, normalise_phone
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, translate_error
 from elternlotse.i18n.formatting import isolate
-from elternlotse.services.families import STORE_CONSENT_NEEDED
-from elternlotse.services.quick_capture import (
-    CAPTURE_EVIDENCE,
-    CHANNEL_NEEDS,
-    EVIDENCE_NEEDED,
-    GRADE_NEEDED,
-    Capture,
-    capture_document,
-)
-from elternlotse.ui.widgets.capture_parts import ChildRow, EventPicker
+from elternlotse.services.quick_capture import CAPTURE_EVIDENCE, Capture, capture_document
+from elternlotse.ui.widgets.capture_parts import ChildRow, EventPicker, field_for_error, show_check
 from elternlotse.ui.widgets.consent_choices import ConsentChoices
 from elternlotse.ui.widgets.duplicate_warning import DuplicateWarning
 from elternlotse.ui.widgets.language_picker import LanguagePicker
@@ -266,24 +258,9 @@ class QuickCapturePage(QWidget):
     def _check_email(self, final: bool) -> None:
         self._check(self.email, self.email_hint, final, lambda text: normalise_email(text, _("E-mail")))
 
-    def _check(self, edit: QLineEdit, hint: QLabel, final: bool, normalise) -> None:
-        text = edit.text().strip()
-        if not text:
-            hint.setVisible(False)
-            return
-        try:
-            shown = normalise(text)
-        except ElternlotseError as error:
-            if final:  # while typing a number is incomplete, not wrong: say so when the field is left
-                hint.setText(translate_error(error, isolate=True))
-                hint.setStyleSheet("color: #b00020;")
-                hint.setVisible(True)
-            else:
-                hint.setVisible(False)
-            return
-        hint.setText("✓ " + isolate(shown))
-        hint.setStyleSheet("color: #1b5e20;")
-        hint.setVisible(True)
+    @staticmethod
+    def _check(edit: QLineEdit, hint: QLabel, final: bool, normalise) -> None:
+        show_check(edit, hint, final, normalise)
 
     def _query_duplicates(self) -> None:
         self.duplicates.set_query([self.phone.text()], [self.email.text()], [self.name.text()])
@@ -332,20 +309,10 @@ class QuickCapturePage(QWidget):
 
     def _focus_for(self, error: ElternlotseError) -> None:
         """Move the cursor to the field a refusal names (one sentence says which, the cursor shows where)."""
-        field = error.params.get("field")
-        channel_fields = {message: getattr(self, attr) for attr, message in CHANNEL_NEEDS.values()}
-        target: QWidget | None = {
-            "Please enter the parent's name.": self.name,
-            STORE_CONSENT_NEEDED: self.consent.boxes.get((Purpose.STORE, None)),
-            EVIDENCE_NEEDED: self.evidence_buttons[CAPTURE_EVIDENCE[0]],
-            "Consent given verbally needs the witness's name.": self.witness,
-        }.get(error.message_id) or channel_fields.get(error.message_id)
-        if error.message_id == GRADE_NEEDED and 0 < error.params.get("number", 0) <= len(self.child_rows):
-            self._focus_grade(self.child_rows[error.params["number"] - 1])
-            return
-        if target is None and field in (_("Phone"), _("E-mail")):
-            target = self.phone if field == _("Phone") else self.email
-        if target is not None:
+        target = field_for_error(self, error)
+        if isinstance(target, ChildRow):
+            self._focus_grade(target)
+        elif target is not None:
             target.setFocus(Qt.FocusReason.OtherFocusReason)
             if isinstance(target, QLineEdit):
                 target.selectAll()
