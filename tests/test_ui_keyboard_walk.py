@@ -148,6 +148,7 @@ def test_dialogs_have_unique_mnemonics_and_named_controls(qtbot, qapp, services,
     from elternlotse.ui.dialogs.access_copy_dialog import AccessCopyDialog
     from elternlotse.ui.dialogs.first_start_dialog import FirstStartDialog
     from elternlotse.ui.dialogs.unlock_dialog import UnlockDialog
+    from elternlotse.ui.widgets.event_form import EventFormDialog
 
     install_language(qapp, language)
     family = services.families.add(family_document())
@@ -155,6 +156,7 @@ def test_dialogs_have_unique_mnemonics_and_named_controls(qtbot, qapp, services,
         "first start": FirstStartDialog(data_dir / "new"),
         "unlock": UnlockDialog(data_dir),
         "access copy": AccessCopyDialog(services.families.document(family.id), "KoKo Hagen"),
+        "new event": EventFormDialog(services),
     }
     problems = {}
     for name, dialog in dialogs.items():

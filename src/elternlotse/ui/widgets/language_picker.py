@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QCompleter
 
@@ -58,7 +58,14 @@ class LanguagePicker(QComboBox):
         completer.activated[QModelIndex].connect(self._suggestion_taken)
         self.setCompleter(completer)
         self.lineEdit().editingFinished.connect(self._settle)
-        self.lineEdit().returnPressed.connect(self._settle)
+        # The combo box keeps Enter from its line edit: look at the key first (the filter runs before the combo's).
+        self.lineEdit().installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.lineEdit() and event.type() == QEvent.Type.KeyPress and \
+                event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._settle()
+        return super().eventFilter(obj, event)
 
     def current_tag(self) -> str:
         return self.currentData(Qt.ItemDataRole.UserRole) or ""
@@ -74,7 +81,7 @@ class LanguagePicker(QComboBox):
 
     def _take(self, tag: str) -> None:
         self.set_tag(tag)
-        self.lineEdit().setText(self.currentText())
+        self.lineEdit().setText(self.itemText(self.currentIndex()))
 
     def matches(self, text: str) -> list[str]:
         """Tags whose names contain ``text`` (what the suggestions list shows)."""
@@ -86,7 +93,7 @@ class LanguagePicker(QComboBox):
     def _settle(self) -> None:
         """Leaving the field: an exact or the only match is taken; anything else shows the choice again."""
         text = self.lineEdit().text()
-        if text == self.currentText():
+        if text == self.itemText(self.currentIndex()):  # (currentText() of an editable combo is the typed text)
             return
         found = self.matches(text)
         exact = [tag for tag in found if text.strip().casefold() in
