@@ -280,3 +280,30 @@ def test_attendance_is_ticked_by_keyboard_from_the_search(qtbot, host, services,
     qtbot.keyClick(page.attendance_view, Qt.Key.Key_Space)            # ...Space unticks
     assert services.events.get(event.id).attendance == []
     assert page.handout_language.current_tag() == "tr"                # a language picked by name
+
+
+def test_attendance_and_invitation_lists_as_pdf_files_only_the_owner_reads(qtbot, host, services, families, tmp_path,
+                                                                          monkeypatch):
+    import os
+    import stat
+
+    import pypdf
+    from PySide6.QtWidgets import QFileDialog
+
+    from elternlotse.ui.pages.events_page import EventsPage
+
+    event = services.events.add({"type": "family_cafe", "title": "Elterncafé", "starts": "2026-11-26T16:30",
+                                 "place": "Gesamtschule Haspe", "topics": ["pa"], "languages": ["de", "uk"]})
+    services.events.attend(event.id, families[1].id)
+    page = EventsPage(services, host)
+    page.refresh()
+    qtbot.waitUntil(lambda: page.invitation_model.rowCount() >= 1, timeout=15000)
+    for which in ("attendance", "invitations"):
+        target = tmp_path / f"{which}.pdf"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, t=target, **k: (str(t), "")))
+        page.export_list(which)
+        assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+        text = " ".join(p.extract_text() for p in pypdf.PdfReader(str(target)).pages)
+        assert "Elterncafé" in text
+        if which == "attendance":
+            assert "Kovalenko" in text and families[0].guardians[0].name not in text  # only who came

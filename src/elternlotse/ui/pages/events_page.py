@@ -138,6 +138,9 @@ class EventsPage(QWidget):
         count_row.addWidget(self.headcount_spin)
         count_row.addStretch(1)
         count_row.addWidget(self.attendance_label)
+        self.attendance_pdf_button = QPushButton(_("Save attendance list as &PDF..."))
+        self.attendance_pdf_button.clicked.connect(lambda: self.export_list("attendance"))
+        count_row.addWidget(self.attendance_pdf_button)
         a_layout.addLayout(count_row)
 
         # ---- handouts given (topic x language)
@@ -174,6 +177,9 @@ class EventsPage(QWidget):
         i_layout = QVBoxLayout(invitations)
         i_layout.addWidget(self.invitation_label)
         i_layout.addWidget(self.invitation_view, 1)
+        self.invitation_pdf_button = QPushButton(_("Save invitation list as P&DF..."))
+        self.invitation_pdf_button.clicked.connect(lambda: self.export_list("invitations"))
+        i_layout.addWidget(self.invitation_pdf_button, 0, Qt.AlignmentFlag.AlignTrailing)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(attendance, _("Attendance"))
@@ -287,6 +293,38 @@ class EventsPage(QWidget):
         # present families first, so the list shows who is already ticked
         rows.sort(key=lambda r: (not self.attendance_model.is_present(r.id),))
         self.attendance_model.set_rows(rows)
+
+    def list_pdf(self, which: str) -> bytes:
+        """The attendance (present families) or the invitation list of the current event as a PDF."""
+        from elternlotse.ui.widgets.list_export import model_rows, table_pdf
+
+        event = self.current_event
+        if which == "attendance":
+            model = AttendanceModel()
+            attendees = self.services.events.attendees(event.id)
+            model.set_present(r.id for r in attendees)
+            model.set_rows(attendees)
+            headers, rows = model_rows(model)
+            headers, rows = headers[1:], [row[1:] for row in rows]  # the tick column says nothing on paper
+            title = _("Attendance: {event}").format(event=event.title or event.type)
+        else:
+            headers, rows = model_rows(self.invitation_model)
+            title = _("Invitations: {event}").format(event=event.title or event.type)
+        return table_pdf(title, self.details.text().splitlines()[1] if self.details.text() else "", headers, rows,
+                         active_language())
+
+    def export_list(self, which: str) -> None:
+        from elternlotse.ui.pages.handouts_page import confirm_saved
+        from elternlotse.ui.widgets.list_export import save_table_pdf
+
+        if self.current_event is None:
+            return
+        suggested = f"{which}-{(self.current_event.starts or '')[:10]}.pdf"
+        try:
+            confirm_saved(self, save_table_pdf(self, suggested, self.list_pdf(which)))
+        except OSError as error:
+            reason = error.strerror or str(error)
+            self.attendance_label.setText(_("The file could not be written: {reason}").format(reason=reason))
 
     def has_unsaved_changes(self) -> bool:
         """Nothing waits here: a tick, a headcount, handouts are saved the moment they are entered."""
