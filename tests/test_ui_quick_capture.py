@@ -347,3 +347,15 @@ def test_next_family_asks_before_unsaved_input_is_dropped(qtbot, page, monkeypat
     monkeypatch.setattr(page, "confirm_discard", lambda: True)
     page.next_family()
     assert page.name.text() == ""
+
+
+def test_the_consent_form_prints_before_anything_is_saved(qtbot, page, services):
+    from elternlotse.ui.widgets.consent_form import consent_form_html
+
+    page.language.set_tag("uk")
+    qtbot.keyClicks(page.name, "Olena Shevchenko")
+    html = consent_form_html(page.consent.choice, page.name.text())
+    german = page.consent.choice.texts[0]
+    assert "Olena Shevchenko" in html and german.intro.split()[0] in html and "dir='ltr'" in html
+    assert html.count("&#9744;") == len(page.consent.boxes)            # a box per purpose and channel
+    assert page.form_button.isEnabled() and services.families.count() == 0

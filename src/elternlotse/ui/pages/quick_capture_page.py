@@ -144,6 +144,10 @@ class QuickCapturePage(QWidget):
         self.consent_group = QGroupBox()
         group_layout = QVBoxLayout(self.consent_group)
         group_layout.addWidget(scroll)
+        self.form_button = QPushButton(_("P&rint consent form..."))
+        self.form_button.setToolTip(_("The texts side by side with boxes and a signature line, before anything is saved"))
+        self.form_button.clicked.connect(self.print_consent_form)
+        group_layout.addWidget(self.form_button, 0, Qt.AlignmentFlag.AlignTrailing)
 
         # ---------------------------------------------------------------- buttons
         self.status = QLabel()
@@ -332,6 +336,11 @@ class QuickCapturePage(QWidget):
             self.status_message.emit(translate_error(error, isolate=True))
             return ""
         return self.event_combo.currentText()
+
+    def print_consent_form(self) -> None:
+        from elternlotse.ui.widgets.consent_form import print_consent_form
+
+        print_consent_form(self.consent.choice, self.name.text(), self)
 
     def print_handout(self, topic: str) -> None:
         from elternlotse.ui.widgets.handout_printing import print_family_handout
