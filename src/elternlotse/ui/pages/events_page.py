@@ -6,7 +6,7 @@ invitation list is worked out off the GUI thread.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +30,7 @@ from elternlotse.ui.models.kaoa_models import AttendanceModel, EventListModel, I
 from elternlotse.ui.tasks import error_text, runner_for
 from elternlotse.ui.widgets.empty_state import EmptyState
 from elternlotse.ui.widgets.language_picker import LanguagePicker
+from elternlotse.ui.widgets.list_export import PlainKeys
 
 SEARCH_LIMIT = 200
 
@@ -46,24 +47,6 @@ def _table(model, stretch: int) -> tuple[QTableView, QSortFilterProxyModel]:
     view.verticalHeader().hide()
     view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return view, proxy
-
-
-class _Keys(QObject):
-    """A few plain keys on given widgets (Down from the search into the list, Space to tick)."""
-
-    def __init__(self, actions: dict, parent: QObject) -> None:
-        super().__init__(parent)
-        self.actions = actions
-        for widget, _key in actions:
-            widget.installEventFilter(self)
-
-    def eventFilter(self, obj, event) -> bool:
-        if event.type() == QEvent.Type.KeyPress and event.modifiers() == Qt.KeyboardModifier.NoModifier:
-            action = self.actions.get((obj, event.key()))
-            if action is not None:
-                action()
-                return True
-        return False
 
 
 class EventsPage(QWidget):
@@ -114,13 +97,13 @@ class EventsPage(QWidget):
         # By keyboard: type a name, Enter marks the first family found present; Down goes to the list,
         # where Space ticks or unticks the current family.
         self.search_edit.returnPressed.connect(self.mark_first_present)
-        self._keys = _Keys({(self.search_edit, Qt.Key.Key_Down): self._to_attendance_list}, self)
+        self._keys = PlainKeys({(self.search_edit, Qt.Key.Key_Down): self._to_attendance_list}, self)
         self.attendance_model = AttendanceModel(self)
         self.attendance_model.toggled.connect(self._toggled)
         self.attendance_view, self.attendance_proxy = _table(self.attendance_model, AttendanceModel.FAMILY)
         self.attendance_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.attendance_view.setAccessibleName(_("Attendance"))
-        self._space = _Keys({(self.attendance_view, Qt.Key.Key_Space): self._toggle_current}, self)
+        self._space = PlainKeys({(self.attendance_view, Qt.Key.Key_Space): self._toggle_current}, self)
         self.events_view.setAccessibleName(_("Events"))
         self.headcount_spin = QSpinBox()
         self.headcount_spin.setRange(0, 100000)
@@ -296,22 +279,9 @@ class EventsPage(QWidget):
 
     def list_pdf(self, which: str) -> bytes:
         """The attendance (present families) or the invitation list of the current event as a PDF."""
-        from elternlotse.ui.widgets.list_export import model_rows, table_pdf
+        from elternlotse.ui.widgets.list_export import event_list_pdf
 
-        event = self.current_event
-        if which == "attendance":
-            model = AttendanceModel()
-            attendees = self.services.events.attendees(event.id)
-            model.set_present(r.id for r in attendees)
-            model.set_rows(attendees)
-            headers, rows = model_rows(model)
-            headers, rows = headers[1:], [row[1:] for row in rows]  # the tick column says nothing on paper
-            title = _("Attendance: {event}").format(event=event.title or event.type)
-        else:
-            headers, rows = model_rows(self.invitation_model)
-            title = _("Invitations: {event}").format(event=event.title or event.type)
-        return table_pdf(title, self.details.text().splitlines()[1] if self.details.text() else "", headers, rows,
-                         active_language())
+        return event_list_pdf(self.services, self.current_event, which, self.invitation_model, self.details.text())
 
     def export_list(self, which: str) -> None:
         from elternlotse.ui.pages.handouts_page import confirm_saved

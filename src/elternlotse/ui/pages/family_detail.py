@@ -9,8 +9,8 @@ only reads widgets and builds the portable document; the service validates.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QGridLayout,
@@ -35,40 +35,7 @@ from elternlotse.ui.tasks import runner_for
 from elternlotse.ui.widgets.checklist_widget import FamilyChecklists
 from elternlotse.ui.widgets.consent_panel import ConsentPanel
 from elternlotse.ui.widgets.family_form import ChildEditor, GuardianEditor
-
-
-class _Snapshot(QUndoCommand):
-    """One edit step: the whole form before and after (small documents, simple and exact)."""
-
-    def __init__(self, form: "FamilyDetail", before: dict, after: dict, text: str) -> None:
-        super().__init__(text)
-        self.form, self.before, self.after = form, before, after
-        self._first = True
-
-    def redo(self) -> None:
-        if self._first:  # the widgets already show it
-            self._first = False
-            return
-        self.form.set_form(self.after)
-
-    def undo(self) -> None:
-        self.form.set_form(self.before)
-
-
-class _UndoRouter(QObject):
-    """Lets Ctrl+Z / Ctrl+Shift+Z reach the form's shortcuts instead of a field's own undo.
-
-    A line edit "overrides" the undo keys for its private history; ignoring that
-    override hands the keys to the detail's shortcuts (one history for the whole form).
-    """
-
-    KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
-
-    def eventFilter(self, obj, event) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and any(event.matches(k) for k in self.KEYS):
-            event.ignore()
-            return True
-        return False
+from elternlotse.ui.widgets.form_undo import Snapshot, UndoRouter
 
 
 class FamilyDetail(QWidget):
@@ -91,7 +58,7 @@ class FamilyDetail(QWidget):
         self.undo_stack.cleanChanged.connect(self._update_buttons)
         self._typing = QTimer(self, singleShot=True, interval=700)
         self._typing.timeout.connect(self.commit_edit)
-        self._undo_router = _UndoRouter(self)
+        self._undo_router = UndoRouter(self)
 
         # header
         self.back_button = QPushButton(_("&Back to the list"))
@@ -345,7 +312,7 @@ class FamilyDetail(QWidget):
         if after == self._snapshot:
             return
         before, self._snapshot = self._snapshot, after
-        self.undo_stack.push(_Snapshot(self, before, after, text or _("Edit")))
+        self.undo_stack.push(Snapshot(self, before, after, text or _("Edit")))
         self._check_duplicates()
 
     def add_person(self, kind: str) -> None:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QAbstractItemModel, QBuffer, QByteArray, QIODevice, QMarginsF, Qt
+from PySide6.QtCore import QAbstractItemModel, QBuffer, QByteArray, QEvent, QIODevice, QMarginsF, QObject, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from elternlotse.handouts.render import write_atomic
-from elternlotse.i18n import _
+from elternlotse.i18n import _, active_language
 from elternlotse.ui.i18n_qt import layout_direction
 
 
@@ -62,4 +62,41 @@ def save_table_pdf(parent: QWidget, suggested: str, pdf: bytes) -> str | None:
     return path
 
 
-__all__ = ["model_rows", "table_pdf", "save_table_pdf"]
+class PlainKeys(QObject):
+    """A few plain keys on given widgets (Down from the search into the list, Space to tick)."""
+
+    def __init__(self, actions: dict, parent: QObject) -> None:
+        super().__init__(parent)
+        self.actions = actions
+        for widget, _key in actions:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.KeyPress and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            action = self.actions.get((obj, event.key()))
+            if action is not None:
+                action()
+                return True
+        return False
+
+
+def event_list_pdf(services, event, which: str, invitation_model, details: str) -> bytes:
+    """An event's attendance (the families present) or invitation list as a PDF in the UI language."""
+    from elternlotse.ui.models.kaoa_models import AttendanceModel
+
+    if which == "attendance":
+        model = AttendanceModel()
+        attendees = services.events.attendees(event.id)
+        model.set_present(r.id for r in attendees)
+        model.set_rows(attendees)
+        headers, rows = model_rows(model)
+        headers, rows = headers[1:], [row[1:] for row in rows]  # the tick column says nothing on paper
+        title = _("Attendance: {event}").format(event=event.title or event.type)
+    else:
+        headers, rows = model_rows(invitation_model)
+        title = _("Invitations: {event}").format(event=event.title or event.type)
+    lines = details.splitlines()
+    return table_pdf(title, lines[1] if len(lines) > 1 else "", headers, rows, active_language())
+
+
+__all__ = ["model_rows", "table_pdf", "save_table_pdf", "event_list_pdf", "PlainKeys"]
