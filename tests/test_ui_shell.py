@@ -136,6 +136,8 @@ def test_unlock_wrong_then_right(qtbot, services, data_dir):
     qtbot.waitUntil(lambda: dialog.attempts == 1, timeout=15000)
     assert dialog.isVisible() and dialog.services is None
     assert "wrong" in dialog.error_label.text()
+    QApplication.processEvents()
+    assert dialog.height() >= dialog.sizeHint().height()  # the error line does not clip the dialog
 
     dialog.passphrase_edit.clear()
     qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
