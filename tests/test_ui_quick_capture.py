@@ -22,7 +22,8 @@ def page(qtbot, services):
     page.activateWindow()
     qtbot.waitUntil(page.isActiveWindow)
     page.name.setFocus()
-    return page
+    yield page
+    page.duplicates.clear()  # a pending duplicate search must not run after the store is closed
 
 
 def plain(text: str) -> str:
