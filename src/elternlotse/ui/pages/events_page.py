@@ -219,6 +219,8 @@ class EventsPage(QWidget):
             self.details.setText(translate_error(error, isolate=True))
 
     def _show_event(self, event) -> None:
+        for button in (self.attendance_pdf_button, self.invitation_pdf_button):
+            button.setEnabled(event is not None)  # no dead buttons: a list needs an event
         if event is not None and self.current_event is not None and event.id == self.current_event.id:
             self.current_event = event
             self._update_counts()
