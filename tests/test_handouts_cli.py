@@ -82,8 +82,10 @@ def test_handout_service_batch_and_family_language(services):
 
     ayse = services.families.add(family_document())
     olena = services.families.add(family_document(name="Olena Petrenko", phone="0176 9999 1111",
-                                                  guardians=[{"name": "Olena Petrenko", "languages": ["uk"]}],
-                                                  consents=[]))
+                                                  guardians=[{"id": "g1", "name": "Olena Petrenko", "languages": ["uk"]}],
+                                                  consents=[{"person": "g1", "purpose": "store", "granted": True,
+                                                             "at": "2026-11-01T10:00:00Z", "evidence": "signed_form",
+                                                             "text_version": "2026-1", "text_language": "uk"}]))
     handouts = getattr(services, "handouts", None) or HandoutService(services.store, services.families,
                                                                     getattr(services, "checklists", None))
     assert handouts.family_language(services.families.get(olena.id), ["de", "uk"]) == "uk"

@@ -12,7 +12,7 @@ STORE = (Purpose.STORE, None)
 
 
 def capture(**extra) -> Capture:
-    values = dict(name="Ayşe Yılmaz", language="tr", phone="0176 1234 5678", consents={STORE},
+    values = dict(name="Ayşe Yılmaz", language="tr", phone="0176 1234 5678", consents={STORE}, evidence=Evidence.SIGNED_FORM,
                   text_version="2026-1", text_language="tr", at="2026-11-20T15:00:00Z")
     values.update(extra)
     return Capture(**values)
@@ -41,7 +41,8 @@ def test_document_carries_evidence_text_version_and_language_on_every_consent(se
     ({"email": "ayse@"}, "E-mail: 'ayse@' is not a valid e-mail address."),
     ({"evidence": Evidence.VERBAL_WITH_WITNESS}, "witness"),
     ({"evidence": Evidence.VERBAL}, "not a kind of evidence"),
-    ({"children": [CaptureChild(0, "Elif")]}, "grade of each child"),
+    ({"children": [CaptureChild(7), CaptureChild(0, "Elif")]}, "Child 2: please enter the grade"),
+    ({"evidence": None}, "how consent was given"),
 ])
 def test_refusals_are_one_sentence(extra, words, services):
     with pytest.raises(ValidationError) as error:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from elternlotse.app import open_store
 from elternlotse.domain.consent import Channel, Purpose
+from elternlotse.domain.errors import ValidationError
 from elternlotse.services.demo import fill_demo
 from elternlotse.ui.dialogs.access_copy_dialog import readable_html, write_json, write_pdf
 from elternlotse.ui.models.consent_history_model import ConsentHistoryModel
@@ -146,7 +147,7 @@ def test_a_refused_edit_says_why_and_writes_nothing(qtbot, page, services):
     assert services.families.get(family.id).guardians[0].emails == ["ayse@example.org"]
 
 
-def test_withdrawing_consent_stops_the_channel_from_being_offered(qtbot, page, services):
+def test_withdrawing_consent_stops_the_channel_from_being_offered(qtbot, page, services, monkeypatch):
     family = services.families.add(_family("Ayşe Yılmaz"))
     refreshed(qtbot, page)
     page.open_family(family.id)
@@ -158,7 +159,22 @@ def test_withdrawing_consent_stops_the_channel_from_being_offered(qtbot, page, s
 
     withdraw = panel.toggle_buttons[(Purpose.CONTACT, Channel.PHONE)]
     assert withdraw.text() == "Withdraw"
-    qtbot.mouseClick(withdraw, Qt.MouseButton.LeftButton)   # one click
+    assert panel.evidence_combo.currentData() is None  # nothing preselected
+    qtbot.mouseClick(withdraw, Qt.MouseButton.LeftButton)
+    assert "choose the evidence" in panel.error_label.text() and phone.isEnabled()
+    panel.evidence_combo.setCurrentIndex(panel.evidence_combo.findData("verbal"))
+
+    answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+    asked = []
+
+    def confirm(*_args):
+        asked.append(True)
+        return next(answers) == QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(panel, "confirm_withdrawal", confirm)
+    qtbot.mouseClick(withdraw, Qt.MouseButton.LeftButton)   # "No": nothing written
+    assert asked == [True] and phone.isEnabled() and panel.history_model.rowCount() == 3
+    qtbot.mouseClick(withdraw, Qt.MouseButton.LeftButton)   # "Yes"
     assert not phone.isEnabled()
     assert "no consent" in phone.toolTip() and "Phone call" in panel.not_offered.text()
     assert not services.consent.state(family.guardians[0].id).allows(Purpose.CONTACT, Channel.PHONE)
@@ -167,23 +183,55 @@ def test_withdrawing_consent_stops_the_channel_from_being_offered(qtbot, page, s
     row = page.model.index(page.model.row_of(family.id), CONSENT).data()
     assert row == "no contact consent"
 
-    qtbot.mouseClick(withdraw, Qt.MouseButton.LeftButton)   # and granting again is one click too
-    assert phone.isEnabled()
+    assert panel.undo_bar.isVisibleTo(panel)  # a misclick can be taken back for a few seconds
+    qtbot.mouseClick(panel.undo_button, Qt.MouseButton.LeftButton)
+    assert phone.isEnabled() and panel.history_model.rowCount() == 5  # a correcting entry, nothing deleted
+    assert not panel.undo_bar.isVisibleTo(panel)
 
 
-def test_new_family_with_ctrl_n(qtbot, page, services):
-    before = services.families.count()
+def test_withdrawal_asks_with_no_as_the_default(qtbot, page, services):
+    family = services.families.add(_family("Ayşe Yılmaz"))
+    page.open_family(family.id)
+    panel = page.detail.consent_panel
+    panel.evidence_combo.setCurrentIndex(panel.evidence_combo.findData("verbal"))
+    seen = {}
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(30, answer)
+            return
+        seen["default"] = box.defaultButton() is box.button(QMessageBox.StandardButton.No)
+        seen["text"] = box.text()
+        qtbot.keyClick(box, Qt.Key.Key_Return)  # Enter takes the default: No
+
+    QTimer.singleShot(30, answer)
+    panel.toggle(Purpose.CONTACT, Channel.PHONE)
+    assert seen["default"] and "Ayşe Yılmaz" in seen["text"]
+    assert services.consent.state(family.guardians[0].id).allows(Purpose.CONTACT, Channel.PHONE)
+
+
+def test_new_family_with_ctrl_n_goes_where_consent_is_taken(qtbot, page, services):
+    asked = []
+    page.capture_requested.connect(lambda: asked.append(True))
     qtbot.keyClick(page.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert page.stack.currentWidget() is page.detail
+    assert asked == [True] and page.stack.currentIndex() == 0
+
+
+def test_no_way_in_saves_a_family_without_consent_to_store_it(qtbot, page, services):
+    """The rule quick capture applies holds for the detail form and the service too."""
+    before = services.families.count()
+    page.detail.new_family()
+    page.stack.setCurrentWidget(page.detail)
     type_text(page.detail.guardian_editors[0].name, "Олена Коваленко")
-    page.detail.guardian_editors[0].phones.setText("0176 3333333")
-    assert page.detail.save()
-    assert services.families.count() == before + 1
-    qtbot.waitUntil(lambda: page.model.loaded_row(page.detail.family_id) >= 0, timeout=10000)  # order re-read off-thread
-    assert page.current_family_id() == page.detail.family_id
-    assert page.model.index(page.model.row_of(page.detail.family_id), GUARDIANS).data(RowRole).row.guardians == "Олена Коваленко"
-    qtbot.keyClick(page.detail, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    assert page.stack.currentIndex() == 0 and QApplication.focusWidget() is page.search
+    assert not page.detail.save()
+    assert "consent to store" in page.detail.error_label.text()
+    assert services.families.count() == before
+    document = family_document()
+    document["consents"] = [c for c in document["consents"] if c["purpose"] != "store"]
+    with pytest.raises(ValidationError):
+        services.families.add(document)
+    assert services.families.count() == before
 
 
 def test_access_copy_as_json_and_pdf(tmp_path, services):
@@ -243,10 +291,88 @@ def test_access_copy_is_prepared_off_the_gui_thread_and_shown(qtbot, page, servi
 
 
 def test_a_family_without_consent_to_store_is_marked(qtbot, page, services):
-    document = _family("Ayşe Yılmaz")
-    document["consents"] = []
-    family = services.families.add(document)
+    family = services.families.add(_family("Ayşe Yılmaz"))  # stored with consent, which is then withdrawn
+    services.consent.record(family.guardians[0].id, Purpose.STORE, None, False, evidence="verbal",
+                            at="2026-11-02T10:00:00Z")
     refreshed(qtbot, page)
     index = page.model.index(page.model.row_of(family.id), CONSENT)
     assert index.data() == "no consent to store the data"
     assert index.data(Qt.ItemDataRole.DecorationRole) is not None
+
+
+def _tab_stops(qtbot, count):
+    """Where the focus goes on pressing Tab ``count - 1`` times, from where it is now."""
+    stops = [QApplication.focusWidget()]
+    for _ in range(count - 1):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        stops.append(QApplication.focusWidget())
+    return stops
+
+
+def test_family_detail_by_keyboard_focus_tab_order_and_notes(qtbot, page, services):
+    family = services.families.add(_family("Ayşe Yılmaz"))
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.open_family(family.id)
+    detail = page.detail
+    guardian, child = detail.guardian_editors[0], detail.child_editors[0]
+    assert QApplication.focusWidget() is guardian.name          # the cursor is in the form
+    stops = _tab_stops(qtbot, 16)
+    assert stops == [guardian.name, guardian.languages, guardian.phones, guardian.emails, guardian.messengers,
+                     guardian.address, guardian.remove_button, detail.add_guardian_button,
+                     child.first_name, child.grade, child.school, child.school_year, child.remove_button,
+                     detail.add_child_button, detail.notes, detail.tabs.tabBar()]  # visual order, no invisible stop
+    detail.notes.setFocus()
+    type_text(detail.notes, "Ruft abends an.")
+    qtbot.keyClick(detail.notes, Qt.Key.Key_Tab)                # Tab leaves the notes...
+    assert "\t" not in detail.notes.toPlainText() and QApplication.focusWidget() is not detail.notes
+    assert guardian.remove_button.accessibleName() == "Remove guardian Ayşe Yılmaz"
+
+
+def test_ctrl_z_in_a_field_undoes_in_the_one_history(qtbot, page, services):
+    family = services.families.add(_family("Ayşe Yılmaz"))
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.open_family(family.id)
+    detail = page.detail
+    name = detail.guardian_editors[0].name
+    qtbot.keyClick(name, Qt.Key.Key_End)
+    qtbot.keyClicks(name, " Demir")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert detail.guardian_editors[0].name.text() == "Ayşe Yılmaz"    # undone while the cursor is in the field
+    assert QApplication.focusWidget() is detail.guardian_editors[0].name  # and the cursor stays there
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert detail.guardian_editors[0].name.text() == "Ayşe Yılmaz Demir"
+    detail.notes.setFocus()
+    type_text(detail.notes, " Abends.")
+    qtbot.keyClick(detail.notes, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert detail.notes.toPlainText() == "Kam über das Familienbildungscafé."  # the notes' typing is one step
+    assert detail.guardian_editors[0].name.text() == "Ayşe Yılmaz Demir"      # of the same history
+
+
+def test_a_newly_opened_family_starts_at_the_top(qtbot, page, services):
+    first = services.families.add(_family("Ayşe Yılmaz"))
+    second = services.families.add(_family("Olena Shevchenko", "0176 2345 6789"))
+    page.resize(900, 300)
+    page.open_family(first.id)
+    bar = page.detail.scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    assert bar.value() > 0
+    page.show_list()
+    page.open_family(second.id)
+    assert bar.value() == 0 and page.detail.tabs.currentIndex() == 0
+
+
+def test_duplicate_warning_is_quiet_on_opening_and_speaks_after_an_edit(qtbot, page, services):
+    first = services.families.add(_family("Ayşe Yılmaz"))
+    services.families.add(_family("Ayşe Yılmaz"))  # the same phone: a likely duplicate
+    page.open_family(first.id)
+    warning = page.detail.duplicates
+    qtbot.wait(400)
+    assert not warning.isVisibleTo(page.detail)
+    editor = page.detail.guardian_editors[0]
+    editor.phones.setText("0176 1234 5678 ")
+    editor.phones.editingFinished.emit()
+    warning.search_now()
+    assert warning.isVisibleTo(page.detail) and warning.model.rowCount() == 1

@@ -128,8 +128,8 @@ def test_events_page_attendance_headcount_and_invitations(qtbot, host, services,
     page.headcount_spin.setValue(7)
     page.headcount_spin.editingFinished.emit()
     assert services.events.get(event.id).headcount == 7
-    assert page.attendance_label.text() == "1 families + 7"
-    assert page.events_model.index(0, EventListModel.PRESENT).data() == "1 families + 7"
+    assert page.attendance_label.text() == "1 family + 7"  # ngettext: one family
+    assert page.events_model.index(0, EventListModel.PRESENT).data() == "1 family + 7"  # ngettext: one family
     # with the search cleared, present families come first
     page.search_edit.clear()
     qtbot.waitUntil(lambda: page.attendance_model.rowCount() == 2, timeout=5000)
@@ -167,7 +167,14 @@ def test_event_form_adds_an_event_and_handouts_are_counted(qtbot, host, services
     dialog.type_combo.setCurrentIndex(dialog.type_combo.findData("training_fair_tour"))
     qtbot.keyClicks(dialog.title_edit, "Ausbildungsmesse Hagen")
     qtbot.keyClicks(dialog.place_edit, "Stadthalle Hagen")
-    dialog.languages_edit.setText("de, ar")
+    dialog.language_picker.setFocus()
+    qtbot.keyClicks(dialog.language_picker.lineEdit(), "arab")          # by name, any part of it
+    qtbot.keyClick(dialog.language_picker.lineEdit(), Qt.Key.Key_Return)  # the only match is taken
+    assert dialog.languages() == ["de", "ar"]
+    assert "yyyy" in dialog.starts_edit.displayFormat()                   # no two-digit years
+    before = dialog.starts_edit.dateTime().secsTo(dialog.ends_edit.dateTime())
+    dialog.starts_edit.setDateTime(dialog.starts_edit.dateTime().addDays(3))
+    assert dialog.starts_edit.dateTime().secsTo(dialog.ends_edit.dateTime()) == before  # the end follows
     pa = next(i for i in range(dialog.topics_list.count()) if dialog.topics_list.item(i).data(Qt.ItemDataRole.UserRole) == "applications")
     dialog.topics_list.item(pa).setCheckState(Qt.CheckState.Checked)
     qtbot.keyClicks(dialog.speaker_name, "Herr Demir")
@@ -181,14 +188,14 @@ def test_event_form_adds_an_event_and_handouts_are_counted(qtbot, host, services
 
     bad = EventFormDialog(services)
     qtbot.addWidget(bad)
-    bad.languages_edit.setText("not a language!")
+    bad.ends_edit.setDateTime(bad.starts_edit.dateTime().addSecs(-3600))  # ends before it starts
     bad.save()
-    assert bad.created_event is None and "languages[0]" in bad.error.text()
+    assert bad.created_event is None and bad.error.text()
 
     page = EventsPage(services, host)
     page.refresh()
     assert page.select_event(dialog.created_event.id)
-    assert page.handout_topic.currentData() == "applications" and page.handout_language.text() == "ar"
+    assert page.handout_topic.currentData() == "applications" and page.handout_language.current_tag() == "ar"
     page.handout_count.setValue(4)
     qtbot.mouseClick(page.handout_button, Qt.MouseButton.LeftButton)
     assert [(h.topic, h.language, h.count) for h in services.events.get(dialog.created_event.id).handouts] == [
@@ -258,3 +265,51 @@ def test_family_view_has_the_childrens_checklists(qtbot, host, services, familie
     page.close()
     page.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_attendance_is_ticked_by_keyboard_from_the_search(qtbot, host, services, families):
+    from elternlotse.ui.pages.events_page import EventsPage
+
+    event = services.events.add({"type": "family_cafe", "title": "Elterncafé", "starts": "2026-11-26T16:30",
+                                 "place": "Gesamtschule Haspe", "topics": ["pa"], "languages": ["de", "tr"]})
+    page = EventsPage(services, host)
+    page.resize(1200, 700)
+    page.show()
+    page.refresh()
+    page.search_edit.setFocus()
+    qtbot.keyClicks(page.search_edit, "Kovalenko")
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Return)               # Enter: the family found is present
+    assert services.events.get(event.id).attendance == [(families[1].id, "")]
+    assert page.search_edit.selectedText() == "Kovalenko"             # typing the next name replaces it
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Down)                 # into the list...
+    assert page.attendance_view.hasFocus() or page.attendance_view.currentIndex().isValid()
+    qtbot.keyClick(page.attendance_view, Qt.Key.Key_Space)            # ...Space unticks
+    assert services.events.get(event.id).attendance == []
+    assert page.handout_language.current_tag() == "tr"                # a language picked by name
+
+
+def test_attendance_and_invitation_lists_as_pdf_files_only_the_owner_reads(qtbot, host, services, families, tmp_path,
+                                                                          monkeypatch):
+    import os
+    import stat
+
+    import pypdf
+    from PySide6.QtWidgets import QFileDialog
+
+    from elternlotse.ui.pages.events_page import EventsPage
+
+    event = services.events.add({"type": "family_cafe", "title": "Elterncafé", "starts": "2026-11-26T16:30",
+                                 "place": "Gesamtschule Haspe", "topics": ["pa"], "languages": ["de", "uk"]})
+    services.events.attend(event.id, families[1].id)
+    page = EventsPage(services, host)
+    page.refresh()
+    qtbot.waitUntil(lambda: page.invitation_model.rowCount() >= 1, timeout=15000)
+    for which in ("attendance", "invitations"):
+        target = tmp_path / f"{which}.pdf"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, t=target, **k: (str(t), "")))
+        page.export_list(which)
+        assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+        text = " ".join(p.extract_text() for p in pypdf.PdfReader(str(target)).pages)
+        assert "Elterncafé" in text
+        if which == "attendance":
+            assert "Kovalenko" in text and families[0].guardians[0].name not in text  # only who came

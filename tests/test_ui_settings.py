@@ -36,3 +36,43 @@ def test_cli_sets_what_the_gui_reads(cli, data_dir):
     refused = cli("settings", "set", "idle_lock_minutes", "x")
     assert refused.code == 1 and "idle_lock_minutes" in refused.err
     assert settings.load(data_dir).idle_lock_minutes == 5
+
+
+def test_name_and_organisation_are_edited_in_settings_by_keyboard(qtbot, services, data_dir):
+    from PySide6.QtCore import Qt
+
+    from elternlotse.app import open_store
+    from elternlotse.ui.pages.settings_page import SettingsPage
+    from tests.conftest import PASSPHRASE
+
+    page = SettingsPage(services)
+    qtbot.addWidget(page)
+    assert page.name_edit.text() == "Ayla Navigator" and not page.has_unsaved_changes()
+    page.name_edit.selectAll()
+    qtbot.keyClicks(page.name_edit, "Ayla Demir")
+    assert page.has_unsaved_changes()
+    page.organisation_edit.selectAll()
+    qtbot.keyClicks(page.organisation_edit, "KoKo Hagen-Haspe")
+    with qtbot.waitSignal(page.identity_changed):
+        qtbot.keyClick(page.organisation_edit, Qt.Key.Key_Return)
+    assert not page.has_unsaved_changes()
+    again = open_store(data_dir, PASSPHRASE)  # stored, not only shown
+    assert (again.store.info.name, again.store.info.organisation) == ("Ayla Demir", "KoKo Hagen-Haspe")
+    again.store.close()
+    page.name_edit.clear()
+    qtbot.keyClick(page.name_edit, Qt.Key.Key_Return)
+    assert "enter your name" in page.identity_error.text() and services.store.info.name == "Ayla Demir"
+
+
+def test_a_search_box_is_not_an_unsaved_entry(qtbot, services):
+    from elternlotse.ui.pages.events_page import EventsPage
+    from elternlotse.ui.pages.families_page import FamiliesPage
+    from elternlotse.ui.pages.settings_page import page_has_unsaved_entries
+
+    for page in (FamiliesPage(services), EventsPage(services)):
+        qtbot.addWidget(page)
+        search = page.search if hasattr(page, "search") else page.search_edit
+        qtbot.keyClicks(search, "Olena")
+        assert not page_has_unsaved_entries(page)
+        page._search_timer.stop()  # the debounced search must not run after the store is closed
+        page.close()

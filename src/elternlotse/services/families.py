@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from elternlotse.domain.consent import Purpose
 from elternlotse.domain.contact import normalise_email, normalise_phone
 from elternlotse.domain.errors import NotFoundError, ValidationError
 from elternlotse.domain.family import Family, family_to_document, parse_child, parse_family_document, parse_guardian
@@ -18,6 +19,18 @@ from elternlotse.store import families as repo
 #: ``(writer, family_id, person_ids)``: erases a family's rows in a table another feature owns
 #: (checklists, attendance, sync conflicts), inside the erasure's transaction.
 Eraser = Callable[[Any, str, list], None]
+#: The sentence for a family without consent to store it (quick capture, "New family", CLI, import).
+STORE_CONSENT_NEEDED = N_("Without consent to store the contact details nothing can be saved.")
+
+
+def has_store_consent(family: Family) -> bool:
+    """Whether some guardian's latest word on storing the contact details is "yes"."""
+    latest: dict[str, bool] = {}
+    for entry in sorted(family.consents, key=lambda e: e.at):
+        if entry.purpose == Purpose.STORE:
+            latest[entry.person_id] = entry.granted
+    guardians = {g.id for g in family.guardians} | {getattr(g, "ref", "") for g in family.guardians}
+    return any(granted and person in guardians for person, granted in latest.items())
 
 
 class FamilyService:
@@ -85,7 +98,10 @@ class FamilyService:
 
     # ---------------------------------------------------------------- writing
     def add(self, document: Any) -> Family:
+        """Store a new family: only with a guardian's consent to store it (the one rule for every way in)."""
         family = parse_family_document(document, recorded_by=self.actor)
+        if not has_store_consent(family):
+            raise ValidationError(STORE_CONSENT_NEEDED)
         with self.store.write(self.actor, "family.add") as writer:
             family = repo.insert_family(writer, family)
             writer.audit("family.created", family.id)

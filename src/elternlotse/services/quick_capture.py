@@ -44,7 +44,7 @@ class Capture:
     messenger: str = ""      # the messenger's name (WhatsApp, Signal, Telegram, ...)
     children: list[CaptureChild] = field(default_factory=list)
     consents: set[tuple[Purpose, Channel | None]] = field(default_factory=set)
-    evidence: Evidence = Evidence.SIGNED_FORM
+    evidence: Evidence | None = None  # chosen on purpose: never preselected
     witness: str = ""
     text_version: str = ""
     text_language: str = ""
@@ -52,7 +52,10 @@ class Capture:
     today: date | None = None
 
 
-_CHANNEL_NEEDS = {
+EVIDENCE_NEEDED = N_("Please choose how consent was given: signed paper form or verbally with a witness.")
+GRADE_NEEDED = N_("Child {number}: please enter the grade (1 to 13).")
+
+CHANNEL_NEEDS = {
     Channel.PHONE: ("phone", N_("A phone call is ticked, but no phone number was entered.")),
     Channel.SMS: ("phone", N_("SMS is ticked, but no phone number was entered.")),
     Channel.EMAIL: ("email", N_("E-mail is ticked, but no e-mail address was entered.")),
@@ -70,9 +73,11 @@ def capture_document(capture: Capture) -> dict[str, Any]:
         if (purpose in CHANNELLED_PURPOSES) != (channel is not None):
             raise ValidationError(N_("{field}: the purpose '{purpose}' needs a channel."),
                                   field="consents", purpose=purpose.value)
-        need = _CHANNEL_NEEDS.get(channel) if channel else None
+        need = CHANNEL_NEEDS.get(channel) if channel else None
         if need and not getattr(capture, need[0]).strip():
             raise ValidationError(need[1])
+    if capture.evidence is None:
+        raise ValidationError(EVIDENCE_NEEDED)
     if capture.evidence not in CAPTURE_EVIDENCE:
         raise ValidationError(N_("{field}: '{value}' is not a kind of evidence (one of: {allowed})."),
                               field="evidence", value=capture.evidence.value,
@@ -95,11 +100,11 @@ def capture_document(capture: Capture) -> dict[str, Any]:
 
     school_year = current_school_year(capture.today or date.today())
     children = []
-    for child in capture.children:
+    for number, child in enumerate(capture.children, start=1):
         if child.is_empty():
             continue
         if not 1 <= child.grade <= 13:
-            raise ValidationError(N_("Please enter the grade of each child (1 to 13)."))
+            raise ValidationError(GRADE_NEEDED, number=number)
         children.append({"first_name": child.first_name.strip(), "grade": child.grade,
                          "school": child.school.strip(), "school_year": school_year})
     at = capture.at or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

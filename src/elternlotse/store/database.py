@@ -284,6 +284,21 @@ class Store:
             self.closed = True
             self._raw_key = b""  # a closed (locked) store keeps nothing that opens it
 
+    def adopt(self, other: "Store") -> None:
+        """Take over the connection of ``other``, an open store on the same file.
+
+        Unlocking after a lock: every service (and every page holding one) keeps this
+        object, which gets the new connection; ``other`` must not be used afterwards.
+        """
+        if other.path.resolve() != self.path.resolve():
+            raise StoreError(N_("{path} is not the store that was locked."), path=str(other.path.parent))
+        if not self.closed:
+            self.close()
+        self.conn, self.info, self.clock = other.conn, other.info, other.clock
+        self._raw_key, self.notices = other._raw_key, other.notices
+        self.__dict__.pop("db", None)  # sqlite-utils on the old connection: built again on first use
+        self.closed, other.closed = False, True
+
     def __enter__(self) -> "Store":
         return self
 
@@ -306,6 +321,16 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         """Set a setting inside an open write transaction or on its own."""
         self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def set_identity(self, name: str, organisation: str) -> StoreInfo:
+        """The navigator's name and organisation (first start, then Settings): one audited write."""
+        if not name.strip():
+            raise ValidationError(N_("Please enter your name: it is recorded with every consent you take."))
+        with self.write(self.info.name, "identity.update"):
+            self.set_meta("name", name.strip()[:200])
+            self.set_meta("organisation", organisation.strip()[:200])
+        self.info = self._read_info()
+        return self.info
 
     # ---------------------------------------------------------------- writing
     @contextmanager

@@ -69,7 +69,7 @@ class IdleWatcher(QObject):
 
 
 class MainWindow(QMainWindow):
-    lock_requested = Signal()      # idle time over, or "Lock" chosen
+    lock_requested = Signal(bool)  # True: idle time over; False: "Lock" chosen (Ctrl+L)
     settings_changed = Signal(object, bool)  # saved by the Settings page: (settings, switch UI language now)
     passphrase_change_requested = Signal()   # from the Settings page; the session runs it
 
@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self._build_status_bar()
         self.idle = IdleWatcher(idle_minutes, self)
-        self.idle.idle.connect(self.lock_requested)
+        self.idle.idle.connect(lambda: self.lock_requested.emit(True))
         if self.entries:
             self.nav.setCurrentRow(0)
 
@@ -128,6 +128,10 @@ class MainWindow(QMainWindow):
                 page.passphrase_change_requested.connect(self.passphrase_change_requested)
             if hasattr(page, "open_family_requested"):
                 page.open_family_requested.connect(self.open_family)
+            if hasattr(page, "identity_changed"):
+                page.identity_changed.connect(self._show_identity)
+            if hasattr(page, "capture_requested"):
+                page.capture_requested.connect(self.show_capture)
         return self.pages[index]
 
     @property
@@ -163,6 +167,16 @@ class MainWindow(QMainWindow):
                 page.open_family(family_id)
                 return
 
+    def show_capture(self) -> None:
+        """Quick capture, with the cursor in its first field ("New family" on the Families page)."""
+        for index, entry in enumerate(self.entries):
+            if entry.name == "QuickCapturePage":
+                self.show_page(index)
+                focus = getattr(self.pages[index], "focus_first", None)
+                if callable(focus):
+                    focus()
+                return
+
     def current_page(self) -> QWidget | None:
         index = self.stack.currentIndex()
         return self.pages[index] if 0 <= index < len(self.pages) else None
@@ -178,7 +192,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu(_("&File"))
         self.lock_action = QAction(_("&Lock"), self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.lock_action.triggered.connect(self.lock_requested)
+        self.lock_action.triggered.connect(lambda: self.lock_requested.emit(False))
         menu.addAction(self.lock_action)
         tally_action = QAction(_("&Count visitors..."), self)
         tally_action.setShortcut(QKeySequence("Ctrl+T"))
@@ -199,9 +213,13 @@ class MainWindow(QMainWindow):
             go.addAction(action)
 
         help_menu = self.menuBar().addMenu(_("&Help"))
-        about = QAction(_("&About Elternlotse"), self)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
+        for text, keys, slot in ((_("&Keyboard shortcuts"), "F1", self._shortcuts), (_("&First steps"), "", self._first_steps),
+                                 (_("&About Elternlotse"), "", self._about)):
+            action = QAction(text, self)
+            if keys:
+                action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(slot)
+            help_menu.addAction(action)
 
     def count_visitors(self) -> None:
         from elternlotse.ui.dialogs.tally_dialog import TallyDialog
@@ -211,12 +229,27 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(_("Counted: {count}.").format(count=dialog.saved.count), 8000)
 
     def _build_status_bar(self) -> None:
+        self.identity = QLabel()
+        self.statusBar().addPermanentWidget(self.identity)
+        self._show_identity()
+
+    def _show_identity(self) -> None:
         info = self.services.store.info
         role = _("office") if info.is_office else _("navigator")
-        text = ui_paragraph(_("{name} · {organisation} · {role}").format(  # mixed scripts: see docs/i18n.md
-            name=isolate(info.name), organisation=isolate(info.organisation or "-"), role=role))
-        self.identity = QLabel(text)
-        self.statusBar().addPermanentWidget(self.identity)
+        self.identity.setText(ui_paragraph(_("{name} · {organisation} · {role}").format(  # mixed scripts: docs/i18n.md
+            name=isolate(info.name), organisation=isolate(info.organisation or "-"), role=role)))
+
+    def _shortcuts(self) -> None:
+        from elternlotse.ui.dialogs.help_dialogs import shortcuts_dialog
+
+        self.help_dialog = shortcuts_dialog(self)
+        self.help_dialog.open()
+
+    def _first_steps(self) -> None:
+        from elternlotse.ui.dialogs.help_dialogs import first_steps_dialog
+
+        self.help_dialog = first_steps_dialog(self)
+        self.help_dialog.open()
 
     def _about(self) -> None:
         QMessageBox.about(self, _("About Elternlotse"), _(
@@ -230,7 +263,33 @@ class MainWindow(QMainWindow):
             timer.stop()
         self.tasks.shutdown()
 
+    def suspend(self) -> None:
+        """Locking: stop timers and the background thread, forget its passphrase; the widgets stay."""
+        self.shutdown()
+        self.tasks.set_opener(None)
+
+    def resume(self, opener, idle_minutes: int) -> None:
+        """Unlocked again (the store object got its new connection): the pages go on where they were."""
+        self.tasks.set_opener(opener)
+        self.idle = IdleWatcher(idle_minutes, self)
+        self.idle.idle.connect(lambda: self.lock_requested.emit(True))
+
+    def unsaved_pages(self) -> list[QWidget]:
+        return [page for page in self.pages
+                if page is not None and callable(getattr(page, "has_unsaved_changes", None))
+                and page.has_unsaved_changes()]
+
     def closeEvent(self, event) -> None:
+        unsaved = self.unsaved_pages()
+        if unsaved and self.isVisible():
+            answer = QMessageBox.question(
+                self, _("Quit Elternlotse"),
+                _("There are unsaved entries on: {pages}. Quit anyway and lose them?").format(
+                    pages=", ".join(type(page).page_title() for page in unsaved)),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
         self.shutdown()
         super().closeEvent(event)
 

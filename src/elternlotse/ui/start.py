@@ -80,14 +80,20 @@ class Session(QObject):
                     return False
                 services, given = dialog.services, dialog.passphrase
         else:
-            from elternlotse.ui.dialogs.first_start_dialog import FirstStartDialog
+            from elternlotse.ui.dialogs.first_start_dialog import ask_first_start
 
-            dialog = FirstStartDialog(self.data_dir, given, key_derivation=self.key_derivation)
-            if dialog.exec() != QDialog.DialogCode.Accepted:
+            dialog = ask_first_start(self.data_dir, given, self.choose_language, key_derivation=self.key_derivation)
+            if dialog is None:
                 return False
             services, given = dialog.services, dialog.passphrase
         self.open_window(services, given)
         return True
+
+    def choose_language(self, tag: str) -> None:
+        """The UI language chosen before a store exists (first start): saved and installed at once."""
+        self.settings = self.settings.with_value("ui_language", tag)
+        settings_file.save(self.data_dir, self.settings)
+        self.language = install_language(self.qapp, tag)
 
     def open_window(self, services, passphrase: str, page: int = 0) -> MainWindow:
         from elternlotse.ui.main_window import MainWindow
@@ -123,26 +129,41 @@ class Session(QObject):
             self.window = None
         return page
 
-    def lock(self) -> None:
-        """Close the window and the store, forget the passphrase, ask for it again."""
-        if self.window is None:
+    def lock(self, after_idle: bool = True) -> None:
+        """Hide the window, close the store, forget the passphrase, ask for it again.
+
+        The window and its pages are kept (hidden while locked): a half-typed family
+        is still there after unlocking.  The store object stays too and takes over
+        the connection the unlock dialog opened, so every page's services work again.
+        """
+        if self.window is None or self.services is None:
             return
         modal = QApplication.activeModalWidget() or QApplication.activePopupWidget()
         if modal is not None:
             # A message box or file dialog has its own event loop: end it first, lock right after.
             modal.close()
-            QTimer.singleShot(0, self.lock)
+            QTimer.singleShot(0, lambda: self.lock(after_idle))
             return
         self.qapp.setQuitOnLastWindowClosed(False)
-        page = self._close_window()
-        self.close()
-        dialog = UnlockDialog(self.data_dir, locked_after_idle=True, opener=open_for_window)
+        window, services = self.window, self.services
+        window.suspend()
+        window.hide()
+        services.store.close()
+        self._passphrase = ""
+        dialog = UnlockDialog(self.data_dir, locked_after_idle=after_idle, locked=not after_idle, opener=open_for_window)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         self.qapp.setQuitOnLastWindowClosed(True)
-        if accepted:
-            self.open_window(dialog.services, dialog.passphrase, page)
-        else:
+        if not accepted:
+            self.close()
             self.qapp.quit()
+            return
+        services.store.adopt(dialog.services.store)
+        self._passphrase = dialog.passphrase
+        store = services.store
+        window.resume(lambda: app.Services(store.reopen()), self.settings.idle_lock_minutes)  # no second derivation
+        window.show()
+        window.raise_()
+        window.activateWindow()
 
     def change_passphrase(self) -> None:
         """Close the window and the store (the key switch needs sole access), ask, reopen on the same page."""

@@ -269,6 +269,12 @@ class TaskRunner(QObject):
                 self._services = None
 
 
+    def set_opener(self, opener: Callable[[], Any] | None) -> None:
+        """After ``shutdown``: forget the old opener (a lock forgets the passphrase) or give a new one."""
+        with self._lock:
+            self._opener = opener
+
+
 def _show_error(parent: QWidget | None, error: BaseException) -> None:
     """A refusal (domain error) as its sentence; anything unexpected in the app's one error dialog."""
     from PySide6.QtWidgets import QApplication, QMessageBox

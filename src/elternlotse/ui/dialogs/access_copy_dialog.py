@@ -72,6 +72,7 @@ class AccessCopyDialog(QDialog):
         language_label = QLabel(_("&Language of the copy:"))
         language_label.setBuddy(self.language_box)
         self.view = QTextBrowser()
+        self.view.setAccessibleName(_("Access copy"))
         self.language_box.currentIndexChanged.connect(self._render)
         self._render()
         note = QLabel(_("Hand this copy to the person in person or send it over a channel they consented to. "

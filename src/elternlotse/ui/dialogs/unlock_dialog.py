@@ -24,7 +24,8 @@ class UnlockDialog(QDialog):
     """
 
     def __init__(self, data_dir: Path, passphrase: str = "", locked_after_idle: bool = False, parent=None,
-                 opener: Callable | None = None, while_waiting: Callable[[], None] | None = None) -> None:
+                 opener: Callable | None = None, while_waiting: Callable[[], None] | None = None,
+                 locked: bool = False) -> None:
         super().__init__(parent)
         self.data_dir = Path(data_dir)
         self._opener = opener or app.open_store
@@ -36,8 +37,12 @@ class UnlockDialog(QDialog):
         self.setWindowTitle(_("Unlock Elternlotse"))
         self.setMinimumWidth(420)
 
-        text = (_("Elternlotse was locked because it was not used for a while. Enter your passphrase to go on.")
-                if locked_after_idle else _("Enter your passphrase to open the families' data."))
+        if locked_after_idle:
+            text = _("Elternlotse was locked because it was not used for a while. Enter your passphrase to go on.")
+        elif locked:
+            text = _("Elternlotse is locked. Your unsaved entries are kept: enter your passphrase to go on.")
+        else:
+            text = _("Enter your passphrase to open the families' data.")
         intro = QLabel(text)
         intro.setWordWrap(True)
         self.passphrase_edit = QLineEdit(passphrase)
@@ -48,16 +53,17 @@ class UnlockDialog(QDialog):
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.hide()
         form = QFormLayout()
-        form.addRow(_("Passphrase:"), self.passphrase_edit)
+        form.addRow(_("&Passphrase:"), self.passphrase_edit)
 
         self.buttons = QDialogButtonBox()
-        self.unlock_button = self.buttons.addButton(_("Unlock"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.unlock_button = self.buttons.addButton(_("&Unlock"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.unlock_button.setDefault(True)
-        self.buttons.addButton(_("Quit"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.addButton(_("&Quit"), QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.unlock)
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)  # an error line never clips the dialog
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
@@ -71,6 +77,7 @@ class UnlockDialog(QDialog):
         if not passphrase:
             self.error_label.setText(_("Please enter the passphrase."))
             self.error_label.show()
+            self.adjustSize()
             return
         self.unlock_button.setEnabled(False)
         data_dir, opener = self.data_dir, self._opener
@@ -92,5 +99,6 @@ class UnlockDialog(QDialog):
         else:
             self.error_label.setText(error_text(error))
         self.error_label.show()
+        self.adjustSize()
         self.passphrase_edit.selectAll()
         self.passphrase_edit.setFocus()

@@ -15,7 +15,7 @@ from elternlotse.domain.consent import CHANNEL_LABELS, Channel
 from elternlotse.domain.contact import display_phone
 from elternlotse.domain.events import EVENT_TYPE_LABELS
 from elternlotse.domain.kaoa import STATUS_LABELS
-from elternlotse.i18n import _
+from elternlotse.i18n import _, ngettext
 from elternlotse.i18n.formatting import format_date, format_datetime
 
 from elternlotse.ui.models.list_model import ListTableModel, RowRole, SortRole  # noqa: F401  (re-exported)
@@ -140,7 +140,8 @@ class EventListModel(ListTableModel):
             return row.place
         if column == self.PRESENT:
             total = row.families + row.headcount
-            return total if role == SortRole else _("{families} families + {headcount}").format(
+            return total if role == SortRole else ngettext(
+                "{families} family + {headcount}", "{families} families + {headcount}", row.families).format(
                 families=row.families, headcount=row.headcount)
         return None
 

@@ -28,6 +28,9 @@ from elternlotse.domain.events import EVENT_TYPE_LABELS, SPEAKER_ROLE_LABELS
 from elternlotse.i18n import _, active_language, ngettext, translate_error
 from elternlotse.ui.models.kaoa_models import AttendanceModel, EventListModel, InvitationModel, RowRole, SortRole
 from elternlotse.ui.tasks import error_text, runner_for
+from elternlotse.ui.widgets.empty_state import EmptyState
+from elternlotse.ui.widgets.language_picker import LanguagePicker
+from elternlotse.ui.widgets.list_export import PlainKeys
 
 SEARCH_LIMIT = 200
 
@@ -65,12 +68,14 @@ class EventsPage(QWidget):
             self.events_view.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.events_view.sortByColumn(EventListModel.WHEN, Qt.SortOrder.DescendingOrder)
         self.events_view.selectionModel().currentRowChanged.connect(self._event_selected)
-        self.new_button = QPushButton(_("New event..."))
+        self.new_button = QPushButton(_("&New event..."))
         self.new_button.clicked.connect(self._new_event)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.new_button)
+        self.empty = EmptyState()
+        left_layout.addWidget(self.empty)
         left_layout.addWidget(self.events_view, 1)
 
         # ---- details
@@ -82,15 +87,24 @@ class EventsPage(QWidget):
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(_("Search a family (name, phone, child)"))
         self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setAccessibleName(_("Search a family to mark present"))
+        self.search_edit.setProperty("search_field", True)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(150)
         self._search_timer.timeout.connect(self._fill_attendance)
         self.search_edit.textChanged.connect(lambda _text: self._search_timer.start())
+        # By keyboard: type a name, Enter marks the first family found present; Down goes to the list,
+        # where Space ticks or unticks the current family.
+        self.search_edit.returnPressed.connect(self.mark_first_present)
+        self._keys = PlainKeys({(self.search_edit, Qt.Key.Key_Down): self._to_attendance_list}, self)
         self.attendance_model = AttendanceModel(self)
         self.attendance_model.toggled.connect(self._toggled)
         self.attendance_view, self.attendance_proxy = _table(self.attendance_model, AttendanceModel.FAMILY)
         self.attendance_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.attendance_view.setAccessibleName(_("Attendance"))
+        self._space = PlainKeys({(self.attendance_view, Qt.Key.Key_Space): self._toggle_current}, self)
+        self.events_view.setAccessibleName(_("Events"))
         self.headcount_spin = QSpinBox()
         self.headcount_spin.setRange(0, 100000)
         self.headcount_spin.setToolTip(_("People present who gave no data"))
@@ -101,20 +115,27 @@ class EventsPage(QWidget):
         a_layout.addWidget(self.search_edit)
         a_layout.addWidget(self.attendance_view, 1)
         count_row = QHBoxLayout()
-        count_row.addWidget(QLabel(_("Others present without data (headcount):")))
+        headcount_label = QLabel(_("Others present without data (headcount):"))
+        headcount_label.setBuddy(self.headcount_spin)
+        count_row.addWidget(headcount_label)
         count_row.addWidget(self.headcount_spin)
         count_row.addStretch(1)
         count_row.addWidget(self.attendance_label)
+        self.attendance_pdf_button = QPushButton(_("Save attendance list as &PDF..."))
+        self.attendance_pdf_button.clicked.connect(lambda: self.export_list("attendance"))
+        count_row.addWidget(self.attendance_pdf_button)
         a_layout.addLayout(count_row)
 
         # ---- handouts given (topic x language)
         self.handout_topic = QComboBox()
         self.handout_topic.setEditable(True)
-        self.handout_language = QLineEdit()
-        self.handout_language.setPlaceholderText(_("language, e.g. tr"))
-        self.handout_language.setMaximumWidth(120)
+        self.handout_language = LanguagePicker()  # by name, not by code
+        self.handout_language.setMinimumWidth(200)
         self.handout_count = QSpinBox()
         self.handout_count.setRange(1, 1000)
+        self.handout_topic.setAccessibleName(_("Handout topic"))
+        self.handout_language.setAccessibleName(_("Handout language"))
+        self.handout_count.setAccessibleName(_("Number of handouts"))
         self.handout_button = QPushButton(_("Add handouts"))
         self.handout_button.clicked.connect(self._add_handouts)
         self.handouts_label = QLabel()
@@ -132,12 +153,16 @@ class EventsPage(QWidget):
         self.invitation_model = InvitationModel(self)
         self.invitation_view, _proxy = _table(self.invitation_model, InvitationModel.CHILDREN)
         self.invitation_view.setSortingEnabled(True)
+        self.invitation_view.setAccessibleName(_("Families to invite"))
         self.invitation_label = QLabel()
         self.invitation_label.setWordWrap(True)
         invitations = QWidget()
         i_layout = QVBoxLayout(invitations)
         i_layout.addWidget(self.invitation_label)
         i_layout.addWidget(self.invitation_view, 1)
+        self.invitation_pdf_button = QPushButton(_("Save invitation list as P&DF..."))
+        self.invitation_pdf_button.clicked.connect(lambda: self.export_list("invitations"))
+        i_layout.addWidget(self.invitation_pdf_button, 0, Qt.AlignmentFlag.AlignTrailing)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(attendance, _("Attendance"))
@@ -153,6 +178,7 @@ class EventsPage(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([540, 810])  # the event titles are readable at 1366 pixels
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self._show_event(None)
@@ -161,6 +187,11 @@ class EventsPage(QWidget):
     def refresh(self) -> None:
         current = self.current_event.id if self.current_event else None
         self.events_model.set_rows(self.services.events.list())
+        if self.events_proxy.rowCount():
+            self.empty.hide()
+        else:
+            self.empty.show_hint(_("No events yet: plan a parents' evening, a family café or a stand."),
+                                 _("Plan the first event..."), self._new_event)
         if current:
             self.select_event(current)
         elif self.events_proxy.rowCount():
@@ -188,6 +219,8 @@ class EventsPage(QWidget):
             self.details.setText(translate_error(error, isolate=True))
 
     def _show_event(self, event) -> None:
+        for button in (self.attendance_pdf_button, self.invitation_pdf_button):
+            button.setEnabled(event is not None)  # no dead buttons: a list needs an event
         if event is not None and self.current_event is not None and event.id == self.current_event.id:
             self.current_event = event
             self._update_counts()
@@ -227,7 +260,7 @@ class EventsPage(QWidget):
         for topic in event.topics:
             self.handout_topic.setCurrentIndex(max(self.handout_topic.findData(topic), 0))
         if event.languages:
-            self.handout_language.setText(event.languages[-1])
+            self.handout_language.set_tag(event.languages[-1])
         self.attendance_model.set_present(f for f, _p in event.attendance)
         self._fill_attendance()
         self._update_counts()
@@ -246,6 +279,54 @@ class EventsPage(QWidget):
         # present families first, so the list shows who is already ticked
         rows.sort(key=lambda r: (not self.attendance_model.is_present(r.id),))
         self.attendance_model.set_rows(rows)
+
+    def list_pdf(self, which: str) -> bytes:
+        """The attendance (present families) or the invitation list of the current event as a PDF."""
+        from elternlotse.ui.widgets.list_export import event_list_pdf
+
+        return event_list_pdf(self.services, self.current_event, which, self.invitation_model, self.details.text())
+
+    def export_list(self, which: str) -> None:
+        from elternlotse.ui.pages.handouts_page import confirm_saved
+        from elternlotse.ui.widgets.list_export import save_table_pdf
+
+        if self.current_event is None:
+            return
+        suggested = f"{which}-{(self.current_event.starts or '')[:10]}.pdf"
+        try:
+            confirm_saved(self, save_table_pdf(self, suggested, self.list_pdf(which)))
+        except OSError as error:
+            reason = error.strerror or str(error)
+            self.attendance_label.setText(_("The file could not be written: {reason}").format(reason=reason))
+
+    def has_unsaved_changes(self) -> bool:
+        """Nothing waits here: a tick, a headcount, handouts are saved the moment they are entered."""
+        return False
+
+    def mark_first_present(self) -> None:
+        """Enter in the search: the first family found is marked present; the search is ready for the next name."""
+        self._search_timer.stop()
+        self._fill_attendance()
+        if self.current_event is None or not self.search_edit.text().strip() or not self.attendance_proxy.rowCount():
+            return
+        index = self.attendance_proxy.index(0, AttendanceModel.PRESENT)
+        if index.data(Qt.ItemDataRole.CheckStateRole) != Qt.CheckState.Checked:
+            self.attendance_proxy.setData(index, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+        self.search_edit.selectAll()
+
+    def _to_attendance_list(self) -> None:
+        self.attendance_view.setFocus()
+        if not self.attendance_view.currentIndex().isValid() and self.attendance_proxy.rowCount():
+            self.attendance_view.setCurrentIndex(self.attendance_proxy.index(0, AttendanceModel.FAMILY))
+
+    def _toggle_current(self) -> None:
+        current = self.attendance_view.currentIndex()
+        if not current.isValid():
+            return
+        index = current.siblingAtColumn(AttendanceModel.PRESENT)
+        checked = index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+        self.attendance_proxy.setData(index, Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked,
+                                      Qt.ItemDataRole.CheckStateRole)
 
     def _toggled(self, family_id: str, present: bool) -> None:
         if self.current_event is None:
@@ -273,7 +354,7 @@ class EventsPage(QWidget):
             self.handout_topic.itemText(index) else self.handout_topic.currentText()
         try:
             self.current_event = self.services.events.add_handouts(
-                self.current_event.id, topic or "", self.handout_language.text().strip(), self.handout_count.value())
+                self.current_event.id, topic or "", self.handout_language.current_tag(), self.handout_count.value())
         except ElternlotseError as error:
             self.handouts_label.setText(translate_error(error, isolate=True))
             return
@@ -284,8 +365,9 @@ class EventsPage(QWidget):
             return
         self.handouts_label.setText(", ".join(f"{h.topic} [{h.language}] × {h.count}"
                                               for h in self.current_event.handouts))
-        self.attendance_label.setText(_("{families} families + {headcount}").format(
-            families=self.current_event.family_count, headcount=self.current_event.headcount))
+        families = self.current_event.family_count
+        self.attendance_label.setText(ngettext("{families} family + {headcount}", "{families} families + {headcount}",
+                                               families).format(families=families, headcount=self.current_event.headcount))
 
     def _refresh_list_row(self) -> None:
         event_id = self.current_event.id

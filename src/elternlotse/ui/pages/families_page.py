@@ -1,6 +1,7 @@
 """Families: the list (search as you type, lazy, sortable, consent at a glance) and the detail view.
 
-Shortcuts: Ctrl+N new family, Ctrl+F search, Ctrl+S save (in the detail),
+Shortcuts: Ctrl+N new family (opens quick capture: a family is added with its consent
+to store the data, the consent texts side by side, the evidence chosen), Ctrl+F search, Ctrl+S save (in the detail),
 Enter or double click opens a family, Escape goes back to the list.
 """
 
@@ -35,6 +36,7 @@ from elternlotse.ui.models.family_table_model import (
     IdRole,
 )
 from elternlotse.ui.tasks import runner_for
+from elternlotse.ui.widgets.empty_state import EmptyState
 
 SEARCH_DELAY_MS = 180
 
@@ -42,6 +44,7 @@ SEARCH_DELAY_MS = 180
 class FamiliesPage(QWidget):
     status_message = Signal(str)
     family_changed = Signal(str)
+    capture_requested = Signal()  # "New family": the main window shows quick capture
 
     @staticmethod
     def page_title() -> str:
@@ -55,11 +58,13 @@ class FamiliesPage(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search: name in any spelling or script, phone, e-mail, school... (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(_("Search families"))
+        self.search.setProperty("search_field", True)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.search.returnPressed.connect(self._open_first)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_search)
-        self.new_button = QPushButton(_("New family"))
+        self.new_button = QPushButton(_("&New family"))
         self.new_button.setToolTip(_("New family (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_family)
         self.count_label = QLabel()
@@ -72,6 +77,7 @@ class FamiliesPage(QWidget):
         self.model.loading_finished.connect(self._loaded)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setAccessibleName(_("Families"))
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -96,6 +102,8 @@ class FamiliesPage(QWidget):
         list_page = QWidget()
         list_layout = QVBoxLayout(list_page)
         list_layout.addLayout(top)
+        self.empty = EmptyState()
+        list_layout.addWidget(self.empty)
         list_layout.addWidget(self.table, 1)
         list_layout.addWidget(self.count_label)
 
@@ -167,6 +175,14 @@ class FamiliesPage(QWidget):
         else:
             text = ngettext("{count} family", "{count} families", total).format(count=total)
         self.count_label.setText(text)
+        if total:
+            self.empty.hide()
+        elif self.model.search.strip():
+            self.empty.show_hint(_("No family matches this search. Check the spelling or add the family."),
+                                 _("Add a family (Ctrl+N)"), self.new_family)
+        else:
+            self.empty.show_hint(_("No families yet. Add the first one in quick capture, with the parent beside you."),
+                                 _("Add a family (Ctrl+N)"), self.new_family)
 
     def current_family_id(self) -> str:
         index = self.table.currentIndex()
@@ -210,10 +226,10 @@ class FamiliesPage(QWidget):
         self.select_family(family_id)
 
     def new_family(self) -> None:
+        """A new family is added where its consent is taken: quick capture (one rule, one way in)."""
         if self._in_detail() and not self._leave_detail():
             return
-        self.detail.new_family()
-        self.stack.setCurrentWidget(self.detail)
+        self.capture_requested.emit()
 
     def show_list(self) -> None:
         if self._in_detail() and not self._leave_detail():

@@ -1,7 +1,8 @@
 """One family: edit guardians, children, channels and notes; consent; access copy; erasure.
 
 Edits are collected in a ``QUndoStack`` (each finished field edit, each added or
-removed person is one step: Ctrl+Z / Ctrl+Shift+Z) and written with Ctrl+S
+removed person is one step: Ctrl+Z / Ctrl+Shift+Z, also while the cursor is in a
+field: the fields' own undo shortcuts are routed to the one stack) and written with Ctrl+S
 through ``services.families.update`` (or ``add`` for a new family).  The form
 only reads widgets and builds the portable document; the service validates.
 """
@@ -9,12 +10,14 @@ only reads widgets and builds the portable document; the service validates.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtGui import QFont, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -35,26 +38,9 @@ from elternlotse.ui.widgets.checklist_widget import FamilyChecklists
 from elternlotse.ui.widgets.consent_panel import ConsentPanel
 from elternlotse.ui.widgets.contact_panel import ContactPanel
 from elternlotse.ui.widgets.family_form import ChildEditor, GuardianEditor
+from elternlotse.ui.widgets.form_undo import Snapshot, UndoRouter
 
 log = logging.getLogger(__name__)
-
-
-class _Snapshot(QUndoCommand):
-    """One edit step: the whole form before and after (small documents, simple and exact)."""
-
-    def __init__(self, form: "FamilyDetail", before: dict, after: dict, text: str) -> None:
-        super().__init__(text)
-        self.form, self.before, self.after = form, before, after
-        self._first = True
-
-    def redo(self) -> None:
-        if self._first:  # the widgets already show it
-            self._first = False
-            return
-        self.form.set_form(self.after)
-
-    def undo(self) -> None:
-        self.form.set_form(self.before)
 
 
 class FamilyDetail(QWidget):
@@ -77,28 +63,32 @@ class FamilyDetail(QWidget):
         self.undo_stack.cleanChanged.connect(self._update_buttons)
         self._typing = QTimer(self, singleShot=True, interval=700)
         self._typing.timeout.connect(self.commit_edit)
+        self._undo_router = UndoRouter(self)
 
         # header
-        self.back_button = QPushButton(_("Back to the list"))
+        self.back_button = QPushButton(_("&Back to the list"))
+        self.back_button.setToolTip(_("Back to the list (Escape)"))
         self.back_button.clicked.connect(self.back_requested)
         self.title = QLabel()
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         self.title.setFont(font)
-        self.save_button = QPushButton(_("Save"))
+        self.save_button = QPushButton(_("&Save"))
         self.save_button.setToolTip(_("Save (Ctrl+S)"))
         self.save_button.clicked.connect(self.save)
         self.undo_button = QPushButton(_("Undo"))
-        self.undo_button.clicked.connect(self.undo_stack.undo)
+        self.undo_button.setToolTip(_("Undo (Ctrl+Z)"))
+        self.undo_button.clicked.connect(self.undo)
         self.redo_button = QPushButton(_("Redo"))
-        self.redo_button.clicked.connect(self.undo_stack.redo)
+        self.redo_button.setToolTip(_("Redo (Ctrl+Shift+Z)"))
+        self.redo_button.clicked.connect(self.redo)
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         self.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
-        self.access_button = QPushButton(_("Access copy..."))
+        self.access_button = QPushButton(_("A&ccess copy..."))
         self.access_button.setToolTip(_("Show, print or save everything stored about this family (GDPR Art. 15/20)"))
         self.access_button.clicked.connect(self.show_access_copy)
-        self.erase_button = QPushButton(_("Erase..."))
+        self.erase_button = QPushButton(_("E&rase..."))
         self.erase_button.setToolTip(_("Erase the family's personal data (GDPR Art. 17)"))
         self.erase_button.clicked.connect(self.confirm_erase)
         header = QHBoxLayout()
@@ -114,15 +104,19 @@ class FamilyDetail(QWidget):
 
         # family tab
         self.guardians_box = QVBoxLayout()
-        add_guardian = QPushButton(_("Add guardian"))
+        self.add_guardian_button = add_guardian = QPushButton(_("&Add guardian"))
         add_guardian.clicked.connect(lambda: self.add_person("guardian"))
         self.children_grid = QGridLayout()
         for column, title in enumerate((_("First name"), _("Grade"), _("School"), _("School year"))):
             self.children_grid.addWidget(QLabel(f"<b>{title}</b>"), 0, column)
         self.children_grid.setColumnStretch(2, 1)
-        add_child = QPushButton(_("Add child"))
+        self.add_child_button = add_child = QPushButton(_("Add chi&ld"))
         add_child.clicked.connect(lambda: self.add_person("child"))
         self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)  # Tab leaves the notes; it never types into the data
+        self.notes.setUndoRedoEnabled(False)  # one undo history: the form's
+        self.notes.installEventFilter(self._undo_router)
+        self.notes.setAccessibleName(_("Notes"))
         self.notes.setPlaceholderText(_("Notes (no health data, marks or test results)"))
         self.notes.setMaximumHeight(110)
         self.notes.textChanged.connect(self.typed)
@@ -148,17 +142,19 @@ class FamilyDetail(QWidget):
         body_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no invisible Tab stop between the tabs and the fields
         scroll.setWidget(body)
+        self.scroll = scroll
 
         self.consent_panel = ConsentPanel(services)
         self.consent_panel.changed.connect(lambda: self.consent_changed.emit(self.family_id))
         self.tabs = QTabWidget()
-        self.tabs.addTab(scroll, _("Family"))
-        self.consent_tab = self.tabs.addTab(self.consent_panel, _("Consent"))
+        self.tabs.addTab(scroll, _("Fam&ily"))
+        self.consent_tab = self.tabs.addTab(self.consent_panel, _("C&onsent"))
         self.checklists = FamilyChecklists(services)  # each child's KAoA checklist
-        self.checklist_tab = self.tabs.addTab(self.checklists, _("KAoA steps"))
+        self.checklist_tab = self.tabs.addTab(self.checklists, _("&KAoA steps"))
         self.contacts = ContactPanel(services)  # conversations with the family, recorded in seconds
-        self.contacts_tab = self.tabs.addTab(self.contacts, _("Contacts"))
+        self.contacts_tab = self.tabs.addTab(self.contacts, _("Con&tacts"))
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -167,9 +163,10 @@ class FamilyDetail(QWidget):
 
         save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
         save.activated.connect(self.save)
-        for keys, slot in ((QKeySequence.StandardKey.Undo, self.undo_stack.undo),
-                           (QKeySequence.StandardKey.Redo, self.undo_stack.redo)):
-            shortcut = QShortcut(QKeySequence(keys), self)
+        for keys, slot in ((QKeySequence.StandardKey.Undo, self.undo),
+                           (QKeySequence.StandardKey.Redo, self.redo)):
+            shortcut = QShortcut(self)
+            shortcut.setKeys(keys)  # every binding of the platform: Ctrl+Y and Ctrl+Shift+Z for redo
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
         self._update_buttons()
@@ -189,6 +186,8 @@ class FamilyDetail(QWidget):
         log.info("family %s opened", family.id)
         self.family_id = family.id
         self.set_form(self.services.families.document(family.id))
+        if self.duplicates is not None:
+            self.duplicates.clear()  # quiet on a stored family: the warning speaks up after an edit
         self.consent_panel.set_family(family)
         self.tabs.setTabEnabled(self.consent_tab, True)
         self.checklists.load(family.id)
@@ -198,6 +197,14 @@ class FamilyDetail(QWidget):
         self.undo_stack.clear()
         self.error_label.hide()
         self._update_buttons()
+        self._show_form_top()
+
+    def _show_form_top(self) -> None:
+        """A newly opened family starts at its top, with the cursor in the first field."""
+        self.tabs.setCurrentIndex(0)
+        self.scroll.verticalScrollBar().setValue(0)
+        first = self.guardian_editors[0].name if self.guardian_editors else self.add_guardian_button
+        first.setFocus()
 
     def new_family(self) -> None:
         self.family_id = ""
@@ -212,7 +219,7 @@ class FamilyDetail(QWidget):
         self.undo_stack.clear()
         self.error_label.hide()
         self._update_buttons()
-        self.guardian_editors[0].name.setFocus()
+        self._show_form_top()
 
     def set_form(self, document: dict) -> None:
         """Show ``document`` in the widgets (used by load, undo and redo)."""
@@ -235,19 +242,63 @@ class FamilyDetail(QWidget):
             self._snapshot = self.form_document()
         finally:
             self._loading = False
+        self._fix_tab_order()
         names = [g.get("name", "") for g in document.get("guardians", [])]
         # Each name as a bidi island in a paragraph of the UI's direction: "فاطمة / Олена" keeps its order.
         self.title.setText(ui_paragraph(" / ".join(isolate(n) for n in names if n)) if any(names) else _("New family"))
         self._check_duplicates()
 
+    def _fields(self) -> list[QWidget]:
+        """The form's focusable widgets in reading order (the Tab order)."""
+        chain: list[QWidget] = []
+        for guardian in self.guardian_editors:
+            chain += guardian.fields()
+        chain.append(self.add_guardian_button)
+        if self.duplicates is not None:
+            chain += self.duplicates.focusable()
+        for child in self.child_editors:
+            chain += [w for w in child.widgets]
+        chain += [self.add_child_button, self.notes]
+        return chain
+
+    def _fix_tab_order(self) -> None:
+        chain = [self.back_button, self.undo_button, self.redo_button, self.save_button, self.access_button,
+                 self.erase_button, self.tabs.tabBar(), *self._fields()]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    def _route_undo(self, widgets) -> None:
+        for widget in widgets:
+            if isinstance(widget, (QLineEdit, QAbstractSpinBox)):
+                widget.installEventFilter(self._undo_router)
+
+    def undo(self) -> None:
+        self._step(self.undo_stack.undo)
+
+    def redo(self) -> None:
+        self._step(self.undo_stack.redo)
+
+    def _step(self, action) -> None:
+        """Undo or redo one step; the cursor stays in the same field of the rebuilt form."""
+        fields = self._fields()
+        focus = self.focusWidget()
+        position = fields.index(focus) if focus in fields else -1
+        self.commit_edit()  # what was typed since the last step is a step of its own
+        action()
+        fields = self._fields()
+        if 0 <= position < len(fields):
+            fields[position].setFocus()
+
     def _add_guardian_editor(self, data: dict) -> GuardianEditor:
         editor = GuardianEditor(self, data)
+        self._route_undo(editor.fields())
         self.guardian_editors.append(editor)
         self.guardians_box.addWidget(editor)
         return editor
 
     def _add_child_editor(self, data: dict) -> ChildEditor:
         editor = ChildEditor(self, data)
+        self._route_undo(editor.widgets)
         self.child_editors.append(editor)
         row = len(self.child_editors)
         for column, widget in enumerate(editor.widgets):
@@ -273,15 +324,17 @@ class FamilyDetail(QWidget):
         if after == self._snapshot:
             return
         before, self._snapshot = self._snapshot, after
-        self.undo_stack.push(_Snapshot(self, before, after, text or _("Edit")))
+        self.undo_stack.push(Snapshot(self, before, after, text or _("Edit")))
         self._check_duplicates()
 
     def add_person(self, kind: str) -> None:
         self.commit_edit()
         if kind == "guardian":
-            self._add_guardian_editor({"name": ""}).name.setFocus()
+            editor = self._add_guardian_editor({"name": ""})
         else:
-            self._add_child_editor({"grade": 8}).first_name.setFocus()
+            editor = self._add_child_editor({"grade": 8})
+        self._fix_tab_order()
+        editor.first_field().setFocus()
         self.commit_edit(text=_("Add guardian") if kind == "guardian" else _("Add child"))
 
     def remove_person(self, editor) -> None:
@@ -295,6 +348,8 @@ class FamilyDetail(QWidget):
             for widget in editor.widgets:
                 widget.setParent(None)
                 widget.deleteLater()
+        self._fix_tab_order()
+        self.add_guardian_button.setFocus() if isinstance(editor, GuardianEditor) else self.add_child_button.setFocus()
         self.commit_edit(text=_("Remove"))
 
     def _check_duplicates(self) -> None:
@@ -328,7 +383,12 @@ class FamilyDetail(QWidget):
             self.error_label.setText(translate_error(error))
             self.error_label.show()
             return False
+        focus = self.focusWidget()
+        fields = self._fields()
+        position = fields.index(focus) if focus in fields else -1
         self.load(family.id)
+        if 0 <= position < len(self._fields()):  # Ctrl+S keeps the cursor where it was
+            self._fields()[position].setFocus()
         self.status_message.emit(_("Saved: {name}").format(name=family.display_name()))
         self.saved.emit(family.id)
         return True

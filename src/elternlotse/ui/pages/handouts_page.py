@@ -141,6 +141,14 @@ def save_pdf(data: bytes, parent: QWidget | None, suggested: str, services=None)
     return path if saved(parent, services, path, lambda: write_atomic(path, data)) else None
 
 
+def confirm_saved(parent: QWidget | None, path: str | None) -> None:
+    """Say where the PDF went (a file dialog closing is no proof that anything was written)."""
+    if path:
+        box = QMessageBox(QMessageBox.Icon.Information, _("Save handout"), _("Saved: {path}").format(path=path),
+                          QMessageBox.StandardButton.Ok, parent)
+        box.open()
+
+
 def print_handout_for_family(services, family_id: str, topic: str, parent: QWidget, save: bool = False) -> None:
     """Render the family's handout (its language beside German, personalised) off the GUI thread; print or save."""
     def render(_worker, _progress):
@@ -148,7 +156,7 @@ def print_handout_for_family(services, family_id: str, topic: str, parent: QWidg
 
     def done(data: bytes) -> None:
         if save:
-            save_pdf(data, parent, f"{topic}.pdf", services)
+            confirm_saved(parent, save_pdf(data, parent, f"{topic}.pdf", services))
         else:
             print_pdf(data, parent)
     runner_for(parent).run(render, on_done=done, title=_("Preparing the handout..."), parent=parent)
@@ -166,7 +174,7 @@ def print_event_batch(services, topic: str, family_ids: list[str], parent: QWidg
 
     def done(data: bytes) -> None:
         if save:
-            save_pdf(data, parent, f"{topic}-event.pdf", services)
+            confirm_saved(parent, save_pdf(data, parent, f"{topic}-event.pdf", services))
         else:
             print_pdf(data, parent)
     runner_for(parent).run(render, on_done=done, title=_("Preparing the handouts..."), parent=parent)
@@ -367,3 +375,4 @@ class HandoutsPage(QWidget):
             return
         if path:
             self.state.setText(_("Saved: {path}").format(path=path))
+            confirm_saved(self, path)

@@ -37,6 +37,7 @@ from elternlotse.ui.models.call_list_model import CallListModel, RowRole, SortRo
 from elternlotse.ui.saved_files import saved, write_private
 from elternlotse.ui.tasks import error_text, runner_for
 from elternlotse.ui.widgets.checklist_widget import ChecklistWidget
+from elternlotse.ui.widgets.empty_state import EmptyState
 
 MORE_WEEKS = 8
 
@@ -147,6 +148,8 @@ class NextStepsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.status)
+        self.empty = EmptyState()
+        layout.addWidget(self.empty)
         layout.addWidget(splitter, 1)
 
         self.date_edit.dateChanged.connect(lambda _d: self.refresh())

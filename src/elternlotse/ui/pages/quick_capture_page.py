@@ -17,11 +17,12 @@ same phone, e-mail or a similar name; "Open existing family" emits
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
+    QMessageBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,13 +38,13 @@ from PySide6.QtWidgets import (
 from elternlotse.domain.consent import EVIDENCE_LABELS, Evidence
 from elternlotse.domain.contact import display_phone, normalise_email, normalise_phone
 from elternlotse.domain.errors import ElternlotseError
-from elternlotse.i18n import _, active_language, translate_error
+from elternlotse.i18n import _, translate_error
 from elternlotse.i18n.formatting import isolate
-from elternlotse.i18n.languages import PARENT_LANGUAGES, display_name, language
 from elternlotse.services.quick_capture import CAPTURE_EVIDENCE, Capture, capture_document
-from elternlotse.ui.widgets.capture_parts import ChildRow, EventPicker
+from elternlotse.ui.widgets.capture_parts import ChildRow, EventPicker, field_for_error, show_check
 from elternlotse.ui.widgets.consent_choices import ConsentChoices
 from elternlotse.ui.widgets.duplicate_warning import DuplicateWarning
+from elternlotse.ui.widgets.language_picker import LanguagePicker
 
 MAX_CHILDREN = 6
 MESSENGERS = ["", "WhatsApp", "Signal", "Telegram", "Threema"]
@@ -68,9 +69,7 @@ class QuickCapturePage(QWidget):
         self.name = QLineEdit()
         self.name.setMaxLength(200)
         self.name.setPlaceholderText(_("as the parent writes it"))
-        self.language = QComboBox()
-        for tag in PARENT_LANGUAGES:
-            self.language.addItem(self._language_item(tag), tag)
+        self.language = LanguagePicker()  # by name, type-ahead on any part: "tür", "араб", "arab"
         self.phone = QLineEdit()
         self.phone.setPlaceholderText(_("e.g. 0176 1234 5678"))
         self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
@@ -87,7 +86,7 @@ class QuickCapturePage(QWidget):
         self.children_box = QVBoxLayout()
         self.children_box.setSpacing(4)
         self.child_rows: list[ChildRow] = []
-        self.add_child_button = QPushButton(_("Add a child"))
+        self.add_child_button = QPushButton(_("Add a &child"))
         self.add_child_button.setAutoDefault(True)
         self.add_child_button.clicked.connect(lambda: self._add_child(focus=True))
         self._add_child()
@@ -100,8 +99,7 @@ class QuickCapturePage(QWidget):
             self.evidence_group.addButton(button)
             self.evidence_buttons[evidence] = button
             evidence_row.addWidget(button)
-        evidence_row.addStretch(1)
-        self.evidence_buttons[Evidence.SIGNED_FORM].setChecked(True)
+        evidence_row.addStretch(1)  # nothing preselected: the evidence is chosen on purpose
         self.witness = QLineEdit()
         self.witness.setPlaceholderText(_("name of the witness"))
         self.witness.setEnabled(False)
@@ -146,6 +144,10 @@ class QuickCapturePage(QWidget):
         self.consent_group = QGroupBox()
         group_layout = QVBoxLayout(self.consent_group)
         group_layout.addWidget(scroll)
+        self.form_button = QPushButton(_("P&rint consent form..."))
+        self.form_button.setToolTip(_("The texts side by side with boxes and a signature line, before anything is saved"))
+        self.form_button.clicked.connect(self.print_consent_form)
+        group_layout.addWidget(self.form_button, 0, Qt.AlignmentFlag.AlignTrailing)
 
         # ---------------------------------------------------------------- buttons
         self.status = QLabel()
@@ -154,7 +156,7 @@ class QuickCapturePage(QWidget):
         self.save_button.setToolTip(_("Save the family (Enter or Ctrl+S)"))
         self.save_button.setAutoDefault(True)
         self.save_button.clicked.connect(self.save)
-        self.next_button = QPushButton(_("&Next family"))
+        self.next_button = QPushButton(_("Nex&t family"))
         self.next_button.setAutoDefault(True)
         self.next_button.clicked.connect(self.next_family)
         self.print_button = self._handout_button()
@@ -194,12 +196,6 @@ class QuickCapturePage(QWidget):
 
     # ---------------------------------------------------------------- building
     @staticmethod
-    def _language_item(tag: str) -> str:
-        own = language(tag).own_name
-        local = display_name(tag, active_language())
-        return own if own == local else f"{local} — {own}"
-
-    @staticmethod
     def _hint_label() -> QLabel:
         label = QLabel()
         label.setWordWrap(True)
@@ -214,7 +210,7 @@ class QuickCapturePage(QWidget):
             return None
         if not can_print_handouts(self.services):
             return None
-        button = QPushButton(_("Print &handout"))
+        button = QPushButton(_("Print hand&out"))
         button.setAutoDefault(True)
         button.setEnabled(False)
         button.setMenu(handout_menu(self.services, button, self.print_handout))
@@ -228,7 +224,15 @@ class QuickCapturePage(QWidget):
         self.add_child_button.setEnabled(len(self.child_rows) < MAX_CHILDREN)
         if focus:
             self._fix_tab_order()
-            row.grade.setFocus()
+            row.show()  # a hidden widget takes the focus only once shown
+            self._focus_grade(row)
+            QTimer.singleShot(0, lambda: self._focus_grade(row))  # after the button's own click handling
+
+    @staticmethod
+    def _focus_grade(row: ChildRow) -> None:
+        """The grade is typed at once: the "grade" placeholder is selected, so a digit replaces it."""
+        row.grade.setFocus(Qt.FocusReason.TabFocusReason)
+        row.grade.selectAll()
 
     def _fix_tab_order(self) -> None:
         chain: list[QWidget] = [self.name, self.language, self.phone, self.email, self.messenger]
@@ -258,24 +262,9 @@ class QuickCapturePage(QWidget):
     def _check_email(self, final: bool) -> None:
         self._check(self.email, self.email_hint, final, lambda text: normalise_email(text, _("E-mail")))
 
-    def _check(self, edit: QLineEdit, hint: QLabel, final: bool, normalise) -> None:
-        text = edit.text().strip()
-        if not text:
-            hint.setVisible(False)
-            return
-        try:
-            shown = normalise(text)
-        except ElternlotseError as error:
-            if final:  # while typing a number is incomplete, not wrong: say so when the field is left
-                hint.setText(translate_error(error, isolate=True))
-                hint.setStyleSheet("color: #b00020;")
-                hint.setVisible(True)
-            else:
-                hint.setVisible(False)
-            return
-        hint.setText("✓ " + isolate(shown))
-        hint.setStyleSheet("color: #1b5e20;")
-        hint.setVisible(True)
+    @staticmethod
+    def _check(edit: QLineEdit, hint: QLabel, final: bool, normalise) -> None:
+        show_check(edit, hint, final, normalise)
 
     def _query_duplicates(self) -> None:
         self.duplicates.set_query([self.phone.text()], [self.email.text()], [self.name.text()])
@@ -286,7 +275,7 @@ class QuickCapturePage(QWidget):
 
     def capture(self) -> Capture:
         choice = self.consent.choice
-        evidence = next(e for e, b in self.evidence_buttons.items() if b.isChecked())
+        evidence = next((e for e, b in self.evidence_buttons.items() if b.isChecked()), None)
         return Capture(
             name=self.name.text(), language=self.current_language(), phone=self.phone.text(),
             email=self.email.text(), messenger=self.messenger.currentText(),
@@ -304,6 +293,7 @@ class QuickCapturePage(QWidget):
             family = self.services.families.add(document)
         except ElternlotseError as error:
             self._say(translate_error(error, isolate=True), error=True)
+            self._focus_for(error)
             return
         self.saved_family_id = family.id
         attended = self._mark_present(family.id)
@@ -321,6 +311,20 @@ class QuickCapturePage(QWidget):
         self.family_saved.emit(family.id)
         self.next_button.setFocus()
 
+    def _focus_for(self, error: ElternlotseError) -> None:
+        """Move the cursor to the field a refusal names (one sentence says which, the cursor shows where)."""
+        target = field_for_error(self, error)
+        if isinstance(target, ChildRow):
+            self._focus_grade(target)
+        elif target is not None:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+            if isinstance(target, QLineEdit):
+                target.selectAll()
+
+    def focus_first(self) -> None:
+        if not self.saved_family_id:
+            self.name.setFocus()
+
     def _mark_present(self, family_id: str) -> str:
         """Attendance at the chosen event; returns the event's label ("" without an event)."""
         event_id = self.current_event()
@@ -332,6 +336,11 @@ class QuickCapturePage(QWidget):
             self.status_message.emit(translate_error(error, isolate=True))
             return ""
         return self.event_combo.currentText()
+
+    def print_consent_form(self) -> None:
+        from elternlotse.ui.widgets.consent_form import print_consent_form
+
+        print_consent_form(self.consent.choice, self.name.text(), self)
 
     def print_handout(self, topic: str) -> None:
         from elternlotse.ui.widgets.handout_printing import print_family_handout
@@ -352,7 +361,9 @@ class QuickCapturePage(QWidget):
         self.next_button.setFocus()
 
     def next_family(self) -> None:
-        """Clear the form for the next parent (school and language stay)."""
+        """Clear the form for the next parent (school and language stay); unsaved input only when confirmed."""
+        if self.has_unsaved_changes() and not self.confirm_discard():
+            return
         self.saved_family_id = ""
         for edit in (self.name, self.phone, self.email, self.witness):
             edit.clear()
@@ -366,7 +377,10 @@ class QuickCapturePage(QWidget):
         self.child_rows[0].first_name.clear()
         self.child_rows[0].school.setText(school)
         self.add_child_button.setEnabled(True)
-        self.evidence_buttons[Evidence.SIGNED_FORM].setChecked(True)
+        self.evidence_group.setExclusive(False)  # an exclusive group cannot uncheck its last button
+        for button in self.evidence_buttons.values():
+            button.setChecked(False)
+        self.evidence_group.setExclusive(True)
         self.consent.clear()
         self.duplicates.clear()
         for hint in (self.phone_hint, self.email_hint):
@@ -379,6 +393,13 @@ class QuickCapturePage(QWidget):
         self._say("")
         self._fix_tab_order()
         self.name.setFocus()
+
+    def confirm_discard(self) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, _("Next family"),
+                          _("This family is not saved yet. Discard what was typed?"),
+                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Discard
 
     def _say(self, text: str, error: bool = False) -> None:
         self.status.setText(text)

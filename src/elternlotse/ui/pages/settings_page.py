@@ -52,6 +52,7 @@ class SettingsPage(QWidget):
     status_message = Signal(str)
     #: "Change passphrase..." pressed: the session closes the store and shows the passphrase dialog.
     passphrase_change_requested = Signal()
+    identity_changed = Signal()  # name or organisation saved: the status bar shows them
 
     @staticmethod
     def page_title() -> str:
@@ -112,13 +113,27 @@ class SettingsPage(QWidget):
         lock_form.addRow(_("Passphrase:"), passphrase_row)
 
         # ---- organisation (from the store; set at first start)
-        self.org_labels = {key: QLabel() for key in ("name", "organisation", "role", "folder", "node")}
+        self.org_labels = {key: QLabel() for key in ("role", "folder", "node")}
         for label in self.org_labels.values():
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.name_edit = QLineEdit()
+        self.name_edit.setMaxLength(200)
+        self.organisation_edit = QLineEdit()
+        self.organisation_edit.setMaxLength(200)
+        self.identity_button = QPushButton(_("Save name and organisation"))
+        self.identity_button.clicked.connect(self.save_identity)
+        for edit in (self.name_edit, self.organisation_edit):
+            edit.returnPressed.connect(self.save_identity)
+        self.identity_error = QLabel()
+        self.identity_error.setStyleSheet("color: #b00020;")
+        self.identity_error.setWordWrap(True)
+        self.identity_error.hide()
         org_box = QGroupBox(_("Organisation"))
         org_form = QFormLayout(org_box)
-        org_form.addRow(_("Your name:"), self.org_labels["name"])
-        org_form.addRow(_("Organisation:"), self.org_labels["organisation"])
+        org_form.addRow(_("Your &name:"), self.name_edit)
+        org_form.addRow(_("O&rganisation:"), self.organisation_edit)
+        org_form.addRow("", self.identity_button)
+        org_form.addRow(self.identity_error)
         org_form.addRow(_("Role of this computer:"), self.org_labels["role"])
         org_form.addRow(_("Data folder:"), self.org_labels["folder"])
         org_form.addRow(_("Device id:"), self.org_labels["node"])
@@ -141,8 +156,8 @@ class SettingsPage(QWidget):
             isolate(text) for text in (format_date(sample, "long"), format_time(sample), format_number(1234567.89)))))
         info = self.services.store.info
         # values keep their own order (a Latin name in an Arabic form) but align with the form
-        self.org_labels["name"].setText(ui_value(info.name or "-"))
-        self.org_labels["organisation"].setText(ui_value(info.organisation or "-"))
+        self.name_edit.setText(info.name)
+        self.organisation_edit.setText(info.organisation)
         self.org_labels["role"].setText(_("coordinating office") if info.is_office else _("parent navigator"))
         self.org_labels["folder"].setText(ui_value(self.data_dir))
         self.org_labels["node"].setText(ui_value(getattr(info, "node_id", "")))
@@ -164,6 +179,25 @@ class SettingsPage(QWidget):
             return None
         self.settings = new
         return new
+
+    def save_identity(self) -> None:
+        """Name and organisation: recorded with every consent taken from now on, shown in the status bar."""
+        try:
+            self.services.store.set_identity(self.name_edit.text(), self.organisation_edit.text())
+        except ElternlotseError as error:
+            self.identity_error.setText(translate_error(error, isolate=True))
+            self.identity_error.show()
+            self.name_edit.setFocus()
+            return
+        self.identity_error.hide()
+        for edit in (self.name_edit, self.organisation_edit):
+            edit.setModified(False)
+        self.identity_changed.emit()
+        self.status_message.emit(_("Saved."))
+
+    def has_unsaved_changes(self) -> bool:
+        info = self.services.store.info
+        return (self.name_edit.text().strip(), self.organisation_edit.text().strip()) != (info.name, info.organisation)
 
     def apply_idle_minutes(self) -> None:
         if self.idle_spin.value() == self.settings.idle_lock_minutes:
@@ -228,6 +262,8 @@ def page_has_unsaved_entries(page: QWidget) -> bool:
     if callable(check):
         return bool(check())
     for edit in page.findChildren(QLineEdit):
+        if edit.property("search_field"):
+            continue  # what was typed into a search box is not an entry
         if edit.isModified() and edit.text().strip() and edit.isEnabled() and not edit.isReadOnly():
             return True
     for edit in page.findChildren(QPlainTextEdit) + page.findChildren(QTextEdit):

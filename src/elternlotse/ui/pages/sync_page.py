@@ -223,7 +223,9 @@ class SyncPage(QWidget):
                  "Does the other side read out exactly this fingerprint?").format(
             name=card.name, organisation=card.organisation or "-", role=card.role, node=card.node_id,
             fingerprint=card.fingerprint)
-        answer = QMessageBox.question(self, _("Trust this card?"), text)
+        answer = QMessageBox.question(  # "No" is the default: Enter never trusts a stranger's card
+            self, _("Trust this card?"), text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
     def trust_card_file(self, path: str, confirm) -> bool:

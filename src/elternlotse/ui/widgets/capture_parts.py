@@ -1,14 +1,23 @@
-"""Parts of the quick capture form: a child's row, and the event the family is met at."""
+"""Parts of the quick capture form: a child's row, the event the family is met at, field hints and refusals."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
-from elternlotse.i18n import _
-from elternlotse.i18n.formatting import format_datetime
-from elternlotse.services.quick_capture import CaptureChild
+from elternlotse.domain.consent import Purpose
+from elternlotse.domain.errors import ElternlotseError
+from elternlotse.i18n import _, translate_error
+from elternlotse.i18n.formatting import format_datetime, isolate
+from elternlotse.services.families import STORE_CONSENT_NEEDED
+from elternlotse.services.quick_capture import (
+    CAPTURE_EVIDENCE,
+    CHANNEL_NEEDS,
+    EVIDENCE_NEEDED,
+    GRADE_NEEDED,
+    CaptureChild,
+)
 
 #: Events offered for attendance: from two days ago to tomorrow (today's first).
 EVENT_DAYS_BEFORE, EVENT_DAYS_AFTER = -2, 1
@@ -25,10 +34,12 @@ class ChildRow(QWidget):
         self.first_name.setPlaceholderText(_("first name"))
         self.first_name.setToolTip(_("The child's first name (optional)"))
         self.first_name.setMaxLength(100)
+        self.first_name.setAccessibleName(_("The child's first name (optional)"))
         self.school = QLineEdit(school)
         self.school.setPlaceholderText(_("school"))
         self.school.setToolTip(_("The child's school (optional); kept for the next family"))
         self.school.setMaxLength(200)
+        self.school.setAccessibleName(_("School"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.grade)
@@ -72,3 +83,41 @@ class EventPicker(QComboBox):
 
     def event_id(self) -> str:
         return self.currentData() or ""
+
+
+def show_check(edit: QLineEdit, hint: QLabel, final: bool, normalise) -> None:
+    """A live hint under a phone or e-mail field: the number as stored, or (on leaving) why it is refused."""
+    text = edit.text().strip()
+    if not text:
+        hint.setVisible(False)
+        return
+    try:
+        shown = normalise(text)
+    except ElternlotseError as error:
+        if final:  # while typing a number is incomplete, not wrong: say so when the field is left
+            hint.setText(translate_error(error, isolate=True))
+            hint.setStyleSheet("color: #b00020;")
+            hint.setVisible(True)
+        else:
+            hint.setVisible(False)
+        return
+    hint.setText("✓ " + isolate(shown))
+    hint.setStyleSheet("color: #1b5e20;")
+    hint.setVisible(True)
+
+
+def field_for_error(page, error: ElternlotseError):
+    """The widget (or the child's row) a quick-capture refusal is about, for the cursor to go to."""
+    if error.message_id == GRADE_NEEDED and 0 < error.params.get("number", 0) <= len(page.child_rows):
+        return page.child_rows[error.params["number"] - 1]
+    channel_fields = {message: getattr(page, attr) for attr, message in CHANNEL_NEEDS.values()}
+    target = {
+        "Please enter the parent's name.": page.name,
+        STORE_CONSENT_NEEDED: page.consent.boxes.get((Purpose.STORE, None)),
+        EVIDENCE_NEEDED: page.evidence_buttons[CAPTURE_EVIDENCE[0]],
+        "Consent given verbally needs the witness's name.": page.witness,
+    }.get(error.message_id) or channel_fields.get(error.message_id)
+    field = error.params.get("field")
+    if target is None and field in (_("Phone"), _("E-mail")):
+        target = page.phone if field == _("Phone") else page.email
+    return target

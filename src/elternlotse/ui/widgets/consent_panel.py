@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -40,7 +41,7 @@ from elternlotse.domain.consent import (
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.domain.family import Child, Family, Guardian
 from elternlotse.i18n import _, translate_error
-from elternlotse.i18n.formatting import language_name
+from elternlotse.i18n.formatting import isolate, language_name
 from elternlotse.ui.models.consent_history_model import ConsentHistoryModel, when_text
 
 #: Every slot a person can consent to, in the order shown.
@@ -101,6 +102,9 @@ def _after(entry) -> str | None:
     return (last + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+#: How long a misclicked consent entry can be taken back with one key.
+UNDO_SECONDS = 10
+
 _URL_SCHEMES = {Channel.PHONE: "tel:", Channel.SMS: "sms:", Channel.EMAIL: "mailto:"}
 
 
@@ -117,12 +121,14 @@ class ConsentPanel(QWidget):
         self.person_combo = QComboBox()
         self.person_combo.currentIndexChanged.connect(self._show_person)
         self.evidence_combo = QComboBox()
+        # No preselection: the evidence of every entry is chosen on purpose.
+        self.evidence_combo.addItem(_("choose the evidence..."), None)
         for evidence in Evidence:
             self.evidence_combo.addItem(_(EVIDENCE_LABELS[evidence]), evidence.value)
         self.text_version = QLabel()
         chooser = QFormLayout()
-        chooser.addRow(_("Person:"), self.person_combo)
-        chooser.addRow(_("Evidence for a new entry:"), self.evidence_combo)
+        chooser.addRow(_("&Person:"), self.person_combo)
+        chooser.addRow(_("E&vidence for a new entry:"), self.evidence_combo)
         chooser.addRow(_("Consent text:"), self.text_version)
 
         # current state: one row per purpose/channel with a one-click button
@@ -163,6 +169,21 @@ class ConsentPanel(QWidget):
         self.error_label.setWordWrap(True)
         self.error_label.hide()
 
+        # A few seconds to take back a misclick: an explicit correcting entry (the history stays append-only).
+        self.undo_label = QLabel()
+        self.undo_label.setWordWrap(True)
+        self.undo_button = QPushButton(_("&Undo this entry"))
+        self.undo_button.clicked.connect(self.undo_last)
+        self.undo_bar = QWidget()
+        undo_row = QHBoxLayout(self.undo_bar)
+        undo_row.setContentsMargins(0, 0, 0, 0)
+        undo_row.addWidget(self.undo_label, 1)
+        undo_row.addWidget(self.undo_button)
+        self.undo_bar.hide()
+        self._undo_timer = QTimer(self, singleShot=True, interval=UNDO_SECONDS * 1000)
+        self._undo_timer.timeout.connect(self._end_undo)
+        self._last_entry: tuple | None = None
+
         self.history_model = ConsentHistoryModel(self)
         self.history = QTableView()
         self.history.setModel(self.history_model)
@@ -184,6 +205,7 @@ class ConsentPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.undo_bar)
         layout.addWidget(history_box, 1)
 
     # ---------------------------------------------------------------- data
@@ -260,16 +282,62 @@ class ConsentPanel(QWidget):
 
     # ---------------------------------------------------------------- actions
     def toggle(self, purpose: Purpose, channel: Channel | None) -> None:
-        """Grant what is not given, withdraw what is given: one click either way."""
+        """Grant what is not given, withdraw what is given: with the evidence chosen, a withdrawal confirmed."""
         person = self.person()
         if person is None or self.state is None:
             return
         granted = not self.state.allows(purpose, channel)
-        choice = self._text_choice(person)
         evidence = self.evidence_combo.currentData()
+        if not evidence:
+            self._refuse(_("Please choose the evidence for this entry first (how was it given?)."))
+            self.evidence_combo.setFocus()
+            return
+        if not granted and not self.confirm_withdrawal(person, purpose, channel):
+            return
+        self._record(person, purpose, channel, granted, evidence)
+        if self.error_label.isHidden():
+            self._offer_undo(person, purpose, channel, granted, evidence)
+
+    def confirm_withdrawal(self, person, purpose: Purpose, channel: Channel | None) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, _("Withdraw consent"), _("Withdraw the consent \"{what}\" of {name}?").format(
+            what=slot_label(purpose, channel), name=isolate(self.person_combo.currentText())),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)  # Enter on a misclick changes nothing
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def _offer_undo(self, person, purpose: Purpose, channel: Channel | None, granted: bool, evidence: str) -> None:
+        self._last_entry = (person.id, purpose, channel, granted, evidence)
+        what = slot_label(purpose, channel)
+        self.undo_label.setText(
+            (_("Recorded: \"{what}\" given.") if granted else _("Recorded: \"{what}\" withdrawn.")).format(what=what))
+        self.undo_bar.show()
+        self._undo_timer.start()
+
+    def _end_undo(self) -> None:
+        self._undo_timer.stop()
+        self._last_entry = None
+        self.undo_bar.hide()
+
+    def undo_last(self) -> None:
+        """Take back the last entry by writing the opposite one (the history keeps both)."""
+        if self._last_entry is None:
+            return
+        person_id, purpose, channel, granted, evidence = self._last_entry
+        self._end_undo()
+        person = next((p for p in self.family.persons() if p.id == person_id), None) if self.family else None
+        if person is not None:
+            self._record(person, purpose, channel, not granted, evidence)
+
+    def _refuse(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+
+    def _record(self, person, purpose: Purpose, channel: Channel | None, granted: bool, evidence: str) -> None:
+        state = derive(person.id, self.family.consents)
+        choice = self._text_choice(person)
         try:
             self.services.consent.record(
-                person.id, purpose, channel, granted, evidence=evidence, at=_after(self.state.current.get((purpose, channel))),
+                person.id, purpose, channel, granted, evidence=evidence, at=_after(state.current.get((purpose, channel))),
                 text_version=choice.version if (choice and granted) else "",
                 text_language=choice.text_language if (choice and granted) else "")
             self.set_family(self.services.families.get(self.family.id))

@@ -35,6 +35,11 @@ from elternlotse.i18n.languages import parent_languages
 from elternlotse.ui.models.contact_model import ContactModel
 
 
+def _plain(text: str) -> str:
+    """A translated label without its &-letter ("&&" stays a literal ampersand)."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&&")
+
+
 def _iso(widget: QDateEdit) -> str:
     return widget.date().toString(Qt.DateFormat.ISODate)
 
@@ -54,7 +59,7 @@ class ContactPanel(QWidget):
         for key in CONTACT_FORMATS:
             self.format.addItem(_(CONTACT_FORMAT_LABELS[key]), key)
         self.language = QComboBox()
-        self.interpreter = QCheckBox(_("An &interpreter took part"))
+        self.interpreter = QCheckBox(_plain(_("An &interpreter took part")))
         self.topics = QListWidget()
         self.topics.setMaximumHeight(120)
         self.referral = QComboBox()
@@ -62,14 +67,14 @@ class ContactPanel(QWidget):
         self.referral.addItem("", "")
         for key in REFERRALS:
             self.referral.addItem(_(REFERRAL_LABELS[key]), key)
-        self.follow_up_on = QCheckBox(_("Follow &up on"))
+        self.follow_up_on = QCheckBox(_plain(_("Follow &up on")))
         self.follow_up = QDateEdit()
         self.follow_up.setCalendarPopup(True)
         self.follow_up.setEnabled(False)
         self.follow_up_on.toggled.connect(self.follow_up.setEnabled)
         self.note = QLineEdit()
         self.note.setMaxLength(2000)
-        self.record_button = QPushButton(_("&Record contact"))
+        self.record_button = QPushButton(_plain(_("&Record contact")))
         self.record_button.setToolTip("Ctrl+Enter")
         self.record_button.clicked.connect(self.record)
         self.error = QLabel()
@@ -78,15 +83,17 @@ class ContactPanel(QWidget):
         self.error.setStyleSheet("color: #b00020;")
         self.error.hide()
 
+        # The family view's tabs, buttons and menus hold the mnemonics of this window: the form's
+        # labels carry none (Tab walks the form; Ctrl+Enter records), so no letter is taken twice.
         form = QFormLayout()
         for label, widget in ((_("&Date"), self.day), (_("F&ormat"), self.format), (_("&Language"), self.language),
                               ("", self.interpreter), (_("&Topics"), self.topics), (_("Referred &to"), self.referral)):
-            self._add_row(form, label, widget)
+            self._add_row(form, _plain(label), widget)
         follow = QHBoxLayout()
         follow.addWidget(self.follow_up_on)
         follow.addWidget(self.follow_up, 1)
         form.addRow("", follow)
-        self._add_row(form, _("&Note"), self.note)
+        self._add_row(form, _plain(_("&Note")), self.note)
         for widget, name in ((self.day, _("Date")), (self.format, _("Format")), (self.language, _("Language")),
                              (self.topics, _("Topics")), (self.referral, _("Referred to")),
                              (self.follow_up, _("Follow-up date")), (self.note, _("Note"))):

@@ -53,7 +53,8 @@ class DuplicateWarning(QWidget):
         self.table.setTabKeyNavigation(False)
         self.table.doubleClicked.connect(lambda index: self._open(index.row()))
         self.table.activated.connect(lambda index: self._open(index.row()))
-        self.open_button = QPushButton(_("Open existing family"))
+        self.table.setAccessibleName(_("Families already stored"))
+        self.open_button = QPushButton(_("Open e&xisting family"))
         self.open_button.setAutoDefault(True)
         self.open_button.clicked.connect(lambda: self._open(self._selected_row()))
 
@@ -102,6 +103,10 @@ class DuplicateWarning(QWidget):
             self.table.setFixedHeight(height)
         self.setVisible(count > 0)
         self.candidates_changed.emit(count)
+
+    def focusable(self) -> list[QWidget]:
+        """Its Tab stops, in order (for the hosting form's Tab chain)."""
+        return [self.open_button, self.table]
 
     def _selected_row(self) -> int:
         rows = self.table.selectionModel().selectedRows()

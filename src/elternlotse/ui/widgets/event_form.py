@@ -1,8 +1,13 @@
-"""A small dialog to plan an event: type, date and time, place, title, topics (stages), languages, speakers."""
+"""A small dialog to plan an event: type, date and time, place, title, topics (stages), languages, speakers.
+
+Dates and times are typed in the UI locale's own format with a four-digit year (AM/PM where the
+locale uses it); the end keeps its distance to the start when the start moves.  Languages are
+chosen by name: type part of a name in the picker (Enter) and it is ticked in the list.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, QLocale, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,6 +25,17 @@ from PySide6.QtWidgets import (
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.domain.events import EVENT_TYPE_LABELS, EVENT_TYPES, SPEAKER_ROLE_LABELS, SPEAKER_ROLES
 from elternlotse.i18n import _, active_language, translate_error
+from elternlotse.i18n.languages import PARENT_LANGUAGES
+from elternlotse.ui.widgets.language_picker import LanguagePicker, language_label
+
+
+def locale_datetime_format(locale: QLocale | None = None) -> str:
+    """The locale's short date and time, with a four-digit year ("dd.MM.yyyy HH:mm", "M/d/yyyy h:mm AP")."""
+    locale = locale or QLocale()
+    day = locale.dateFormat(QLocale.FormatType.ShortFormat)
+    if "yyyy" not in day:
+        day = day.replace("yy", "yyyy")
+    return f"{day} {locale.timeFormat(QLocale.FormatType.ShortFormat)}"
 
 
 class EventFormDialog(QDialog):
@@ -36,9 +52,13 @@ class EventFormDialog(QDialog):
         start = QDateTime.currentDateTime().addDays(7)
         start.setTime(start.time().fromString("16:30", "HH:mm"))
         self.starts_edit = QDateTimeEdit(start)
-        self.starts_edit.setCalendarPopup(True)
         self.ends_edit = QDateTimeEdit(start.addSecs(2 * 3600))
-        self.ends_edit.setCalendarPopup(True)
+        for edit in (self.starts_edit, self.ends_edit):
+            edit.setDisplayFormat(locale_datetime_format())
+            edit.setCalendarPopup(True)
+        self._duration = 2 * 3600
+        self.starts_edit.dateTimeChanged.connect(self._start_moved)
+        self.ends_edit.dateTimeChanged.connect(self._end_moved)
         self.title_edit = QLineEdit()
         self.place_edit = QLineEdit()
         self.place_edit.setPlaceholderText(_("e.g. Gesamtschule Haspe, cafeteria"))
@@ -50,8 +70,18 @@ class EventFormDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.topics_list.addItem(item)
-        self.languages_edit = QLineEdit("de")
-        self.languages_edit.setPlaceholderText(_("language tags, e.g. de, tr, ar"))
+        self.languages_list = QListWidget()
+        for tag in PARENT_LANGUAGES:
+            item = QListWidgetItem(language_label(tag))
+            item.setData(Qt.ItemDataRole.UserRole, tag)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if tag == "de" else Qt.CheckState.Unchecked)
+            self.languages_list.addItem(item)
+        self.languages_list.setAccessibleName(_("Languages"))
+        self.language_picker = LanguagePicker()
+        self.language_picker.setAccessibleName(_("Add a language by name"))
+        self.language_picker.lineEdit().clear()
+        self.language_picker.currentIndexChanged.connect(self._language_picked)
         self.interpreter_box = QCheckBox(_("Interpreter present"))
         self.speaker_name = QLineEdit()
         self.speaker_role = QComboBox()
@@ -67,7 +97,8 @@ class EventFormDialog(QDialog):
         form.addRow(_("Title"), self.title_edit)
         form.addRow(_("Place"), self.place_edit)
         form.addRow(_("Topics (stages)"), self.topics_list)
-        form.addRow(_("Languages"), self.languages_edit)
+        form.addRow(_("Languages"), self.language_picker)
+        form.addRow("", self.languages_list)
         form.addRow("", self.interpreter_box)
         form.addRow(_("Speaker"), self.speaker_name)
         form.addRow(_("Speaker's role"), self.speaker_role)
@@ -90,9 +121,31 @@ class EventFormDialog(QDialog):
             "starts": self.starts_edit.dateTime().toString("yyyy-MM-ddTHH:mm"),
             "ends": self.ends_edit.dateTime().toString("yyyy-MM-ddTHH:mm"),
             "title": self.title_edit.text(), "place": self.place_edit.text(), "topics": topics,
-            "languages": [t.strip() for t in self.languages_edit.text().replace(";", ",").split(",") if t.strip()],
+            "languages": self.languages(),
             "interpreter": self.interpreter_box.isChecked(), "speakers": speakers,
         }
+
+    def languages(self) -> list[str]:
+        return [self.languages_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.languages_list.count())
+                if self.languages_list.item(i).checkState() == Qt.CheckState.Checked]
+
+    def _language_picked(self, _index: int) -> None:
+        tag = self.language_picker.current_tag()
+        for row in range(self.languages_list.count()):
+            item = self.languages_list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == tag:
+                item.setCheckState(Qt.CheckState.Checked)
+                self.languages_list.scrollToItem(item)
+
+    def _start_moved(self, start: QDateTime) -> None:
+        self.ends_edit.blockSignals(True)
+        self.ends_edit.setDateTime(start.addSecs(self._duration))
+        self.ends_edit.blockSignals(False)
+
+    def _end_moved(self, end: QDateTime) -> None:
+        seconds = self.starts_edit.dateTime().secsTo(end)
+        if seconds >= 0:
+            self._duration = seconds
 
     def save(self) -> None:
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLineEdit, QSpinBox, QToolButton
 
 from elternlotse.domain.contact import display_phone
@@ -47,7 +48,9 @@ class GuardianEditor(QGroupBox):
         self.remove_button = QToolButton()
         self.remove_button.setText(_("Remove"))
         self.remove_button.clicked.connect(lambda: detail.remove_person(self))
+        self.remove_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # reachable by Tab like every button
         form = QFormLayout(self)
+        # No mnemonics here: a family can have several guardians, and one letter must mean one field.
         form.addRow(_("Name:"), self.name)
         form.addRow(_("Languages:"), self.languages)
         form.addRow(_("Phone:"), self.phones)
@@ -55,8 +58,18 @@ class GuardianEditor(QGroupBox):
         form.addRow(_("Messenger:"), self.messengers)
         form.addRow(_("Address:"), self.address)
         form.addRow("", self.remove_button)
-        self.name.textChanged.connect(lambda text: self.setTitle(text or _("New guardian")))
-        self.setTitle(self.name.text() or _("New guardian"))
+        self.name.textChanged.connect(self._named)
+        self._named(self.name.text())
+
+    def _named(self, text: str) -> None:
+        self.setTitle(text or _("New guardian"))
+        self.remove_button.setAccessibleName(_("Remove guardian {name}").format(name=text.strip() or _("New guardian")))
+
+    def fields(self) -> list:
+        return [self.name, self.languages, self.phones, self.emails, self.messengers, self.address, self.remove_button]
+
+    def first_field(self):
+        return self.name
 
     def document(self) -> dict:
         data = {"name": self.name.text(), "languages": split_list(self.languages.text()),
@@ -87,8 +100,22 @@ class ChildEditor:
         self.grade.valueChanged.connect(detail.commit_edit)
         self.remove_button = QToolButton()
         self.remove_button.setText(_("Remove"))
+        self.remove_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.remove_button.clicked.connect(lambda: detail.remove_person(self))
         self.widgets = [self.first_name, self.grade, self.school, self.school_year, self.remove_button]
+        self.first_name.textChanged.connect(self._named)
+        self._named(self.first_name.text())
+
+    def _named(self, text: str) -> None:
+        """Grid cells have no label of their own: each says what it is and whose it is."""
+        who = text.strip() or _("New child")
+        for widget, what in ((self.first_name, _("First name")), (self.grade, _("Grade")), (self.school, _("School")),
+                             (self.school_year, _("School year"))):
+            widget.setAccessibleName(_("{field} of {child}").format(field=what, child=who))
+        self.remove_button.setAccessibleName(_("Remove child {name}").format(name=who))
+
+    def first_field(self):
+        return self.first_name
 
     def document(self) -> dict:
         data = {"first_name": self.first_name.text(), "grade": self.grade.value(), "school": self.school.text(),
