@@ -53,20 +53,21 @@ def test_first_start_creates_the_store_once(qtbot, data_dir):
 
 
 def test_first_start_by_keyboard_alone_enter_creates(qtbot, data_dir):
-    dialog = FirstStartDialog(data_dir)
+    dialog = FirstStartDialog(data_dir, key_derivation=TEST_KDF)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     assert dialog.focusWidget() is dialog.passphrase_edit
     order, widget = [], dialog.passphrase_edit
-    for _step in range(8):
+    for _step in range(9):
         order.append(widget)
         widget = widget.nextInFocusChain()
         while not widget.focusPolicy() & Qt.FocusPolicy.TabFocus or not widget.isVisible():
             widget = widget.nextInFocusChain()
-    assert order == [dialog.passphrase_edit, dialog.repeat_edit, dialog.show_check, dialog.name_edit,
-                     dialog.organisation_edit, dialog.office_check, dialog.create_button, dialog.cancel_button]
+    assert order == [dialog.passphrase_edit, dialog.repeat_edit, dialog.show_check, dialog.hint.suggest_button,
+                     dialog.name_edit, dialog.organisation_edit, dialog.office_check, dialog.create_button,
+                     dialog.cancel_button]
     assert dialog.create_button.isDefault()
     qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
     qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Tab)
@@ -74,6 +75,7 @@ def test_first_start_by_keyboard_alone_enter_creates(qtbot, data_dir):
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Space)  # show the passphrase
     assert dialog.passphrase_edit.echoMode() == dialog.passphrase_edit.EchoMode.Normal
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)  # past "Suggest a passphrase"
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
     qtbot.keyClicks(dialog.focusWidget(), "Ayla Navigator")
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)

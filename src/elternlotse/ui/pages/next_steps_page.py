@@ -37,13 +37,13 @@ from elternlotse.ui.models.call_list_model import CallListModel, RowRole, SortRo
 from elternlotse.ui.saved_files import saved, write_private
 from elternlotse.ui.tasks import error_text, runner_for
 from elternlotse.ui.widgets.checklist_widget import ChecklistWidget
-from elternlotse.ui.widgets.empty_state import EmptyState
 
 MORE_WEEKS = 8
 
 
 def _buddy(text: str, widget: QWidget) -> QLabel:
-    label = QLabel(text)
+    # Filters carry no &-letter: the menus and the call buttons hold this window's letters (Tab reaches them).
+    label = QLabel(text.replace("&", ""))
     label.setBuddy(widget)
     return label
 
@@ -148,8 +148,6 @@ class NextStepsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.status)
-        self.empty = EmptyState()
-        layout.addWidget(self.empty)
         layout.addWidget(splitter, 1)
 
         self.date_edit.dateChanged.connect(lambda _d: self.refresh())

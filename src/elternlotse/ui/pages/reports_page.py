@@ -88,7 +88,7 @@ class ReportsPage(QWidget):
         bar = QHBoxLayout()
         for label, widget in ((_("&From:"), self.first), (_("&To:"), self.last), (_("&Protection:"), self.protection),
                               (_("&Labels in:"), self.language)):
-            buddy = QLabel(label)
+            buddy = QLabel(label.replace("&", ""))  # no &-letter: the menus and the two buttons hold them
             buddy.setBuddy(widget)
             widget.setAccessibleName(label.replace("&", "").rstrip(":"))
             bar.addWidget(buddy)
@@ -114,7 +114,7 @@ class ReportsPage(QWidget):
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(220)
         choice = QHBoxLayout()
-        table_label = QLabel(_("T&able:"))
+        table_label = QLabel(_("T&able:").replace("&", ""))
         table_label.setBuddy(self.table_choice)
         choice.addWidget(table_label)
         choice.addWidget(self.table_choice, 1)
