@@ -192,7 +192,7 @@ def _hours(facts: EventFacts, column: Column) -> str:
 
 def letter_entries(facts: EventFacts, column: Column) -> list[Entry]:
     lang = column.language
-    v = lambda text: _value(text, column)  # noqa: E731
+    v = lambda text: _value(text, column)
     entries = [Entry(kit_string("title", lang), "title", 0.0)]
     if facts.title:
         entries.append(Entry(v(facts.title), "bold", 0.4))
@@ -304,7 +304,7 @@ SHEET_W, SHEET_H = landscape(A4)
 SHEET_MARGIN = 36.0
 ROW_H = 25.0
 HEAD_H = 62.0
-BOX_H = 52.0
+BOX_H = 60.0
 #: Column widths as shares of the table: number, family, grades, persons, signature, present.
 SHARES = (0.05, 0.33, 0.10, 0.09, 0.33, 0.10)
 
@@ -356,7 +356,7 @@ def render_sign_in(facts: EventFacts, rows: Sequence[SignInRow], blank: int, lan
         heading = " – ".join(x for x in (kit_string("sign_in", language, root), facts.title) if x)
         line = wrap(heading, width, 15, script_family([heading]), rtl, bold=True)[0]
         draw_line(c, line, SHEET_MARGIN, width, top, ACCENT, language)
-        details = "   ".join(x for x in (format_day(facts.starts, language),
+        details = "  |  ".join(x for x in (format_day(facts.starts, language),
                                           format_hours(facts.starts, facts.ends, language), facts.place) if x)
         sub = wrap(details, width, 10, script_family([details]), rtl)[0]
         draw_line(c, sub, SHEET_MARGIN, width, top - line.height - 4, GREY, language)
@@ -368,6 +368,8 @@ def render_sign_in(facts: EventFacts, rows: Sequence[SignInRow], blank: int, lan
         for k, col in enumerate(order):
             _cell_text(c, headers[col], xs[k], widths[k], y, 9.5, language, bold=True)
         c.rect(SHEET_MARGIN, y - ROW_H, width, ROW_H, stroke=1, fill=0)
+        for k in range(1, len(xs)):
+            c.line(xs[k], y, xs[k], y - ROW_H)
         y -= ROW_H
         for entry in entries[number:number + count]:
             number += 1
@@ -397,10 +399,10 @@ def _headcount_box(c: Canvas, y_top: float, language: str, root: Path | None, rt
     width = 330.0
     x = SHEET_MARGIN if not rtl else SHEET_W - SHEET_MARGIN - width
     c.setLineWidth(1.0)
-    c.rect(x, y_top - BOX_H + 12, width, BOX_H - 12, stroke=1, fill=0)
+    c.rect(x, y_top - BOX_H + 10, width, BOX_H - 10, stroke=1, fill=0)
     for n, key in enumerate(("headcount", "anonymous")):
         text = kit_string(key, language, root)
-        row_top = y_top - 4 - n * 19
+        row_top = y_top - 6 - n * 22
         line = wrap(text, width - 80, 10, script_family([text]), rtl, bold=(n == 0))[0]
         draw_line(c, line, x + 8, width - 80, row_top, None, language)
         box_x = x + 8 if rtl else x + width - 60
