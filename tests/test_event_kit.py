@@ -12,7 +12,7 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
-from elternlotse.handouts.kit import format_day, kit_string, sign_in_layout
+from elternlotse.handouts.kit import format_day, kit_string, sign_in_capacity, sign_in_layout
 from tests.conftest import family_document
 
 CAFE = {
@@ -108,12 +108,21 @@ def test_sign_in_lists_exactly_the_invited_families_and_the_blank_rows(services,
 
 
 def test_sign_in_uses_as_few_pages_as_possible():
-    plan = sign_in_layout(12)
-    assert plan == [12]
-    long = sign_in_layout(60)
-    assert sum(long) == 60 and all(n > 0 for n in long)
-    assert len(long) == len(sign_in_layout(59)) or len(long) == len(sign_in_layout(61))
-    assert max(long) == long[0] and len(long) <= 60 // long[0] + 1
+    full, last = sign_in_capacity()
+    assert full > last > 10
+    for rows in range(0, 3 * full + 2):
+        plan = sign_in_layout(rows)
+        fewest = 1 + max(0, -(-(rows - last) // full))  # the last page also holds the headcount box
+        assert sum(plan) == rows and len(plan) == fewest, rows
+        assert all(n <= full for n in plan) and plan[-1] <= last
+        assert rows == 0 or all(n > 0 for n in plan)
+
+
+def test_long_sign_in_sheet_pages(services):
+    event = services.events.add(CAFE)
+    full, last = sign_in_capacity()
+    data = services.event_kit.sign_in(event.id, blank=full + 1)
+    assert len(PdfReader(io.BytesIO(data)).pages) == 2
 
 
 def test_a_withdrawn_invitation_consent_removes_the_family_from_the_sheet(services, event):

@@ -309,15 +309,21 @@ BOX_H = 60.0
 SHARES = (0.05, 0.33, 0.10, 0.09, 0.33, 0.10)
 
 
+def sign_in_capacity() -> tuple[int, int]:
+    """Rows on a full page, and on the last page (which also holds the headcount box)."""
+    usable = SHEET_H - 2 * SHEET_MARGIN - HEAD_H - ROW_H  # the header row of the table
+    return int(usable // ROW_H), int((usable - BOX_H) // ROW_H)
+
+
 def sign_in_layout(rows: int) -> list[int]:
     """Rows per page: as many as fit, the last page with room for the headcount box."""
-    usable = SHEET_H - 2 * SHEET_MARGIN - HEAD_H - ROW_H  # the header row of the table
-    per_page = int(usable // ROW_H)
-    last_page = int((usable - BOX_H) // ROW_H)
+    per_page, last_page = sign_in_capacity()
     pages: list[int] = []
     left = rows
     while left > last_page:
         take = min(per_page, left)
+        if take == left:
+            take -= 1  # a row goes along with the headcount box: never a table without rows
         pages.append(take)
         left -= take
     pages.append(left)
@@ -410,4 +416,4 @@ def _headcount_box(c: Canvas, y_top: float, language: str, root: Path | None, rt
 
 
 __all__ = ["EventFacts", "SignInRow", "Speaker", "format_day", "format_hours", "invitation_pairs", "kit_languages",
-           "kit_string", "render_invitation", "render_sign_in", "sign_in_layout"]
+           "kit_string", "render_invitation", "render_sign_in", "sign_in_capacity", "sign_in_layout"]
