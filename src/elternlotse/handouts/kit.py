@@ -34,6 +34,7 @@ from elternlotse.handouts.textlayout import LRI, PDI, Line, direction, isolate_l
 SLIP_TOP = 250.0           # the dashed cut line, in points from the foot of the page
 LETTER_TOP = PAGE_H - 48.0
 FOOT = 40.0
+BLACK = Color(0, 0, 0)
 BODY_SIZES = (10.5, 10.0, 9.5, 9.0, 8.5)  # the letter shrinks until it stays above the cut line
 
 
@@ -139,7 +140,8 @@ def draw_column(c: Canvas, entries: Sequence[Entry], column: Column, size: float
         y -= entry.gap * size
         lines = _lines(entry, column, size)
         indent = size * 1.8 if entry.kind == "box" else 0.0
-        color = ACCENT if entry.kind == "title" else GREY if entry.kind == "small" else None
+        # always a colour: a text object otherwise keeps the fill of the line drawn before it
+        color = ACCENT if entry.kind == "title" else GREY if entry.kind == "small" else BLACK
         for n, line in enumerate(lines):
             left = column.x if column.rtl else column.x + indent
             draw_line(c, line, left, column.width - indent, y, color, column.language)
@@ -158,6 +160,21 @@ def draw_column(c: Canvas, entries: Sequence[Entry], column: Column, size: float
                     c.line(column.x + line.width + 6, baseline - 1, column.x + column.width, baseline - 1)
                 c.setStrokeColor(Color(0, 0, 0))
             y -= line.height
+    return y
+
+
+def draw_aligned(c: Canvas | None, lists: Sequence[Sequence[Entry]], columns: Sequence[Column], size: float,
+                 y: float) -> float:
+    """Entry *i* of every column side by side (the columns' entries correspond by index), each row as
+    tall as its tallest entry; return the y under the last row.  ``c=None`` only measures."""
+    for row in zip(*lists, strict=True):
+        bottoms = []
+        for entry, column in zip(row, columns, strict=True):
+            if c is None:
+                bottoms.append(y - column_height([entry], column, size))
+            else:
+                bottoms.append(draw_column(c, [entry], column, size, y))
+        y = min(bottoms)
     return y
 
 
@@ -226,7 +243,7 @@ def slip_entries(facts: EventFacts, column: Column) -> list[Entry]:
     reply = kit_string("reply", lang) + ": " + (_value(facts.title, column) if facts.title else kit_string("title", lang))
     return [Entry(kit_string("cut", lang), "small", 0.0),
             Entry(reply, "bold", 0.6),
-            Entry(localise_digits(format_day(facts.starts, lang), lang), gap=0.1),
+            Entry(format_day(facts.starts, lang), gap=0.1),
             Entry(kit_string("come", lang), "field", 0.9),
             Entry(kit_string("child", lang), "field", 0.9),
             Entry(kit_string("class", lang), "field", 0.9),
@@ -237,10 +254,9 @@ def _draw_invitation_page(c: Canvas, facts: EventFacts, languages: Sequence[str]
     columns = _columns(languages)
     letters = [letter_entries(facts, col) for col in columns]
     room = LETTER_TOP - SLIP_TOP - 16
-    size = next((s for s in BODY_SIZES
-                 if all(column_height(e, col, s) <= room for e, col in zip(letters, columns, strict=True))), BODY_SIZES[-1])
-    for entries, col in zip(letters, columns, strict=True):
-        draw_column(c, entries, col, size, LETTER_TOP)
+    size = next((s for s in BODY_SIZES if LETTER_TOP - draw_aligned(None, letters, columns, s, LETTER_TOP) <= room),
+                BODY_SIZES[-1])
+    draw_aligned(c, letters, columns, size, LETTER_TOP)
     c.setDash(4, 3)
     c.setStrokeColor(LIGHT)
     c.setLineWidth(0.7)
@@ -248,8 +264,7 @@ def _draw_invitation_page(c: Canvas, facts: EventFacts, languages: Sequence[str]
     c.setDash()
     c.setStrokeColor(Color(0, 0, 0))
     slip_size = 9.5
-    for col in columns:
-        draw_column(c, slip_entries(facts, col), col, slip_size, SLIP_TOP - 6)
+    draw_aligned(c, [slip_entries(facts, col) for col in columns], columns, slip_size, SLIP_TOP - 6)
     _review_footer(c, languages, root)
 
 
