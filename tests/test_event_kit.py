@@ -12,7 +12,8 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
-from elternlotse.handouts.kit import format_day, kit_string, sign_in_capacity, sign_in_layout
+from elternlotse.handouts.kit import format_day, kit_string
+from elternlotse.handouts.sign_in import sign_in_capacity, sign_in_layout
 from tests.conftest import family_document
 
 CAFE = {

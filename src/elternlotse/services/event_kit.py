@@ -15,7 +15,8 @@ from pathlib import Path
 from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.text import N_
 from elternlotse.handouts.content import LANGUAGES, SOURCE_LANGUAGE
-from elternlotse.handouts.kit import EventFacts, SignInRow, Speaker, render_invitation, render_sign_in
+from elternlotse.handouts.kit import EventFacts, SignInRow, Speaker, render_invitation
+from elternlotse.handouts.sign_in import render_sign_in
 from elternlotse.reports.tabular import write_atomically
 from elternlotse.services.events import EventService, Invitation
 
