@@ -155,6 +155,19 @@ def test_cli_invitation_and_sign_in(cli, tmp_path):
     assert cli("event", "sign-in", event_id, "--blank", "-1", "-o", str(sheet)).code == 2
     bad = cli("event", "invitation", event_id, "--language", "xx", "-o", str(tmp_path / "z.pdf"))
     assert bad.code == 1 and not (tmp_path / "z.pdf").exists()
+    folder = cli("event", "sign-in", event_id, "-o", str(tmp_path))
+    assert folder.code == 1 and len(folder.err.strip().splitlines()) == 1
+    nested = tmp_path / "kit" / "sheet.pdf"
+    assert cli("event", "sign-in", event_id, "-o", str(nested)).code == 0 and nested.exists()
+
+
+def test_german_only_when_nobody_speaks_another_language(services):
+    _family(services, "Anna Schmidt", ["de"])
+    event = services.events.add({**CAFE, "languages": ["de"]})
+    assert services.event_kit.invitation_languages(event.id) == ["de"]
+    pages = _pages(services.event_kit.invitation(event.id))
+    assert len(pages) == 1 and "Einladung" in pages[0] and "Davet" not in pages[0]
+    assert "Noch nicht von Muttersprachlern" not in pages[0]  # German is the reviewed source
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed")

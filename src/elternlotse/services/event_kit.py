@@ -85,7 +85,18 @@ class EventKitService:
         return render_sign_in(facts, rows, blank)
 
     def write_invitation(self, path: str | os.PathLike, event_id: str, languages: Sequence[str] = ()) -> Path:
-        return write_atomically(Path(path), self.invitation(event_id, languages))
+        target = _pdf_target(path)
+        return write_atomically(target, self.invitation(event_id, languages))
 
     def write_sign_in(self, path: str | os.PathLike, event_id: str, blank: int = DEFAULT_BLANK) -> Path:
-        return write_atomically(Path(path), self.sign_in(event_id, blank))
+        target = _pdf_target(path)
+        return write_atomically(target, self.sign_in(event_id, blank))
+
+
+def _pdf_target(path: str | os.PathLike) -> Path:
+    """The file to write: not a folder; its folder is made if missing (as the handout command does)."""
+    target = Path(path)
+    if target.is_dir():
+        raise ValidationError(N_("{path} is a folder; name a PDF file."), path=str(target))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
