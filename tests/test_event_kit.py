@@ -179,3 +179,36 @@ def test_poppler_reads_the_arabic_page_in_logical_order(services, event, tmp_pat
     text = "".join(ch for ch in text if ch not in "\u202a\u202b\u202c\u200e\u200f")
     assert CONTACT in text and "16:30-18:30" in text and "16:30 – 18:30" in text
     assert unicodedata.normalize("NFKC", kit_string("not_come", "ar")).rstrip(".") in text
+
+
+def test_kit_sentences_match_german_and_every_letter_has_a_glyph():
+    import re
+    import string
+
+    from elternlotse.domain.events import SPEAKER_ROLES
+    from elternlotse.handouts.content import LANGUAGES
+    from elternlotse.handouts.fonts import missing_glyphs
+    from elternlotse.handouts.kit import _table, kit_languages
+    from elternlotse.handouts.content import handouts_root
+    from elternlotse.handouts.textlayout import script_family
+
+    table = _table(handouts_root() / "event_kit.json")
+    german = table["de"]
+    assert {f"role_{role}" for role in SPEAKER_ROLES} <= set(german)
+    fields = lambda text: sorted(f for _, f, _, _ in string.Formatter().parse(text) if f)
+    for lang in kit_languages():
+        assert lang in LANGUAGES
+        for key, text in table[lang].items():
+            assert key in german, (lang, key)
+            assert fields(text) == fields(german[key]), (lang, key)
+            family = script_family([re.sub(r"\{\w+\}", "", text)])
+            assert missing_glyphs(text.replace("{value}", ""), family) == [], (lang, key)
+
+
+def test_an_invitation_in_every_handout_language(services, event):
+    from elternlotse.handouts.content import LANGUAGES
+
+    others = [lang for lang in LANGUAGES if lang != "de"]
+    pages = _pages(services.event_kit.invitation(event.id, others))
+    assert len(pages) == len(others)
+    assert all("Einladung" in page and "Gesamtschule Haspe, Mensa" in page for page in pages)
