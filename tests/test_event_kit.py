@@ -212,3 +212,15 @@ def test_an_invitation_in_every_handout_language(services, event):
     pages = _pages(services.event_kit.invitation(event.id, others))
     assert len(pages) == len(others)
     assert all("Einladung" in page and "Gesamtschule Haspe, Mensa" in page for page in pages)
+
+
+def test_a_language_without_kit_sentences_gets_german_sentences_and_its_own_topic_text(services, event):
+    from elternlotse.handouts.kit import kit_has
+
+    assert not kit_has("ps")
+    text = _pages(services.event_kit.invitation(event.id, ["ps"]))[0]
+    catalog = services.catalogs.get()
+    pashto = unicodedata.normalize("NFKC", catalog.stage("pa").parents_text("ps"))
+    assert pashto != catalog.stage("pa").parents_text("de")
+    assert text.count("Liebe Eltern") == 2                 # German sentences, left to right, in both columns
+    assert pashto.split()[0] in text.replace("\u200c", "")   # the catalogue's Pashto parents' text

@@ -116,13 +116,29 @@ class Entry:
     text: str
     kind: str = "text"  # "text", "bold", "title", "field", "box", "small"
     gap: float = 0.3    # space before, in body sizes
+    lang: str = ""      # the language it is written in, when not the column's (German fallback sentences)
+
+
+def kit_has(language: str, root: Path | None = None) -> bool:
+    """True when the kit's sentences are written in ``language`` (or its base language)."""
+    table = _table((root or handouts_root()) / "event_kit.json")
+    return language in table or language.split("-")[0] in table
 
 
 def _column_family(language: str) -> str:
-    return script_family([kit_string("dear", language), kit_string("title", language)])
+    """The script of the language (the handouts' phrases exist in all of them), not of a fallback sentence."""
+    return script_family([handout_string("unreviewed", language)])
+
+
+def _entry_column(entry: Entry, column: Column) -> Column:
+    """The column as the entry is written: a German fallback sentence left to right in a Pashto column."""
+    if not entry.lang or entry.lang == column.language:
+        return column
+    return Column(column.x, column.width, entry.lang, _column_family(entry.lang), direction(entry.lang) == "rtl")
 
 
 def _lines(entry: Entry, column: Column, size: float) -> list[Line]:
+    column = _entry_column(entry, column)
     sizes = {"title": size * 1.8, "bold": size * 1.15, "small": size * 0.8}
     indent = size * 1.8 if entry.kind == "box" else 0.0
     width = column.width - indent - (column.width * 0.35 if entry.kind == "field" else 0.0)
@@ -136,7 +152,9 @@ def column_height(entries: Sequence[Entry], column: Column, size: float) -> floa
 
 def draw_column(c: Canvas, entries: Sequence[Entry], column: Column, size: float, y: float) -> float:
     """Draw the entries from ``y`` down; return the y under the last line."""
+    whole = column
     for entry in entries:
+        column = _entry_column(entry, whole)
         y -= entry.gap * size
         lines = _lines(entry, column, size)
         indent = size * 1.8 if entry.kind == "box" else 0.0
@@ -207,21 +225,41 @@ def _hours(facts: EventFacts, column: Column) -> str:
     return hours if hours.isascii() else f"{LRI}{hours}{PDI}"
 
 
+def _speech(column: Column) -> Column:
+    """The column the kit's sentences are written in: the column's language, else German (left to right)."""
+    if kit_has(column.language):
+        return column
+    return Column(column.x, column.width, SOURCE_LANGUAGE, _column_family(SOURCE_LANGUAGE), False)
+
+
+def _in_language(entries: list[Entry], speech: Column, column: Column) -> list[Entry]:
+    if speech is not column:
+        for entry in entries:
+            entry.lang = entry.lang or speech.language
+    return entries
+
+
 def letter_entries(facts: EventFacts, column: Column) -> list[Entry]:
-    lang = column.language
-    v = lambda text: _value(text, column)
+    """The letter in the column's language; sentences the kit lacks in German, the catalogue's topics
+    (which exist in every handout language) always in the column's language."""
+    speech = _speech(column)
+    lang = speech.language
+    v = lambda text: _value(text, speech)
     entries = [Entry(kit_string("title", lang), "title", 0.0)]
     if facts.title:
         entries.append(Entry(v(facts.title), "bold", 0.4))
     entries += [Entry(kit_string("dear", lang), gap=1.0), Entry(kit_string("intro", lang), gap=0.2),
                 Entry(kit_string("date", lang, value=format_day(facts.starts, lang)), gap=0.8),
-                Entry(kit_string("time", lang, value=_hours(facts, column)), gap=0.2)]
+                Entry(kit_string("time", lang, value=_hours(facts, speech)), gap=0.2)]
     if facts.place:
         entries.append(Entry(kit_string("place", lang, value=v(facts.place)), gap=0.2))
-    for title, parents in facts.topics.get(lang, []):
-        entries.append(Entry(kit_string("topic", lang, value=title), "bold", 0.8))
+    for title, parents in facts.topics.get(column.language, []):
+        if speech is column:
+            entries.append(Entry(kit_string("topic", lang, value=title), "bold", 0.8))
+        else:
+            entries.append(Entry(title, "bold", 0.8, column.language))
         if parents:
-            entries.append(Entry(parents, gap=0.2))
+            entries.append(Entry(parents, gap=0.2, lang=column.language))
     if facts.speakers:
         entries.append(Entry(kit_string("speakers", lang, value=""), gap=0.8))
         for s in facts.speakers:
@@ -235,19 +273,20 @@ def letter_entries(facts: EventFacts, column: Column) -> list[Entry]:
     entries.append(Entry(kit_string("closing", lang), gap=0.8))
     signer = ", ".join(x for x in (facts.navigator, facts.organisation) if x)
     entries.append(Entry(v(signer) if signer else handout_string("navigator", lang), gap=0.4))
-    return entries
+    return _in_language(entries, speech, column)
 
 
 def slip_entries(facts: EventFacts, column: Column) -> list[Entry]:
-    lang = column.language
-    reply = kit_string("reply", lang) + ": " + (_value(facts.title, column) if facts.title else kit_string("title", lang))
-    return [Entry(kit_string("cut", lang), "small", 0.0),
+    speech = _speech(column)
+    lang = speech.language
+    reply = kit_string("reply", lang) + ": " + (_value(facts.title, speech) if facts.title else kit_string("title", lang))
+    return _in_language([Entry(kit_string("cut", lang), "small", 0.0),
             Entry(reply, "bold", 0.6),
             Entry(format_day(facts.starts, lang), gap=0.1),
             Entry(kit_string("come", lang), "field", 0.9),
             Entry(kit_string("child", lang), "field", 0.9),
             Entry(kit_string("class", lang), "field", 0.9),
-            Entry(kit_string("not_come", lang), "box", 1.0)]
+            Entry(kit_string("not_come", lang), "box", 1.0)], speech, column)
 
 
 def _draw_invitation_page(c: Canvas, facts: EventFacts, languages: Sequence[str], root: Path | None) -> None:
