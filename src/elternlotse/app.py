@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from elternlotse.services.checklists import ChecklistService
     from elternlotse.services.consent import ConsentService
     from elternlotse.services.consent_texts import ConsentTextLibrary
+    from elternlotse.services.event_kit import EventKitService
     from elternlotse.services.events import EventService
     from elternlotse.services.families import Eraser, FamilyService
     from elternlotse.services.family_list import FamilyListService
@@ -93,6 +94,12 @@ class Services:
         from elternlotse.services.events import EventService
 
         return EventService(self.store, self.catalogs, self.checklists)
+
+    @cached_property
+    def event_kit(self) -> EventKitService:
+        from elternlotse.services.event_kit import EventKitService
+
+        return EventKitService(self.events, self.handouts.context)
 
     @cached_property
     def family_list(self) -> FamilyListService:

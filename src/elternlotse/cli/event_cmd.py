@@ -1,4 +1,4 @@
-"""event add | list | show | invitations | attend | handouts."""
+"""event add | list | show | invitations | attend | handouts | ics | invitation | sign-in."""
 
 from __future__ import annotations
 
@@ -18,6 +18,15 @@ def _count(text: str) -> int:
         raise argparse.ArgumentTypeError(_("'{value}' is not a whole number").format(value=text)) from None
     if value < 0:
         raise argparse.ArgumentTypeError(_("must not be negative"))
+    return value
+
+
+def _blank(text: str) -> int:
+    from elternlotse.services.event_kit import MAX_BLANK
+
+    value = _count(text)
+    if value > MAX_BLANK:
+        raise argparse.ArgumentTypeError(_("must be at most {high}").format(high=MAX_BLANK))
     return value
 
 
@@ -64,6 +73,20 @@ def register(sub) -> None:
     p.add_argument("--to", dest="last", default="", metavar="YYYY-MM-DD")
     p.add_argument("-o", "--output", required=True, metavar="FILE.ics")
     p.set_defaults(handler=cmd_ics)
+
+    p = esub.add_parser("invitation", help=_("the invitation letter: German beside each language of the invited families, "
+                                             "with a reply slip"))
+    p.add_argument("id", metavar="EVENT_ID")
+    p.add_argument("--language", action="append", default=[], metavar="L",
+                   help=_("a language beside German (repeat for more); default: the invited families' languages"))
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    p.set_defaults(handler=cmd_invitation)
+
+    p = esub.add_parser("sign-in", help=_("the sign-in sheet: the invited families, blank rows, a headcount box"))
+    p.add_argument("id", metavar="EVENT_ID")
+    p.add_argument("--blank", type=_blank, default=10, metavar="N", help=_("blank rows after the families (default 10)"))
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    p.set_defaults(handler=cmd_sign_in)
 
 
 def cmd_add(args, cli: CliContext) -> int:
@@ -157,4 +180,17 @@ def cmd_ics(args, cli: CliContext) -> int:
     count = data.count(b"BEGIN:VEVENT")
     cli.say(ngettext("{count} event written to {path}", "{count} events written to {path}", count).format(
         count=count, path=args.output))
+    return 0
+
+
+def cmd_invitation(args, cli: CliContext) -> int:
+    kit = cli.services().event_kit
+    path = kit.write_invitation(args.output, args.id, args.language)
+    cli.say(_("Invitation written to {path}").format(path=path))
+    return 0
+
+
+def cmd_sign_in(args, cli: CliContext) -> int:
+    path = cli.services().event_kit.write_sign_in(args.output, args.id, args.blank)
+    cli.say(_("Sign-in sheet written to {path}").format(path=path))
     return 0
