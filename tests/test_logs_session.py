@@ -101,6 +101,7 @@ def test_a_ui_session_logs_ids_and_events_and_no_personal_data(qtbot, qapp, data
         window.show_page(families_index)
     finally:
         if window is not None:
+            window.hide()  # closing a visible window with unsaved entries asks first (nothing typed is lost)
             window.close()
             window.deleteLater()
             QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
