@@ -313,3 +313,25 @@ def test_attendance_and_invitation_lists_as_pdf_files_only_the_owner_reads(qtbot
         assert "Elterncafé" in text
         if which == "attendance":
             assert "Kovalenko" in text and families[0].guardians[0].name not in text  # only who came
+
+
+def test_the_event_kit_is_made_from_the_events_page(qtbot, host, services, families, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from elternlotse.ui.pages.events_page import EventsPage
+
+    event = services.events.add({"type": "family_cafe", "starts": "2026-11-26T16:30", "place": "Gesamtschule Haspe",
+                                 "topics": ["pa"]})
+    page = EventsPage(services, host)
+    page.refresh()
+    assert page.select_event(event.id)
+    kit = page.kit
+    assert kit.invitation_button.isEnabled()
+    for kind, button, suffix, head in (("invitation", kit.invitation_button, ".pdf", b"%PDF-"),
+                                        ("sign-in", kit.sign_in_button, ".pdf", b"%PDF-"),
+                                        ("calendar", kit.calendar_button, ".ics", b"BEGIN:VCALENDAR")):
+        target = tmp_path / f"{kind}{suffix}"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target, **k: (str(t), ""))
+        button.click()
+        qtbot.waitUntil(target.exists, timeout=15000)
+        assert target.read_bytes().startswith(head) and oct(target.stat().st_mode & 0o777) == "0o600"

@@ -28,6 +28,7 @@ from elternlotse.domain.events import EVENT_TYPE_LABELS, SPEAKER_ROLE_LABELS
 from elternlotse.i18n import _, active_language, ngettext, translate_error
 from elternlotse.ui.models.kaoa_models import AttendanceModel, EventListModel, InvitationModel, RowRole, SortRole
 from elternlotse.ui.tasks import error_text, runner_for
+from elternlotse.ui.widgets.event_kit_bar import EventKitBar
 from elternlotse.ui.widgets.empty_state import EmptyState
 from elternlotse.ui.widgets.language_picker import LanguagePicker
 from elternlotse.ui.widgets.list_export import PlainKeys
@@ -171,6 +172,8 @@ class EventsPage(QWidget):
         r_layout = QVBoxLayout(right)
         r_layout.setContentsMargins(0, 0, 0, 0)
         r_layout.addWidget(self.details)
+        self.kit = EventKitBar(services, self)  # invitation letter, sign-in sheet, calendar file
+        r_layout.addWidget(self.kit)
         r_layout.addWidget(self.tabs, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -219,6 +222,7 @@ class EventsPage(QWidget):
             self.details.setText(translate_error(error, isolate=True))
 
     def _show_event(self, event) -> None:
+        self.kit.set_event(event)
         for button in (self.attendance_pdf_button, self.invitation_pdf_button):
             button.setEnabled(event is not None)  # no dead buttons: a list needs an event
         if event is not None and self.current_event is not None and event.id == self.current_event.id:
