@@ -30,6 +30,10 @@ CONTEXT = HandoutContext(organisation="KoKo Hagen", navigator="Ayla Navigator", 
 PASHTO = "ټډړږښګڼېۍ"
 SORANI = "ڕڵۆێە"
 
+#: Every family is stored only with a guardian's consent to store it (FamilyService.add).
+STORE_ONLY = [{"person": "g1", "purpose": "store", "granted": True, "at": "2026-11-01T10:00:00Z", "evidence": "signed_form", "text_version": "2026-1", "text_language": "de"}]
+
+
 
 def _text(data: bytes) -> str:
     reader = pypdf.PdfReader(io.BytesIO(data))
@@ -153,8 +157,8 @@ def test_embedded_values_broken_over_lines_stay_left_to_right_on_each():
 
 
 def test_persian_sheets_have_no_middle_dot_separator(services):
-    family = services.families.add(family_document(guardians=[{"name": "Reza Ahmadi", "languages": ["fa"]}],
-                                                   consents=[]))
+    family = services.families.add(family_document(guardians=[{"id": "g1", "name": "Reza Ahmadi", "languages": ["fa"]}],
+                                                   consents=STORE_ONLY))
     services.handouts.set_contact(CONTACT)
     data = services.handouts.render("dual-training", "fa", "de", family.id)
     assert "·" not in _text(data)
@@ -271,7 +275,7 @@ def test_direction_of_the_new_languages_comes_from_cldr():
 
 
 def test_a_family_document_in_dari_gets_the_dari_sheet(services):
-    doc = family_document(guardians=[{"name": "Wahid Sherzad", "languages": ["fa-AF"]}], consents=[])
+    doc = family_document(guardians=[{"id": "g1", "name": "Wahid Sherzad", "languages": ["fa-AF"]}], consents=STORE_ONLY)
     assert parse_family_document(doc)
     family = services.families.add(doc)
     assert services.handouts.family_language(services.families.get(family.id), LIBRARY.languages("kaoa-path")) == "fa-AF"
