@@ -19,7 +19,7 @@ from elternlotse.app import open_store
 from elternlotse.domain.search_text import fold, skeleton
 from elternlotse.store import database, safekeeping
 from elternlotse.store.migrations import all_migrations
-from tests.conftest import PASSPHRASE, family_document
+from tests.conftest import PASSPHRASE, TEST_KDF, family_document
 
 VICTIM = {
     "name": "Zebulon Qwertyxa",
@@ -94,7 +94,7 @@ def churn(services, family_id: str, rounds: int = 3) -> None:
 def test_erased_family_leaves_no_byte_in_any_file_at_the_navigator(data_dir, monkeypatch):
     from elternlotse.app import create_store
 
-    create_store(data_dir, PASSPHRASE, "Ayla Navigator", "KoKo Hagen").store.close()
+    create_store(data_dir, PASSPHRASE, "Ayla Navigator", "KoKo Hagen", key_derivation=TEST_KDF).store.close()
     services = open_store(data_dir, PASSPHRASE)
     keeper = services.families.add(family_document(name=KEEPER_NAME, phone="0176 1111 2222"))
     for index in range(30):
@@ -128,7 +128,7 @@ def test_erasure_carried_by_sync_leaves_no_byte_at_the_office(services, tmp_path
     from elternlotse.app import create_store
 
     office_dir = tmp_path / "office"
-    office = create_store(office_dir, PASSPHRASE, "KoKo Hagen", "Stadt Hagen", office=True)
+    office = create_store(office_dir, PASSPHRASE, "KoKo Hagen", "Stadt Hagen", office=True, key_derivation=TEST_KDF)
     link(services, office)
     services.families.add(shared_document(name=KEEPER_NAME, phone="0176 1111 2222"))
     victim = services.families.add(victim_document(shared=True))

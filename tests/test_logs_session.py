@@ -15,7 +15,7 @@ from elternlotse.ui.error_reporting import ErrorReporter
 from elternlotse.ui.main_window import MainWindow
 from elternlotse.ui.pages.families_page import FamiliesPage
 from elternlotse.ui.tasks import TaskRunner
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, TEST_KDF
 from tests.test_ui_families import type_text
 
 NOTE = "Rückruf bitte nach 18 Uhr, Tochter spricht gut Deutsch."
@@ -54,7 +54,7 @@ def _raise_in_an_event():
 def test_a_ui_session_logs_ids_and_events_and_no_personal_data(qtbot, qapp, data_dir):
     log_file = logs.install_logging(data_dir)
     reporter = ErrorReporter(qapp, log_file.path).install()
-    services = create_store(data_dir, PASSPHRASE, "Ayla Navigator", "KoKo Hagen")
+    services = create_store(data_dir, PASSPHRASE, "Ayla Navigator", "KoKo Hagen", key_derivation=TEST_KDF)
     window = None
     try:
         fill_demo(services, families=60, seed=11)

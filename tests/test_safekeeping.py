@@ -19,7 +19,7 @@ from elternlotse.app import create_store, open_store
 from elternlotse.domain.errors import StoreError
 from elternlotse.store import database, safekeeping
 from elternlotse.store.migrations import all_migrations
-from tests.conftest import PASSPHRASE, family_document
+from tests.conftest import PASSPHRASE, TEST_KDF, family_document
 
 
 def mode(path: Path) -> int:
@@ -43,7 +43,7 @@ def with_extra_migration(monkeypatch, count: int = 1) -> None:
 def test_a_new_store_and_everything_beside_it_is_readable_by_its_owner_only(data_dir, monkeypatch):
     old = os.umask(0o022)  # a typical desktop umask: files 0644, folders 0755
     try:
-        services = create_store(data_dir, PASSPHRASE, "Ayla Navigator")
+        services = create_store(data_dir, PASSPHRASE, "Ayla Navigator", key_derivation=TEST_KDF)
         services.families.add(family_document())
         services.store.close()
         with_extra_migration(monkeypatch)
@@ -199,8 +199,8 @@ def test_a_full_disk_at_open_and_during_work_gives_one_true_sentence(small_disk,
 
 def test_a_failed_export_leaves_no_file_and_counts_nothing(small_disk, tmp_path):
     data = small_disk / "data"
-    navigator = create_store(data, PASSPHRASE, "Ayla Navigator")
-    office = create_store(tmp_path / "office", PASSPHRASE, "KoKo", office=True)
+    navigator = create_store(data, PASSPHRASE, "Ayla Navigator", key_derivation=TEST_KDF)
+    office = create_store(tmp_path / "office", PASSPHRASE, "KoKo", office=True, key_derivation=TEST_KDF)
     try:
         link(navigator, office)
         navigator.families.add(shared_document())
@@ -232,9 +232,9 @@ def test_a_missing_or_moved_folder_and_a_newer_store_say_so(services, data_dir, 
 
 
 def test_a_full_disk_during_import_gives_one_sentence_and_imports_nothing(small_disk, tmp_path, cli):
-    navigator = create_store(tmp_path / "nav", PASSPHRASE, "Ayla Navigator")
+    navigator = create_store(tmp_path / "nav", PASSPHRASE, "Ayla Navigator", key_derivation=TEST_KDF)
     office_dir = small_disk / "office"
-    office = create_store(office_dir, PASSPHRASE, "KoKo", office=True)
+    office = create_store(office_dir, PASSPHRASE, "KoKo", office=True, key_derivation=TEST_KDF)
     try:
         link(navigator, office)
         for index in range(40):
@@ -262,7 +262,7 @@ def test_an_erasure_on_a_nearly_full_disk_says_so_and_the_next_start_finishes_it
     from raw_pages import decrypted_data_folder, store_key_sql
 
     data = small_disk / "data"
-    services = create_store(data, PASSPHRASE, "Ayla Navigator")
+    services = create_store(data, PASSPHRASE, "Ayla Navigator", key_derivation=TEST_KDF)
     for index in range(60):
         services.families.add(family_document(name=f"Familie Platz{index}", phone=f"0176 6000 {index:04d}"))
     victim = services.families.add(family_document(name="Quirinius Vollplatte", phone="0176 6999 1234"))

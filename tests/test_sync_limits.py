@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyrage import x25519
 
-from conftest import PASSPHRASE, family_document
+from conftest import PASSPHRASE, family_document, TEST_KDF
 from elternlotse.app import create_store, open_store
 from elternlotse.domain.clock import MAX_SKEW_MS, HybridClock, Stamp
 from elternlotse.domain.errors import ValidationError
@@ -114,7 +114,7 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 @pytest.fixture
 def trio(services, office_services, tmp_path):
     """Navigator A (with one shared family already at the office), hostile navigator B, the office."""
-    b = create_store(tmp_path / "b", PASSPHRASE, "Navigator B", "KoKo Hagen")
+    b = create_store(tmp_path / "b", PASSPHRASE, "Navigator B", "KoKo Hagen", key_derivation=TEST_KDF)
     link(services, office_services)
     link(b, office_services)
     family = services.families.add(shared_document())

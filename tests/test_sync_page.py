@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import PASSPHRASE
+from conftest import PASSPHRASE, TEST_KDF
 from elternlotse.app import open_store
 from elternlotse.ui.pages.sync_page import ConflictModel, FamilyChangeModel, PeerModel, RowRole, SyncPage
 from elternlotse.ui.tasks import TaskRunner
@@ -128,7 +128,7 @@ def test_a_refused_change_is_listed_under_its_family(qtbot, services, office_ser
 
     nav, office = services, office_services
     link(nav, office)
-    other = create_store(tmp_path / "other", PASSPHRASE, "Lotse B")
+    other = create_store(tmp_path / "other", PASSPHRASE, "Lotse B", key_derivation=TEST_KDF)
     try:
         link(other, office)
         family = nav.families.add(shared_document())

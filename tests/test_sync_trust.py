@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from conftest import PASSPHRASE
+from conftest import PASSPHRASE, TEST_KDF
 from elternlotse.app import create_store
 from elternlotse.domain.consent import Purpose
 from elternlotse.domain.errors import ValidationError
@@ -21,9 +21,9 @@ from sync_helpers import hostile_file, later_than, link, send, shared_document, 
 
 @pytest.fixture
 def trio(tmp_path):
-    office = create_store(tmp_path / "office", PASSPHRASE, "KoKo Hagen", office=True)
-    a = create_store(tmp_path / "a", PASSPHRASE, "Lotsin A")
-    b = create_store(tmp_path / "b", PASSPHRASE, "Lotse B")
+    office = create_store(tmp_path / "office", PASSPHRASE, "KoKo Hagen", office=True, key_derivation=TEST_KDF)
+    a = create_store(tmp_path / "a", PASSPHRASE, "Lotsin A", key_derivation=TEST_KDF)
+    b = create_store(tmp_path / "b", PASSPHRASE, "Lotse B", key_derivation=TEST_KDF)
     for nav in (a, b):
         link(nav, office)
     family_a = a.families.add(shared_document(name="Ayşe Yılmaz", phone="0176 1234 5678"))
