@@ -80,12 +80,18 @@ class NextStepsPage(QWidget):
                              (self.school_combo, _("School")), (self.grade_combo, _("Grade")),
                              (self.stage_combo, _("Step"))):
             widget.setAccessibleName(name)
-        bar = QHBoxLayout()
-        for label, widget in ((_("&From:"), self.date_edit), (_("&Ahead:"), self.weeks_spin),
-                              (_("S&chool:"), self.school_combo), (_("&Grade:"), self.grade_combo),
-                              (_("S&tep:"), self.stage_combo)):
-            bar.addWidget(_buddy(label, widget))
-            bar.addWidget(widget)
+        # Two rows: a 1366-pixel laptop shows the navigation beside them in every language.
+        bar, filters = QHBoxLayout(), QHBoxLayout()
+        for row, items in ((bar, ((_("&From:"), self.date_edit), (_("&Ahead:"), self.weeks_spin))),
+                           (filters, ((_("S&chool:"), self.school_combo), (_("&Grade:"), self.grade_combo),
+                                      (_("S&tep:"), self.stage_combo)))):
+            for label, widget in items:
+                row.addWidget(_buddy(label, widget))
+                row.addWidget(widget, 1 if row is filters else 0)
+        self.stage_combo.setMinimumContentsLength(18)
+        self.stage_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.school_combo.setMinimumContentsLength(14)
+        self.school_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         bar.addStretch(1)
         bar.addWidget(self.pdf_button)
 
@@ -147,6 +153,7 @@ class NextStepsPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addLayout(filters)
         layout.addWidget(self.status)
         layout.addWidget(splitter, 1)
 

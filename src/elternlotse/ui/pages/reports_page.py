@@ -101,7 +101,10 @@ class ReportsPage(QWidget):
         self.status.setWordWrap(True)
         self.key_figures = QLabel()
         self.key_figures.setTextFormat(Qt.TextFormat.PlainText)
+        self.key_figures.setWordWrap(True)  # nine figures: never wider than the window
         self.table_choice = QComboBox()
+        self.table_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.table_choice.setMinimumContentsLength(20)
         self.table_choice.setAccessibleName(_("Table"))
         self.table_choice.currentIndexChanged.connect(self._show_table)
         self.model = PublishedTableModel(self)
