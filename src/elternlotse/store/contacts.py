@@ -46,15 +46,19 @@ def contacts(conn, family_id: str | None = None, first_day: str = "", last_day: 
     if family_id is not None:
         sql += " AND family_id = ?"
         params.append(family_id)
+    sql, params = _newest_in_period(sql, params, first_day, last_day, limit)
+    return [_contact(r) for r in conn.execute(sql, params)]
+
+
+def _newest_in_period(sql: str, params: list, first_day: str, last_day: str, limit: int) -> tuple[str, list]:
+    """``sql`` limited to days ``first_day``..``last_day`` (either may be empty), newest first, bounded."""
     if first_day:
         sql += " AND day >= ?"
         params.append(first_day)
     if last_day:
         sql += " AND day <= ?"
         params.append(last_day)
-    sql += " ORDER BY day DESC, created DESC LIMIT ?"
-    params.append(limit)
-    return [_contact(r) for r in conn.execute(sql, params)]
+    return sql + " ORDER BY day DESC, created DESC LIMIT ?", [*params, limit]
 
 
 def last_contact_days(conn, family_ids: list[str]) -> dict[str, str]:
@@ -67,16 +71,8 @@ def last_contact_days(conn, family_ids: list[str]) -> dict[str, str]:
 
 
 def tallies(conn, first_day: str = "", last_day: str = "", limit: int = 10_000) -> list[Tally]:
-    sql = f"SELECT {', '.join(_TALLY_COLUMNS)} FROM tallies WHERE deleted IS NULL"
-    params: list = []
-    if first_day:
-        sql += " AND day >= ?"
-        params.append(first_day)
-    if last_day:
-        sql += " AND day <= ?"
-        params.append(last_day)
-    sql += " ORDER BY day DESC, created DESC LIMIT ?"
-    params.append(limit)
+    sql, params = _newest_in_period(f"SELECT {', '.join(_TALLY_COLUMNS)} FROM tallies WHERE deleted IS NULL", [],
+                                    first_day, last_day, limit)
     result = []
     for row in conn.execute(sql, params):
         data = dict(zip(_TALLY_COLUMNS, row, strict=True))
