@@ -376,3 +376,23 @@ def test_duplicate_warning_is_quiet_on_opening_and_speaks_after_an_edit(qtbot, p
     editor.phones.editingFinished.emit()
     warning.search_now()
     assert warning.isVisibleTo(page.detail) and warning.model.rowCount() == 1
+
+
+def test_consent_times_are_shown_in_local_time(monkeypatch):
+    import time
+
+    from elternlotse.i18n import install
+    from elternlotse.ui.models.consent_history_model import when_text
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        install("de")
+        shown = "".join(ch for ch in when_text("2026-11-01T16:20:00Z") if ch.isprintable() and ch not in "\u2066\u2067\u2068\u2069")
+        assert "17:20" in shown and "UTC" not in shown          # CET in November
+        summer = when_text("2026-06-01T16:20:00Z")
+        assert "18:20" in summer                                 # CEST in June
+    finally:
+        install("en")
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -23,8 +23,20 @@ RowRole = Qt.ItemDataRole.UserRole + 2
 
 
 def when_text(at: str) -> str:
-    """``2026-11-01T10:00:00Z`` as ``2026-11-01 10:00 UTC`` (unambiguous in every language)."""
-    return at.replace("T", " ")[:16] + " UTC" if "T" in at else at
+    """A stored UTC time (``2026-11-01T10:00:00Z``) in this computer's local time, the UI language's way.
+
+    The store keeps UTC (proof that compares across machines); a person reads local time:
+    18:20 in Hagen, not "16:20 UTC".  Numbers stay in order inside right-to-left text.
+    """
+    from datetime import datetime
+
+    from elternlotse.i18n.formatting import format_datetime, isolate
+
+    try:
+        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except ValueError:
+        return at
+    return isolate(format_datetime(moment, "medium"))
 
 
 class ConsentHistoryModel(QAbstractTableModel):
