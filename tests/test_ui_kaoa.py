@@ -335,3 +335,31 @@ def test_the_event_kit_is_made_from_the_events_page(qtbot, host, services, famil
         button.click()
         qtbot.waitUntil(target.exists, timeout=15000)
         assert target.read_bytes().startswith(head) and oct(target.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_half_year_plan_dialog_proposes_changes_and_plans_events(qtbot, services, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from elternlotse.ui.dialogs.half_year_plan_dialog import HalfYearPlanDialog
+
+    doc = family_document()
+    doc["children"][0]["school"] = "Realschule Emst"
+    services.families.add(doc)
+    dialog = HalfYearPlanDialog(services)
+    qtbot.addWidget(dialog)
+    assert dialog.school.findText("Realschule Emst") >= 0
+    dialog.school.setCurrentText("Realschule Emst")
+    dialog.day.setDate(QDate(2027, 2, 1))
+    dialog.propose()
+    assert len(dialog.month_boxes) == 5 and dialog.events_button.isEnabled()
+    month, box = dialog.month_boxes[-1]
+    box.setCurrentIndex(box.findData("internship"))       # the navigator changes June
+    target = tmp_path / "plan.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    dialog.save(".pdf")
+    assert target.read_bytes()[:5] == b"%PDF-" and oct(target.stat().st_mode & 0o777) == "0o600"
+    dialog.create_events()
+    cafes = [e for e in services.events.list() if e.place == "Realschule Emst"]
+    assert len(cafes) == 5 and "5" in dialog.status.text()
+    june = max(cafes, key=lambda e: e.starts)
+    assert month == "2027-06" and services.events.get(june.id).topics == ["internship"]

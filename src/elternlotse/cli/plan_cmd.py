@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import uuid
 from datetime import date
 from pathlib import Path
 
 from elternlotse.cli.context import CliContext
-from elternlotse.domain.errors import ValidationError
-from elternlotse.domain.text import N_
 from elternlotse.i18n import _, active_language, ngettext
 
 
@@ -52,32 +49,11 @@ def cmd_half_year(args, cli: CliContext) -> int:
     sessions = planning.sessions(plan, weekday=args.weekday, at=args.time, language=language,
                                  open_title=_("Open questions"))
     if args.output:
+        from elternlotse.reports.tabular import write_atomically
+
         path = Path(args.output)
-        suffix = path.suffix.lower()
-        if suffix not in (".pdf", ".ics"):
-            raise ValidationError(N_("{field}: '{value}' is not one of: {allowed}."), field="-o", value=suffix,
-                                  allowed=".pdf, .ics")
-        if suffix == ".ics":
-            from elternlotse.reports.calendar import events_ics
-            from elternlotse.reports.tabular import write_atomically
-
-            items = [{"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"elternlotse-plan/{plan.school}/{s['starts']}")),
-                      "summary": s["title"] or _("Family café"), "starts": s["starts"], "ends": s["ends"],
-                      "place": s["place"], "description": _("Family café")} for s in sessions]
-            write_atomically(path, events_ics(items))
-        else:
-            from elternlotse.reports.plan_pdf import write_plan_pdf
-
-            rows = []
-            catalog = services.catalogs.get(on=args.first)
-            for month, session in zip(plan.months, sessions, strict=True):
-                stage = catalog.stage(month.stage_key) if month.stage_key else None
-                rows.append([month.first_day.strftime("%Y-%m"), session["starts"].replace("T", " "),
-                             session["title"], ", ".join(str(g) for g in month.grades),
-                             stage.parents_text(language) if stage else _("Questions the parents bring")])
-            title = _("Family café at {school}: half-year plan {year}/{next} ({half}. half)").format(
-                school=plan.school, year=plan.school_year, next=str(plan.school_year + 1)[-2:], half=plan.half)
-            write_plan_pdf(title, rows, path, language, _)
+        write_atomically(path, planning.export(plan, path.suffix.lower(), language, _, weekday=args.weekday,
+                                               at=args.time))
     created = planning.create_events(plan, weekday=args.weekday, at=args.time, language=language,
                                      open_title=_("Open questions")) if args.create_events else []
     if args.json:

@@ -16,6 +16,10 @@ from elternlotse.reports.tabular import write_atomically
 
 
 def write_plan_pdf(title: str, rows: list[list[str]], path: Path, language: str, translate) -> Path:
+    return write_atomically(path, plan_pdf(title, rows, language, translate))
+
+
+def plan_pdf(title: str, rows: list[list[str]], language: str, translate) -> bytes:
     """``rows``: (month, day and time, topic, grades, parents' text) as text in ``language``."""
     text = PdfText(language)
     align = 2 if text.rtl else 0
@@ -30,4 +34,4 @@ def write_plan_pdf(title: str, rows: list[list[str]], path: Path, language: str,
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=landscape(A4), leftMargin=15 * mm, rightMargin=15 * mm, topMargin=14 * mm,
                       bottomMargin=14 * mm, title=title, lang=language).build(story)
-    return write_atomically(path, buffer.getvalue())
+    return buffer.getvalue()

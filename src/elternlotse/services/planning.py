@@ -88,3 +88,31 @@ class PlanningService:
                 continue
             created.append(self.events.add(document).id)
         return created
+
+    def export(self, plan: HalfYearPlan, suffix: str, language: str, translate, **options) -> bytes:
+        """The plan as a one-page PDF (``.pdf``) or a calendar file (``.ics``), labels in ``language``."""
+        import uuid
+
+        open_title = translate(N_("Open questions"))
+        sessions = self.sessions(plan, language=language, open_title=open_title, **options)
+        if suffix == ".ics":
+            from elternlotse.reports.calendar import events_ics
+
+            cafe = translate(N_("Family café"))
+            return events_ics([{"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"elternlotse-plan/{plan.school}/{s['starts']}")),
+                                "summary": s["title"] or cafe, "starts": s["starts"], "ends": s["ends"],
+                                "place": s["place"], "description": cafe} for s in sessions])
+        if suffix != ".pdf":
+            raise ValidationError(N_("{field}: '{value}' is not one of: {allowed}."), field="-o", value=suffix,
+                                  allowed=".pdf, .ics")
+        from elternlotse.reports.plan_pdf import plan_pdf
+
+        rows = []
+        for month, session in zip(plan.months, sessions, strict=True):
+            stage = self.catalogs.get(on=month.first_day).stage(month.stage_key) if month.stage_key else None
+            rows.append([month.first_day.strftime("%Y-%m"), session["starts"].replace("T", " "), session["title"],
+                         ", ".join(str(g) for g in month.grades),
+                         stage.parents_text(language) if stage else translate(N_("Questions the parents bring"))])
+        title = translate(N_("Family café at {school}: half-year plan {year}/{next} ({half}. half)")).format(
+            school=plan.school, year=plan.school_year, next=str(plan.school_year + 1)[-2:], half=plan.half)
+        return plan_pdf(title, rows, language, translate)

@@ -75,6 +75,9 @@ class EventsPage(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.new_button)
+        self.plan_button = QPushButton(_("Half-year plan..."))  # the family café of a school, one topic a month
+        self.plan_button.clicked.connect(self._half_year_plan)
+        left_layout.addWidget(self.plan_button)
         self.empty = EmptyState()
         left_layout.addWidget(self.empty)
         left_layout.addWidget(self.events_view, 1)
@@ -400,6 +403,12 @@ class EventsPage(QWidget):
             + " " + _("(only families who consented to invitations, each with a channel they consented to)"))
 
     # ---------------------------------------------------------------- new
+    def _half_year_plan(self) -> None:
+        from elternlotse.ui.dialogs.half_year_plan_dialog import HalfYearPlanDialog
+
+        HalfYearPlanDialog(self.services, self).exec()
+        self.refresh()  # planned cafés appear in the list
+
     def _new_event(self) -> None:
         from elternlotse.ui.widgets.event_form import EventFormDialog
 
