@@ -396,3 +396,25 @@ def test_consent_times_are_shown_in_local_time(monkeypatch):
         install("en")
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_phone_call_without_a_phone_program_shows_the_number(qtbot, services, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QMessageBox
+
+    from elternlotse.domain.consent import Channel
+    from elternlotse.ui.widgets.consent_panel import ConsentPanel
+
+    family = services.families.add(_family("Ayşe Yılmaz", "0176 1234 5678"))
+    panel = ConsentPanel(services)
+    qtbot.addWidget(panel)
+    panel.set_family(services.families.get(family.id))
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda _url: False)  # a laptop without a tel: handler
+    panel.contact(Channel.PHONE)
+    box = panel.findChild(QMessageBox, "contact_value")
+    assert box is not None and "0176 12345678" in "".join(ch for ch in box.text() if ch.isprintable())
+    copy = next(b for b in box.buttons() if "Copy" in b.text() or "Kopieren" in b.text())
+    copy.click()
+    from PySide6.QtWidgets import QApplication
+
+    assert QApplication.clipboard().text() == "0176 12345678"

@@ -368,3 +368,15 @@ def test_the_consent_form_prints_before_anything_is_saved(qtbot, page, services)
     assert "Olena Shevchenko" in html and german.intro.split()[0] in html and "dir='ltr'" in html
     assert html.count("&#9744;") == len(page.consent.boxes)            # a box per purpose and channel
     assert page.form_button.isEnabled() and services.families.count() == 0
+
+
+def test_a_turkish_mobile_typed_without_plus_90_is_pointed_out(qtbot, page):
+    page.language.set_tag("tr")
+    page.phone.setFocus()
+    qtbot.keyClicks(page.phone, "0532 123 45 67")
+    page.phone.editingFinished.emit()
+    assert page.phone_hint.isVisible() and "+90 532 123 45 67" in page.phone_hint.text()
+    page.phone.clear()
+    qtbot.keyClicks(page.phone, "0176 1234 5678")   # a German mobile: no question
+    page.phone.editingFinished.emit()
+    assert "+90" not in page.phone_hint.text()

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from elternlotse.domain.consent import EVIDENCE_LABELS, Evidence
-from elternlotse.domain.contact import display_phone, normalise_email, normalise_phone
+from elternlotse.domain.contact import display_phone, foreign_mobile_hint, normalise_email, normalise_phone
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, translate_error
 from elternlotse.i18n.formatting import isolate
@@ -258,6 +258,12 @@ class QuickCapturePage(QWidget):
 
     def _check_phone(self, final: bool) -> None:
         self._check(self.phone, self.phone_hint, final, lambda text: display_phone(normalise_phone(text, _("Phone"))))
+        foreign = foreign_mobile_hint(self.phone.text(), [self.current_language()])
+        if foreign is not None:  # "0532 ..." for a Turkish-speaking parent: a German landline, or a Turkish mobile?
+            self.phone_hint.setText(_("Without a country code this is stored as a German number. If it is a mobile "
+                                      "number from abroad, write it as {number}.").format(number=isolate(display_phone(foreign[1]))))
+            self.phone_hint.setStyleSheet("color: #8a5a00;")
+            self.phone_hint.setVisible(True)
 
     def _check_email(self, final: bool) -> None:
         self._check(self.email, self.email_hint, final, lambda text: normalise_email(text, _("E-mail")))

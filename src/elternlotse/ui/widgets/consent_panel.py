@@ -38,6 +38,7 @@ from elternlotse.domain.consent import (
     Purpose,
     derive,
 )
+from elternlotse.domain.contact import display_phone
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.domain.family import Child, Family, Guardian
 from elternlotse.i18n import _, translate_error
@@ -355,8 +356,21 @@ class ConsentPanel(QWidget):
         value = contact_value(person, channel)
         self.contact_requested.emit(channel.value, value)
         scheme = _URL_SCHEMES.get(channel)
-        if scheme:
-            QDesktopServices.openUrl(QUrl(scheme + value.replace(" ", "")))
+        if scheme and QDesktopServices.openUrl(QUrl(scheme + value.replace(" ", ""))):
+            return
+        self._show_value(channel, value)  # a laptop without a phone or mail program: the number to dial
+
+    def _show_value(self, channel: Channel, value: str) -> None:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        shown = display_phone(value) if channel in (Channel.PHONE, Channel.SMS) else value
+        box = QMessageBox(QMessageBox.Icon.Information, _(CHANNEL_LABELS[channel]),
+                          _("No program on this computer opens it. The number or address: {value}").format(
+                              value=isolate(shown)), QMessageBox.StandardButton.Close, self)
+        copy = box.addButton(_("Copy"), QMessageBox.ButtonRole.ActionRole)
+        copy.clicked.connect(lambda: QApplication.clipboard().setText(shown))
+        box.setObjectName("contact_value")
+        box.open()
 
 
 __all__ = ["ConsentPanel", "SLOTS", "contact_offer"]
