@@ -173,10 +173,29 @@ def test_consent_form_beside_german_is_one_page_with_one_box_per_purpose(lang):
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         page = pdf.pages[0]
         boxes = [r for r in page.rects if abs(r["width"] - r["height"]) < 0.5 and 5 < r["width"] < 12]
-        signature_rules = [ln for ln in page.lines if ln["width"] > 150]
+        signature_rules = [ln for ln in page.lines if 100 < ln["width"] < 300]
     checkboxes = sum(1 for b in LIBRARY.load("consent-form", "de").blocks if b.kind == "checkbox")
     assert len(boxes) == checkboxes  # the parent's column only: nobody ticks twice
-    assert signature_rules and min(r["top"] for r in signature_rules) > max(b["top"] for b in boxes)
+    assert signature_rules and min(b["top"] for b in boxes) < signature_rules[0]["top"] < max(b["bottom"] for b in boxes)
+
+
+@pytest.mark.parametrize("lang,with_language", [("de", None), ("ar", "de"), ("tr", "de")])
+def test_consent_form_signature_stands_beside_the_tick_boxes_on_one_page(lang, with_language):
+    data = render_handout("consent-form", lang, with_language, context=CONTEXT)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages) == 1
+        page = pdf.pages[0]
+        boxes = [r for r in page.rects if abs(r["width"] - r["height"]) < 0.5 and 5 < r["width"] < 12]
+        rules = [ln for ln in page.lines if 100 < ln["width"] < 300]  # not the footer's full-width rule
+    assert boxes and len(rules) == 1
+    rule = rules[0]
+    top, bottom = min(b["top"] for b in boxes), max(b["bottom"] for b in boxes)
+    assert top < rule["top"] < bottom  # level with the boxes, not below the last one
+    assert rule["top"] - top < 60  # top-aligned: near the first box
+    if direction(lang) == "rtl":  # mirrored: the boxes on the right, the signature on the left
+        assert rule["x1"] < min(b["x0"] for b in boxes)
+    else:
+        assert rule["x0"] > max(b["x1"] for b in boxes)
 
 
 @pytest.mark.parametrize("topic,lang", [(t.id, lang) for t in LIBRARY.topics() for lang in t.languages])

@@ -45,6 +45,9 @@ class Row:
 
     columns: list[list[Item]]
     keep_with_next: bool = False
+    #: Where this row's columns start, when they are not the page's columns (a form's tick boxes with
+    #: the signature beside them); ``None``: the page's columns.
+    xs: list[float] | None = None
 
     def height(self, at_top: bool = False) -> float:
         return max((_column_height(c, at_top) for c in self.columns), default=0.0)
@@ -147,7 +150,7 @@ def paginate(rows: list[Row], columns: list[Column]) -> list[list[tuple[Item, fl
             pages.append([])
             y = top
             continue
-        xs = [columns[k].x if k < len(columns) else MARGIN_X for k in range(len(row.columns))]
+        xs = row.xs or [columns[k].x if k < len(columns) else MARGIN_X for k in range(len(row.columns))]
         rest_columns: list[list[Item]] = []
         used = 0.0
         for k, items in enumerate(row.columns):
@@ -174,7 +177,7 @@ def paginate(rows: list[Row], columns: list[Column]) -> list[list[tuple[Item, fl
                 for col in rest_columns:
                     if col:
                         col[0] = Item(col[0].height, col[0].draw, 0.0, col[0].kind)
-            queue.insert(i + 1, Row(rest_columns, row.keep_with_next))
+            queue.insert(i + 1, Row(rest_columns, row.keep_with_next, row.xs))
             pages.append([])
             y = top
         i += 1

@@ -71,6 +71,9 @@ BILINGUAL = Style(body=10.0, heading=12.0, title=15.0, small=7.0)
 BILINGUAL_FORM = Style(body=9.0, heading=10.5, title=13.0, small=6.5)
 FORM_SHRINK_STEPS = (0.95, 0.9, 0.85)
 FORM_MIN_BODY = 7.6
+#: A form's signature column beside its tick boxes (points): wide enough to sign on.
+SIGNATURE_W_SINGLE = 165.0
+SIGNATURE_W_BILINGUAL = 120.0
 QR_SIZE_SINGLE = 62.0
 QR_SIZE_BILINGUAL = 54.0
 #: When the last page is filled less than this, try smaller type (these factors) to save the page.
@@ -167,7 +170,17 @@ def build_document(topic_id: str, language: str, with_language: str | None = Non
         rows: list[Row] = _title_rows(topic.qr_url, texts, languages, columns, style, values, library.root)
         if family is not None:
             rows += family_rows(family, columns, style, context, next_steps, library.root)
-        for i, block in enumerate(texts[languages[0]].blocks):
+        blocks = texts[languages[0]].blocks
+        ticks = [i for i, block in enumerate(blocks) if block.kind == "checkbox"]
+        signatures = [i for i, block in enumerate(blocks) if block.kind == "signature"] if ticks else []
+        for i, block in enumerate(blocks):
+            if i in signatures:
+                continue  # beside the tick boxes
+            if signatures and i == ticks[0]:
+                rows.append(_form_row(range(ticks[0], ticks[-1] + 1), signatures, texts, languages, columns,
+                                      style, values))
+            if signatures and ticks[0] <= i <= ticks[-1]:
+                continue
             cells = [block_items(texts[col.language].blocks[i], col, style, values,
                                  box=len(columns) == 1 or col.language == languages[0]) for col in columns]
             rows.append(Row(cells, keep_with_next=block.kind == "heading"))
@@ -188,6 +201,48 @@ def build_document(topic_id: str, language: str, with_language: str | None = Non
     doc.unreviewed = [lang for lang in languages if not texts[lang].reviewed]
     doc.pages = pages
     return doc
+
+
+def _form_row(region: range, signatures: list[int], texts: dict[str, HandoutText], languages: list[str],
+              columns: list[Column], style: Style, values: dict[str, str]) -> Row:
+    """A form's tick boxes (the blocks from its first to its last box) with the signature beside them.
+
+    The boxes' columns (the parent's language on the reading side, German beside it) are narrowed; the
+    signature lines with their captions (the parent's language, then German) stand in a column at the
+    other edge, top-aligned with the first box: the boxes on the left for left-to-right languages, on
+    the right for Arabic script, the signature on the opposite side.
+    """
+    parent = languages[0]
+    rtl = direction(parent) == "rtl"
+    sig_w = SIGNATURE_W_SINGLE if len(columns) == 1 else SIGNATURE_W_BILINGUAL
+    area = PAGE_W - 2 * MARGIN_X - sig_w - GUTTER
+    area_x = MARGIN_X + sig_w + GUTTER if rtl else MARGIN_X
+    sig_x = MARGIN_X if rtl else MARGIN_X + area + GUTTER
+    width = area if len(columns) == 1 else (area - GUTTER) / 2
+    narrow = [Column(area_x + k * (width + GUTTER), width, col.language, col.family, col.rtl)
+              for k, col in enumerate(columns)]
+    cells: list[list[Item]] = [[] for _ in narrow]
+    for i in region:
+        parts = [block_items(texts[col.language].blocks[i], col, style, values,
+                             box=len(narrow) == 1 or col.language == parent) for col in narrow]
+        tallest = max(sum(item.height + item.space_before for item in part) for part in parts)
+        for cell, part in zip(cells, parts, strict=True):
+            cell += part
+            rest = tallest - sum(item.height + item.space_before for item in part)
+            if rest > 0.01:  # the languages' columns stay level, block by block
+                cell.append(Item(rest, lambda c, x, y: None))
+    signature: list[Item] = []
+    for n, i in enumerate(signatures):
+        for k, lang in enumerate(dict.fromkeys([parent, *languages])):
+            col = Column(sig_x, sig_w, lang, columns[languages.index(lang)].family, direction(lang) == "rtl")
+            items = block_items(texts[lang].blocks[i], col, style, values)
+            if k:  # German's caption under the parent's, one line to sign on
+                items = items[1:]
+                items[0].space_before = style.small * 0.4
+            elif n == 0 and cells[0]:
+                items[0].space_before = cells[0][0].space_before  # level with the first box
+            signature += items
+    return Row([*cells, signature], xs=[col.x for col in narrow] + [sig_x])
 
 
 @lru_cache(maxsize=512)
