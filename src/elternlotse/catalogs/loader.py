@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from elternlotse.catalogs.validate import parse_catalog
 from elternlotse.domain.errors import ValidationError
-from elternlotse.domain.fields import JsonRefused, loads
+from elternlotse.domain.fields import load_document
 from elternlotse.domain.kaoa import Catalog
 from elternlotse.domain.text import N_
 from elternlotse.resources import project_path
@@ -18,18 +17,7 @@ def catalogs_dir() -> Path:
 
 
 def parse_catalog_text(text: str, where: str = "catalogue") -> Catalog:
-    try:
-        data = loads(text)   # depth and numbers bounded before parsing
-    except JsonRefused as refused:
-        if refused.detail == "not JSON":
-            try:
-                json.loads(text)   # only to name the line and column
-            except json.JSONDecodeError as error:
-                raise ValidationError(N_("{source} is not valid JSON (line {line}, column {column})."),
-                                      source=where, line=error.lineno, column=error.colno) from None
-            except RecursionError:
-                pass
-        raise ValidationError(N_("{source} is not valid JSON ({detail})."), source=where, detail=refused.detail) from None
+    data = load_document(text, where)   # depth and numbers bounded before parsing
     return parse_catalog(data)
 
 

@@ -85,17 +85,6 @@ def read_json_input(source: str | None, stdin: TextIO) -> Any:
         raise ValidationError(N_("The file {path} does not exist."), path=source) from None
     except (OSError, UnicodeDecodeError):
         raise ValidationError(N_("The file {path} cannot be read as UTF-8 text."), path=source) from None
-    from elternlotse.domain.fields import JsonRefused, loads
+    from elternlotse.domain.fields import load_document
 
-    try:
-        return loads(text)   # depth and numbers bounded before parsing (docs/family-document.md)
-    except JsonRefused as refused:
-        if refused.detail == "not JSON":
-            try:
-                json.loads(text)   # only to name the line and column
-            except json.JSONDecodeError as error:
-                raise ValidationError(N_("{source} is not valid JSON (line {line}, column {column})."),
-                                      source=where, line=error.lineno, column=error.colno) from None
-            except RecursionError:
-                pass
-        raise ValidationError(N_("{source} is not valid JSON ({detail})."), source=where, detail=refused.detail) from None
+    return load_document(text, where)   # depth and numbers bounded before parsing (docs/family-document.md)

@@ -205,3 +205,23 @@ def json_text_field(value: Any, where: str, limit: int = 100_000) -> Any:
         return loads(value, max_depth=4)
     except JsonRefused:
         raise ValidationError(N_("{field}: expected a JSON list."), field=where) from None
+
+
+def load_document(text: str, where: str) -> Any:
+    """A JSON document from outside (a file someone gives us), or one sentence naming ``where`` and the fault.
+
+    Depth and numbers are bounded before parsing (``loads``); for plain syntax errors the standard
+    parser is asked only to name the line and column.
+    """
+    try:
+        return loads(text)
+    except JsonRefused as refused:
+        if refused.detail == "not JSON":
+            try:
+                json.loads(text)   # only to name the line and column
+            except json.JSONDecodeError as error:
+                raise ValidationError(N_("{source} is not valid JSON (line {line}, column {column})."),
+                                      source=where, line=error.lineno, column=error.colno) from None
+            except RecursionError:
+                pass
+        raise ValidationError(N_("{source} is not valid JSON ({detail})."), source=where, detail=refused.detail) from None
