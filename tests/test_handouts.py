@@ -155,7 +155,7 @@ def test_every_character_has_a_glyph_in_the_font_chosen_for_it(topic, lang):
     text = LIBRARY.load(topic, lang)
     rtl = direction(lang) == "rtl"
     family = script_family(text.strings())
-    strings = text.strings() + [handout_string(k, lang, names="Ayşe", name="Elif", grade=8) for k in ("unreviewed", "family", "child", "next_steps", "navigator", "more_info")]
+    strings = [_filled(s, CONTEXT.values(lang)) for s in text.strings()] + [handout_string(k, lang, names="Ayşe", name="Elif", grade=8) for k in ("unreviewed", "family", "child", "next_steps", "navigator", "more_info")]
     checked = 0
     for string in strings:
         for bold in (False, True):
@@ -181,6 +181,12 @@ def test_a_character_no_font_has_is_reported():
 
 # ---------------------------------------------------------------- rendering every topic x language
 
+def _filled(text: str, values: dict[str, str]) -> str:
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
 def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"\w+", text) if not w.isdigit()}
 
@@ -195,8 +201,7 @@ def test_every_topic_renders_in_every_language(topic, lang):
     assert reader.trailer["/Root"]["/Lang"] == lang
     if direction(lang) == "ltr" and script_family(text.strings()) == "latin" or lang in ("ru", "uk", "bg"):
         flat = re.sub(r"\s+", " ", extracted)
-        source = _words(" ".join(s.replace("{organisation}", CONTEXT.organisation).replace(
-            "{navigator}", CONTEXT.navigator).replace("{contact}", CONTEXT.contact) for s in text.strings()))
+        source = _words(" ".join(_filled(s, CONTEXT.values(lang)) for s in text.strings()))
         found = _words(flat)
         missing = sorted(source - found)
         assert not missing, f"{topic}/{lang}: words not extractable: {missing[:10]}"

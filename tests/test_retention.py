@@ -89,3 +89,50 @@ def test_cli_review_keep_and_record_of_processing(cli, tmp_path):
     assert cli("retention", "record", "-o", str(out)).code == 0
     text = "".join(page.extract_text() for page in PdfReader(out).pages)
     assert "KoKo Hagen" in text and "24 Monate" in text and "30 Tagen" in text   # the rules file, in German
+
+
+# ---------------------------------------------------------------- one rules file, three documents
+
+def _digits(text: str) -> str:
+    """Every digit as ASCII (Persian and Arabic-Indic digits too): the numbers a text states."""
+    import unicodedata
+
+    return "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text)
+
+
+def test_every_rule_text_states_its_period_in_every_handout_language():
+    from elternlotse.handouts.blocks import bundled_retention_rules
+    from elternlotse.handouts.content import HandoutLibrary
+
+    rules = bundled_retention_rules()
+    languages = HandoutLibrary().languages("privacy-information")
+    assert len(languages) >= 17
+    for rule in rules.rules:
+        number = str(rule.after.months or rule.after.days)
+        for language in languages:
+            text = rule.text(language)
+            assert number in _digits(text), f"{rule.key}/{language}: {text!r} does not say {number}"
+            if language not in ("de", "en") and language.split("-")[0] != "de":
+                assert text != rule.texts["de"], f"{rule.key}/{language} falls back to German"
+        assert rules.paragraph("fa-AF") == rules.paragraph("fa")  # Dari reads the Persian text
+
+
+def test_the_information_sheet_says_what_the_rules_file_says(tmp_path):
+    from elternlotse.domain.retention import Period, Rule, Rules
+    from elternlotse.handouts import render_handout
+    from elternlotse.handouts.blocks import HandoutContext, bundled_retention_rules
+
+    def sheet(context: HandoutContext, language: str = "de") -> str:
+        pdf = tmp_path / "sheet.pdf"
+        pdf.write_bytes(render_handout("privacy-information", language, context=context))
+        return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(pdf).pages)
+
+    bundled = bundled_retention_rules()
+    text = sheet(HandoutContext(organisation="KoKo Hagen"))
+    assert "24 Monate" in text and "30 Tagen" in text and "12 Monate" in text
+    office = Rules("office-1", (Rule("no_contact", Period(months=36), {"de": "Nach 36 Monaten ohne Gespräch löschen wir."}),),
+                   bundled.keep_for, {"de": "Danach bleibt nichts mit Namen."})
+    changed = sheet(HandoutContext(organisation="KoKo Hagen", retention=office))
+    assert "36 Monaten ohne Gespräch" in changed and "24 Monate" not in changed and "30 Tagen" not in changed
+    english = sheet(HandoutContext(), "en")
+    assert "for 24 months" in english and "within 30 days" in english

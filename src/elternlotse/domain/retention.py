@@ -1,8 +1,9 @@
 """Storage limitation: which families are due for erasure, and why (one rules file drives it all).
 
-``resources/retention.json`` holds the rules; the same file gives the retention paragraph of
-the record of processing (Art. 30) and the review (``services.retention``), so they cannot
-disagree. Rules:
+``resources/retention.json`` holds the rules; the same file gives the retention part of the
+record of processing (Art. 30), the retention paragraph of the information sheet given to parents
+(Art. 13, the ``{retention}`` placeholder of the ``privacy-information`` handout) and the review
+(``services.retention``), so the three cannot disagree. Rules:
 
 * ``no_contact``: no contact, consent entry or change for ``after`` (default 24 months);
 * ``children_left_school``: ``after`` (12 months) since the youngest child finished grade 10,
@@ -47,7 +48,7 @@ class Rule:
     texts: dict[str, str]
 
     def text(self, language: str) -> str:
-        return self.texts.get(language) or self.texts.get("de") or self.texts.get("en", "")
+        return _in_language(self.texts, language)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,15 @@ class Rules:
 
     def rule(self, key: str) -> Rule | None:
         return next((r for r in self.rules if r.key == key), None)
+
+    def paragraph(self, language: str) -> str:
+        """What the information sheet (Art. 13) says about storage: every rule, then what stays."""
+        return " ".join([rule.text(language) for rule in self.rules] + [_in_language(self.kept_after_erasure, language)])
+
+
+def _in_language(texts: dict[str, str], language: str) -> str:
+    """The text in ``language``, its base language (fa for fa-AF), else German: the office's language."""
+    return texts.get(language) or texts.get(language.split("-")[0]) or texts.get("de") or texts.get("en", "")
 
 
 def _period(value: Any, where: str) -> Period:

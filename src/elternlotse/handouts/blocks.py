@@ -17,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.family import Child
+from elternlotse.domain.retention import Rules, parse_rules
 from elternlotse.domain.text import N_
 from elternlotse.handouts.content import fill_placeholders, handouts_root
 from elternlotse.handouts.fonts import split_runs
@@ -29,14 +30,34 @@ NextSteps = Callable[[Child, str], Sequence[str]]
 
 @dataclass
 class HandoutContext:
-    """The store's details printed on a handout (placeholders, footer, metadata)."""
+    """The store's details printed on a handout (placeholders, footer, metadata).
+
+    ``retention``: the retention rules whose paragraph fills ``{retention}`` (the office's
+    rules as the review applies them; without, the bundled ``resources/retention.json``).
+    """
 
     organisation: str = ""
     navigator: str = ""
     contact: str = ""
+    retention: Rules | None = None
 
-    def values(self) -> dict[str, str]:
-        return {"organisation": self.organisation, "navigator": self.navigator, "contact": self.contact}
+    def values(self, language: str | None = None) -> dict[str, str]:
+        """The placeholder values; with ``language`` also the retention paragraph in it."""
+        values = {"organisation": self.organisation, "navigator": self.navigator, "contact": self.contact}
+        if language is not None:
+            values["retention"] = (self.retention or bundled_retention_rules()).paragraph(language)
+        return values
+
+
+def bundled_retention_rules() -> Rules:
+    from elternlotse.resources import project_path
+
+    return _bundled_rules(project_path("resources", "retention.json"))
+
+
+@lru_cache(maxsize=2)
+def _bundled_rules(path: Path) -> Rules:
+    return parse_rules(path.read_text(encoding="utf-8"))
 
 
 @dataclass
@@ -106,7 +127,7 @@ def block_items(block, column: Column, style: Style, values: dict[str, str], box
     language: one box per purpose, in the parent's column, so that nobody ticks twice).
     """
     if column.rtl:  # a German contact line, an organisation's name: one left-to-right unit each
-        values = {k: isolate_ltr(v) for k, v in values.items()}
+        values = {k: v if k == "retention" else isolate_ltr(v) for k, v in values.items()}  # that one is in the column's language
     fill = lambda t: fill_placeholders(t, values)
     if block.kind == "heading":
         items = _line_items(_wrap(fill(block.text), column, style.heading, bold=True), column,

@@ -26,7 +26,8 @@ LANGUAGES: tuple[str, ...] = ("de", "en", "tr", "ar", "fa", "ru", "uk", "pl", "r
 SOURCE_LANGUAGE = "de"
 BLOCK_KINDS = ("heading", "paragraph", "bullets", "checkbox", "signature")
 #: Placeholders filled from the store's details; any other ``{...}`` is refused.
-PLACEHOLDERS = ("organisation", "navigator", "contact")
+#: ``retention``: the storage paragraph from the retention rules, in the column's language (Art. 13 sheet).
+PLACEHOLDERS = ("organisation", "navigator", "contact", "retention")
 _BRACES = re.compile(r"\{([^{}]*)\}")
 MAX_TEXT = 4000
 
@@ -291,7 +292,7 @@ def _load(path: Path, topic: str, language: str, _stamp: float, _source_stamp: f
 
 
 def fill_placeholders(text: str, values: dict[str, str], blank: str = "____________________") -> str:
-    """Replace ``{organisation}``, ``{navigator}``, ``{contact}``; an empty value leaves a line to write on."""
+    """Replace ``{organisation}``, ``{navigator}``, ``{contact}``, ``{retention}``; an empty value leaves a line to write on."""
     def replace(match: re.Match) -> str:
         name = match.group(1)
         if name not in PLACEHOLDERS:

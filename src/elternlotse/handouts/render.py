@@ -99,7 +99,7 @@ class Document:
 # ---------------------------------------------------------------- building a document
 
 def _title_rows(url: str | None, texts: dict[str, HandoutText], languages: list[str], columns: list[Column],
-                style: Style, values: dict[str, str], root: Path) -> list[Row]:
+                style: Style, values: dict[str, dict[str, str]], root: Path) -> list[Row]:
     """The titles; with a public page, its QR code at the outer edge beside them and its address below.
 
     The QR code sits at the right edge of the page, or at the left edge when the
@@ -112,7 +112,7 @@ def _title_rows(url: str | None, texts: dict[str, HandoutText], languages: list[
     qr_x = MARGIN_X if qr_left else PAGE_W - MARGIN_X - size
     cells: list[list[Item]] = []
     for col in columns:
-        title = fill_placeholders(texts[col.language].title, values)
+        title = fill_placeholders(texts[col.language].title, values[col.language])
         beside = bool(url) and col.x <= qr_x + size / 2 <= col.x + col.width
         cut = size + 12 if beside else 0.0
         indent = cut if beside and (qr_left != col.rtl) else 0.0
@@ -164,7 +164,7 @@ def build_document(topic_id: str, language: str, with_language: str | None = Non
     form = any(block.kind == "checkbox" for block in texts[languages[0]].blocks)
     base = SINGLE if len(languages) == 1 else (BILINGUAL_FORM if form else BILINGUAL)
     columns = _columns(languages, family_of)
-    values = context.values()
+    values = {lang: context.values(lang) for lang in languages}  # per column: {retention} is in its language
 
     def layout(style: Style) -> list[list[tuple[Item, float, float]]]:
         rows: list[Row] = _title_rows(topic.qr_url, texts, languages, columns, style, values, library.root)
@@ -181,7 +181,7 @@ def build_document(topic_id: str, language: str, with_language: str | None = Non
                                       style, values))
             if signatures and ticks[0] <= i <= ticks[-1]:
                 continue
-            cells = [block_items(texts[col.language].blocks[i], col, style, values,
+            cells = [block_items(texts[col.language].blocks[i], col, style, values[col.language],
                                  box=len(columns) == 1 or col.language == languages[0]) for col in columns]
             rows.append(Row(cells, keep_with_next=block.kind == "heading"))
         return paginate(rows, columns)
@@ -204,7 +204,7 @@ def build_document(topic_id: str, language: str, with_language: str | None = Non
 
 
 def _form_row(region: range, signatures: list[int], texts: dict[str, HandoutText], languages: list[str],
-              columns: list[Column], style: Style, values: dict[str, str]) -> Row:
+              columns: list[Column], style: Style, values: dict[str, dict[str, str]]) -> Row:
     """A form's tick boxes (the blocks from its first to its last box) with the signature beside them.
 
     The boxes' columns (the parent's language on the reading side, German beside it) are narrowed; the
@@ -223,7 +223,7 @@ def _form_row(region: range, signatures: list[int], texts: dict[str, HandoutText
               for k, col in enumerate(columns)]
     cells: list[list[Item]] = [[] for _ in narrow]
     for i in region:
-        parts = [block_items(texts[col.language].blocks[i], col, style, values,
+        parts = [block_items(texts[col.language].blocks[i], col, style, values[col.language],
                              box=len(narrow) == 1 or col.language == parent) for col in narrow]
         tallest = max(sum(item.height + item.space_before for item in part) for part in parts)
         for cell, part in zip(cells, parts, strict=True):
@@ -235,7 +235,7 @@ def _form_row(region: range, signatures: list[int], texts: dict[str, HandoutText
     for n, i in enumerate(signatures):
         for k, lang in enumerate(dict.fromkeys([parent, *languages])):
             col = Column(sig_x, sig_w, lang, columns[languages.index(lang)].family, direction(lang) == "rtl")
-            items = block_items(texts[lang].blocks[i], col, style, values)
+            items = block_items(texts[lang].blocks[i], col, style, values[lang])
             if k:  # German's caption under the parent's, one line to sign on
                 items = items[1:]
                 items[0].space_before = style.small * 0.4
