@@ -108,6 +108,8 @@ def _views(window: MainWindow):
         yield cls.__name__, window.current_page()
         if cls.__name__ == "FamiliesPage":
             page = window.current_page()
+            page._show_retention(2)  # the notice that families are due for erasure, with its button
+            yield "FamiliesPage with the retention notice", page
             page.open_family(window.services.families.list()[0].id)
             for tab in range(page.detail.tabs.count()):
                 page.detail.tabs.setCurrentIndex(tab)
@@ -147,6 +149,8 @@ def test_every_page_has_unique_mnemonics_and_named_controls(qtbot, qapp, service
 def test_dialogs_have_unique_mnemonics_and_named_controls(qtbot, qapp, services, data_dir, language):
     from elternlotse.ui.dialogs.access_copy_dialog import AccessCopyDialog
     from elternlotse.ui.dialogs.first_start_dialog import FirstStartDialog
+    from elternlotse.ui.dialogs.keep_dialog import KeepDialog
+    from elternlotse.ui.dialogs.retention_dialog import RetentionDialog
     from elternlotse.ui.dialogs.unlock_dialog import UnlockDialog
     from elternlotse.ui.widgets.event_form import EventFormDialog
 
@@ -157,6 +161,8 @@ def test_dialogs_have_unique_mnemonics_and_named_controls(qtbot, qapp, services,
         "unlock": UnlockDialog(data_dir),
         "access copy": AccessCopyDialog(services.families.document(family.id), "KoKo Hagen"),
         "new event": EventFormDialog(services),
+        "retention review": RetentionDialog(services),
+        "keep family": KeepDialog(services, family.id, "Ayşe Yılmaz"),
     }
     problems = {}
     for name, dialog in dialogs.items():

@@ -7,14 +7,10 @@ from pathlib import Path
 
 from elternlotse.cli.context import CliContext
 from elternlotse.domain.errors import ValidationError
+from elternlotse.domain.retention import RULE_LABELS
 from elternlotse.domain.text import N_
 from elternlotse.i18n import _, active_language, ngettext
 
-RULE_LABELS = {
-    "no_contact": N_("no contact for a long time"),
-    "children_left_school": N_("the children have left school"),
-    "store_consent_withdrawn": N_("consent to store withdrawn"),
-}
 
 
 def register(sub) -> None:
@@ -59,12 +55,9 @@ def cmd_keep(args, cli: CliContext) -> int:
 
 
 def cmd_record(args, cli: CliContext) -> int:
-    from elternlotse.i18n import translator
     from elternlotse.i18n.languages import supported_ui_language
-    from elternlotse.reports.record import write_record
 
-    services = cli.services()
     language = supported_ui_language(args.language) or active_language()
-    write_record(services.store.info, services.retention.rules, Path(args.output), language, translator(language))
+    cli.services().retention.write_record(Path(args.output), language)
     cli.say(_("Record of processing written: {path}").format(path=args.output))
     return 0

@@ -26,6 +26,12 @@ from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.text import N_
 
 RULE_KEYS = ("no_contact", "children_left_school", "store_consent_withdrawn")
+#: Why a family is due, as a list shows it (msgids; the CLI and the window translate them).
+RULE_LABELS = {
+    "no_contact": N_("no contact for a long time"),
+    "children_left_school": N_("the children have left school"),
+    "store_consent_withdrawn": N_("consent to store withdrawn"),
+}
 FORMAT = "elternlotse.retention/1"
 LAST_GRADE = 10
 

@@ -7,6 +7,7 @@ from the store. Erasure is the family service's own (tombstones, sync, every byt
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Callable
 
 from elternlotse.domain.consent import Purpose, derive
@@ -43,7 +44,8 @@ class RetentionService:
             self._rules = bundled_rules()
         return self._rules
 
-    def facts(self) -> list[FamilyFacts]:
+    def facts(self, today: date | None = None) -> list[FamilyFacts]:
+        today = today or self.today()
         conn = self.store.conn
         activity = repo.last_activity(conn)
         kept = repo.kept(conn)
@@ -53,7 +55,7 @@ class RetentionService:
             end = half_end(year, 2) if year is not None else None
             if row.family_id in finished and finished[row.family_id] is None:
                 continue
-            if end is None or end > self.today():
+            if end is None or end > today:
                 finished[row.family_id] = None  # a child still in grade 10 or below
             else:
                 finished[row.family_id] = max(end, finished.get(row.family_id) or end)
@@ -74,18 +76,18 @@ class RetentionService:
                 day = date.fromisoformat(last) if last else None
                 withdrawn = max(withdrawn, day) if (withdrawn and day) else (day or withdrawn)
             else:
-                withdrawn = withdrawn or date.fromisoformat(activity.get(family_id, self.today().isoformat()))
+                withdrawn = withdrawn or date.fromisoformat(activity.get(family_id, today.isoformat()))
             keep = kept.get(family_id)
             facts.append(FamilyFacts(
                 family_id, " / ".join(g.name for g in members),
-                date.fromisoformat(activity.get(family_id) or self.today().isoformat()),
+                date.fromisoformat(activity.get(family_id) or today.isoformat()),
                 finished.get(family_id), withdrawn, date.fromisoformat(keep[0]) if keep else None))
         return facts
 
-    def review(self) -> list[Due]:
-        """Families due for erasure today, oldest due first (one row per family and rule)."""
-        today = self.today()
-        found = [d for f in self.facts() for d in due(f, self.rules, today)]
+    def review(self, today: date | None = None) -> list[Due]:
+        """Families due for erasure ``today`` (default: the service's today), oldest due first (one row per family and rule)."""
+        today = today or self.today()
+        found = [d for f in self.facts(today) for d in due(f, self.rules, today)]
         return sorted(found, key=lambda d: (d.due, d.name.casefold(), d.rule))
 
     def keep(self, family_id: str, reason: str, until: date | None = None) -> date:
@@ -101,3 +103,10 @@ class RetentionService:
 
     def erase(self, family_id: str) -> None:
         self.families.erase(family_id)
+
+    def write_record(self, path: Path, language: str) -> Path:
+        """The record of processing activities (Art. 30) as a PDF in ``language``, from the same rules."""
+        from elternlotse.i18n import translator
+        from elternlotse.reports.record import write_record
+
+        return write_record(self.store.info, self.rules, path, language, translator(language))

@@ -99,9 +99,21 @@ class FamiliesPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.new_button)
+        # Storage limitation: the rules file says who is due; the notice shows only when someone is.
+        self.retention_label = QLabel()
+        self.retention_label.setWordWrap(True)
+        self.retention_button = QPushButton(_("Review &erasures..."))
+        self.retention_button.clicked.connect(self.review_retention)
+        self.retention_bar = QWidget()
+        bar = QHBoxLayout(self.retention_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.retention_label, 1)
+        bar.addWidget(self.retention_button)
+        self.retention_bar.hide()
         list_page = QWidget()
         list_layout = QVBoxLayout(list_page)
         list_layout.addLayout(top)
+        list_layout.addWidget(self.retention_bar)
         self.empty = EmptyState()
         list_layout.addWidget(self.empty)
         list_layout.addWidget(self.table, 1)
@@ -144,11 +156,41 @@ class FamiliesPage(QWidget):
     # ---------------------------------------------------------------- list
     def refresh(self) -> None:
         """Shown again or data changed elsewhere: re-read the order (in the background), keep the position."""
+        self.check_retention()
         if not self._loaded_once:  # the first time on the GUI thread: the first page shows at once
             self._loaded_once = True
             self.model.reload()
             return
         self._reselect = self.current_family_id()
+        self.model.reload(keep_loaded=True, background=True)
+
+    # ---------------------------------------------------------------- retention
+    def check_retention(self) -> None:
+        """Ask the rules (in the background) whether any family is due for erasure; show the notice if so."""
+        retention = getattr(self.services, "retention", None)
+        if retention is None:
+            return
+        today = retention.today()
+        runner_for(self).run(lambda services, progress: len({d.family_id for d in services.retention.review(today)}),
+                             on_done=self._show_retention, on_error=lambda _error: self.retention_bar.hide())
+
+    def _show_retention(self, families: int) -> None:
+        self.retention_label.setText(ngettext(
+            "{count} family is due for erasure under the retention rules.",
+            "{count} families are due for erasure under the retention rules.", families).format(count=families))
+        self.retention_bar.setVisible(families > 0)
+
+    def review_retention(self) -> None:
+        from elternlotse.ui.dialogs.retention_dialog import RetentionDialog
+
+        dialog = RetentionDialog(self.services, self)
+        dialog.open_family_requested.connect(self.open_family)
+        dialog.families_changed.connect(self._after_retention)
+        dialog.finished.connect(lambda _result: self.check_retention())
+        dialog.open()
+        return dialog
+
+    def _after_retention(self) -> None:
         self.model.reload(keep_loaded=True, background=True)
 
     def apply_search(self) -> None:

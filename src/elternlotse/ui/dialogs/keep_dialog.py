@@ -1,0 +1,74 @@
+"""Keep a family that is due for erasure, on purpose: the reason and until when (recorded, audited).
+
+Opened from the retention review; Enter keeps, Escape cancels. The reason is required: the
+office must be able to say why it did not erase (Art. 5(2) GDPR, accountability).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+
+from elternlotse.domain.errors import ElternlotseError
+from elternlotse.i18n import _, translate_error
+from elternlotse.i18n.formatting import isolate
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+class KeepDialog(QDialog):
+    def __init__(self, services, family_id: str, name: str, parent=None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.family_id = family_id
+        self.kept_until: date | None = None
+        self.setWindowTitle(_("Keep family"))
+        intro = QLabel(_("Keep {name} although the retention rules say erase? Say why; the reason is recorded.")
+                       .format(name=isolate(name)))
+        intro.setWordWrap(True)
+        self.reason = QLineEdit()
+        self.reason.setMaxLength(500)
+        self.reason.setPlaceholderText(_("e.g. the family asked for advice again last week"))
+        self.until = QDateEdit()
+        self.until.setCalendarPopup(True)
+        today = services.retention.today()
+        self.until.setMinimumDate(_qdate(today).addDays(1))
+        self.until.setDate(_qdate(services.retention.rules.keep_for.after(today)))
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.hide()
+        form = QFormLayout()
+        for label, widget, name in ((_("&Reason"), self.reason, _("Reason for keeping")),
+                                    (_("Keep &until"), self.until, _("Keep until"))):
+            buddy = QLabel(label)
+            buddy.setBuddy(widget)
+            widget.setAccessibleName(name)
+            form.addRow(buddy, widget)
+        buttons = QDialogButtonBox()
+        self.keep_button = buttons.addButton(_("&Keep"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.keep)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.keep_button.setDefault(True)  # after the button box is in the dialog, so Enter keeps
+        self.reason.setFocus()
+
+    def keep(self) -> None:
+        until = date.fromisoformat(self.until.date().toString(Qt.DateFormat.ISODate))
+        try:
+            self.kept_until = self.services.retention.keep(self.family_id, self.reason.text(), until)
+        except ElternlotseError as error:
+            self.error.setText(translate_error(error, isolate=True))
+            self.error.show()
+            self.reason.setFocus()
+            return
+        self.accept()
