@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import sqlcipher3
 
@@ -106,6 +106,11 @@ class Store:
         self._raw_key = b""  # set by open/create; kept while open for ``reopen``
         self.info = self._read_info()
         self.notices: list[StoreError] = []  # shown once by CLI and GUI (e.g. permissions repaired)
+        # Who overwrites after an erasure (``after_erasure``): by default this connection, at once.
+        # The desktop app hands in its background worker, so that saving a family with a removed
+        # person does not freeze the window for the seconds a VACUUM takes; ``scrub_pending`` stays
+        # set until the worker has finished (and the next open finishes it if the app is closed first).
+        self.scrub_later: Callable[[], None] | None = None
         self.clock = HybridClock(self.info.node_id, self.meta("clock") or None)
         log.info("store opened node=%s role=%s schema=%d", self.info.node_id, self.info.role, self.info.schema_version)
 
@@ -358,6 +363,11 @@ class Store:
                 raise fault from None
             raise
         if writer is not None and writer.erased:
+            (self.scrub_later or self.after_erasure)()
+
+    def finish_scrub(self) -> None:
+        """Overwrite now if an erasure is still waiting for it (the worker's side of ``scrub_later``)."""
+        if self.meta("scrub_pending"):
             self.after_erasure()
 
     def read(self):

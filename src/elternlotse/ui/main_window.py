@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self.services = services
         self.tasks = tasks  # found by ui.tasks.runner_for(page)
         self.tasks.setParent(self)
+        services.store.scrub_later = self.scrub_in_background  # no VACUUM on the GUI thread
         self.setWindowTitle(_("Elternlotse"))
         self.resize(1280, 760)
 
@@ -256,8 +257,14 @@ class MainWindow(QMainWindow):
             "Elternlotse {version}\nOffline-first tool for parent navigators and their coordinating offices.\n"
             "Data folder: {path}").format(version=__version__, path=str(self.services.store.path.parent)))
 
+    def scrub_in_background(self) -> None:
+        """An erasure committed on the GUI's connection (a person removed from a family): overwrite off the GUI thread."""
+        self.tasks.run(lambda services, progress: services.store.finish_scrub(),
+                       title=_("Overwriting the erased data..."), parent=self, delay_ms=1500)
+
     def shutdown(self) -> None:
         """Stop the idle timer, every page's timers and the background thread (before the store is closed)."""
+        self.services.store.scrub_later = None  # from now on the store overwrites itself (or its next open does)
         self.idle.stop()
         for timer in self.findChildren(QTimer):  # e.g. a debounced search must not fire on a closed store
             timer.stop()
@@ -271,6 +278,7 @@ class MainWindow(QMainWindow):
     def resume(self, opener, idle_minutes: int) -> None:
         """Unlocked again (the store object got its new connection): the pages go on where they were."""
         self.tasks.set_opener(opener)
+        self.services.store.scrub_later = self.scrub_in_background
         self.idle = IdleWatcher(idle_minutes, self)
         self.idle.idle.connect(lambda: self.lock_requested.emit(True))
 
