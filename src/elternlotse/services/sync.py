@@ -351,12 +351,7 @@ class SyncService:
             counts = apply_payload(conn, verdict.payload, self.node_id, _now(), self.store.clock.now)
             changes = family_changes(conn, path, header.sender, counts, verdict.refused)
             self._book(conn, path, digest, header, payload, counts, verdict, changes)
-            live = repl.live_families(conn, counts.families)
-            for family_id in sorted(counts.families):
-                if family_id in live:
-                    family_repo.index_family(writer, family_id)
-                else:
-                    writer.replace_search_rows(family_id, [])
+            family_repo.index_families(writer, counts.families)   # in bulk; gone families lose their rows
             if counts.erasures:
                 writer.mark_erased()  # erasures from a peer reach every byte here too (issue 12)
             writer.audit("sync.report", Path(path).name, json.dumps(counts.as_dict()))
