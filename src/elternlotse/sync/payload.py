@@ -15,7 +15,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from elternlotse.domain.clock import MAX_SKEW_MS, too_far_ahead
 from elternlotse.domain.consent import Channel, Evidence, Purpose
@@ -24,6 +24,7 @@ from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.fields import JsonRefused, clean_text, id_field, loads
 from elternlotse.domain.records import check_value
 from elternlotse.domain.text import N_
+from elternlotse.sync import payload_writer
 from elternlotse.sync.fileformat import Header
 
 PAYLOAD_KEYS = ("format", "sender", "recipient", "seq", "role", "schema", "rows", "tombstones", "consents",
@@ -82,6 +83,34 @@ def build(header: Header, role: str, rows, tombstones, consents, receipt_acked: 
         "catalogs": catalogs, "withheld": withheld,
         "manifest": manifest_of(rows, tombstones, consents, catalogs),
     }
+
+
+def stream(header: Header, role: str, rows: Iterable, tombstones: Iterable, consents: Iterable, receipt_acked: str,
+           receipt_seqs: list[int], catalogs: list[dict[str, Any]], withheld: dict[str, Any]) -> tuple[bytes, dict]:
+    """``zlib(canonical(build(...)))`` written as a stream (``sync/payload_writer.py``): the record
+    iterators are read once, item by item.  Returns the compressed payload and its manifest."""
+    row_section = payload_writer.Rows(rows)
+    sections = {
+        "format": header.format, "sender": header.sender, "recipient": header.recipient, "seq": header.seq,
+        "role": role, "schema": header.schema, "rows": row_section,
+        "tombstones": payload_writer.Items(list(t) for t in tombstones),
+        "consents": payload_writer.Items(list(c) for c in consents),
+        "receipt": {"acked": receipt_acked, "seqs": sorted(receipt_seqs)},
+        "catalogs": catalogs, "withheld": withheld,
+    }
+
+    def manifest(done: dict[str, Any]) -> dict[str, Any]:
+        return {"rows": row_section.per_table, "changes": row_section.changes,
+                "tombstones": payload_writer.count_of(done["tombstones"]),
+                "consents": payload_writer.count_of(done["consents"]), "catalogs": len(catalogs)}
+
+    counted: dict[str, Any] = {}
+
+    def counted_manifest(done: dict[str, Any]) -> dict[str, Any]:
+        counted.update(manifest(done))
+        return counted
+
+    return payload_writer.write(sections, counted_manifest), counted
 
 
 class _Bad(Exception):
