@@ -34,6 +34,9 @@ MAX_TEXT = 100_000
 MAX_ITEMS = 5_000_000
 MAX_RECEIPT_SEQS = 100_000
 MAX_SHORT = 200
+#: Distinct valid values remembered per column while one payload is checked (a value seen valid
+#: is not checked again; the rules are pure functions of the value).
+CACHED_PER_COLUMN = 256
 _STAMP = re.compile(r"^\d{13}-[0-9a-f]{4}-[0-9a-f]{8,32}$")
 _PURPOSES = {p.value for p in Purpose}
 _CHANNELS = {c.value for c in Channel} | {""}
@@ -224,7 +227,9 @@ def _parse(doc: Any, header: Header, synced: Mapping[str, tuple[str, ...]], wher
             known = stamps[value] = value
         return True
 
-    checked: set[tuple[str, str, type, Any]] = set()
+    # Values already checked, per column and at most CACHED_PER_COLUMN of each: roles, kinds,
+    # languages, positions repeat; ids and names do not, and must not crowd the others out.
+    checked: dict[tuple[str, str], set[tuple[type, Any]]] = {}
     seen_rows: set[tuple[str, str]] = set()
     for item in rows_doc:
         _need(isinstance(item, list) and len(item) == 3, "row entry")
@@ -248,13 +253,17 @@ def _parse(doc: Any, header: Header, synced: Mapping[str, tuple[str, ...]], wher
             change[1] = stamps[stamp]
             kind = type(value)
             short = (kind is str and len(value) <= 64) or value is None or kind is int or kind is bool
-            if not short or (table, name, kind, value) not in checked:
+            known = checked.get((table, name)) if short else None
+            if known is None or (kind, value) not in known:
                 try:
                     check_value(table, name, value, name)
                 except ValidationError as error:
                     raise _in_field(error, where, table, row_id) from None
-                if short and len(checked) < 4096:   # roles, kinds, languages, positions repeat (and come early)
-                    checked.add((table, name, kind, value))
+                if short:
+                    if known is None:
+                        known = checked[(table, name)] = set()
+                    if len(known) < CACHED_PER_COLUMN:
+                        known.add((kind, value))
             key = (name, stamp)
             if key in seen:
                 raise _Bad("change listed twice")
@@ -270,6 +279,8 @@ def _parse(doc: Any, header: Header, synced: Mapping[str, tuple[str, ...]], wher
         _need(stamp_ok(stamp) and kind in ("delete", "erase"), "tombstone stamp or kind")
         tombstones.append((table, row_id, stamp, kind))
     consents = []
+    texts_ok: set[tuple[Any, Any, Any]] = set()     # (recorded_by, text_version, text_language) repeat
+    moments_ok: set[Any] = set()
     for item in cons_doc:
         _need(isinstance(item, list) and len(item) == len(CONSENT_COLUMNS), "consent entry")
         entry = dict(zip(CONSENT_COLUMNS, item, strict=True))
@@ -277,9 +288,16 @@ def _parse(doc: Any, header: Header, synced: Mapping[str, tuple[str, ...]], wher
         _need(entry["purpose"] in _PURPOSES and entry["channel"] in _CHANNELS and entry["evidence"] in _EVIDENCE,
               "consent purpose, channel or evidence")
         _need(entry["granted"] in (0, 1) and not isinstance(entry["granted"], bool), "consent granted flag")
-        _need(_moment(entry["at"]), "consent time")
-        _need(_short(entry["recorded_by"]) and _short(entry["text_version"], 40), "consent texts")
-        _need(_language_or_empty(entry["text_language"]), "consent text language")
+        if type(entry["at"]) is not str or entry["at"] not in moments_ok:
+            _need(_moment(entry["at"]), "consent time")
+            if len(moments_ok) < CACHED_PER_COLUMN:
+                moments_ok.add(entry["at"])
+        texts = (entry["recorded_by"], entry["text_version"], entry["text_language"])
+        if not all(type(t) is str for t in texts) or texts not in texts_ok:
+            _need(_short(entry["recorded_by"]) and _short(entry["text_version"], 40), "consent texts")
+            _need(_language_or_empty(entry["text_language"]), "consent text language")
+            if len(texts_ok) < CACHED_PER_COLUMN:
+                texts_ok.add(texts)
         _need(stamp_ok(entry["stamp"]), "consent stamp outside the clock range")
         consents.append(tuple(item))
     receipt = doc["receipt"]
