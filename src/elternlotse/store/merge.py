@@ -42,8 +42,16 @@ class MergeInput(Protocol):
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
+_TEXT = json.encoder.encode_basestring     # what _ENCODER does with a str (ensure_ascii=False), without the detour
+
+
 def encode(value: Any) -> str:
     """The change log's JSON text of a value (as ``Writer`` writes it)."""
+    kind = type(value)
+    if kind is str:
+        return _TEXT(value)
+    if kind is int:
+        return int.__repr__(value)
     return _ENCODER.encode(value)
 
 
