@@ -241,8 +241,9 @@ class SyncService:
     def verify_bytes(self, data: bytes, where: str, secrets: Secrets | None = None):
         """Every check, decryption and strict validation; returns (sha256, header, payload).  Writes nothing."""
         header, offset = check_sealed(data, where, self.node_id, self._sender_key)
-        plain = unseal(data, header, offset, where, secrets or self.secrets())
-        payload = payload_mod.parse(plain, header, SYNCED_FIELDS, where)
+        # the inflated bytes are referenced only by ``parse``, which lets go of them once they are parsed
+        payload = payload_mod.parse(unseal(data, header, offset, where, secrets or self.secrets()), header,
+                                    SYNCED_FIELDS, where)
         if payload.role != self.peer(header.sender).role:
             raise ValidationError(N_("{path} claims a role its sender does not have here; nothing was imported."), path=where)
         return hashlib.sha256(data).hexdigest(), header, payload

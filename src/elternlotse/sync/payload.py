@@ -174,6 +174,7 @@ def parse(data: bytes, header: Header, synced_fields: Mapping[str, tuple[str, ..
             raise _ahead(where, stamp)
     try:
         doc = loads(data)
+        del data    # the caller keeps no reference (services/sync.py): the text is freed before the checks
     except JsonRefused as refused:
         raise ValidationError(N_("{path} is not a well-formed sync file ({detail}); nothing was imported."),
                               path=where, detail=f"content: {refused.detail}") from None
