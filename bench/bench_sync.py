@@ -164,6 +164,7 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=30)
     parser.add_argument("--per-file", type=int, default=2_000)
     parser.add_argument("--small", action="store_true", help="2,000 families; 4 files of 500 (a quick run)")
+    parser.add_argument("--only", choices=("one", "many"), help="only part 1 (one big file) or part 2 (many files)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -173,75 +174,84 @@ def main() -> int:
     print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        # ---- 1. one navigator, N families
-        nav = navigator(root / "nav", "Bench navigator", args.families, seed=5)
-        office = create_store(root / "office", PASSPHRASE, "Bench office", office=True)
-        link(nav, office)
-        nav_node = nav.store.info.node_id
-        for s in (nav, office):
-            s.store.close()
-        big = root / "big.elsync"
-        exp = measure("export", root / "nav", [big])
-        imp = measure("import", root / "office", [big])
-        assert imp["refused"] == 0 and imp["families"] == args.families, imp
-        office = open_store(root / "office", PASSPHRASE)
-        changes = office.store.conn.execute("SELECT count(*) FROM changes").fetchone()[0]
-        t_raw, c_raw = raw_cpu(root, office.store.conn)
-        size = big.stat().st_size
-        inflated = imp["inflated"] / 1e6
-        print(f"\n1. {args.families:,} families ({exp['rows']:,} records, {exp['changes']:,} field changes, "
-              f"{exp['consents']:,} consent entries), file {size / 1e6:.1f} MB, payload {inflated:.1f} MB inflated")
-        print(f"   export (collect, zlib, age, Ed25519, atomic write): {exp['wall']:6.2f} s wall, {exp['cpu']:6.2f} s CPU; "
-              f"peak memory {exp['peak_mb']:.0f} MB ({exp['peak_mb'] - exp['base_mb']:.0f} MB above the open store)")
-        print(f"   import (verify, decrypt, validate, merge, index):   {imp['wall']:6.2f} s wall, {imp['cpu']:6.2f} s CPU; "
-              f"peak memory {imp['peak_mb']:.0f} MB, {imp['peak_mb'] - imp['base_mb']:.0f} MB above the open store "
-              f"= {(imp['peak_mb'] - imp['base_mb']) / inflated:.1f}x the inflated payload")
-        print(f"   raw SQLCipher executemany of the same {changes:,} change rows and records: {t_raw:6.2f} s wall, "
-              f"{c_raw:6.2f} s CPU")
-        print(f"   -> import is {imp['wall'] / t_raw:.1f}x raw (wall), {imp['cpu'] / c_raw:.1f}x raw (CPU); "
-              f"export + import {(exp['wall'] + imp['wall']) / t_raw:.1f}x raw (wall)")
-        start = time.perf_counter()
-        again = office.sync.import_files([big])
-        print(f"   the same file again (ledger: nothing changes): {time.perf_counter() - start:.2f} s, "
-              f"duplicates={again.duplicates}")
-        nav = open_store(root / "nav", PASSPHRASE)
-        # the everyday case: a receipt came back, one new family was added, the next export is a delta
-        office.sync.export(root / "receipt.elsync", to=nav_node)
-        nav.sync.import_files([root / "receipt.elsync"])
-        fill_demo(nav, families=1, seed=999)
-        start = time.perf_counter()
-        delta = nav.sync.export(root / "delta.elsync")
-        t_delta = time.perf_counter() - start
-        print(f"   next export after the receipt, one family added: {t_delta:.2f} s, {delta.rows} records "
-              f"({(root / 'delta.elsync').stat().st_size:,} bytes)")
-        for s in (nav, office):
-            s.store.close()
-        shutil.rmtree(root / "nav")
-        shutil.rmtree(root / "office")
-
-        # ---- 2. F files of P families, imported at once
-        office = create_store(root / "office2", PASSPHRASE, "Bench office", office=True)
-        files = []
-        start = time.perf_counter()
-        for i in range(args.files):
-            nav = navigator(root / f"nav{i}", f"Navigator {i}", args.per_file, seed=100 + i)
-            link(nav, office)
-            path = root / f"file{i:02d}.elsync"
-            nav.sync.export(path)
-            files.append(path)
-            nav.store.close()
-            shutil.rmtree(root / f"nav{i}")
-        office.store.close()
-        t_setup = time.perf_counter() - start
-        many = measure("import", root / "office2", files)
-        total = args.files * args.per_file
-        assert many["refused"] == 0 and many["families"] == total, many
-        print(f"\n2. {args.files} files x {args.per_file:,} families ({total:,} families; "
-              f"{sum(p.stat().st_size for p in files) / 1e6:.1f} MB) imported at once: {many['wall']:.2f} s wall, "
-              f"{many['cpu']:.2f} s CPU ({total / many['wall']:,.0f} families/s); new records {many['new']:,}, "
-              f"conflicts {many['conflicts']}; peak memory {many['peak_mb']:.0f} MB")
-        print(f"   (setting up {args.files} navigators and exporting took {t_setup:.0f} s)")
+        if args.only != "many":
+            one_file(root, args)
+        if args.only != "one":
+            many_files(root, args)
     return 0
+
+
+def one_file(root: Path, args) -> None:
+    # ---- 1. one navigator, N families
+    nav = navigator(root / "nav", "Bench navigator", args.families, seed=5)
+    office = create_store(root / "office", PASSPHRASE, "Bench office", office=True)
+    link(nav, office)
+    nav_node = nav.store.info.node_id
+    for s in (nav, office):
+        s.store.close()
+    big = root / "big.elsync"
+    exp = measure("export", root / "nav", [big])
+    imp = measure("import", root / "office", [big])
+    assert imp["refused"] == 0 and imp["families"] == args.families, imp
+    office = open_store(root / "office", PASSPHRASE)
+    changes = office.store.conn.execute("SELECT count(*) FROM changes").fetchone()[0]
+    t_raw, c_raw = raw_cpu(root, office.store.conn)
+    size = big.stat().st_size
+    inflated = imp["inflated"] / 1e6
+    print(f"\n1. {args.families:,} families ({exp['rows']:,} records, {exp['changes']:,} field changes, "
+          f"{exp['consents']:,} consent entries), file {size / 1e6:.1f} MB, payload {inflated:.1f} MB inflated")
+    print(f"   export (collect, zlib, age, Ed25519, atomic write): {exp['wall']:6.2f} s wall, {exp['cpu']:6.2f} s CPU; "
+          f"peak memory {exp['peak_mb']:.0f} MB ({exp['peak_mb'] - exp['base_mb']:.0f} MB above the open store)")
+    print(f"   import (verify, decrypt, validate, merge, index):   {imp['wall']:6.2f} s wall, {imp['cpu']:6.2f} s CPU; "
+          f"peak memory {imp['peak_mb']:.0f} MB, {imp['peak_mb'] - imp['base_mb']:.0f} MB above the open store "
+          f"= {(imp['peak_mb'] - imp['base_mb']) / inflated:.1f}x the inflated payload")
+    print(f"   raw SQLCipher executemany of the same {changes:,} change rows and records: {t_raw:6.2f} s wall, "
+          f"{c_raw:6.2f} s CPU")
+    print(f"   -> import is {imp['wall'] / t_raw:.1f}x raw (wall), {imp['cpu'] / c_raw:.1f}x raw (CPU); "
+          f"export + import {(exp['wall'] + imp['wall']) / t_raw:.1f}x raw (wall)")
+    start = time.perf_counter()
+    again = office.sync.import_files([big])
+    print(f"   the same file again (ledger: nothing changes): {time.perf_counter() - start:.2f} s, "
+          f"duplicates={again.duplicates}")
+    nav = open_store(root / "nav", PASSPHRASE)
+    # the everyday case: a receipt came back, one new family was added, the next export is a delta
+    office.sync.export(root / "receipt.elsync", to=nav_node)
+    nav.sync.import_files([root / "receipt.elsync"])
+    fill_demo(nav, families=1, seed=999)
+    start = time.perf_counter()
+    delta = nav.sync.export(root / "delta.elsync")
+    t_delta = time.perf_counter() - start
+    print(f"   next export after the receipt, one family added: {t_delta:.2f} s, {delta.rows} records "
+          f"({(root / 'delta.elsync').stat().st_size:,} bytes)")
+    for s in (nav, office):
+        s.store.close()
+    shutil.rmtree(root / "nav")
+    shutil.rmtree(root / "office")
+
+
+def many_files(root: Path, args) -> None:
+    # ---- 2. F files of P families, imported at once
+    office = create_store(root / "office2", PASSPHRASE, "Bench office", office=True)
+    files = []
+    start = time.perf_counter()
+    for i in range(args.files):
+        nav = navigator(root / f"nav{i}", f"Navigator {i}", args.per_file, seed=100 + i)
+        link(nav, office)
+        path = root / f"file{i:02d}.elsync"
+        nav.sync.export(path)
+        files.append(path)
+        nav.store.close()
+        shutil.rmtree(root / f"nav{i}")
+    office.store.close()
+    t_setup = time.perf_counter() - start
+    many = measure("import", root / "office2", files)
+    total = args.files * args.per_file
+    assert many["refused"] == 0 and many["families"] == total, many
+    print(f"\n2. {args.files} files x {args.per_file:,} families ({total:,} families; "
+          f"{sum(p.stat().st_size for p in files) / 1e6:.1f} MB) imported at once: {many['wall']:.2f} s wall, "
+          f"{many['cpu']:.2f} s CPU ({total / many['wall']:,.0f} families/s); new records {many['new']:,}, "
+          f"conflicts {many['conflicts']}; peak memory {many['peak_mb']:.0f} MB")
+    print(f"   (setting up {args.files} navigators and exporting took {t_setup:.0f} s)")
 
 
 if __name__ == "__main__":
