@@ -282,24 +282,24 @@ def _parse(doc: Any, header: Header, synced: Mapping[str, tuple[str, ...]], wher
     consents = []
     texts_ok: set[tuple[Any, Any, Any]] = set()     # (recorded_by, text_version, text_language) repeat
     moments_ok: set[Any] = set()
-    for item in cons_doc:
-        _need(isinstance(item, list) and len(item) == len(CONSENT_COLUMNS), "consent entry")
-        entry = dict(zip(CONSENT_COLUMNS, item, strict=True))
-        _need(_ok_id(entry["id"]) and _ok_id(entry["person_id"]), "consent ids")
-        _need(entry["purpose"] in _PURPOSES and entry["channel"] in _CHANNELS and entry["evidence"] in _EVIDENCE,
-              "consent purpose, channel or evidence")
-        _need(entry["granted"] in (0, 1) and not isinstance(entry["granted"], bool), "consent granted flag")
-        if type(entry["at"]) is not str or entry["at"] not in moments_ok:
-            _need(_moment(entry["at"]), "consent time")
+    for item in cons_doc:   # CONSENT_COLUMNS order
+        _need(type(item) is list and len(item) == len(CONSENT_COLUMNS), "consent entry")
+        entry_id, person, purpose, channel, granted, at, recorded_by, evidence, version, language, stamp = item
+        _need(_ok_id(entry_id) and _ok_id(person), "consent ids")
+        _need(type(purpose) is str and type(channel) is str and type(evidence) is str and purpose in _PURPOSES
+              and channel in _CHANNELS and evidence in _EVIDENCE, "consent purpose, channel or evidence")
+        _need(type(granted) is int and granted in (0, 1), "consent granted flag")
+        if type(at) is not str or at not in moments_ok:
+            _need(_moment(at), "consent time")
             if len(moments_ok) < CACHED_PER_COLUMN:
-                moments_ok.add(entry["at"])
-        texts = (entry["recorded_by"], entry["text_version"], entry["text_language"])
-        if not all(type(t) is str for t in texts) or texts not in texts_ok:
-            _need(_short(entry["recorded_by"]) and _short(entry["text_version"], 40), "consent texts")
-            _need(_language_or_empty(entry["text_language"]), "consent text language")
+                moments_ok.add(at)
+        texts = (recorded_by, version, language)
+        if not (type(recorded_by) is str and type(version) is str and type(language) is str) or texts not in texts_ok:
+            _need(_short(recorded_by) and _short(version, 40), "consent texts")
+            _need(_language_or_empty(language), "consent text language")
             if len(texts_ok) < CACHED_PER_COLUMN:
                 texts_ok.add(texts)
-        _need(stamp_ok(entry["stamp"]), "consent stamp outside the clock range")
+        _need(stamp_ok(stamp), "consent stamp outside the clock range")
         consents.append(tuple(item))
     receipt = doc["receipt"]
     _need(isinstance(receipt, dict) and set(receipt) == {"acked", "seqs"}, "receipt")
