@@ -132,3 +132,32 @@ def test_a_store_indexed_with_older_rules_is_reindexed_when_opened(data_dir, spe
         assert spellings["alhassan"] in search_family_ids(store.conn, "al hassan")
     finally:
         store.close()
+
+
+def _search_rows(store) -> dict[str, list[tuple[str, str, str]]]:
+    rows: dict[str, list[tuple[str, str, str]]] = {}
+    for family_id, person_id, folded, skel in store.conn.execute(
+            "SELECT d.family_id, d.person_id, s.folded, s.skeleton FROM search_docs d"
+            " JOIN person_search s ON s.rowid = d.rowid ORDER BY d.rowid"):
+        rows.setdefault(family_id, []).append((person_id, folded, skel))
+    return rows
+
+
+def test_indexing_many_families_at_once_gives_each_family_the_rows_of_indexing_it_alone(services, families):
+    from elternlotse.store import families as repo
+
+    store = services.store
+    gone = families["yusuf"]
+    services.families.erase(gone)
+    ids = [r[0] for r in store.conn.execute("SELECT id FROM families")]
+    with store.write("t", "reindex.one") as writer:
+        for family_id in ids:
+            if family_id != gone:
+                repo.index_family(writer, family_id)
+    one_by_one = _search_rows(store)
+    assert families["olena"] in one_by_one and gone not in one_by_one
+    with store.write("t", "reindex.bulk") as writer:
+        writer.replace_search_rows(gone, [("x", "stale", "stale")])   # a family that is gone keeps no rows
+        repo.index_families(writer, ids)
+    assert _search_rows(store) == one_by_one
+    assert families["olena"] in [r.id for r in services.families.list("Kovalenko")]

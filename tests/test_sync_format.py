@@ -102,3 +102,25 @@ def test_the_golden_file_of_format_1_stays_readable():
     assert {t: counts.get(t, 0) for t in keys["expected"]} == keys["expected"]
     with pytest.raises(ValidationError, match="another installation"):
         fileformat.open_sealed(data, "golden", "0" * 16, lambda node: keys["sender_signing_key"], recipient)
+
+
+def test_the_streamed_payload_is_exactly_the_canonical_json_of_the_format(monkeypatch):
+    """The export writes the payload piece by piece; the text must be byte for byte canonical(build(...))."""
+    from elternlotse.sync import payload_writer
+
+    monkeypatch.setattr(payload_writer, "PIECE", 40)    # many pieces, the spool crossing piece borders
+    node = "a" * 16
+    header = fileformat.Header(1, 14, node, "b" * 16, 3, "", f"1764590000000-0002-{node}", "2026-12-01T10:00:00Z", 0)
+    rows = [("persons", f"p{i}", [("grade", f"1764590000000-0001-{node}", None),
+                                  ("name", f"1764590000000-0000-{node}", f"Ayşe محمد Олена {i} \"x\"\n")])
+            for i in range(30)]
+    tombstones = [("channels", "c1", f"1764590000000-0000-{node}", "erase")]
+    consents = [("k1", "p1", "office", "", 1, "2026-11-20T10:00:00Z", "Ana", "signed-form", "2026-1", "tr",
+                 f"1764590000000-0000-{node}")]
+    catalogs = [{"kind": "kaoa-catalog", "key": "nrw", "version": "1", "content": {"z": [1, 2], "a": "ü"}}]
+    for case in ((rows, tombstones, consents, catalogs), ([], [], [], [])):
+        built = payload.build(header, "navigator", *case[:3], "", [2, 1], case[3], {"persons": 3})
+        streamed, manifest = payload.stream(header, "navigator", iter(case[0]), iter(case[1]), iter(case[2]), "",
+                                            [2, 1], case[3], {"persons": 3})
+        assert zlib.decompress(streamed) == canonical(built)
+        assert manifest == built["manifest"]

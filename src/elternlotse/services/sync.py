@@ -27,7 +27,8 @@ from elternlotse.store.merge import apply_payload
 from elternlotse.store.safekeeping import fault_error
 from elternlotse.store.tables import SYNCED_FIELDS
 from elternlotse.sync import payload as payload_mod
-from elternlotse.sync.fileformat import FORMAT_VERSION, Header, check_sealed, read_file, seal, unseal, write_atomic
+from elternlotse.sync.fileformat import (FORMAT_VERSION, Header, check_sealed, read_file, seal_compressed, unseal,
+                                         write_atomic)
 from elternlotse.sync.keys import Card, Secrets, parse_card
 
 SIGNING_META = "sync.signing_key"
@@ -205,11 +206,14 @@ class SyncService:
             seqs = repl.seqs_in(conn, peer.node_id)
             header = Header(FORMAT_VERSION, self.store.info.schema_version, self.node_id, peer.node_id, peer.seq_out + 1,
                             peer.acked_by_peer, writer.stamp, _now(), 0)
-            doc = payload_mod.build(header, self.store.info.role, rows, tombstones, consents, peer.acked_from_peer,
-                                    sorted(set(seqs)), catalogs, withheld)
-            data = seal(header, doc, secrets, peer.encryption_key)
+            # streamed: records go from the store's cursors through canonical JSON into zlib one by one
+            compressed, manifest = payload_mod.stream(header, self.store.info.role, rows, tombstones, consents,
+                                                      peer.acked_from_peer, sorted(set(seqs)), catalogs, withheld)
+            del rows, tombstones, consents
+            data = seal_compressed(header, compressed, secrets, peer.encryption_key)
+            del compressed
             file_size = len(data)
-            repl.book_export(conn, hashlib.sha256(data).hexdigest(), header, path.name, doc["manifest"])
+            repl.book_export(conn, hashlib.sha256(data).hexdigest(), header, path.name, manifest)
             # Last step inside the transaction: the file appears complete (tmp, fsync, rename), then we commit.
             try:
                 write_atomic(path, data)
@@ -217,7 +221,6 @@ class SyncService:
             except OSError as error:
                 raise ValidationError(N_("The file {path} cannot be written ({reason}); nothing was exported."),
                                       path=str(path), reason=error.strerror or type(error).__name__) from None
-        manifest = doc["manifest"]
         return ExportResult(str(path), peer.node_id, header.seq, sum(manifest["rows"].values()), manifest["changes"],
                             manifest["tombstones"], manifest["consents"], manifest["catalogs"], withheld,
                             file_size)
@@ -238,8 +241,9 @@ class SyncService:
     def verify_bytes(self, data: bytes, where: str, secrets: Secrets | None = None):
         """Every check, decryption and strict validation; returns (sha256, header, payload).  Writes nothing."""
         header, offset = check_sealed(data, where, self.node_id, self._sender_key)
-        plain = unseal(data, header, offset, where, secrets or self.secrets())
-        payload = payload_mod.parse(plain, header, SYNCED_FIELDS, where)
+        # the inflated bytes are referenced only by ``parse``, which lets go of them once they are parsed
+        payload = payload_mod.parse(unseal(data, header, offset, where, secrets or self.secrets()), header,
+                                    SYNCED_FIELDS, where)
         if payload.role != self.peer(header.sender).role:
             raise ValidationError(N_("{path} claims a role its sender does not have here; nothing was imported."), path=where)
         return hashlib.sha256(data).hexdigest(), header, payload
@@ -351,12 +355,7 @@ class SyncService:
             counts = apply_payload(conn, verdict.payload, self.node_id, _now(), self.store.clock.now)
             changes = family_changes(conn, path, header.sender, counts, verdict.refused)
             self._book(conn, path, digest, header, payload, counts, verdict, changes)
-            live = repl.live_families(conn, counts.families)
-            for family_id in sorted(counts.families):
-                if family_id in live:
-                    family_repo.index_family(writer, family_id)
-                else:
-                    writer.replace_search_rows(family_id, [])
+            family_repo.index_families(writer, counts.families)   # in bulk; gone families lose their rows
             if counts.erasures:
                 writer.mark_erased()  # erasures from a peer reach every byte here too (issue 12)
             writer.audit("sync.report", Path(path).name, json.dumps(counts.as_dict()))

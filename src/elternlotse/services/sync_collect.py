@@ -71,31 +71,50 @@ def for_office(conn, own: str, peer):
     # The delta after the receipt (index on stamp), plus every change of families whose consent is
     # newer than the receipt (through the primary key), so a new family never costs a full scan.
     full = [(t, r) for t in bound for r, (f, _) in bound[t].items() if f in scope.full] if scope.full else []
-    grouped: dict[tuple[str, str], list] = {}
-    for table, row_id, name, stamp, value in repl.changes_after(conn, acked, full):
-        if table not in bound or node_of(stamp) != own or (table, row_id) in erased:
-            continue
-        if row_id not in bound[table] or not wanted(table, row_id, stamp):
-            continue
-        if not scope.allows(*bound[table][row_id]):
-            continue
-        grouped.setdefault((table, row_id), []).append((name, stamp, json.loads(value) if value is not None else None))
-    rows = [(t, r, changes) for (t, r), changes in grouped.items()]
-    tombstones = []
-    for table, row_id, stamp, kind in repl.tombstone_rows(conn):
-        if table not in bound or node_of(stamp) != own or not wanted(table, row_id, stamp):
-            continue
-        family = bound[table].get(row_id, (None, None))[0]
-        if family is None or family in scope.ever:
-            tombstones.append((table, row_id, stamp, kind))
+
+
+    def changes():
+        for table, row_id, name, stamp, value in repl.changes_after(conn, acked, full):
+            if table not in bound or node_of(stamp) != own or (table, row_id) in erased:
+                continue
+            if row_id not in bound[table] or not wanted(table, row_id, stamp):
+                continue
+            if not scope.allows(*bound[table][row_id]):
+                continue
+            yield table, row_id, name, stamp, value
+
+    def tombstones():
+        for table, row_id, stamp, kind in repl.tombstone_rows(conn):
+            if table not in bound or node_of(stamp) != own or not wanted(table, row_id, stamp):
+                continue
+            family = bound[table].get(row_id, (None, None))[0]
+            if family is None or family in scope.ever:
+                yield table, row_id, stamp, kind
+
     family_of = {p.id: p.family_id for p in persons}
-    consents = []
-    for row in repl.consent_rows(conn, CONSENT_COLUMNS):
-        family = family_of.get(row[1])
-        if family in scope.ever and (row[10] > acked or family in scope.full) and node_of(row[10]) == own:
-            consents.append(tuple(row))
+    del persons
+
+    def consents():
+        for row in repl.consent_rows(conn, CONSENT_COLUMNS):
+            family = family_of.get(row[1])
+            if family in scope.ever and (row[10] > acked or family in scope.full) and node_of(row[10]) == own:
+                yield tuple(row)
+
     withheld = withheld_counts(conn, bound, scope)
-    return rows, tombstones, consents, withheld
+    return records(changes()), tombstones(), consents(), withheld
+
+
+def records(changes):
+    """Change-log rows ordered by record -> ``(table, row id, [(field, stamp, value), ...])`` one record at a time."""
+    key, group = None, []
+    for table, row_id, name, stamp, value in changes:
+        if (table, row_id) != key:
+            if group:
+                yield (*key, group)
+            key, group = (table, row_id), []
+        group.append((name, stamp, json.loads(value) if value is not None else None))
+    if group:
+        yield (*key, group)
 
 def withheld_counts(conn, bound, scope) -> dict[str, int]:
     """Anonymous counts of what consent kept back (current records only)."""
@@ -136,30 +155,30 @@ def for_navigator(conn, own: str, peer):
     def family_of(table: str, row_id: str) -> str | None:
         return bound[table].get(row_id, (None, None))[0]
 
-    grouped: dict[tuple[str, str], list] = {}
-
-    def take(table, row_id, name, stamp, value) -> None:
-        if table in bound and node_of(stamp) != navigator and (table, row_id) not in erased:
-            grouped.setdefault((table, row_id), []).append((name, stamp, json.loads(value) if value is not None else None))
+    def taken(table, row_id, stamp) -> bool:
+        return table in bound and node_of(stamp) != navigator and (table, row_id) not in erased
 
     full_records = [(t, r) for t in SYNCED_FIELDS for r, (f, _p) in bound[t].items() if f in full] if full else []
-    for table, row_id, name, stamp, value in repl.changes_after(conn, acked, full_records):
-        if table not in bound:
-            continue
-        if family_of(table, row_id) in full:     # handed over to this navigator: every change
-            take(table, row_id, name, stamp, value)
-            continue
-        ordinary = in_scope(table, row_id)
-        handover = table == "families" and name == "owner" and row_id in handed_away
-        if ordinary or handover:
-            take(table, row_id, name, stamp, value)
-    rows = [(t, r, changes) for (t, r), changes in sorted(grouped.items())]
-    tombstones = [tuple(r) for r in repl.tombstone_rows(conn)
+
+    def changes():
+        # ordered by record (changes_after), so ``records`` groups them as they come
+        for table, row_id, name, stamp, value in repl.changes_after(conn, acked, full_records):
+            if table not in bound or not taken(table, row_id, stamp):
+                continue
+            if family_of(table, row_id) in full:     # handed over to this navigator: every change
+                yield table, row_id, name, stamp, value
+                continue
+            ordinary = in_scope(table, row_id)
+            handover = table == "families" and name == "owner" and row_id in handed_away
+            if ordinary or handover:
+                yield table, row_id, name, stamp, value
+
+    tombstones = (tuple(r) for r in repl.tombstone_rows(conn)
                   if r[0] in bound and node_of(r[2]) != navigator
                   and (r[2] > acked or family_of(r[0], r[1]) in full)
-                  and (in_scope(r[0], r[1]) or (r[3] == "erase" and family_of(r[0], r[1]) is None))]
+                  and (in_scope(r[0], r[1]) or (r[3] == "erase" and family_of(r[0], r[1]) is None)))
     family_of_person = {p.id: p.family_id for p in person_refs(conn)}
-    consents = [r for r in repl.consent_rows(conn, CONSENT_COLUMNS)
+    consents = (tuple(r) for r in repl.consent_rows(conn, CONSENT_COLUMNS)
                 if family_of_person.get(r[1]) in owned and node_of(r[10]) != navigator
-                and (r[10] > acked or family_of_person.get(r[1]) in full)]
-    return rows, tombstones, consents, {}
+                and (r[10] > acked or family_of_person.get(r[1]) in full))
+    return records(changes()), tombstones, consents, {}

@@ -56,8 +56,10 @@ class Verdict:
 
 def check_origin(payload: Payload, own_node: str, where: str) -> None:
     """Refuse a file whose stamps claim another installation's changes (raises ValidationError)."""
-    stamps = [s for _t, _r, changes in payload.rows for _f, s, _v in changes]
-    stamps += [t[2] for t in payload.tombstones] + [c[-1] for c in payload.consents]
+    # distinct stamps only (one action stamps all its fields with one stamp)
+    stamps = {s for _t, _r, changes in payload.rows for _f, s, _v in changes}
+    stamps.update([t[2] for t in payload.tombstones] + [c[-1] for c in payload.consents])
+    stamps = sorted(stamps)
     if payload.role == "navigator":
         foreign = next((s for s in stamps if repl.node_of(s) != payload.sender), None)
         if foreign is not None:

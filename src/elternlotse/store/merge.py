@@ -42,8 +42,16 @@ class MergeInput(Protocol):
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
+_TEXT = json.encoder.encode_basestring     # what _ENCODER does with a str (ensure_ascii=False), without the detour
+
+
 def encode(value: Any) -> str:
     """The change log's JSON text of a value (as ``Writer`` writes it)."""
+    kind = type(value)
+    if kind is str:
+        return _TEXT(value)
+    if kind is int:
+        return int.__repr__(value)
     return _ENCODER.encode(value)
 
 
@@ -124,33 +132,42 @@ def apply_payload(conn, payload: MergeInput, own_node: str, now: str, fresh_stam
 
     # 3. field changes
     erased = {(t, r) for t, r in conn.execute("SELECT tbl, row_id FROM tombstones WHERE kind = 'erase'")}
-    incoming = []
-    plain: dict[tuple[str, str, str, str], Any] = {}   # the decoded values, so winners need no json.loads
+    # (table, row id, field, stamp, change-log JSON, decoded value): the payload's own string objects
+    # are reused throughout, nothing is read back from SQLite (import memory, docs/performance.md)
+    incoming: list[tuple[str, str, str, str, str, Any]] = []
     for table, row_id, changes in payload.rows:
         personal = PERSONAL_FIELDS.get(table, ()) if (table, row_id) in erased else ()
         for name, stamp, value in changes:
             if name not in personal:
-                incoming.append((table, row_id, name, stamp, encode(value)))
-                plain[(table, row_id, name, stamp)] = value
+                incoming.append((table, row_id, name, stamp, encode(value), value))
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_in (tbl TEXT, row_id TEXT, field TEXT, stamp TEXT, value TEXT,"
                  " PRIMARY KEY (tbl, row_id, field, stamp)) WITHOUT ROWID")
     conn.execute("DELETE FROM temp.sync_in")
-    conn.executemany("INSERT OR IGNORE INTO temp.sync_in VALUES (?, ?, ?, ?, ?)", incoming)
-    conn.execute("DELETE FROM temp.sync_in WHERE EXISTS (SELECT 1 FROM main.changes c WHERE c.tbl = sync_in.tbl"
-                 " AND c.row_id = sync_in.row_id AND c.field = sync_in.field AND c.stamp = sync_in.stamp)")
+    conn.executemany("INSERT OR IGNORE INTO temp.sync_in VALUES (?, ?, ?, ?, ?)", (c[:5] for c in incoming))
+    # changes the log holds already (a file sent again before its receipt came back): not new
+    known = {tuple(r) for r in conn.execute(
+        "SELECT tbl, row_id, field, stamp FROM temp.sync_in s WHERE EXISTS (SELECT 1 FROM main.changes c"
+        " WHERE c.tbl = s.tbl AND c.row_id = s.row_id AND c.field = s.field AND c.stamp = s.stamp)")}
+    if known:
+        conn.execute("DELETE FROM temp.sync_in WHERE EXISTS (SELECT 1 FROM main.changes c WHERE c.tbl = sync_in.tbl"
+                     " AND c.row_id = sync_in.row_id AND c.field = sync_in.field AND c.stamp = sync_in.stamp)")
     local = {(r[0], r[1], r[2]): (r[3], r[4]) for r in conn.execute(
         "SELECT c.tbl, c.row_id, c.field, max(c.stamp), c.value FROM main.changes c"
         " WHERE (c.tbl, c.row_id, c.field) IN (SELECT tbl, row_id, field FROM temp.sync_in) GROUP BY 1, 2, 3")}
-    best: dict[tuple[str, str, str], tuple[str, str]] = {}
-    for table, row_id, name, stamp, value in conn.execute("SELECT tbl, row_id, field, stamp, value FROM temp.sync_in"):
-        key = (table, row_id, name)
-        if key not in best or stamp > best[key][0]:
-            best[key] = (stamp, value)
+    best: dict[tuple[str, str, str], tuple[str, str, str, str, str, Any]] = {}
+    for change in incoming:
+        if known and change[:4] in known:
+            continue
+        key = change[:3]
+        if key not in best or change[3] > best[key][3]:
+            best[key] = change
+    del incoming
     counts.changes = len(best)
     seen_by_sender = payload.receipt_acked
-    winners: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
+    winners: dict[tuple[str, str], dict[str, tuple[str, str, str, str, str, Any]]] = {}
     conflicts = []
-    for key, (stamp, value) in best.items():
+    for key, change in best.items():
+        stamp, value = change[3], change[4]
         mine = local.get(key)
         if mine is not None:
             unseen = node_of(mine[0]) != node_of(stamp) and (node_of(mine[0]) != own_node or mine[0] > seen_by_sender)
@@ -163,7 +180,8 @@ def apply_payload(conn, payload: MergeInput, own_node: str, now: str, fresh_stam
                     conflicts.append((*key, value, stamp, mine[0], now))
                     counts.conflict_rows.append((*key, mine[1], value))
                 continue
-        winners.setdefault(key[:2], {})[key[2]] = (stamp, value)
+        winners.setdefault((change[0], change[1]), {})[change[2]] = change
+    del best, local
     conn.execute("INSERT INTO main.changes(stamp, tbl, row_id, field, value)"
                  " SELECT stamp, tbl, row_id, field, value FROM temp.sync_in")
     conn.execute("DELETE FROM temp.sync_in")
@@ -171,7 +189,7 @@ def apply_payload(conn, payload: MergeInput, own_node: str, now: str, fresh_stam
     conn.executemany("INSERT OR IGNORE INTO sync_conflicts(tbl, row_id, field, lost_value, lost_stamp, kept_stamp, detected)"
                      " VALUES (?, ?, ?, ?, ?, ?, ?)", conflicts)
     counts.conflicts = conn.total_changes - before
-    _write_rows(conn, winners, counts, plain)
+    _write_rows(conn, winners, counts)
     touched.update(winners)
     if both_deleted:
         touched.update(_replaced_on_both_sides(conn, payload, own_node, both_deleted, counts, now, fresh_stamp))
@@ -181,9 +199,9 @@ def apply_payload(conn, payload: MergeInput, own_node: str, now: str, fresh_stam
     return counts
 
 
-def _write_rows(conn, winners: dict[tuple[str, str], dict[str, tuple[str, str]]], counts: MergeCounts,
-                plain: dict[tuple[str, str, str, str], Any]) -> None:
-    by_table: dict[str, list[tuple[str, dict[str, tuple[str, str]]]]] = {}
+def _write_rows(conn, winners: dict[tuple[str, str], dict[str, tuple]], counts: MergeCounts) -> None:
+    """Write the winning values (``(table, row, field, stamp, JSON, value)`` per field) into the records."""
+    by_table: dict[str, list[tuple[str, dict[str, tuple]]]] = {}
     for (table, row_id), values in winners.items():
         by_table.setdefault(table, []).append((row_id, values))
     for table, rows in by_table.items():
@@ -196,8 +214,8 @@ def _write_rows(conn, winners: dict[tuple[str, str], dict[str, tuple[str, str]]]
         groups: dict[tuple[bool, tuple[str, ...]], list[list[Any]]] = {}
         for row_id, values in rows:
             names = tuple(sorted(values))
-            stamps = [values[n][0] for n in names]
-            decoded = [plain[(table, row_id, n, values[n][0])] for n in names]
+            stamps = [values[n][3] for n in names]
+            decoded = [values[n][5] for n in names]
             if row_id in existing:
                 groups.setdefault((True, names), []).append([*decoded, max(stamps), min(stamps), row_id])
                 counts.updated += 1

@@ -303,12 +303,14 @@ def changes_after(conn, stamp: str, also: list[tuple[str, str]] = ()):
     return conn.execute(sql + " ORDER BY 1, 2, 3, 4", (stamp,))
 
 
-def tombstone_rows(conn) -> list[tuple[str, str, str, str]]:
-    return conn.execute("SELECT tbl, row_id, stamp, kind FROM tombstones ORDER BY tbl, row_id").fetchall()
+def tombstone_rows(conn) -> Iterator[tuple[str, str, str, str]]:
+    """Every tombstone, ordered by record, one at a time from the cursor (exports stream them)."""
+    return conn.execute("SELECT tbl, row_id, stamp, kind FROM tombstones ORDER BY tbl, row_id")
 
 
-def consent_rows(conn, columns) -> list[tuple]:
-    return [tuple(r) for r in conn.execute(f"SELECT {', '.join(columns)} FROM consents ORDER BY stamp, id")]
+def consent_rows(conn, columns) -> Iterator[tuple]:
+    """Every consent entry, ordered by stamp and id, one at a time from the cursor."""
+    return conn.execute(f"SELECT {', '.join(columns)} FROM consents ORDER BY stamp, id")
 
 
 def live_ids(conn, table: str) -> set[str]:

@@ -191,6 +191,26 @@ class Writer:
             self._execute("INSERT INTO search_docs(rowid, person_id, family_id) VALUES (?, ?, ?)", (rowid, person_id, family_id))
             self._execute("INSERT INTO person_search(rowid, folded, skeleton) VALUES (?, ?, ?)", (rowid, folded, skel))
 
+    def replace_search_rows_of(self, rows_by_family: dict[str, list[tuple[str, str, str]]]) -> None:
+        """Re-index many families at once: ``replace_search_rows`` for each, in a few statements."""
+        self.flush()
+        family_ids = sorted(rows_by_family)
+        for start in range(0, len(family_ids), 500):
+            chunk = family_ids[start:start + 500]
+            marks = ", ".join("?" * len(chunk))
+            old = self.conn.execute(f"SELECT rowid FROM search_docs WHERE family_id IN ({marks})", chunk).fetchall()
+            if old:
+                self.conn.executemany("DELETE FROM person_search WHERE rowid = ?", old)
+                self.conn.execute(f"DELETE FROM search_docs WHERE family_id IN ({marks})", chunk)
+        docs, texts = [], []
+        for family_id in family_ids:
+            for person_id, folded, skel in rows_by_family[family_id]:
+                rowid = self._next_search_rowid()
+                docs.append((rowid, person_id, family_id))
+                texts.append((rowid, folded, skel))
+        self.conn.executemany("INSERT INTO search_docs(rowid, person_id, family_id) VALUES (?, ?, ?)", docs)
+        self.conn.executemany("INSERT INTO person_search(rowid, folded, skeleton) VALUES (?, ?, ?)", texts)
+
     def _next_search_rowid(self) -> int:
         if self._search_rowid is None:
             self._search_rowid = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM search_docs").fetchone()[0]

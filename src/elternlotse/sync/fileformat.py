@@ -103,8 +103,13 @@ def canonical(value: Any) -> bytes:
 
 def seal(header: Header, payload: dict[str, Any], secrets: Secrets, recipient_key: str) -> bytes:
     """The complete file bytes.  ``header.length`` is filled in here."""
-    plaintext = zlib.compress(canonical(payload), 6)
+    return seal_compressed(header, zlib.compress(canonical(payload), 6), secrets, recipient_key)
+
+
+def seal_compressed(header: Header, plaintext: bytes, secrets: Secrets, recipient_key: str) -> bytes:
+    """The complete file bytes around an already compressed payload (``payload.stream``)."""
     ciphertext = pyrage.encrypt(plaintext, [x25519.Recipient.from_str(recipient_key)])
+    del plaintext
     head = canonical(asdict(Header(**{**asdict(header), "length": len(ciphertext)})))
     body = MAGIC + struct.pack(">I", len(head)) + head + ciphertext
     return body + secrets.sign(body)

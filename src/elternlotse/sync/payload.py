@@ -15,7 +15,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from elternlotse.domain.clock import MAX_SKEW_MS, too_far_ahead
 from elternlotse.domain.consent import Channel, Evidence, Purpose
@@ -24,6 +24,7 @@ from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.fields import JsonRefused, clean_text, id_field, loads
 from elternlotse.domain.records import check_value
 from elternlotse.domain.text import N_
+from elternlotse.sync import payload_writer
 from elternlotse.sync.fileformat import Header
 
 PAYLOAD_KEYS = ("format", "sender", "recipient", "seq", "role", "schema", "rows", "tombstones", "consents",
@@ -33,6 +34,9 @@ MAX_TEXT = 100_000
 MAX_ITEMS = 5_000_000
 MAX_RECEIPT_SEQS = 100_000
 MAX_SHORT = 200
+#: Distinct valid values remembered per column while one payload is checked (a value seen valid
+#: is not checked again; the rules are pure functions of the value).
+CACHED_PER_COLUMN = 256
 _STAMP = re.compile(r"^\d{13}-[0-9a-f]{4}-[0-9a-f]{8,32}$")
 _PURPOSES = {p.value for p in Purpose}
 _CHANNELS = {c.value for c in Channel} | {""}
@@ -82,6 +86,34 @@ def build(header: Header, role: str, rows, tombstones, consents, receipt_acked: 
         "catalogs": catalogs, "withheld": withheld,
         "manifest": manifest_of(rows, tombstones, consents, catalogs),
     }
+
+
+def stream(header: Header, role: str, rows: Iterable, tombstones: Iterable, consents: Iterable, receipt_acked: str,
+           receipt_seqs: list[int], catalogs: list[dict[str, Any]], withheld: dict[str, Any]) -> tuple[bytes, dict]:
+    """``zlib(canonical(build(...)))`` written as a stream (``sync/payload_writer.py``): the record
+    iterators are read once, item by item.  Returns the compressed payload and its manifest."""
+    row_section = payload_writer.Rows(rows)
+    sections = {
+        "format": header.format, "sender": header.sender, "recipient": header.recipient, "seq": header.seq,
+        "role": role, "schema": header.schema, "rows": row_section,
+        "tombstones": payload_writer.Items(list(t) for t in tombstones),
+        "consents": payload_writer.Items(list(c) for c in consents),
+        "receipt": {"acked": receipt_acked, "seqs": sorted(receipt_seqs)},
+        "catalogs": catalogs, "withheld": withheld,
+    }
+
+    def manifest(done: dict[str, Any]) -> dict[str, Any]:
+        return {"rows": row_section.per_table, "changes": row_section.changes,
+                "tombstones": payload_writer.count_of(done["tombstones"]),
+                "consents": payload_writer.count_of(done["consents"]), "catalogs": len(catalogs)}
+
+    counted: dict[str, Any] = {}
+
+    def counted_manifest(done: dict[str, Any]) -> dict[str, Any]:
+        counted.update(manifest(done))
+        return counted
+
+    return payload_writer.write(sections, counted_manifest), counted
 
 
 class _Bad(Exception):
@@ -142,6 +174,7 @@ def parse(data: bytes, header: Header, synced_fields: Mapping[str, tuple[str, ..
             raise _ahead(where, stamp)
     try:
         doc = loads(data)
+        del data    # the caller keeps no reference (services/sync.py): the text is freed before the checks
     except JsonRefused as refused:
         raise ValidationError(N_("{path} is not a well-formed sync file ({detail}); nothing was imported."),
                               path=where, detail=f"content: {refused.detail}") from None
@@ -195,7 +228,9 @@ def _parse(doc: Any, header: Header, synced: Mapping[str, tuple[str, ...]], wher
             known = stamps[value] = value
         return True
 
-    checked: set[tuple[str, str, type, Any]] = set()
+    # Values already checked, per column and at most CACHED_PER_COLUMN of each: roles, kinds,
+    # languages, positions repeat; ids and names do not, and must not crowd the others out.
+    checked: dict[tuple[str, str], set[tuple[type, Any]]] = {}
     seen_rows: set[tuple[str, str]] = set()
     for item in rows_doc:
         _need(isinstance(item, list) and len(item) == 3, "row entry")
@@ -219,13 +254,17 @@ def _parse(doc: Any, header: Header, synced: Mapping[str, tuple[str, ...]], wher
             change[1] = stamps[stamp]
             kind = type(value)
             short = (kind is str and len(value) <= 64) or value is None or kind is int or kind is bool
-            if not short or (table, name, kind, value) not in checked:
+            known = checked.get((table, name)) if short else None
+            if known is None or (kind, value) not in known:
                 try:
                     check_value(table, name, value, name)
                 except ValidationError as error:
                     raise _in_field(error, where, table, row_id) from None
-                if short and len(checked) < 4096:   # roles, kinds, languages, positions repeat (and come early)
-                    checked.add((table, name, kind, value))
+                if short:
+                    if known is None:
+                        known = checked[(table, name)] = set()
+                    if len(known) < CACHED_PER_COLUMN:
+                        known.add((kind, value))
             key = (name, stamp)
             if key in seen:
                 raise _Bad("change listed twice")
@@ -241,17 +280,26 @@ def _parse(doc: Any, header: Header, synced: Mapping[str, tuple[str, ...]], wher
         _need(stamp_ok(stamp) and kind in ("delete", "erase"), "tombstone stamp or kind")
         tombstones.append((table, row_id, stamp, kind))
     consents = []
-    for item in cons_doc:
-        _need(isinstance(item, list) and len(item) == len(CONSENT_COLUMNS), "consent entry")
-        entry = dict(zip(CONSENT_COLUMNS, item, strict=True))
-        _need(_ok_id(entry["id"]) and _ok_id(entry["person_id"]), "consent ids")
-        _need(entry["purpose"] in _PURPOSES and entry["channel"] in _CHANNELS and entry["evidence"] in _EVIDENCE,
-              "consent purpose, channel or evidence")
-        _need(entry["granted"] in (0, 1) and not isinstance(entry["granted"], bool), "consent granted flag")
-        _need(_moment(entry["at"]), "consent time")
-        _need(_short(entry["recorded_by"]) and _short(entry["text_version"], 40), "consent texts")
-        _need(_language_or_empty(entry["text_language"]), "consent text language")
-        _need(stamp_ok(entry["stamp"]), "consent stamp outside the clock range")
+    texts_ok: set[tuple[Any, Any, Any]] = set()     # (recorded_by, text_version, text_language) repeat
+    moments_ok: set[Any] = set()
+    for item in cons_doc:   # CONSENT_COLUMNS order
+        _need(type(item) is list and len(item) == len(CONSENT_COLUMNS), "consent entry")
+        entry_id, person, purpose, channel, granted, at, recorded_by, evidence, version, language, stamp = item
+        _need(_ok_id(entry_id) and _ok_id(person), "consent ids")
+        _need(type(purpose) is str and type(channel) is str and type(evidence) is str and purpose in _PURPOSES
+              and channel in _CHANNELS and evidence in _EVIDENCE, "consent purpose, channel or evidence")
+        _need(type(granted) is int and granted in (0, 1), "consent granted flag")
+        if type(at) is not str or at not in moments_ok:
+            _need(_moment(at), "consent time")
+            if len(moments_ok) < CACHED_PER_COLUMN:
+                moments_ok.add(at)
+        texts = (recorded_by, version, language)
+        if not (type(recorded_by) is str and type(version) is str and type(language) is str) or texts not in texts_ok:
+            _need(_short(recorded_by) and _short(version, 40), "consent texts")
+            _need(_language_or_empty(language), "consent text language")
+            if len(texts_ok) < CACHED_PER_COLUMN:
+                texts_ok.add(texts)
+        _need(stamp_ok(stamp), "consent stamp outside the clock range")
         consents.append(tuple(item))
     receipt = doc["receipt"]
     _need(isinstance(receipt, dict) and set(receipt) == {"acked", "seqs"}, "receipt")
