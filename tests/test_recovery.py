@@ -6,7 +6,6 @@ import base64
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path

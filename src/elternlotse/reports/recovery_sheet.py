@@ -48,7 +48,7 @@ def sheet_bytes(recovery_key: str, languages: list[str], name: str, organisation
         title = ParagraphStyle("t", fontName=text.bold, fontSize=15, leading=20, alignment=align)
         body = ParagraphStyle("b", fontName=text.font, fontSize=10, leading=14, alignment=align, spaceAfter=4)
 
-        def para(value: str, style: ParagraphStyle) -> Paragraph:
+        def para(value: str, style: ParagraphStyle, text: PdfText = text) -> Paragraph:
             return Paragraph(escape(text(value)), style)
 
         if len(seen) > 1:
