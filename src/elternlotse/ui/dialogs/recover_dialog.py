@@ -32,7 +32,9 @@ class RecoverDialog(QDialog):
         intro = QLabel(_("Type the recovery key from the sheet (7 groups of 5 characters) and choose a new passphrase."))
         intro.setWordWrap(True)
         self.key_edit = QLineEdit()
-        self.key_edit.setPlaceholderText("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX")
+        from elternlotse.store.recovery import GROUP_LENGTH, GROUPS
+
+        self.key_edit.setPlaceholderText("-".join(["X" * GROUP_LENGTH] * GROUPS))  # the sheet's shape
         self.new_edit = QLineEdit()
         self.repeat_edit = QLineEdit()
         for edit in (self.new_edit, self.repeat_edit):

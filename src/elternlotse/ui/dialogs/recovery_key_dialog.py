@@ -54,7 +54,9 @@ class RecoveryKeyDialog(QDialog):
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.choose_button)
         form = QFormLayout()
-        form.addRow(_("&Save the sheet as:"), row)
+        where = QLabel(_("&Save the sheet as:"))
+        where.setBuddy(self.path_edit)  # the row holds a button too: name the field explicitly
+        form.addRow(where, row)
         self.result_label = QLabel()
         self.result_label.setObjectName("recovery_key")
         self.result_label.setWordWrap(True)

@@ -102,7 +102,7 @@ class SyncPage(QWidget):
         peers_box = QGroupBox(_("Admitted navigators") if self.office else _("Office"))
         peers_layout = QVBoxLayout(peers_box)
         peers_layout.addWidget(self.peer_view)
-        self.revoke_button = QPushButton(_("Re&voke key..."))
+        self.revoke_button = QPushButton(_("&Revoke key..."))
         self.revoke_button.clicked.connect(lambda: self.revoke_selected(self._confirm_revoke))
         self.handover_button = QPushButton(_("Hand families o&ver..."))
         self.handover_button.clicked.connect(lambda: self.hand_over_selected(self._choose_navigator))
