@@ -21,6 +21,7 @@ def _make_key(qtbot, dialog, sheet) -> str:
     dialog.path_edit.clear()
     qtbot.keyClicks(dialog.path_edit, str(sheet))
     qtbot.keyClick(dialog.path_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(dialog.key), timeout=15000)
     assert dialog.key and dialog.key in dialog.result_label.text().replace("\u2066", "").replace("\u2069", "")
     assert sheet.read_bytes().startswith(b"%PDF")
     return dialog.key

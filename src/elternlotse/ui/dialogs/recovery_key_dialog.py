@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from elternlotse.i18n import _, active_language
 from elternlotse.i18n.formatting import isolate, ltr
 from elternlotse.services.recovery import create_recovery_key, has_recovery_key
-from elternlotse.ui.tasks import error_text
+from elternlotse.ui.tasks import TaskRunner, error_text
 
 
 def default_sheet_path() -> Path:
@@ -37,6 +37,7 @@ class RecoveryKeyDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.key = ""
+        self._runner = TaskRunner(None, self)
         self.setWindowTitle(_("Recovery key"))
         self.setMinimumWidth(480)
         exists = has_recovery_key(services.store)
@@ -86,21 +87,29 @@ class RecoveryKeyDialog(QDialog):
             self.path_edit.setText(path)
 
     def create(self) -> None:
-        if self.key or not self.path_edit.text().strip():
+        if self.key or not self.create_button.isEnabled() or not self.path_edit.text().strip():
             return
         path = Path(self.path_edit.text().strip()).expanduser()
-        try:
-            self.key = create_recovery_key(self.services.store, path, active_language())
-        except Exception as error:  # noqa: BLE001 - a full disk or a folder that is gone: one sentence
-            self.result_label.setText(error_text(error))
-            self.result_label.setStyleSheet("color: #b00020;")
-            self.result_label.show()
-            return
+        store, language = self.services.store, active_language()
+        self.create_button.setEnabled(False)
+        # Off the GUI thread (an Arabic sheet takes about 0.5 s); it uses the store's path and key, never its
+        # connection (the key file is checked on a connection of its own).
+        self._runner.run(lambda _s, _p: create_recovery_key(store, path, language),
+                         on_done=lambda key: self._created(key, path), on_error=self._failed,
+                         title=_("Making the recovery key..."), parent=self)
+
+    def _failed(self, error: BaseException) -> None:
+        self.create_button.setEnabled(True)
+        self.result_label.setText(error_text(error))
+        self.result_label.setStyleSheet("color: #b00020;")
+        self.result_label.show()
+
+    def _created(self, key: str, path: Path) -> None:
+        self.key = key
         self.result_label.setStyleSheet("")
         self.result_label.setText(_(
             "Your recovery key (shown only now): {key}\nThe sheet is in {path}: print it, keep it apart from the "
             "laptop, then delete the file.").format(key=ltr(self.key), path=isolate(str(path))))
         self.result_label.show()
-        self.create_button.setEnabled(False)
         self.close_button.setDefault(True)
         self.close_button.setFocus()
