@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from conftest import PASSPHRASE, TEST_KDF, family_document
@@ -12,7 +13,10 @@ from elternlotse.ui.dialogs.recovery_key_dialog import RecoveryKeyDialog
 from elternlotse.ui.dialogs.unlock_dialog import UnlockDialog
 from elternlotse.ui.pages.settings_page import SettingsPage
 from elternlotse.ui.pages.sync_page import SyncPage
+from elternlotse.i18n import install
+from elternlotse.ui.i18n_qt import install_language
 from sync_helpers import link, send, shared_document
+from tests.test_ui_keyboard_walk import LANGUAGES, _window, duplicates, mnemonics_of
 
 NEW = "Anker Wolke Treppe Seife Kamel"
 
@@ -111,3 +115,23 @@ def test_sync_page_revokes_and_hands_families_over(qtbot, tmp_path):
     finally:
         for s in (office, a, c):
             s.store.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_office_sync_page_mnemonics_are_unique_in_every_language(qtbot, qapp, office_services, tmp_path, language):
+    """The office's Sync page has "Revoke key..." and "Hand families over..." (a navigator's page has neither)."""
+    install_language(qapp, language)
+    try:
+        window = _window(office_services, tmp_path / "office")
+        qtbot.addWidget(window)
+        window.show()
+        index = next(i for i, cls in enumerate(window.page_types) if cls.__name__ == "SyncPage")
+        window.show_page(index)
+        page = window.current_page()
+        assert page.revoke_button.isVisibleTo(window) and page.handover_button.isVisibleTo(window)
+        clash = duplicates(mnemonics_of(window, window.menuBar()))
+        window.shutdown()
+        assert clash == {}
+    finally:
+        install_language(qapp, "en")
+        install("en")
