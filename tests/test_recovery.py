@@ -201,3 +201,4 @@ def test_sigkill_at_every_file_operation_of_recover(tmp_path):
         if "done" in out:
             break
     assert "done" in out and opened[0] == PASSPHRASE and opened[-1] == NEW and len(opened) > 5
+    print(f"{len(opened)} kill points, {opened.index(NEW)} of them before the commit point")
