@@ -139,6 +139,16 @@ def test_cli_recovery_key_and_recover(cli, data_dir, tmp_path, monkeypatch):
     assert listed.code == 0 and len(listed.json()) == 1
 
 
+def test_a_sheet_that_cannot_be_written_is_one_sentence_and_no_key(cli, data_dir, tmp_path):
+    assert cli("init", "--name", "Ayla").code == 0
+    before = (data_dir / "elternlotse.key").read_bytes()
+    missing = cli("passphrase", "recovery-key", "-o", str(tmp_path / "gone" / "sheet.pdf"))
+    assert missing.code == 1 and "cannot be written" in missing.err and missing.err.count("\n") == 1
+    folder = cli("passphrase", "recovery-key", "-o", str(tmp_path))
+    assert folder.code == 1 and "is a folder" in folder.err
+    assert (data_dir / "elternlotse.key").read_bytes() == before
+
+
 def test_a_store_without_recovery_key_says_so_plainly(cli, data_dir, monkeypatch):
     assert cli("init", "--name", "Ayla").code == 0
     monkeypatch.setenv("ELTERNLOTSE_RECOVERY_KEY", recovery.new_recovery_key())

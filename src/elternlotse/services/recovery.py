@@ -12,7 +12,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from elternlotse.domain.errors import ValidationError
+from elternlotse.domain.text import N_
 from elternlotse.store import database, keys, recovery
+
+SHEET_NOT_WRITTEN = N_("The sheet {path} cannot be written ({reason}); no recovery key was made.")
 
 
 def has_recovery_key(store) -> bool:
@@ -27,9 +31,15 @@ def create_recovery_key(store, sheet: Path | None, language: str, today: date | 
     if sheet is not None:
         from elternlotse.reports.recovery_sheet import write_sheet
 
-        info = store.info
-        written = write_sheet(Path(sheet), key, [language, "de"], info.name, info.organisation,
-                              (today or date.today()).isoformat())
+        info, sheet = store.info, Path(sheet)
+        if sheet.is_dir():
+            raise ValidationError(N_("{path} is a folder; give a file name."), path=str(sheet))
+        try:
+            written = write_sheet(sheet, key, [language, "de"], info.name, info.organisation,
+                                  (today or date.today()).isoformat())
+        except OSError as error:
+            raise ValidationError(SHEET_NOT_WRITTEN, path=str(sheet),
+                                  reason=error.strerror or type(error).__name__) from None
     try:
         database.set_recovery_key(store, key)
     except BaseException:
