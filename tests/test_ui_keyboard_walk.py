@@ -151,6 +151,8 @@ def test_dialogs_have_unique_mnemonics_and_named_controls(qtbot, qapp, services,
     from elternlotse.ui.dialogs.first_start_dialog import FirstStartDialog
     from elternlotse.ui.dialogs.keep_dialog import KeepDialog
     from elternlotse.ui.dialogs.retention_dialog import RetentionDialog
+    from elternlotse.ui.dialogs.recover_dialog import RecoverDialog
+    from elternlotse.ui.dialogs.recovery_key_dialog import RecoveryKeyDialog
     from elternlotse.ui.dialogs.unlock_dialog import UnlockDialog
     from elternlotse.ui.widgets.event_form import EventFormDialog
 
@@ -159,6 +161,8 @@ def test_dialogs_have_unique_mnemonics_and_named_controls(qtbot, qapp, services,
     dialogs = {
         "first start": FirstStartDialog(data_dir / "new"),
         "unlock": UnlockDialog(data_dir),
+        "recover": RecoverDialog(data_dir),
+        "recovery key": RecoveryKeyDialog(services),
         "access copy": AccessCopyDialog(services.families.document(family.id), "KoKo Hagen"),
         "new event": EventFormDialog(services),
         "retention review": RetentionDialog(services),

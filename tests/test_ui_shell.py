@@ -60,13 +60,14 @@ def test_first_start_by_keyboard_alone_enter_creates(qtbot, data_dir):
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     assert dialog.focusWidget() is dialog.passphrase_edit
     order, widget = [], dialog.passphrase_edit
-    for _step in range(9):
+    for _step in range(10):
         order.append(widget)
         widget = widget.nextInFocusChain()
         while not widget.focusPolicy() & Qt.FocusPolicy.TabFocus or not widget.isVisible():
             widget = widget.nextInFocusChain()
     assert order == [dialog.passphrase_edit, dialog.repeat_edit, dialog.show_check, dialog.hint.suggest_button,
-                     dialog.name_edit, dialog.organisation_edit, dialog.office_check, dialog.create_button,
+                     dialog.name_edit, dialog.organisation_edit, dialog.office_check, dialog.recovery_check,
+                     dialog.create_button,
                      dialog.cancel_button]
     assert dialog.create_button.isDefault()
     qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)

@@ -1,11 +1,11 @@
-"""keys card | trust | list: trust between installations without a network."""
+"""keys card | trust | list | revoke: trust between installations without a network."""
 
 from __future__ import annotations
 
 from elternlotse.cli.context import CliContext
 from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.text import N_
-from elternlotse.i18n import _
+from elternlotse.i18n import _, ngettext
 
 
 def register(sub) -> None:
@@ -25,6 +25,11 @@ def register(sub) -> None:
     p = ksub.add_parser("list", help=_("this installation and the trusted ones"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_list)
+
+    p = ksub.add_parser("revoke", help=_("office: shut out a navigator's key (lost laptop); cannot be undone"))
+    p.add_argument("node", metavar="NODE_ID")
+    p.add_argument("--reason", default="", help=_("why, for the audit log (e.g. \"laptop stolen\")"))
+    p.set_defaults(handler=cmd_revoke)
 
 
 def cmd_card(args, cli: CliContext) -> int:
@@ -63,13 +68,31 @@ def cmd_list(args, cli: CliContext) -> int:
             "trusted": [{"node_id": p.node_id, "name": p.name, "organisation": p.organisation, "role": p.role,
                          "fingerprint": p.fingerprint, "trusted_at": p.trusted_at, "seq_out": p.seq_out,
                          "last_seq_in": p.last_seq_in, "last_import_at": p.last_import_at,
-                         "last_export_at": p.last_export_at} for p in peers],
+                         "last_export_at": p.last_export_at, "revoked_at": p.revoked_at or None,
+                         "revoked_reason": p.revoked_reason} for p in peers],
         })
         return 0
     cli.say(_("This installation: {name} ({role}), node {node}, fingerprint {fingerprint}").format(
         name=own.name, role=own.role, node=own.node_id, fingerprint=own.fingerprint))
     for p in peers:
-        cli.say(f"{p.node_id}  {p.role:<9}  {p.fingerprint}  {p.name}")
+        line = f"{p.node_id}  {p.role:<9}  {p.fingerprint}  {p.name}"
+        if p.revoked:
+            line += "  " + _("(revoked on {date})").format(date=p.revoked_on)
+        cli.say(line)
     if not peers:
         cli.say(_("No trusted installations yet."))
+    return 0
+
+
+def cmd_revoke(args, cli: CliContext) -> int:
+    sync = cli.services().sync
+    peer = sync.revoke(args.node, args.reason)
+    cli.say(_("The key of {name} ({node}) is revoked as of {date}: files signed with it are refused and no packages "
+              "are made for it.").format(name=peer.name, node=peer.node_id, date=peer.revoked_on))
+    count = len(sync.families_of(peer.node_id))
+    if count:
+        cli.say(ngettext("{count} family is owned by {node}: hand it to another navigator with "
+                         "'elternlotse handover --from {node} --to NODE_ID'.",
+                         "{count} families are owned by {node}: hand them to another navigator with "
+                         "'elternlotse handover --from {node} --to NODE_ID'.", count).format(count=count, node=peer.node_id))
     return 0

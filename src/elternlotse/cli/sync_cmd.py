@@ -40,7 +40,9 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_resolve)
 
     p = sub.add_parser("handover", help=_("office: hand families over to another navigator (synced and audited)"))
-    p.add_argument("families", nargs="+", metavar="FAMILY_ID")
+    p.add_argument("families", nargs="*", metavar="FAMILY_ID")
+    p.add_argument("--from", dest="from_node", metavar="NODE_ID",
+                   help=_("hand over every family this navigator owns (e.g. after its key was revoked)"))
     p.add_argument("--to", required=True, metavar="NODE_ID", help=_("the navigator who owns the families from now on"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_handover)
@@ -88,7 +90,11 @@ def cmd_import(args, cli: CliContext) -> int:
 
 
 def cmd_handover(args, cli: CliContext) -> int:
-    changed = cli.services().sync.handover(args.families, args.to)
+    sync = cli.services().sync
+    families = list(args.families) + (sync.families_of(args.from_node) if args.from_node else [])
+    if not families and not args.from_node:
+        raise ValidationError(N_("Name the families to hand over, or a navigator with --from NODE_ID."))
+    changed = sync.handover(families, args.to)
     if args.json:
         cli.print_json({"to": args.to, "handed_over": changed})
         return 0

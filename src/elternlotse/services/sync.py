@@ -61,7 +61,24 @@ class Peer:
     last_import_at: str
     last_import_file: str
     last_receipt_at: str
+    revoked_at: str = ""
+    revoked_reason: str = ""
 
+    @property
+    def revoked(self) -> bool:
+        return bool(self.revoked_at)
+
+    @property
+    def revoked_on(self) -> str:
+        """The day of the revocation in local time (for sentences), '' while trusted."""
+        if not self.revoked_at:
+            return ""
+        return datetime.fromisoformat(self.revoked_at.replace("Z", "+00:00")).astimezone().date().isoformat()
+
+
+REVOKED_FILE = N_("{path} is signed with the key of {node}, which was revoked on {date}; nothing was imported.")
+REVOKED_EXPORT = N_("No package is made for {node}: its key was revoked on {date}.")
+MAX_REASON = 500
 
 
 
@@ -161,6 +178,33 @@ class SyncService:
             repl.add_peer(writer.conn, card, _now())
         return self.peer(card.node_id)
 
+    def revoke(self, node_id: str, reason: str = "") -> Peer:
+        """Office: shut out a navigator's key (lost laptop).  Audited with date and reason; cannot be undone.
+
+        From then on every file signed with that key is refused, whenever it was made, and
+        no package is made for it; its families stay here and can be handed over.
+        """
+        if not self.store.info.is_office:
+            raise ValidationError(N_("Only an office revokes a navigator's key."))
+        peer = self.peer(node_id)
+        if peer.role != "navigator":
+            raise ValidationError(N_("{node} is not a navigator admitted here."), node=node_id)
+        if peer.revoked:
+            raise ValidationError(N_("The key of {node} was already revoked on {date}."), node=node_id,
+                                  date=peer.revoked_on)
+        reason = " ".join(str(reason or "").split())
+        if len(reason) > MAX_REASON:
+            raise ValidationError(N_("The reason is longer than {count} characters."), count=MAX_REASON)
+        with self.store.write(self.actor, "sync.revoke", node_id) as writer:
+            repl.revoke_peer(writer.conn, node_id, _now(), reason)
+            writer.audit("sync.revoke.detail", node_id, json.dumps({"reason": reason, "fingerprint": peer.fingerprint}))
+        return self.peer(node_id)
+
+    def _refuse_revoked(self, header: Header, where: str) -> None:
+        peer = self.peer(header.sender, required=False)
+        if peer is not None and peer.revoked:
+            raise ValidationError(REVOKED_FILE, path=where, node=peer.node_id, date=peer.revoked_on)
+
     def peers(self) -> list[Peer]:
         return [Peer(*r) for r in repl.peers(self.store.conn)]
 
@@ -189,6 +233,8 @@ class SyncService:
     def export(self, path: str | Path, to: str | None = None) -> ExportResult:
         """Write a signed, encrypted package for ``to`` (navigators: the office).  The file is complete or absent."""
         peer = self.peer(to) if to else self.default_recipient()
+        if peer.revoked:
+            raise ValidationError(REVOKED_EXPORT, node=peer.node_id, date=peer.revoked_on)
         secrets = self.secrets()
         path = Path(path)
         if path.is_dir():
@@ -235,12 +281,15 @@ class SyncService:
         return peer.signing_key if peer else None
 
     def check_bytes(self, data: bytes, where: str) -> Header:
-        """The cheap checks: structure, recipient, trusted sender, signature.  Writes nothing."""
-        return check_sealed(data, where, self.node_id, self._sender_key)[0]
+        """The cheap checks: structure, recipient, trusted sender, signature, key not revoked.  Writes nothing."""
+        header = check_sealed(data, where, self.node_id, self._sender_key)[0]
+        self._refuse_revoked(header, where)
+        return header
 
     def verify_bytes(self, data: bytes, where: str, secrets: Secrets | None = None):
         """Every check, decryption and strict validation; returns (sha256, header, payload).  Writes nothing."""
         header, offset = check_sealed(data, where, self.node_id, self._sender_key)
+        self._refuse_revoked(header, where)
         # the inflated bytes are referenced only by ``parse``, which lets go of them once they are parsed
         payload = payload_mod.parse(unseal(data, header, offset, where, secrets or self.secrets()), header,
                                     SYNCED_FIELDS, where)
@@ -470,6 +519,9 @@ class SyncService:
         target = self.peer(to)
         if target.role != "navigator":
             raise ValidationError(N_("{node} is not a navigator admitted here."), node=to)
+        if target.revoked:
+            raise ValidationError(N_("The key of {node} was revoked on {date}; hand the families to another navigator."),
+                                  node=to, date=target.revoked_on)
         ids = list(dict.fromkeys(family_ids))
         live = repl.live_families(self.store.conn, ids)
         missing = next((fid for fid in ids if fid not in live), None)
@@ -483,6 +535,11 @@ class SyncService:
             writer.audit("family.handover.detail", to, json.dumps({"families": changed, "from": {
                 fid: owners.get(fid) for fid in changed}}))
         return changed
+
+    def families_of(self, node_id: str) -> list[str]:
+        """The ids of the families ``node_id`` owns here (e.g. to hand over a lost laptop's families)."""
+        self.peer(node_id)
+        return sorted(repl.families_owned_by(self.store.conn, node_id))
 
     def owner_of(self, family_id: str) -> str:
         return repl.family_owners(self.store.conn, [family_id]).get(family_id, "")

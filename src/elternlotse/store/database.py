@@ -25,7 +25,7 @@ from elternlotse.domain.clock import HybridClock
 from elternlotse.domain.errors import StoreError, ValidationError, WrongPassphraseError
 from elternlotse.domain.text import N_
 from elternlotse.locations import STORE_FILE
-from elternlotse.store import keys, rekey, safekeeping
+from elternlotse.store import keys, recovery, rekey, safekeeping
 from elternlotse.store.migrations import all_migrations
 
 if TYPE_CHECKING:
@@ -51,6 +51,10 @@ class StoreInfo:
     @property
     def is_office(self) -> bool:
         return self.role == "office"
+
+
+NO_KEY_FILE = N_("The key file of this store is missing; a recovery key can be made once the store has one "
+                 "(unlock it once with this version).")
 
 
 def _quote_key(passphrase: str) -> str:
@@ -418,12 +422,72 @@ def change_passphrase(data_dir: Path, old: str, new: str,
         raise StoreError(N_("No store in {path}: create one with 'elternlotse init' first."), path=str(Path(data_dir)))
     key_file = key_derivation.new_key_file()
     new_key = key_file.raw_key(new)
-    conn, _old_key = _unlock(path, old, key_derivation)
+    conn, old_key = _unlock(path, old, key_derivation)
     try:
         with rekey.folder_lock(path), safekeeping.private_umask():  # the new file and key file: owner-only
+            current = keys.read_key_file(keys.key_file_path(path))
+            if current is not None and current.recovery is not None:  # the printed recovery key stays valid
+                key_file = key_file.with_recovery(current.recovery.moved_to(old_key, new_key, keys.key_file_path(path)))
             rekey.switch_key(conn, path, key_file, new_key)  # closes conn
     finally:
         conn.close()  # a second close is harmless; this one covers a lock that was not had
+
+
+# ---------------------------------------------------------------- recovery key (issue 12, item 5)
+def set_recovery_key(store: Store, recovery_key: str) -> None:
+    """Give the open store a recovery key (a new one replaces the old): only the key file changes.
+
+    The raw key stays the same, so the database is not touched; the key file is written
+    atomically, so a kill leaves the old or the new key file, and the passphrase opens both.
+    """
+    if store.closed:
+        raise StoreError(N_("The store is locked; unlock it first."))
+    key_path = keys.key_file_path(store.path)
+    with rekey.folder_lock(store.path), safekeeping.private_umask():
+        rekey.recover(store.path)
+        current = keys.read_key_file(key_path)
+        if current is None:
+            raise StoreError(NO_KEY_FILE)
+        _connect(store.path, store._raw_key).close()  # still this store's key (no change meanwhile)
+        slot = recovery.RecoverySlot.create(recovery_key, store._raw_key)
+        keys.write_key_file(key_path, current.with_recovery(slot))
+
+
+def recover_passphrase(data_dir: Path, recovery_key: str, new: str,
+                       key_derivation: keys.KeyDerivation = keys.PRODUCTION) -> None:
+    """Put the (closed) store under a key derived from ``new``, opened with the recovery key; crash-safe.
+
+    The recovery key is checked (typos, another store's key, an altered slot) before the
+    new key is derived; the switch is the passphrase change's (rekey.py): a kill at any
+    moment leaves a store that opens with the old or with the new passphrase.  The same
+    recovery key goes on working afterwards.
+    """
+    check_passphrase(new)
+    path = Store.file_in(data_dir)
+    if not path.is_file():
+        raise StoreError(N_("No store in {path}: create one with 'elternlotse init' first."), path=str(Path(data_dir)))
+    key_path = keys.key_file_path(path)
+    with rekey.folder_lock(path):
+        rekey.recover(path)
+        key_file = keys.read_key_file(key_path)
+    if key_file is None or key_file.recovery is None:
+        raise StoreError(recovery.NO_SLOT)
+    raw_key = key_file.recovery.unlock(recovery_key, key_path)
+    new_file = key_derivation.new_key_file()
+    new_key = new_file.raw_key(new)
+    new_file = new_file.with_recovery(key_file.recovery.moved_to(raw_key, new_key, key_path))
+    with rekey.folder_lock(path), safekeeping.private_umask():
+        rekey.recover(path)
+        if keys.read_key_file(key_path) != key_file:
+            raise StoreError(rekey.IN_USE)  # the passphrase was changed meanwhile: start again
+        try:
+            conn = _connect(path, raw_key)
+        except WrongPassphraseError:
+            raise StoreError(recovery.SLOT_DAMAGED, path=str(key_path)) from None
+        try:
+            rekey.switch_key(conn, path, new_file, new_key)  # closes conn
+        finally:
+            conn.close()
 
 
 @contextmanager

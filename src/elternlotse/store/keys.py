@@ -22,12 +22,16 @@ from pathlib import Path
 
 from elternlotse.domain.errors import StoreError
 from elternlotse.domain.text import N_
+from elternlotse.store.recovery import RecoverySlot
 
 KEY_FILE_SUFFIX = ".key"
 KEY_LENGTH = 32
 SALT_LENGTH = 16
 FORMAT = "elternlotse-key"
 VERSION = 1
+#: A key file with a recovery slot (store/recovery.py) is version 2; one without stays version 1,
+#: so a store that never had a recovery key reads exactly as before.
+VERSION_RECOVERY = 2
 
 # Bounds for a key file read from disk: a hostile file must not make us allocate gigabytes
 # or loop for hours.  Lowering the parameters gains an attacker nothing (they only change the key).
@@ -69,16 +73,23 @@ class KeyFile:
 
     salt: bytes
     derivation: KeyDerivation
+    recovery: RecoverySlot | None = None
 
     def raw_key(self, passphrase: str) -> bytes:
         return self.derivation.derive(passphrase, self.salt)
 
+    def with_recovery(self, slot: RecoverySlot | None) -> "KeyFile":
+        return KeyFile(salt=self.salt, derivation=self.derivation, recovery=slot)
+
     def to_json(self) -> str:
-        return json.dumps({
-            "format": FORMAT, "version": VERSION, "kdf": "argon2id",
+        data = {
+            "format": FORMAT, "version": VERSION if self.recovery is None else VERSION_RECOVERY, "kdf": "argon2id",
             "memory_kib": self.derivation.memory_kib, "iterations": self.derivation.iterations,
             "lanes": self.derivation.lanes, "salt": base64.b64encode(self.salt).decode("ascii"),
-        }, indent=2) + "\n"
+        }
+        if self.recovery is not None:
+            data["recovery"] = self.recovery.to_dict()
+        return json.dumps(data, indent=2) + "\n"
 
     @classmethod
     def from_json(cls, text: str, path: Path) -> "KeyFile":
@@ -91,7 +102,8 @@ class KeyFile:
             raise damaged() from None
         if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("kdf") != "argon2id":
             raise damaged()
-        if data.get("version") != VERSION:
+        version = data.get("version")
+        if version not in (VERSION, VERSION_RECOVERY) or isinstance(version, bool):
             raise StoreError(N_("The key file {path} was written by a newer version of Elternlotse; please update the app."),
                              path=str(path))
         numbers = {}
@@ -108,7 +120,14 @@ class KeyFile:
             raise damaged() from None
         if not 16 <= len(salt) <= 64:
             raise damaged()
-        return cls(salt=salt, derivation=KeyDerivation(**numbers))
+        slot = None
+        if version == VERSION_RECOVERY:
+            slot = RecoverySlot.from_dict(data.get("recovery"))
+            if slot is None:
+                raise damaged()
+        elif "recovery" in data:
+            raise damaged()
+        return cls(salt=salt, derivation=KeyDerivation(**numbers), recovery=slot)
 
 
 def key_file_path(db_path: Path) -> Path:

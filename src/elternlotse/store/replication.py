@@ -208,7 +208,7 @@ def forget_conflicts(conn, table: str, row_ids: Iterable[str]) -> None:
 
 PEER_COLUMNS = ("node_id", "name", "organisation", "role", "signing_key", "encryption_key", "fingerprint", "trusted_at",
                 "seq_out", "acked_by_peer", "acked_from_peer", "last_seq_in", "last_export_at", "last_export_file",
-                "last_import_at", "last_import_file", "last_receipt_at")
+                "last_import_at", "last_import_file", "last_receipt_at", "revoked_at", "revoked_reason")
 
 
 def peers(conn) -> list[tuple]:
@@ -226,6 +226,11 @@ def add_peer(conn, card, at: str) -> None:
         " organisation = excluded.organisation",
         (card.node_id, card.name, card.organisation, card.role, card.signing_key, card.encryption_key,
          card.fingerprint, at))
+
+
+def revoke_peer(conn, node_id: str, at: str, reason: str) -> None:
+    conn.execute("UPDATE sync_peers SET revoked_at = ?, revoked_reason = ? WHERE node_id = ? AND revoked_at = ''",
+                 (at, reason, node_id))
 
 
 def seqs_in(conn, node_id: str) -> list[int]:

@@ -75,7 +75,8 @@ class Session(QObject):
                 except ElternlotseError:
                     services = None
             if services is None:
-                dialog = UnlockDialog(self.data_dir, opener=open_for_window, while_waiting=import_window)
+                dialog = UnlockDialog(self.data_dir, opener=open_for_window, while_waiting=import_window,
+                                      key_derivation=self._key_derivation)
                 if dialog.exec() != QDialog.DialogCode.Accepted:
                     return False
                 services, given = dialog.services, dialog.passphrase
@@ -150,7 +151,8 @@ class Session(QObject):
         window.hide()
         services.store.close()
         self._passphrase = ""
-        dialog = UnlockDialog(self.data_dir, locked_after_idle=after_idle, locked=not after_idle, opener=open_for_window)
+        dialog = UnlockDialog(self.data_dir, locked_after_idle=after_idle, locked=not after_idle, opener=open_for_window,
+                              key_derivation=self._key_derivation)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         self.qapp.setQuitOnLastWindowClosed(True)
         if not accepted:

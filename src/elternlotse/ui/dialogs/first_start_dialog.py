@@ -83,6 +83,9 @@ class FirstStartDialog(QDialog):
         self.organisation_edit.setPlaceholderText(_("e.g. KoKo Hagen"))
         self.office_check = QCheckBox(_("This computer belongs to the coordinating &office (office mode)"))
         self.office_check.setChecked(bool(values.get("office")))
+        self.recovery_check = QCheckBox(_("Make a recovery &key to print (recommended)"))
+        self.recovery_check.setChecked(bool(values.get("recovery")))
+        self.recovery_dialog = None
         self.error_label = QLabel()
         self.error_label.setObjectName("error")
         self.error_label.setWordWrap(True)
@@ -99,6 +102,7 @@ class FirstStartDialog(QDialog):
         form.addRow(_("Your &name:"), self.name_edit)
         form.addRow(_("O&rganisation:"), self.organisation_edit)
         form.addRow("", self.office_check)
+        form.addRow("", self.recovery_check)
         where = QLabel(_("Data folder: {path}").format(path=str(self.data_dir)))
         where.setWordWrap(True)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -127,7 +131,7 @@ class FirstStartDialog(QDialog):
         self.create_button.setDefault(True)
         chain = [self.language_combo, self.passphrase_edit, self.repeat_edit, self.show_check, self.hint.suggest_button,
                  self.name_edit,
-                 self.organisation_edit, self.office_check, self.create_button, self.cancel_button]
+                 self.organisation_edit, self.office_check, self.recovery_check, self.create_button, self.cancel_button]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
         for edit in (self.passphrase_edit, self.repeat_edit, self.name_edit, self.organisation_edit):
@@ -139,7 +143,8 @@ class FirstStartDialog(QDialog):
         """What was typed so far (kept when the dialog is rebuilt in another language)."""
         return {"passphrase": self.passphrase_edit.text(), "repeat": self.repeat_edit.text(),
                 "name": self.name_edit.text(), "organisation": self.organisation_edit.text(),
-                "office": self.office_check.isChecked(), "focus": "language"}
+                "office": self.office_check.isChecked(), "recovery": self.recovery_check.isChecked(),
+                "focus": "language"}
 
     def chosen_language(self) -> str:
         return self.language_combo.currentData() or ""
@@ -192,7 +197,14 @@ class FirstStartDialog(QDialog):
 
     def _created(self, services, passphrase: str) -> None:
         self.services, self.passphrase = services, passphrase
-        self.accept()
+        if not self.recovery_check.isChecked():
+            self.accept()
+            return
+        from elternlotse.ui.dialogs.recovery_key_dialog import RecoveryKeyDialog
+
+        self.recovery_dialog = RecoveryKeyDialog(services, self)  # the store exists: closing it goes on
+        self.recovery_dialog.finished.connect(lambda _code: self.accept())
+        self.recovery_dialog.open()
 
     def _failed(self, error: BaseException) -> None:
         self.create_button.setEnabled(True)

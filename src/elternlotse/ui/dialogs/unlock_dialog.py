@@ -25,8 +25,9 @@ class UnlockDialog(QDialog):
 
     def __init__(self, data_dir: Path, passphrase: str = "", locked_after_idle: bool = False, parent=None,
                  opener: Callable | None = None, while_waiting: Callable[[], None] | None = None,
-                 locked: bool = False) -> None:
+                 locked: bool = False, key_derivation=None) -> None:
         super().__init__(parent)
+        self.key_derivation = key_derivation  # for the new key of a recovery; None: production
         self.data_dir = Path(data_dir)
         self._opener = opener or app.open_store
         self._while_waiting = while_waiting
@@ -59,6 +60,9 @@ class UnlockDialog(QDialog):
         self.unlock_button = self.buttons.addButton(_("&Unlock"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.unlock_button.setDefault(True)
         self.buttons.addButton(_("&Quit"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.forgot_button = self.buttons.addButton(_("&Forgot passphrase?"), QDialogButtonBox.ButtonRole.ResetRole)
+        self.forgot_button.setAutoDefault(False)
+        self.forgot_button.clicked.connect(self.forgot)
         self.buttons.accepted.connect(self.unlock)
         self.buttons.rejected.connect(self.reject)
 
@@ -102,3 +106,12 @@ class UnlockDialog(QDialog):
         self.adjustSize()
         self.passphrase_edit.selectAll()
         self.passphrase_edit.setFocus()
+
+    def forgot(self) -> None:
+        """The recovery dialog; a new passphrase set there opens the store as an unlock would."""
+        from elternlotse.ui.dialogs.recover_dialog import RecoverDialog
+
+        self.recover_dialog = RecoverDialog(self.data_dir, self, key_derivation=self.key_derivation)
+        self.recover_dialog.accepted.connect(lambda: self._opened(self.recover_dialog.services,
+                                                                  self.recover_dialog.passphrase))
+        self.recover_dialog.open()

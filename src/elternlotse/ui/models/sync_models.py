@@ -54,6 +54,8 @@ class PeerModel(_Model):
 
     def value(self, peer, column: int):
         role = _("office") if peer.role == "office" else _("navigator")
+        if peer.revoked:
+            role = _("{role}, key revoked on {date}").format(role=role, date=peer.revoked_on)
         if column == self.LAST_IMPORT:
             return when(peer.last_import_at)
         if column == self.LAST_EXPORT:

@@ -109,6 +109,10 @@ class SettingsPage(QWidget):
         self.passphrase_button.clicked.connect(self.passphrase_change_requested)
         passphrase_row = QHBoxLayout()
         passphrase_row.addWidget(self.passphrase_button)
+        self.recovery_button = QPushButton(_("Recovery key..."))
+        self.recovery_button.setObjectName("recovery_key")
+        self.recovery_button.clicked.connect(self.open_recovery_key)
+        passphrase_row.addWidget(self.recovery_button)
         passphrase_row.addStretch(1)
         lock_form.addRow(_("Passphrase:"), passphrase_row)
 
@@ -146,6 +150,12 @@ class SettingsPage(QWidget):
         self.refresh()
 
     # ------------------------------------------------------------------ view
+    def open_recovery_key(self) -> None:
+        from elternlotse.ui.dialogs.recovery_key_dialog import RecoveryKeyDialog
+
+        self.recovery_dialog = RecoveryKeyDialog(self.services, self)
+        self.recovery_dialog.open()
+
     def refresh(self) -> None:
         self.settings = settings_file.load(self.data_dir)
         index = self.language_combo.findData(self.settings.ui_language)

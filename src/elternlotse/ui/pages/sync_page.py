@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -101,6 +102,17 @@ class SyncPage(QWidget):
         peers_box = QGroupBox(_("Admitted navigators") if self.office else _("Office"))
         peers_layout = QVBoxLayout(peers_box)
         peers_layout.addWidget(self.peer_view)
+        self.revoke_button = QPushButton(_("&Revoke key..."))
+        self.revoke_button.clicked.connect(lambda: self.revoke_selected(self._confirm_revoke))
+        self.handover_button = QPushButton(_("Hand families o&ver..."))
+        self.handover_button.clicked.connect(lambda: self.hand_over_selected(self._choose_navigator))
+        self.peer_view.selectionModel().selectionChanged.connect(self._update_buttons)
+        if self.office:  # a lost laptop: shut out its key, give its families to another navigator
+            peer_buttons = QHBoxLayout()
+            peer_buttons.addWidget(self.revoke_button)
+            peer_buttons.addWidget(self.handover_button)
+            peer_buttons.addStretch(1)
+            peers_layout.addLayout(peer_buttons)
 
         # ---- files
         self.status = QLabel()
@@ -200,6 +212,9 @@ class SyncPage(QWidget):
         self.keep_button.setEnabled(has_conflict)
         self.other_button.setEnabled(has_conflict)
         self.export_button.setEnabled(bool(self.peer_model.rowCount()))
+        peer = self.selected_peer()
+        self.revoke_button.setEnabled(self.office and peer is not None and not peer.revoked)
+        self.handover_button.setEnabled(self.office and peer is not None)
 
     # ---------------------------------------------------------------- cards
     def _save_card(self) -> None:
@@ -242,6 +257,65 @@ class SyncPage(QWidget):
             return False
         self.refresh()
         return True
+
+    # ---------------------------------------------------------------- lost laptop (office)
+    def _confirm_revoke(self, peer) -> tuple[bool, str]:
+        reason, ok = QInputDialog.getText(self, _("Revoke the key of {name}?").format(name=peer.name), _(
+            "Files signed with this key will be refused, whenever they were made, and no packages will be made "
+            "for it. This cannot be undone.\n\nReason (optional, for the audit log):"))
+        if not ok:
+            return False, ""
+        answer = QMessageBox.question(  # "No" is the default: Enter never revokes by accident
+            self, _("Revoke key"), _("Revoke the key of {name} ({node}) now?").format(name=peer.name, node=peer.node_id),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes, reason
+
+    def revoke_selected(self, confirm) -> bool:
+        """Revoke the selected navigator's key if ``confirm(peer) -> (yes, reason)`` says so."""
+        peer = self.selected_peer()
+        if peer is None or peer.revoked:
+            return False
+        yes, reason = confirm(peer)
+        if not yes:
+            return False
+        try:
+            revoked = self.services.sync.revoke(peer.node_id, reason)
+        except ElternlotseError as error:
+            QMessageBox.warning(self, _("Sync"), translate_error(error))
+            return False
+        self.refresh()
+        self.status.setText(_("The key of {name} is revoked as of {date}. Hand its families to another navigator with "
+                              "\"Hand families over...\".").format(name=isolate(revoked.name), date=ltr(revoked.revoked_on)))
+        return True
+
+    def _choose_navigator(self, source, candidates) -> str | None:
+        labels = [f"{p.name} ({p.node_id})" for p in candidates]
+        label, ok = QInputDialog.getItem(self, _("Hand families over"), _(
+            "Hand the families of {name} to:").format(name=source.name), labels, 0, False)
+        return candidates[labels.index(label)].node_id if ok and label in labels else None
+
+    def hand_over_selected(self, choose) -> list[str]:
+        """Every family of the selected navigator to the one ``choose(source, candidates)`` returns."""
+        sync, source = self.services.sync, self.selected_peer()
+        if source is None:
+            return []
+        candidates = [p for p in sync.peers() if p.role == "navigator" and not p.revoked and p.node_id != source.node_id]
+        families = sync.families_of(source.node_id)
+        if not families or not candidates:
+            QMessageBox.information(self, _("Sync"), _("{name} owns no families here.").format(name=source.name)
+                                    if not families else _("There is no other navigator to hand them to."))
+            return []
+        target = choose(source, candidates)
+        if target is None:
+            return []
+        try:
+            changed = sync.handover(families, target)
+        except ElternlotseError as error:
+            QMessageBox.warning(self, _("Sync"), translate_error(error))
+            return []
+        self.status.setText(ngettext("{count} family handed over to {node}.", "{count} families handed over to {node}.",
+                                     len(changed)).format(count=len(changed), node=ltr(target)))
+        return changed
 
     # ---------------------------------------------------------------- files
     def _choose_export_folder(self) -> None:
