@@ -33,6 +33,7 @@ import json
 import os
 import shutil
 import struct
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -379,10 +380,8 @@ def _digest(path: Path) -> tuple[int, str]:
 def _remove(*paths: Path) -> None:
     for path in paths:
         for part in (path, Path(f"{path}-journal"), Path(f"{path}-wal"), Path(f"{path}-shm")):
-            try:
+            with suppress(OSError):
                 part.unlink(missing_ok=True)
-            except OSError:
-                pass
 
 
 def _stepper(progress: Progress | None, total: int) -> Callable[[], None]:
