@@ -1,0 +1,68 @@
+"""Settings, "Back up..." and "Restore...": by keyboard, off the GUI thread, with the place confirmed."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import PASSPHRASE, TEST_KDF, family_document
+
+
+@pytest.fixture
+def page(qtbot, services, data_dir):
+    from elternlotse.app import open_store
+    from elternlotse.ui.pages.settings_page import SettingsPage
+    from elternlotse.ui.tasks import TaskRunner
+
+    page = SettingsPage(services)
+    page.tasks = TaskRunner(lambda: open_store(data_dir, PASSPHRASE), page)
+    qtbot.addWidget(page)
+    page.show()
+    page.activateWindow()
+    qtbot.waitExposed(page)
+    yield page
+    page.tasks.shutdown()
+
+
+def test_back_up_by_keyboard_and_restore_into_a_new_folder(qtbot, page, services, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from elternlotse.app import open_store
+
+    family = services.families.add(family_document(name="Olena Kovalenko"))
+    target = tmp_path / "stick" / "elternlotse.elbackup"
+    target.parent.mkdir()
+    box = page.backup_box
+    box.ask_backup_file = lambda: str(target)
+    messages: list[str] = []
+    page.status_message.connect(messages.append)
+    qtbot.keyClick(page, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)     # "&Back up..."
+    qtbot.waitUntil(lambda: bool(box.result_label.text()), timeout=10000)
+    assert target.is_file() and str(target) in box.result_label.text().replace("\u2068", "").replace("\u2069", "")
+    assert messages and box.backup_button.isEnabled() and box.backup_button.hasFocus()
+
+    fresh = tmp_path / "restored"
+    fresh.mkdir()
+    box.ask_restore = lambda: (str(target), str(fresh), PASSPHRASE)
+    box.result_label.clear()
+    qtbot.keyClick(page, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)     # "Res&tore..."
+    qtbot.waitUntil(lambda: bool(box.result_label.text()), timeout=10000)
+    assert "restored into" in box.result_label.text()
+    restored = open_store(fresh, PASSPHRASE, key_derivation=TEST_KDF)
+    try:
+        assert restored.families.document(family.id) == services.families.document(family.id)
+    finally:
+        restored.store.close()
+    assert services.families.exists(family.id)           # the open store was not touched
+
+
+def test_a_refused_restore_is_one_sentence_on_the_page(qtbot, page, tmp_path):
+    from PySide6.QtCore import Qt
+
+    bad = tmp_path / "bad.elbackup"
+    bad.write_bytes(b"not a backup at all")
+    box = page.backup_box
+    box.ask_restore = lambda: (str(bad), str(tmp_path / "new"), PASSPHRASE)
+    qtbot.keyClick(page, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: bool(box.result_label.text()), timeout=10000)
+    assert "not an Elternlotse backup" in box.result_label.text()
+    assert not (tmp_path / "new").exists() and box.restore_button.isEnabled()
