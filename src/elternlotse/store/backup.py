@@ -167,9 +167,9 @@ def _header_bytes(key_file: keys.KeyFile, version: int, size: int, digest: str) 
 
 
 def _write_file(partial: Path, header: bytes, copy: Path) -> None:
+    # Created 0600 (no chmod afterwards: a FAT-formatted stick refuses it, and the mode is right already).
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, safekeeping.PRIVATE_FILE)
     try:
-        safekeeping.make_private(partial)
         with os.fdopen(fd, "wb", closefd=False) as out, open(copy, "rb") as source:
             out.write(header)
             shutil.copyfileobj(source, out, CHUNK)
