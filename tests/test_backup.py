@@ -19,7 +19,7 @@ from elternlotse.store.backup import MAGIC
 
 
 def _restore(source, target, passphrase=PASSPHRASE):
-    return restore_store(source, target, passphrase, key_derivation=TEST_KDF)
+    return restore_store(source, target, passphrase)
 
 
 def test_backup_restores_the_whole_store_with_the_same_passphrase(services, tmp_path):

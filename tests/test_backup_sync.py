@@ -42,7 +42,7 @@ def test_a_restored_old_backup_does_not_resurrect_an_erased_family(pair, tmp_pat
     nav.store.close()   # the laptop is lost
 
     fresh = tmp_path / "new-laptop"
-    restore_store(backup, fresh, PASSPHRASE, key_derivation=TEST_KDF)
+    restore_store(backup, fresh, PASSPHRASE)
     restored = open_store(fresh, PASSPHRASE, key_derivation=TEST_KDF)
     try:
         assert restored.families.exists(doomed.id)          # the old backup still holds it ...

@@ -186,9 +186,8 @@ def open_store(data_dir: Path, passphrase: str, key_derivation: KeyDerivation | 
     return Services(Store.open(data_dir, passphrase, key_derivation=key_derivation or PRODUCTION))
 
 
-def restore_store(source: Path, data_dir: Path, passphrase: str, key_derivation: KeyDerivation | None = None):
+def restore_store(source: Path, data_dir: Path, passphrase: str):
     """Restore a backup file into ``data_dir`` (absent or empty); the checked backup header."""
     from elternlotse.services.backup import restore
-    from elternlotse.store.keys import PRODUCTION
 
-    return restore(source, data_dir, passphrase, key_derivation=key_derivation or PRODUCTION)
+    return restore(source, data_dir, passphrase)

@@ -31,7 +31,7 @@ def cmd_restore(args, cli: CliContext) -> int:
 
     ensure_free(cli.data_dir)     # both refusals come before the passphrase is asked
     read_header(Path(args.file))
-    header = restore_store(Path(args.file), cli.data_dir, cli.passphrase(), **cli.kdf())
+    header = restore_store(Path(args.file), cli.data_dir, cli.passphrase())
     cli.say(_("The backup of {created} was restored into {path}. Import the office's next sync file there: "
               "it brings what changed since, erasures included.").format(created=header.created, path=str(cli.data_dir)))
     return 0

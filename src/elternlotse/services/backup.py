@@ -15,7 +15,6 @@ from typing import Callable
 from elternlotse.store import Store
 from elternlotse.store import backup as backup_file
 from elternlotse.store.backup import BackupHeader, BackupResult
-from elternlotse.store.keys import PRODUCTION, KeyDerivation
 
 log = logging.getLogger(__name__)  # sizes and counts only
 
@@ -35,13 +34,12 @@ class BackupService:
         return result
 
 
-def restore(source: str | Path, data_dir: str | Path, passphrase: str,
-            key_derivation: KeyDerivation = PRODUCTION, progress: Progress | None = None) -> BackupHeader:
-    """Restore ``source`` into ``data_dir`` (absent or empty), checked before it is put in place."""
+def restore(source: str | Path, data_dir: str | Path, passphrase: str, progress: Progress | None = None) -> BackupHeader:
+    """Restore ``source`` into ``data_dir`` (absent or empty), checked before it is put in place.
 
-    def open_copy(folder: Path, phrase: str) -> Store:
-        return Store.open(folder, phrase, key_derivation=key_derivation)
-
-    header = backup_file.restore_backup(Path(source), Path(data_dir), passphrase, open_copy, progress)
+    The key comes from the backup's own key file and the passphrase; no new salt is made,
+    so no key derivation parameters are needed here.
+    """
+    header = backup_file.restore_backup(Path(source), Path(data_dir), passphrase, progress)
     log.info("backup restored schema=%d bytes=%d", header.schema_version, header.size)
     return header

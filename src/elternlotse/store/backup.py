@@ -254,14 +254,8 @@ def ensure_free(data_dir: Path) -> None:
         raise StoreError(NOT_EMPTY, path=str(data_dir))
 
 
-def restore_backup(source: Path, data_dir: Path, passphrase: str, open_store: Callable[[Path, str], object],
-                   progress: Progress | None = None) -> BackupHeader:
-    """Restore ``source`` into ``data_dir`` (absent or free); verified before anything is put in place.
-
-    ``open_store(folder, passphrase)`` opens (and so migrates) the restored copy in its
-    temporary folder and returns something with ``close()``: the composition root's
-    ``Store.open`` with the key derivation it uses.
-    """
+def restore_backup(source: Path, data_dir: Path, passphrase: str, progress: Progress | None = None) -> BackupHeader:
+    """Restore ``source`` into ``data_dir`` (absent or free); verified before anything is put in place."""
     source, data_dir = Path(source), Path(data_dir)
     ensure_free(data_dir)
     header = read_header(source)
@@ -281,8 +275,7 @@ def restore_backup(source: Path, data_dir: Path, passphrase: str, open_store: Ca
             _verify_restored(db_path, raw_key, header, source)
             keys.write_key_file(keys.key_file_path(db_path), header.key_file)
             step()
-        opened = open_store(work, passphrase)  # migrations run here when the backup is older
-        opened.close()
+        _open_once(db_path, raw_key)  # migrations run here when the backup is older
         step()
         _put_in_place(work, data_dir)
         step()
@@ -335,6 +328,14 @@ def _verify_restored(db_path: Path, raw_key: bytes, header: BackupHeader, source
         raise ValidationError(NOT_A_BACKUP, path=str(source)) from None
     finally:
         conn.close()
+
+
+def _open_once(db_path: Path, raw_key: bytes) -> None:
+    """Open the restored copy as every store is opened (migrations, search index, pruning), with the
+    key already derived: a second Argon2id derivation would double the restore's time."""
+    from elternlotse.store.database import Store, _connect
+
+    Store._open_path(db_path, _connect(db_path, raw_key), raw_key).close()
 
 
 def _put_in_place(work: Path, data_dir: Path) -> None:
