@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 from typing import Callable
 
+from elternlotse.domain.errors import StoreError
 from elternlotse.store import Store
 from elternlotse.store import backup as backup_file
 from elternlotse.store.backup import BackupHeader, BackupResult
@@ -28,8 +29,11 @@ class BackupService:
     def backup(self, target: str | Path, progress: Progress | None = None) -> BackupResult:
         """An encrypted, verified copy of the whole store at ``target`` (complete or absent)."""
         result = backup_file.make_backup(self.store, Path(target), progress)
-        with self.store.write(self.store.info.name, "store.backup", str(result.rows)):
-            pass  # the audit entry: a backup was made (its place is not recorded: it may name a person's stick)
+        try:
+            with self.store.write(self.store.info.name, "store.backup", str(result.rows)):
+                pass  # the audit entry: a backup was made (its place is not recorded: it may name a person's stick)
+        except StoreError as error:  # a read-only data folder: the backup itself is complete and checked
+            log.warning("backup not audited: %s", error.message_id)
         log.info("backup written bytes=%d rows=%d", result.bytes, result.rows)
         return result
 
