@@ -202,6 +202,13 @@ def test_a_failed_backup_leaves_no_file_and_names_the_cause(services, tmp_path, 
             os.chmod(folder, 0o700)
     with pytest.raises(ValidationError):
         services.backup.backup(tmp_path / "missing" / "a.backup")
+    live = services.store.path
+    before = live.read_bytes()
+    for inside in (live, live.parent / "logs" / "a.backup"):
+        with pytest.raises(ValidationError) as refused:
+            services.backup.backup(inside)               # never over or beside the live store
+        assert "data folder" in translate_error(refused.value)
+    assert live.read_bytes() == before and services.store.integrity_ok()
 
 
 def test_cli_backup_and_restore(cli, tmp_path, data_dir):

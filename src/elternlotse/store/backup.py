@@ -86,6 +86,11 @@ class BackupHeader:
 def make_backup(store, target: Path, progress: Progress | None = None) -> BackupResult:
     """Write a verified backup of ``store`` (an open ``Store``) to ``target``; complete or absent."""
     target = Path(target)
+    folder = Path(store.path).parent.resolve()
+    if target.parent.resolve() == folder or folder in target.parent.resolve().parents:
+        # never next to (or over) the live store: erasures, permissions and a lost laptop would take it too
+        raise ValidationError(N_("A backup cannot be written into the data folder {path}; choose another place, "
+                                 "for example a USB stick."), path=str(folder))
     if target.is_dir():
         raise ValidationError(N_("{path} is a folder; give a file name."), path=str(target))
     if not target.parent.is_dir():
