@@ -21,6 +21,7 @@ from elternlotse.locations import DATA_DIR_ENV, PASSPHRASE_ENV, resolve_data_dir
 
 if TYPE_CHECKING:
     from elternlotse.services.agenda import AgendaService
+    from elternlotse.services.backup import BackupService
     from elternlotse.services.catalogs import CatalogService
     from elternlotse.services.checklists import ChecklistService
     from elternlotse.services.consent import ConsentService
@@ -161,6 +162,12 @@ class Services:
 
         return RetentionService(self.store, self.families, self.checklists)
 
+    @cached_property
+    def backup(self) -> "BackupService":
+        from elternlotse.services.backup import BackupService
+
+        return BackupService(self.store)
+
 
 def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False,
                  key_derivation: KeyDerivation | None = None) -> Services:
@@ -177,3 +184,10 @@ def open_store(data_dir: Path, passphrase: str, key_derivation: KeyDerivation | 
     from elternlotse.store.keys import PRODUCTION
 
     return Services(Store.open(data_dir, passphrase, key_derivation=key_derivation or PRODUCTION))
+
+
+def restore_store(source: Path, data_dir: Path, passphrase: str):
+    """Restore a backup file into ``data_dir`` (absent or empty); the checked backup header."""
+    from elternlotse.services.backup import restore
+
+    return restore(source, data_dir, passphrase)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -30,6 +31,8 @@ from elternlotse.sync import payload as payload_mod
 from elternlotse.sync.fileformat import (FORMAT_VERSION, Header, check_sealed, read_file, seal_compressed, unseal,
                                          write_atomic)
 from elternlotse.sync.keys import Card, Secrets, parse_card
+
+log = logging.getLogger(__name__)  # ids and counts only
 
 SIGNING_META = "sync.signing_key"
 #: A file may be at most this many sequence numbers past the last one received from its sender.
@@ -400,6 +403,7 @@ class SyncService:
             del data
             check_origin(payload, self.node_id, path)             # every change its sender's own (per file)
             self.store.clock.observe(header.clock_to)
+            self._rewind_if_restored(conn, header, payload)
             verdict = authorise(conn, payload, self.node_id)      # what the sender may not change is left out
             counts = apply_payload(conn, verdict.payload, self.node_id, _now(), self.store.clock.now)
             changes = family_changes(conn, path, header.sender, counts, verdict.refused)
@@ -410,6 +414,16 @@ class SyncService:
             writer.audit("sync.report", Path(path).name, json.dumps(counts.as_dict()))
         result = FileResult(path, "applied", header.sender, header.seq, "", counts.as_dict(), len(verdict.refused))
         return result, payload.catalogs, changes
+
+    def _rewind_if_restored(self, conn, header: Header, payload) -> None:
+        """Office: a navigator whose receipt went backwards was restored from a backup (docs/sync-format.md,
+        "Restored laptops"): the next package starts again at that receipt and carries its erasures back."""
+        if not self.store.info.is_office:
+            return
+        peer = self.peer(header.sender)
+        if payload.receipt_acked < peer.acked_by_peer:
+            again = repl.rewind_peer(conn, header.sender, payload.receipt_acked, self.store.clock.now)
+            log.info("sync rewind node=%s tombstones=%d", header.sender, again)
 
     def _check_seq(self, path: str, header: Header) -> None:
         """Sequence numbers only within a window of the last one (a gap is reported, never allocated)."""

@@ -267,6 +267,25 @@ def book_import(conn, digest: str, header, file_name: str, at: str, receipt_acke
                          [(fid, header.sender) for fid in origin_families])
 
 
+def rewind_peer(conn, node_id: str, receipt: str, new_stamp) -> int:
+    """A navigator's receipt went backwards (it was restored from an old backup): the office starts again there.
+
+    ``acked_by_peer`` moves back to the receipt, so the next package carries everything
+    newer than what the restored laptop holds.  The navigator's own tombstones (its
+    erasures and deletions) newer than the receipt are stamped anew by the office
+    (``new_stamp()``, one stamp each), because an office package never carries the
+    recipient's own stamps (services/sync_trust.py) and the restored laptop no longer
+    has them.  Returns how many tombstones travel again.
+    """
+    conn.execute("UPDATE sync_peers SET acked_by_peer = ? WHERE node_id = ?", (receipt, node_id))
+    own = [(t, r) for t, r, stamp in conn.execute(
+        "SELECT tbl, row_id, stamp FROM tombstones WHERE stamp > ? ORDER BY tbl, row_id", (receipt,))
+        if node_of(stamp) == node_id]
+    conn.executemany("UPDATE tombstones SET stamp = ? WHERE tbl = ? AND row_id = ?",
+                     [(new_stamp(), t, r) for t, r in own])
+    return len(own)
+
+
 def ledger(conn, limit: int = 200) -> list[tuple]:
     return conn.execute("SELECT direction, peer, seq, at, file_name, report FROM sync_files"
                         " ORDER BY at DESC, seq DESC LIMIT ?", (limit,)).fetchall()

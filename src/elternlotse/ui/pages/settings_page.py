@@ -43,6 +43,7 @@ from elternlotse.i18n.formatting import (
 )
 from elternlotse.i18n.languages import UI_LANGUAGES, language
 from elternlotse.ui import i18n_qt
+from elternlotse.ui.widgets.backup_box import BackupBox
 
 
 class SettingsPage(QWidget):
@@ -146,6 +147,9 @@ class SettingsPage(QWidget):
         layout.addWidget(language_box)
         layout.addWidget(lock_box)
         layout.addWidget(org_box)
+        self.backup_box = BackupBox(services)
+        self.backup_box.status_message.connect(self.status_message)
+        layout.addWidget(self.backup_box)
         layout.addStretch(1)
         self.refresh()
 
