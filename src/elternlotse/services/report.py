@@ -29,6 +29,7 @@ from elternlotse.domain.text import N_
 from elternlotse.services.catalogs import CatalogService
 from elternlotse.store import Store
 from elternlotse.store import report_facts as facts
+from elternlotse.store import rollups
 
 DEFAULT_DIMENSIONS = ("language", "format", "topic", "grade", "month", "navigator")
 DIMENSION_LABELS = {
@@ -112,6 +113,12 @@ class ReportService:
                                   allowed=", ".join(facts.DIMENSIONS))
         conn, a, b = self.store.conn, start.isoformat(), end.isoformat()
         label = self._labeller(language, translate)
+        if self.store.info.is_office and rollups.any_stored(conn):   # a Land office: the report one level up
+            from elternlotse.services.report_land import land_report
+
+            return land_report(rollups.within(conn, a, b), start, end,
+                               self.store.info.organisation or self.store.info.name, dims, language, label,
+                               translate, self._purpose)
         with self.store.read():
             facts.prepare(conn)
             [(contacts, families)] = facts.contact_counts(conn, a, b, (), families=True)

@@ -144,7 +144,7 @@ class SyncService:
         info = self.store.info
         if card.node_id == info.node_id:
             raise ValidationError(N_("This is this installation's own card; trust the card of the other side."))
-        if info.role == card.role:
+        if info.role == card.role == "navigator":   # an office trusts its Land office for roll-ups (report_cmd)
             raise ValidationError(
                 N_("A navigator trusts an office and an office admits navigators; this card is of a {role} like this installation."),
                 role=card.role)
@@ -188,6 +188,7 @@ class SyncService:
     def export(self, path: str | Path, to: str | None = None) -> ExportResult:
         """Write a signed, encrypted package for ``to`` (navigators: the office).  The file is complete or absent."""
         peer = self.peer(to) if to else self.default_recipient()
+        _no_office_to_office(self.store.info.role, peer.role)
         secrets = self.secrets()
         path = Path(path)
         if path.is_dir():
@@ -238,6 +239,7 @@ class SyncService:
     def verify_bytes(self, data: bytes, where: str, secrets: Secrets | None = None):
         """Every check, decryption and strict validation; returns (sha256, header, payload).  Writes nothing."""
         header, offset = check_sealed(data, where, self.node_id, self._sender_key)
+        _no_office_to_office(self.store.info.role, self.peer(header.sender).role)
         plain = unseal(data, header, offset, where, secrets or self.secrets())
         payload = payload_mod.parse(plain, header, SYNCED_FIELDS, where)
         if payload.role != self.peer(header.sender).role:
@@ -497,6 +499,12 @@ class SyncService:
 
 class _Duplicate(Exception):
     """Raised inside an import transaction when the file was imported meanwhile (rolls back, reported as duplicate)."""
+
+
+def _no_office_to_office(own_role: str, peer_role: str) -> None:
+    """Two offices (an office and its Land office) exchange roll-ups only, never sync packages."""
+    if own_role == peer_role == "office":
+        raise ValidationError(N_("Offices exchange roll-up files ('elternlotse report rollup'), not sync files."))
 
 
 def _read(path) -> bytes:
