@@ -88,7 +88,7 @@ class RollupService:
             return self.sync.peer(to)
         offices = [p for p in self.sync.peers() if p.role == "office"]
         if len(offices) != 1:
-            raise ValidationError(N_("Trust the Land office's card first, or name it with --to NODE_ID, "
+            raise ValidationError(N_("Trust the Land office's card first, or name it with --recipient NODE_ID, "
                                      "when more than one office is trusted."))
         return offices[0]
 
