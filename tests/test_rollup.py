@@ -204,6 +204,10 @@ def test_cli_rollup_and_import(cli, tmp_path, data_dir):
     assert refused.code == 1 and "Land office" in refused.err and not out.exists()
     assert cli("keys", "trust", str(tmp_path / "land.card")).code == 0
     assert cli("keys", "trust", str(tmp_path / "office.card"), data=land_dir).code == 0
+    narrative = tmp_path / "sachbericht.docx"
+    assert cli("report", "--from", "2026-01-01", "-o", str(narrative)).code == 0
+    assert narrative.read_bytes()[:2] == b"PK"
+    assert cli("report", "--protect", "none", "-o", str(narrative.with_name("raw.docx"))).code == 1
     made = cli("report", "rollup", "--from", "2026-01-01", "-o", str(out))
     assert made.code == 0, made.err
     done = cli("report", "import", str(out), data=land_dir)

@@ -9,7 +9,7 @@ from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.text import N_
 from elternlotse.i18n import _
 
-FORMATS = ("pdf", "xlsx", "csv", "json")
+FORMATS = ("pdf", "xlsx", "csv", "json", "docx")
 
 
 def register(sub) -> None:
@@ -66,6 +66,10 @@ def cmd_report(args, cli: CliContext) -> int:
         from elternlotse.reports.pdf import write_pdf
 
         write_pdf(report, path, translate)
+    elif fmt == "docx":   # the Sachbericht skeleton: sections and figures for the office to complete
+        from elternlotse.reports.narrative import write_docx
+
+        write_docx(report, path, translate)
     else:
         {"xlsx": tabular.write_xlsx, "csv": tabular.write_csv, "json": tabular.write_json}[fmt](report, path, translate)
     cli.err.write(_("Report written: {path}").format(path=path) + "\n")
