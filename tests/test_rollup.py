@@ -214,3 +214,15 @@ def test_cli_rollup_and_import(cli, tmp_path, data_dir):
     assert done.code == 0 and "Stadt Hagen" in done.err
     assert cli("report", "-o", str(tmp_path / "land.csv"), data=land_dir).code == 0
     assert "Stadt Hagen" in (tmp_path / "land.csv").read_text(encoding="utf-8-sig")
+
+
+def test_the_pdf_speaks_german_and_the_office_language(world):
+    land, office_a, office_b, folder = world
+    for office, name in ((office_a, "a"), (office_b, "b")):
+        office.rollups.export(folder / f"{name}.elrollup", "2026-01-01", "2026-12-02")
+    land.rollups.import_files([folder / "a.elrollup", folder / "b.elrollup"])
+    uk, de = translator("uk"), translator("de")
+    report = land.reports.build("2026-01-01", "2026-12-02", language="uk", translate=uk).protected("round5")
+    text = "".join(p.extract_text() for p in PdfReader(write_pdf(report, folder / "uk.pdf", uk)).pages)
+    for msgid in ("Key figures", "Method", "Office", "Contacts with families"):
+        assert de(msgid) in text and uk(msgid) in text and de(msgid) != uk(msgid)

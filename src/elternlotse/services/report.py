@@ -63,6 +63,27 @@ class Report:
     rule: str = "none"
     key_published: list[tuple[str, int | str]] = field(default_factory=list)
 
+    def german_titles(self) -> dict[str, str]:
+        """Each table's title in German (the PDF puts it above the title in the report's language)."""
+        from elternlotse.i18n import translator
+
+        de = translator("de")
+        fixed = {"events": N_("Events and their participants"), "events-held": N_("Events held"),
+                 "handouts": N_("Handouts given"), "consents": N_("Consents given and withdrawn")}
+        names = {**DIMENSION_LABELS, "office": N_("Office")}
+        titles = {}
+        for table in self.tables:
+            kind, _, rest = table.key.partition("-")
+            if table.key in fixed:
+                titles[table.key] = de(fixed[table.key])
+            elif kind == "by" and rest in names:
+                titles[table.key] = de(names[rest])
+            elif kind == "cross" and len(rest.split("-")) == 2 and all(d in names for d in rest.split("-")):
+                first, second = rest.split("-")
+                titles[table.key] = de(N_("Reach by {first} and {second}")).format(first=de(names[first]),
+                                                                                  second=de(names[second]))
+        return titles
+
     def protected(self, rule: str) -> "Report":
         """Every people count published under ``rule``; the key figures as one-cell tables."""
         if rule not in PROTECTIONS:
