@@ -114,8 +114,9 @@ def write_pdf(report, path: Path, translate) -> Path:
         story += [*table_heading(table), grid_table(rows, text, header=True, totals=True)]
     story += [*heading(N_("Method")), para(translate(N_(
         "Counts come from the contacts, anonymous tallies and events recorded in Elternlotse. A contact about two "
-        "topics counts once in every other table and twice in the topic table. Families without consent to pass "
-        "their data to the office are not in the office's figures.")))]
+        "topics counts once in every other table and twice in the topic table. Contacts with families without "
+        "consent to pass their data to the office come only as their navigators' anonymous counts by month, "
+        "without names or ids.")))]
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,

@@ -38,6 +38,9 @@ DIMENSION_LABELS = {
     "month": N_("Month"), "interpreter": N_("Interpreter"),
 }
 MAX_DAYS = 3 * 366
+#: Contacts with families whose guardians did not consent to passing data to the office: only their
+#: navigators' anonymous counts reach the office (sync/aggregates.py), by month.
+UNSHARED_LABEL = N_("of these, with families counted anonymously (no consent to share)")
 
 
 @dataclass
@@ -144,13 +147,15 @@ class ReportService:
             facts.prepare(conn)
             [(contacts, families)] = facts.contact_counts(conn, a, b, (), families=True)
             [(anonymous,)] = facts.tally_counts(conn, a, b, ())
+            [(unshared,)] = facts.anonymous_contact_counts(conn, a, b, ())
             first_contacts = facts.first_contacts(conn, a, b)
             events = facts.event_counts(conn, a, b)
             ms = (int(datetime.combine(start, time.min, timezone.utc).timestamp() * 1000),
                   int(datetime.combine(end, time.max, timezone.utc).timestamp() * 1000))
             report = Report(start, end, self.store.info.organisation or self.store.info.name, language, [
-                (N_("Contacts with families"), contacts), (N_("Families reached"), families),
+                (N_("Contacts with families"), contacts + unshared), (N_("Families reached"), families),
                 (N_("First contacts"), first_contacts), (N_("Repeat contacts"), contacts - first_contacts),
+                (UNSHARED_LABEL, unshared),
                 (N_("People counted anonymously"), anonymous),
                 (N_("Events held"), sum(e[1] for e in events)),
                 (N_("Families at events (named)"), sum(e[2] for e in events)),
@@ -171,6 +176,8 @@ class ReportService:
             counts.setdefault(value, [0, 0])[0] += contacts
         for value, people in facts.tally_counts(self.store.conn, a, b, (dim,)):
             counts.setdefault(value, [0, 0])[1] += people
+        for value, contacts in facts.anonymous_contact_counts(self.store.conn, a, b, (dim,)):
+            counts.setdefault(value, [0, 0])[0] += contacts
         values = sorted(counts, key=_order)
         return Table(f"by-{dim}", translate(DIMENSION_LABELS[dim]), translate(DIMENSION_LABELS[dim]),
                      [label(dim, v) for v in values],
@@ -183,6 +190,8 @@ class ReportService:
             counts[(x, y)] = counts.get((x, y), 0) + contacts
         for x, y, people in facts.tally_counts(self.store.conn, a, b, (first_dim, second_dim)):
             counts[(x, y)] = counts.get((x, y), 0) + people
+        for x, y, contacts in facts.anonymous_contact_counts(self.store.conn, a, b, (first_dim, second_dim)):
+            counts[(x, y)] = counts.get((x, y), 0) + contacts
         rows = sorted({x for x, _ in counts}, key=_order)
         columns = sorted({y for _, y in counts}, key=_order)
         title = translate(N_("Reach by {first} and {second}")).format(

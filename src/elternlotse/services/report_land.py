@@ -10,11 +10,11 @@ a cross table of office and the first other dimension.  Navigator and school are
 from __future__ import annotations
 
 from elternlotse.domain.text import N_
-from elternlotse.services.report import DIMENSION_LABELS, Report, Table, _order
+from elternlotse.services.report import DIMENSION_LABELS, UNSHARED_LABEL, Report, Table, _order
 from elternlotse.sync.rollup import DIMENSIONS, KEY_FIGURES
 
 FIGURE_LABELS = dict(zip(KEY_FIGURES, (
-    N_("Contacts with families"), N_("Families reached"), N_("First contacts"), N_("Repeat contacts"),
+    N_("Contacts with families"), N_("Families reached"), N_("First contacts"), N_("Repeat contacts"), UNSHARED_LABEL,
     N_("People counted anonymously"), N_("Events held"), N_("Families at events (named)"),
     N_("People at events (headcount)"), N_("Families erased")), strict=True))
 

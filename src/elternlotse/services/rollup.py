@@ -54,11 +54,12 @@ class RollupService:
             facts.prepare(conn)
             [(contacts, families)] = facts.contact_counts(conn, a, b, (), families=True)
             [(anonymous,)] = facts.tally_counts(conn, a, b, ())
+            [(unshared,)] = facts.anonymous_contact_counts(conn, a, b, ())
             first_contacts = facts.first_contacts(conn, a, b)
             events = sorted(facts.event_counts(conn, a, b))
             ms = (int(datetime.combine(start, time.min, timezone.utc).timestamp() * 1000),
                   int(datetime.combine(end, time.max, timezone.utc).timestamp() * 1000))
-            figures = {"contacts": contacts, "families": families, "first_contacts": first_contacts,
+            figures = {"contacts": contacts + unshared, "unshared_contacts": unshared, "families": families, "first_contacts": first_contacts,
                        "repeat_contacts": contacts - first_contacts, "anonymous": anonymous,
                        "events": sum(e[1] for e in events),
                        "event_families": sum(e[2] for e in events), "event_headcount": sum(e[3] for e in events),
@@ -70,6 +71,8 @@ class RollupService:
                     counts.setdefault(value, [0, 0])[0] += n
                 for value, n in facts.tally_counts(conn, a, b, (dim,)):
                     counts.setdefault(value, [0, 0])[1] += n
+                for value, n in facts.anonymous_contact_counts(conn, a, b, (dim,)):
+                    counts.setdefault(value, [0, 0])[0] += n
                 tables[dim] = [[value, round5(c), round5(t)] for value, (c, t) in sorted(counts.items())]
             consents = [[p, round5(g), round5(w)] for p, g, w in sorted(facts.consent_counts(conn, a, b))]
         return {

@@ -17,6 +17,7 @@ from typing import Any, Callable
 from elternlotse.domain.errors import ElternlotseError, NotFoundError, StoreError, ValidationError
 from elternlotse.domain.text import N_
 from elternlotse.i18n import _
+from elternlotse.services import sync_aggregates
 from elternlotse.services import sync_collect as collect
 from elternlotse.services.sync_report import FileResult, ImportReport, family_changes
 from elternlotse.services.sync_trust import authorise, check_origin
@@ -26,6 +27,7 @@ from elternlotse.store import replication as repl
 from elternlotse.store.merge import apply_payload
 from elternlotse.store.safekeeping import fault_error
 from elternlotse.store.tables import SYNCED_FIELDS
+from elternlotse.sync import aggregates as aggregates_section
 from elternlotse.sync import payload as payload_mod
 from elternlotse.sync.fileformat import FORMAT_VERSION, Header, check_sealed, read_file, seal, unseal, write_atomic
 from elternlotse.sync.keys import Card, Secrets, parse_card
@@ -208,6 +210,8 @@ class SyncService:
                             peer.acked_by_peer, writer.stamp, _now(), 0)
             doc = payload_mod.build(header, self.store.info.role, rows, tombstones, consents, peer.acked_from_peer,
                                     sorted(set(seqs)), catalogs, withheld)
+            if not self.store.info.is_office:   # families without office consent: anonymous counts only
+                doc[aggregates_section.KEY] = sync_aggregates.build(conn)
             data = seal(header, doc, secrets, peer.encryption_key)
             file_size = len(data)
             repl.book_export(conn, hashlib.sha256(data).hexdigest(), header, path.name, doc["manifest"])
@@ -352,6 +356,8 @@ class SyncService:
             verdict = authorise(conn, payload, self.node_id)      # what the sender may not change is left out
             counts = apply_payload(conn, verdict.payload, self.node_id, _now(), self.store.clock.now)
             changes = family_changes(conn, path, header.sender, counts, verdict.refused)
+            if payload.aggregates is not None:
+                sync_aggregates.store(conn, header.sender, header.seq, payload.aggregates)
             self._book(conn, path, digest, header, payload, counts, verdict, changes)
             live = repl.live_families(conn, counts.families)
             for family_id in sorted(counts.families):

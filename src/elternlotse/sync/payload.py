@@ -24,6 +24,7 @@ from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.fields import JsonRefused, clean_text, id_field, loads
 from elternlotse.domain.records import check_value
 from elternlotse.domain.text import N_
+from elternlotse.sync import aggregates
 from elternlotse.sync.fileformat import Header
 
 PAYLOAD_KEYS = ("format", "sender", "recipient", "seq", "role", "schema", "rows", "tombstones", "consents",
@@ -53,6 +54,7 @@ class Payload:
     receipt_seqs: list[int] = field(default_factory=list)
     catalogs: list[dict[str, Any]] = field(default_factory=list)
     withheld: dict[str, Any] = field(default_factory=dict)
+    aggregates: list[tuple] | None = None      # sync/aggregates.py; None: the file has no such section
 
     @property
     def change_count(self) -> int:
@@ -175,7 +177,7 @@ def _in_field(error: ValidationError, where: str, table: str, row_id: str) -> Va
 
 
 def _parse(doc: Any, header: Header, synced: Mapping[str, tuple[str, ...]], where: str, now_ms: int) -> Payload:
-    _need(isinstance(doc, dict) and set(doc) == set(PAYLOAD_KEYS), "payload keys")
+    _need(isinstance(doc, dict) and set(PAYLOAD_KEYS) <= set(doc) <= {*PAYLOAD_KEYS, aggregates.KEY}, "payload keys")
     for key in ("format", "sender", "recipient", "seq", "schema"):
         _need(type(doc[key]) is type(getattr(header, key)) and doc[key] == getattr(header, key),
               f"payload {key} differs from the header")
@@ -269,5 +271,12 @@ def _parse(doc: Any, header: Header, synced: Mapping[str, tuple[str, ...]], wher
           and all(_short(k, MAX_ID) and _is_int(v) and v >= 0 for k, v in withheld.items()), "withheld counts")
     manifest = doc["manifest"]
     _need(manifest == manifest_of(rows, tombstones, consents, catalogs), "counts differ from the manifest")
+    cells = None
+    if aggregates.KEY in doc:   # optional: anonymous counts of families without office consent (a navigator's)
+        _need(doc["role"] == "navigator", "aggregates from an office")
+        try:
+            cells = aggregates.parse(doc[aggregates.KEY])
+        except ValueError as bad:
+            raise _Bad(str(bad)) from None
     return Payload(doc["sender"], doc["recipient"], doc["seq"], doc["role"], doc["schema"], rows, tombstones, consents,
-                   receipt["acked"], list(receipt["seqs"]), catalogs, withheld)
+                   receipt["acked"], list(receipt["seqs"]), catalogs, withheld, cells)

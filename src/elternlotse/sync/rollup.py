@@ -24,7 +24,7 @@ VERSION = 1
 #: navigator is a person).
 DIMENSIONS = ("language", "format", "topic", "grade", "month", "referral", "interpreter")
 #: Key figures, in the report's order; all count people or contacts except ``events``.
-KEY_FIGURES = ("contacts", "families", "first_contacts", "repeat_contacts", "anonymous", "events",
+KEY_FIGURES = ("contacts", "families", "first_contacts", "repeat_contacts", "unshared_contacts", "anonymous", "events",
                "event_families", "event_headcount", "erased")
 UNROUNDED_KEYS = ("events",)
 DOC_KEYS = ("kind", "version", "office", "name", "first", "last", "created", "protection", "key_figures",
