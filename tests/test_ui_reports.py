@@ -42,3 +42,31 @@ def test_the_page_previews_protected_figures_and_saves_them(qtbot, host, service
     out = tmp_path / "report.xlsx"
     page.save(str(out), "xlsx")
     assert out.read_bytes()[:2] == b"PK" and "report.xlsx" in page.status.text()
+
+
+def test_the_narrative_button_saves_the_sachbericht_skeleton(qtbot, host, services, tmp_path, monkeypatch):
+    from docx import Document
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog
+
+    services.contacts.today = lambda: date(2026, 12, 2)
+    family = services.families.add(family_document())
+    services.contacts.add(Contact(family_id=family.id, on="2026-11-10", format="phone_call", topics=["pa"]))
+    page = ReportsPage(services, host)
+    qtbot.addWidget(page)
+    page.first.setDate(QDate(2026, 1, 1))
+    page.last.setDate(QDate(2026, 12, 2))
+    assert not page.narrative_button.isEnabled()
+    page.refresh()
+    qtbot.waitUntil(lambda: page.report is not None, timeout=15000)
+    out = tmp_path / "sachbericht.docx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "Word (*.docx)"))
+    page.show()
+    page.narrative_button.setFocus()
+    qtbot.keyClick(page.narrative_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(out.exists, timeout=5000)
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    cells = [c.text for t in Document(str(out)).tables for row in t.rows for c in row.cells]
+    assert "Ayşe" not in text + " ".join(cells)
+    assert "<5" in cells and "1" not in cells          # the published figures, protected
+    assert oct(out.stat().st_mode & 0o777) == "0o600"

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from elternlotse.services.planning import PlanningService
     from elternlotse.services.report import ReportService
     from elternlotse.services.retention import RetentionService
+    from elternlotse.services.rollup import RollupService
     from elternlotse.services.sync import SyncService
     from elternlotse.store import Store
     from elternlotse.store.keys import KeyDerivation
@@ -149,6 +150,12 @@ class Services:
         from elternlotse.services.report import ReportService
 
         return ReportService(self.store, self.catalogs)
+
+    @cached_property
+    def rollups(self) -> RollupService:
+        from elternlotse.services.rollup import RollupService
+
+        return RollupService(self.store, self.sync, lambda: self.reports.today())
 
     @cached_property
     def planning(self) -> PlanningService:

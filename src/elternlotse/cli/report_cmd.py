@@ -9,7 +9,7 @@ from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.text import N_
 from elternlotse.i18n import _
 
-FORMATS = ("pdf", "xlsx", "csv", "json")
+FORMATS = ("pdf", "xlsx", "csv", "json", "docx")
 
 
 def register(sub) -> None:
@@ -22,8 +22,18 @@ def register(sub) -> None:
                    help=_("suppress values of 1-4 (default), round to multiples of 5, or none (JSON to stdout only)"))
     p.add_argument("--format", default=None, choices=FORMATS, help=_("default: from the file name"))
     p.add_argument("--language", default="de", metavar="L", help=_("language of the labels (default: de)"))
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help=_("the file to write, or - for JSON on stdout"))
-    p.set_defaults(handler=cmd_report)
+    p.add_argument("-o", "--output", metavar="FILE", help=_("the file to write, or - for JSON on stdout"))
+    p.set_defaults(handler=cmd_report, report_parser=p)
+    actions = p.add_subparsers(dest="report_action", metavar="ACTION")
+    r = actions.add_parser("rollup", help=_("signed, protected aggregates for the Land office"))
+    r.add_argument("--from", dest="first", default="", metavar="YYYY-MM-DD", help=_("first day (default: 1 January)"))
+    r.add_argument("--to", dest="last", default="", metavar="YYYY-MM-DD", help=_("last day (default: today)"))
+    r.add_argument("--recipient", default=None, metavar="NODE_ID", help=_("the Land office (default: the one trusted)"))
+    r.add_argument("-o", "--output", required=True, metavar="FILE", help=_("the file to write"))
+    r.set_defaults(handler=cmd_rollup)
+    i = actions.add_parser("import", help=_("a Land office reads roll-up files"))
+    i.add_argument("files", nargs="+", metavar="FILE")
+    i.set_defaults(handler=cmd_import)
 
 
 def cmd_report(args, cli: CliContext) -> int:
@@ -31,6 +41,8 @@ def cmd_report(args, cli: CliContext) -> int:
     from elternlotse.i18n.languages import supported_ui_language
     from elternlotse.reports import tabular
 
+    if args.output is None:
+        args.report_parser.error(_("the following arguments are required: %s") % "-o/--output")
     to_stdout = args.output == "-"
     fmt = args.format or ("json" if to_stdout else Path(args.output).suffix.lower().lstrip("."))
     if fmt not in FORMATS:
@@ -54,7 +66,29 @@ def cmd_report(args, cli: CliContext) -> int:
         from elternlotse.reports.pdf import write_pdf
 
         write_pdf(report, path, translate)
+    elif fmt == "docx":   # the Sachbericht skeleton: sections and figures for the office to complete
+        from elternlotse.reports.narrative import write_docx
+
+        write_docx(report, path, translate)
     else:
         {"xlsx": tabular.write_xlsx, "csv": tabular.write_csv, "json": tabular.write_json}[fmt](report, path, translate)
     cli.err.write(_("Report written: {path}").format(path=path) + "\n")
+    return 0
+
+
+def cmd_rollup(args, cli: CliContext) -> int:
+    path = Path(args.output)
+    document = cli.services().rollups.export(path, args.first, args.last, to=args.recipient)
+    cli.err.write(_("Roll-up for {first} to {last} written: {path}").format(
+        first=document["first"], last=document["last"], path=path) + "\n")
+    return 0
+
+
+def cmd_import(args, cli: CliContext) -> int:
+    done = cli.services().rollups.import_files(args.files)
+    for item in done:
+        cli.err.write(_("{office}: roll-up for {first} to {last} stored.").format(
+            office=item.name, first=item.first, last=item.last) + "\n")
+    if len(done) < len(args.files):
+        cli.err.write(_("Files already stored or older than the stored roll-up were left as they are.") + "\n")
     return 0

@@ -23,6 +23,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from reportlab.lib.styles import ParagraphStyle
 
 from elternlotse.handouts.fonts import font_name, register_fonts
+from elternlotse.i18n import translator
 from elternlotse.handouts.textlayout import direction, prepare_rtl, visual_rtl
 from elternlotse.reports.tabular import write_atomically
 
@@ -59,14 +60,41 @@ def write_pdf(report, path: Path, translate) -> Path:
     def para(value: str, style: str = "body") -> Paragraph:
         return Paragraph(_escape(text(value)), styles[style])
 
+    # German for the funder plus the report's language: each heading in German first, then translated
+    german = None if report.language == "de" else translator("de")
+    latin = {name: ParagraphStyle(f"{name}-de", parent=style, fontName=font_name("latin", bold=name != "body"),
+                                  alignment=0, textColor=colors.Color(0.3, 0.3, 0.3), spaceAfter=0)
+             for name, style in styles.items()}
+    german_titles = report.german_titles() if german else {}
+
+    def heading(msgid: str, style: str = "h2") -> list:
+        shown = translate(msgid)
+        if not german or german(msgid) == shown:
+            return [para(shown, style)]
+        return [Paragraph(_escape(german(msgid)), latin[style]), para(shown, style)]
+
+    def table_heading(table) -> list:
+        de_text = german_titles.get(table.key)
+        if not de_text:
+            return [para(table.title, "h2")]
+        return [Paragraph(_escape(de_text), latin["h2"]), para(table.title, "h2")]
+
+    def key_label(label: str):
+        if not german:
+            return translate(label)
+        return Paragraph(f'<font face="{font_name("latin")}">{_escape(german(label))}</font><br/>'
+                         + _escape(text(translate(label))),
+                         ParagraphStyle("kf", fontName=text.font, fontSize=8.5, leading=11, alignment=align))
+
     story = [
-        para(translate(N_("Report on the parent navigators' work")), "title"),
+        *heading(N_("Report on the parent navigators' work"), "title"),
         para(report.organisation, "h2"),
         para(translate(N_("Period: {first} to {last}")).format(first=report.first.isoformat(), last=report.last.isoformat())),
         para(_protection_note(report.rule, translate)),
         Spacer(1, 6 * mm),
-        para(translate(N_("Key figures")), "h2"),
-        grid_table([[translate(label), value] for label, value in report.key_published], text, widths=(120 * mm, 30 * mm)),
+        *heading(N_("Key figures")),
+        grid_table([[key_label(label), value] for label, value in report.key_published], text,
+                   widths=(120 * mm, 30 * mm)),
     ]
     charts = [("by-language", "bar"), ("by-format", "bar"), ("by-month", "line"), ("by-topic", "stacked")]
     tables = {t.key: t for t in report.tables}
@@ -74,7 +102,7 @@ def write_pdf(report, path: Path, translate) -> Path:
         table = tables.get(key)
         if table is None or not table.rows:
             continue
-        story += [para(table.title, "h2"), _chart(table, kind, text),
+        story += [*table_heading(table), _chart(table, kind, text),
                   para(translate(N_("Hidden values (<5, x) are drawn as 0.")))]
     for table in report.tables:
         if not table.rows:
@@ -83,11 +111,12 @@ def write_pdf(report, path: Path, translate) -> Path:
         for label, cells, total in zip(table.rows, table.published.cells, table.published.row_totals, strict=True):
             rows.append([label, *cells, total])
         rows.append([translate(N_("Total")), *table.published.column_totals, table.published.total])
-        story += [para(table.title, "h2"), grid_table(rows, text, header=True, totals=True)]
-    story += [para(translate(N_("Method")), "h2"), para(translate(N_(
+        story += [*table_heading(table), grid_table(rows, text, header=True, totals=True)]
+    story += [*heading(N_("Method")), para(translate(N_(
         "Counts come from the contacts, anonymous tallies and events recorded in Elternlotse. A contact about two "
-        "topics counts once in every other table and twice in the topic table. Families without consent to pass "
-        "their data to the office are not in the office's figures.")))]
+        "topics counts once in every other table and twice in the topic table. Contacts with families without "
+        "consent to pass their data to the office come only as their navigators' anonymous counts by month, "
+        "without names or ids.")))]
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,

@@ -29,6 +29,7 @@ from elternlotse.domain.text import N_
 from elternlotse.services.catalogs import CatalogService
 from elternlotse.store import Store
 from elternlotse.store import report_facts as facts
+from elternlotse.store import rollups
 
 DEFAULT_DIMENSIONS = ("language", "format", "topic", "grade", "month", "navigator")
 DIMENSION_LABELS = {
@@ -37,6 +38,9 @@ DIMENSION_LABELS = {
     "month": N_("Month"), "interpreter": N_("Interpreter"),
 }
 MAX_DAYS = 3 * 366
+#: Contacts with families whose guardians did not consent to passing data to the office: only their
+#: navigators' anonymous counts reach the office (sync/aggregates.py), by month.
+UNSHARED_LABEL = N_("of these, with families counted anonymously (no consent to share)")
 
 
 @dataclass
@@ -61,6 +65,27 @@ class Report:
     tables: list[Table] = field(default_factory=list)
     rule: str = "none"
     key_published: list[tuple[str, int | str]] = field(default_factory=list)
+
+    def german_titles(self) -> dict[str, str]:
+        """Each table's title in German (the PDF puts it above the title in the report's language)."""
+        from elternlotse.i18n import translator
+
+        de = translator("de")
+        fixed = {"events": N_("Events and their participants"), "events-held": N_("Events held"),
+                 "handouts": N_("Handouts given"), "consents": N_("Consents given and withdrawn")}
+        names = {**DIMENSION_LABELS, "office": N_("Office")}
+        titles = {}
+        for table in self.tables:
+            kind, _, rest = table.key.partition("-")
+            if table.key in fixed:
+                titles[table.key] = de(fixed[table.key])
+            elif kind == "by" and rest in names:
+                titles[table.key] = de(names[rest])
+            elif kind == "cross" and len(rest.split("-")) == 2 and all(d in names for d in rest.split("-")):
+                first, second = rest.split("-")
+                titles[table.key] = de(N_("Reach by {first} and {second}")).format(first=de(names[first]),
+                                                                                  second=de(names[second]))
+        return titles
 
     def protected(self, rule: str) -> "Report":
         """Every people count published under ``rule``; the key figures as one-cell tables."""
@@ -112,17 +137,25 @@ class ReportService:
                                   allowed=", ".join(facts.DIMENSIONS))
         conn, a, b = self.store.conn, start.isoformat(), end.isoformat()
         label = self._labeller(language, translate)
+        if self.store.info.is_office and rollups.any_stored(conn):   # a Land office: the report one level up
+            from elternlotse.services.report_land import land_report
+
+            return land_report(rollups.within(conn, a, b), start, end,
+                               self.store.info.organisation or self.store.info.name, dims, language, label,
+                               translate, self._purpose)
         with self.store.read():
             facts.prepare(conn)
             [(contacts, families)] = facts.contact_counts(conn, a, b, (), families=True)
             [(anonymous,)] = facts.tally_counts(conn, a, b, ())
+            [(unshared,)] = facts.anonymous_contact_counts(conn, a, b, ())
             first_contacts = facts.first_contacts(conn, a, b)
             events = facts.event_counts(conn, a, b)
             ms = (int(datetime.combine(start, time.min, timezone.utc).timestamp() * 1000),
                   int(datetime.combine(end, time.max, timezone.utc).timestamp() * 1000))
             report = Report(start, end, self.store.info.organisation or self.store.info.name, language, [
-                (N_("Contacts with families"), contacts), (N_("Families reached"), families),
+                (N_("Contacts with families"), contacts + unshared), (N_("Families reached"), families),
                 (N_("First contacts"), first_contacts), (N_("Repeat contacts"), contacts - first_contacts),
+                (UNSHARED_LABEL, unshared),
                 (N_("People counted anonymously"), anonymous),
                 (N_("Events held"), sum(e[1] for e in events)),
                 (N_("Families at events (named)"), sum(e[2] for e in events)),
@@ -143,6 +176,8 @@ class ReportService:
             counts.setdefault(value, [0, 0])[0] += contacts
         for value, people in facts.tally_counts(self.store.conn, a, b, (dim,)):
             counts.setdefault(value, [0, 0])[1] += people
+        for value, contacts in facts.anonymous_contact_counts(self.store.conn, a, b, (dim,)):
+            counts.setdefault(value, [0, 0])[0] += contacts
         values = sorted(counts, key=_order)
         return Table(f"by-{dim}", translate(DIMENSION_LABELS[dim]), translate(DIMENSION_LABELS[dim]),
                      [label(dim, v) for v in values],
@@ -155,6 +190,8 @@ class ReportService:
             counts[(x, y)] = counts.get((x, y), 0) + contacts
         for x, y, people in facts.tally_counts(self.store.conn, a, b, (first_dim, second_dim)):
             counts[(x, y)] = counts.get((x, y), 0) + people
+        for x, y, contacts in facts.anonymous_contact_counts(self.store.conn, a, b, (first_dim, second_dim)):
+            counts[(x, y)] = counts.get((x, y), 0) + contacts
         rows = sorted({x for x, _ in counts}, key=_order)
         columns = sorted({y for _, y in counts}, key=_order)
         title = translate(N_("Reach by {first} and {second}")).format(

@@ -18,6 +18,7 @@ from typing import Any, Callable
 from elternlotse.domain.errors import ElternlotseError, NotFoundError, StoreError, ValidationError
 from elternlotse.domain.text import N_
 from elternlotse.i18n import _
+from elternlotse.services import sync_aggregates
 from elternlotse.services import sync_collect as collect
 from elternlotse.services.sync_report import FileResult, ImportReport, family_changes
 from elternlotse.services.sync_trust import authorise, check_origin
@@ -27,6 +28,7 @@ from elternlotse.store import replication as repl
 from elternlotse.store.merge import apply_payload
 from elternlotse.store.safekeeping import fault_error
 from elternlotse.store.tables import SYNCED_FIELDS
+from elternlotse.sync import aggregates as aggregates_section
 from elternlotse.sync import payload as payload_mod
 from elternlotse.sync.fileformat import (FORMAT_VERSION, Header, check_sealed, read_file, seal_compressed, unseal,
                                          write_atomic)
@@ -165,7 +167,7 @@ class SyncService:
         info = self.store.info
         if card.node_id == info.node_id:
             raise ValidationError(N_("This is this installation's own card; trust the card of the other side."))
-        if info.role == card.role:
+        if info.role == card.role == "navigator":   # an office trusts its Land office for roll-ups (report_cmd)
             raise ValidationError(
                 N_("A navigator trusts an office and an office admits navigators; this card is of a {role} like this installation."),
                 role=card.role)
@@ -238,6 +240,7 @@ class SyncService:
         peer = self.peer(to) if to else self.default_recipient()
         if peer.revoked:
             raise ValidationError(REVOKED_EXPORT, node=peer.node_id, date=peer.revoked_on)
+        _no_office_to_office(self.store.info.role, peer.role)
         secrets = self.secrets()
         path = Path(path)
         if path.is_dir():
@@ -256,8 +259,10 @@ class SyncService:
             header = Header(FORMAT_VERSION, self.store.info.schema_version, self.node_id, peer.node_id, peer.seq_out + 1,
                             peer.acked_by_peer, writer.stamp, _now(), 0)
             # streamed: records go from the store's cursors through canonical JSON into zlib one by one
+            extra = {} if self.store.info.is_office else {   # families without office consent: anonymous counts only
+                aggregates_section.KEY: sync_aggregates.build(conn)}
             compressed, manifest = payload_mod.stream(header, self.store.info.role, rows, tombstones, consents,
-                                                      peer.acked_from_peer, sorted(set(seqs)), catalogs, withheld)
+                                                      peer.acked_from_peer, sorted(set(seqs)), catalogs, withheld, extra)
             del rows, tombstones, consents
             data = seal_compressed(header, compressed, secrets, peer.encryption_key)
             del compressed
@@ -293,6 +298,7 @@ class SyncService:
         """Every check, decryption and strict validation; returns (sha256, header, payload).  Writes nothing."""
         header, offset = check_sealed(data, where, self.node_id, self._sender_key)
         self._refuse_revoked(header, where)
+        _no_office_to_office(self.store.info.role, self.peer(header.sender).role)
         # the inflated bytes are referenced only by ``parse``, which lets go of them once they are parsed
         payload = payload_mod.parse(unseal(data, header, offset, where, secrets or self.secrets()), header,
                                     SYNCED_FIELDS, where)
@@ -407,6 +413,8 @@ class SyncService:
             verdict = authorise(conn, payload, self.node_id)      # what the sender may not change is left out
             counts = apply_payload(conn, verdict.payload, self.node_id, _now(), self.store.clock.now)
             changes = family_changes(conn, path, header.sender, counts, verdict.refused)
+            if payload.aggregates is not None:
+                sync_aggregates.store(conn, header.sender, header.seq, payload.aggregates)
             self._book(conn, path, digest, header, payload, counts, verdict, changes)
             family_repo.index_families(writer, counts.families)   # in bulk; gone families lose their rows
             if counts.erasures:
@@ -567,6 +575,12 @@ class SyncService:
 
 class _Duplicate(Exception):
     """Raised inside an import transaction when the file was imported meanwhile (rolls back, reported as duplicate)."""
+
+
+def _no_office_to_office(own_role: str, peer_role: str) -> None:
+    """Two offices (an office and its Land office) exchange roll-ups only, never sync packages."""
+    if own_role == peer_role == "office":
+        raise ValidationError(N_("Offices exchange roll-up files ('elternlotse report rollup'), not sync files."))
 
 
 def _read(path) -> bytes:

@@ -130,3 +130,57 @@ def _check(dimensions: tuple[str, ...]) -> None:
     unknown = set(dimensions) - set(DIMENSIONS)
     if unknown:
         raise KeyError(sorted(unknown))
+
+
+# ---------------------------------------------------------------- anonymous counts (families without office consent)
+def unshared_contact_cells(conn, shared_families: set[str], since_day: str) -> list[tuple]:
+    """(month, format, language, topics JSON, grade band, contacts) of contacts with families not shared.
+
+    ``prepare`` first.  Topics stay a sorted list per cell, so a contact counts once in every
+    table but the topic table (as in the report).
+    """
+    conn.execute("DROP TABLE IF EXISTS temp.report_shared")
+    conn.execute("CREATE TEMP TABLE report_shared (family_id TEXT PRIMARY KEY)")
+    conn.executemany("INSERT INTO temp.report_shared VALUES (?)", [(f,) for f in shared_families])
+    return conn.execute(
+        "SELECT substr(c.day, 1, 7), c.format, c.language,"
+        " (SELECT coalesce(json_group_array(value), '[]') FROM (SELECT DISTINCT value FROM json_each(c.topics)"
+        "   WHERE typeof(value) = 'text' ORDER BY value)),"
+        " coalesce(f.band, ''), count(*)"
+        " FROM contacts c LEFT JOIN temp.report_family f ON f.family_id = c.family_id"
+        " WHERE c.deleted IS NULL AND c.family_id != '' AND c.day >= ?"
+        " AND c.family_id NOT IN (SELECT family_id FROM temp.report_shared)"
+        " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5", (since_day,)).fetchall()
+
+
+def anonymous_seq(conn, sender: str) -> int:
+    row = conn.execute("SELECT max(seq) FROM anonymous_counts WHERE sender = ?", (sender,)).fetchone()
+    return row[0] or 0
+
+
+def replace_anonymous(conn, sender: str, seq: int, cells: list[tuple]) -> None:
+    """The sender's newest snapshot replaces its older one (a snapshot, so a file read twice never counts twice)."""
+    import json
+
+    conn.execute("DELETE FROM anonymous_counts WHERE sender = ?", (sender,))
+    conn.executemany(
+        "INSERT INTO anonymous_counts(sender, seq, month, format, language, topics, grade, contacts)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(sender, seq, m, f, lang, json.dumps(list(t)), g, n) for m, f, lang, t, g, n in cells])
+
+
+_ANONYMOUS_DIMENSIONS = {
+    "navigator": "a.sender", "school": "''", "language": "a.language", "format": "a.format",
+    "topic": "coalesce(t.value, '')", "grade": "a.grade", "referral": "''", "month": "a.month", "interpreter": "''",
+}
+
+
+def anonymous_contact_counts(conn, first: str, last: str, dimensions: tuple[str, ...]) -> list[tuple]:
+    """(dimension values..., contacts) of the anonymous counts in the months of first..last."""
+    _check(dimensions)
+    columns = [_ANONYMOUS_DIMENSIONS[d] for d in dimensions]
+    topics = "LEFT JOIN json_each(a.topics) t" if "topic" in dimensions else ""
+    select = ", ".join([*columns, "coalesce(sum(a.contacts), 0)"])
+    group = f" GROUP BY {', '.join(str(i + 1) for i in range(len(columns)))}" if columns else ""
+    return conn.execute(f"SELECT {select} FROM anonymous_counts a {topics} WHERE a.month BETWEEN ? AND ?{group}",
+                        (first[:7], last[:7])).fetchall()

@@ -25,6 +25,7 @@ from elternlotse.domain.fields import JsonRefused, clean_text, id_field, loads
 from elternlotse.domain.records import check_value
 from elternlotse.domain.text import N_
 from elternlotse.sync import payload_writer
+from elternlotse.sync import aggregates
 from elternlotse.sync.fileformat import Header
 
 PAYLOAD_KEYS = ("format", "sender", "recipient", "seq", "role", "schema", "rows", "tombstones", "consents",
@@ -57,6 +58,7 @@ class Payload:
     receipt_seqs: list[int] = field(default_factory=list)
     catalogs: list[dict[str, Any]] = field(default_factory=list)
     withheld: dict[str, Any] = field(default_factory=dict)
+    aggregates: list[tuple] | None = None      # sync/aggregates.py; None: the file has no such section
 
     @property
     def change_count(self) -> int:
@@ -89,9 +91,11 @@ def build(header: Header, role: str, rows, tombstones, consents, receipt_acked: 
 
 
 def stream(header: Header, role: str, rows: Iterable, tombstones: Iterable, consents: Iterable, receipt_acked: str,
-           receipt_seqs: list[int], catalogs: list[dict[str, Any]], withheld: dict[str, Any]) -> tuple[bytes, dict]:
+           receipt_seqs: list[int], catalogs: list[dict[str, Any]], withheld: dict[str, Any],
+           extra: dict[str, Any] | None = None) -> tuple[bytes, dict]:
     """``zlib(canonical(build(...)))`` written as a stream (``sync/payload_writer.py``): the record
-    iterators are read once, item by item.  Returns the compressed payload and its manifest."""
+    iterators are read once, item by item.  Returns the compressed payload and its manifest.
+    ``extra``: optional top-level sections (a navigator's ``aggregates``), small and written whole."""
     row_section = payload_writer.Rows(rows)
     sections = {
         "format": header.format, "sender": header.sender, "recipient": header.recipient, "seq": header.seq,
@@ -99,7 +103,7 @@ def stream(header: Header, role: str, rows: Iterable, tombstones: Iterable, cons
         "tombstones": payload_writer.Items(list(t) for t in tombstones),
         "consents": payload_writer.Items(list(c) for c in consents),
         "receipt": {"acked": receipt_acked, "seqs": sorted(receipt_seqs)},
-        "catalogs": catalogs, "withheld": withheld,
+        "catalogs": catalogs, "withheld": withheld, **(extra or {}),
     }
 
     def manifest(done: dict[str, Any]) -> dict[str, Any]:
@@ -208,7 +212,7 @@ def _in_field(error: ValidationError, where: str, table: str, row_id: str) -> Va
 
 
 def _parse(doc: Any, header: Header, synced: Mapping[str, tuple[str, ...]], where: str, now_ms: int) -> Payload:
-    _need(isinstance(doc, dict) and set(doc) == set(PAYLOAD_KEYS), "payload keys")
+    _need(isinstance(doc, dict) and set(PAYLOAD_KEYS) <= set(doc) <= {*PAYLOAD_KEYS, aggregates.KEY}, "payload keys")
     for key in ("format", "sender", "recipient", "seq", "schema"):
         _need(type(doc[key]) is type(getattr(header, key)) and doc[key] == getattr(header, key),
               f"payload {key} differs from the header")
@@ -317,5 +321,12 @@ def _parse(doc: Any, header: Header, synced: Mapping[str, tuple[str, ...]], wher
           and all(_short(k, MAX_ID) and _is_int(v) and v >= 0 for k, v in withheld.items()), "withheld counts")
     manifest = doc["manifest"]
     _need(manifest == manifest_of(rows, tombstones, consents, catalogs), "counts differ from the manifest")
+    cells = None
+    if aggregates.KEY in doc:   # optional: anonymous counts of families without office consent (a navigator's)
+        _need(doc["role"] == "navigator", "aggregates from an office")
+        try:
+            cells = aggregates.parse(doc[aggregates.KEY])
+        except ValueError as bad:
+            raise _Bad(str(bad)) from None
     return Payload(doc["sender"], doc["recipient"], doc["seq"], doc["role"], doc["schema"], rows, tombstones, consents,
-                   receipt["acked"], list(receipt["seqs"]), catalogs, withheld)
+                   receipt["acked"], list(receipt["seqs"]), catalogs, withheld, cells)

@@ -85,6 +85,10 @@ class ReportsPage(QWidget):
         self.save_button = QPushButton(_("&Save report..."))
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self._save)
+        self.narrative_button = QPushButton(_("Narrative &report..."))
+        self.narrative_button.setToolTip(_("A DOCX with the report's sections and figures, for the office to complete"))
+        self.narrative_button.setEnabled(False)
+        self.narrative_button.clicked.connect(self._save_narrative)
         bar = QHBoxLayout()
         for label, widget in ((_("&From:"), self.first), (_("&To:"), self.last), (_("&Protection:"), self.protection),
                               (_("&Labels in:"), self.language)):
@@ -96,6 +100,7 @@ class ReportsPage(QWidget):
         bar.addWidget(self.show_button)
         bar.addStretch(1)
         bar.addWidget(self.save_button)
+        bar.addWidget(self.narrative_button)
 
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -151,6 +156,7 @@ class ReportsPage(QWidget):
         self.report, self.translate = result
         self.show_button.setEnabled(True)
         self.save_button.setEnabled(True)
+        self.narrative_button.setEnabled(True)
         self.key_figures.setText("   ".join(f"{self.translate(label)}: {value}" for label, value in self.report.key_published))
         self.table_choice.blockSignals(True)
         self.table_choice.clear()
@@ -205,6 +211,15 @@ class ReportsPage(QWidget):
             fmt = next((key for key, f in _FORMATS if f == chosen), "pdf")
             self.save(path, fmt)
 
+    def _save_narrative(self) -> None:
+        if self.report is None:
+            return
+        stem = f"sachbericht-{self.report.first.isoformat()}-{self.report.last.isoformat()}"
+        title = _("Narrative &report...").replace("&", "")
+        path, _chosen = QFileDialog.getSaveFileName(self, title, f"{stem}.docx", "Word (*.docx)")
+        if path:
+            self.save(path, "docx")
+
     def save(self, path: str, fmt: str) -> None:
         from pathlib import Path
 
@@ -214,6 +229,10 @@ class ReportsPage(QWidget):
             from elternlotse.reports.pdf import write_pdf
 
             write_pdf(self.report, Path(path), self.translate)
+        elif fmt == "docx":
+            from elternlotse.reports.narrative import write_docx
+
+            write_docx(self.report, Path(path), self.translate)
         else:
             {"xlsx": tabular.write_xlsx, "csv": tabular.write_csv, "json": tabular.write_json}[fmt](
                 self.report, Path(path), self.translate)
