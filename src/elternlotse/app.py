@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from elternlotse.services.notices import NoticeService
     from elternlotse.services.planning import PlanningService
     from elternlotse.services.report import ReportService
+    from elternlotse.services.duplicates import DuplicateService
     from elternlotse.services.retention import RetentionService
     from elternlotse.services.sync import SyncService
     from elternlotse.store import Store
@@ -160,6 +161,12 @@ class Services:
         from elternlotse.services.retention import RetentionService
 
         return RetentionService(self.store, self.families, self.checklists)
+
+    @cached_property
+    def duplicates(self) -> DuplicateService:
+        from elternlotse.services.duplicates import DuplicateService
+
+        return DuplicateService(self.store)
 
 
 def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False,

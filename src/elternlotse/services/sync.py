@@ -351,6 +351,8 @@ class SyncService:
             counts = apply_payload(conn, verdict.payload, self.node_id, _now(), self.store.clock.now)
             changes = family_changes(conn, path, header.sender, counts, verdict.refused)
             self._book(conn, path, digest, header, payload, counts, verdict, changes)
+            if self._purge_handed_away(writer, verdict.payload, counts):
+                writer.mark_erased()  # the former owner's copy leaves no byte behind
             live = repl.live_families(conn, counts.families)
             for family_id in sorted(counts.families):
                 if family_id in live:
@@ -362,6 +364,24 @@ class SyncService:
             writer.audit("sync.report", Path(path).name, json.dumps(counts.as_dict()))
         result = FileResult(path, "applied", header.sender, header.seq, "", counts.as_dict(), len(verdict.refused))
         return result, payload.catalogs, changes
+
+    def _purge_handed_away(self, writer, payload, counts) -> bool:
+        """Navigator: families an office package handed to another navigator leave this laptop.
+
+        The office keeps them and their new owner gets them in full; this copy (records, change
+        log, consent entries, search rows) is removed in the import's transaction and audited.
+        """
+        if self.store.info.is_office:
+            return False
+        handed = [r for t, r, changes in payload.rows if t == "families" and any(f == "owner" for f, _s, _v in changes)]
+        away = sorted(fid for fid, owner in repl.family_owners(writer.conn, handed).items() if owner != self.node_id)
+        if not away:
+            return False
+        repl.purge_families(writer.conn, away)
+        counts.families.difference_update(away)
+        for fid in away:
+            writer.audit("family.handed_away", fid)
+        return True
 
     def _check_seq(self, path: str, header: Header) -> None:
         """Sequence numbers only within a window of the last one (a gap is reported, never allocated)."""

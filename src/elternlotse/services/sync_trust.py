@@ -32,6 +32,7 @@ _PERSON_LINK = {"channels": "person_id", "checklist_items": "child_id", "child_c
 REASON_NOT_OWNER = N_("belongs to {owner}, not to the sender")
 REASON_HANDOVER = N_("only the office hands a family over to another navigator")
 REASON_UNKNOWN_FAMILY = N_("names a family this installation does not hold")
+REASON_MERGE = N_("only the office merges families")
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,10 @@ def authorise(conn, payload: Payload, own_node: str) -> Verdict:
         if table != "families":
             continue
         known, value = _latest(changes, "owner")
+        if not from_office and _latest(changes, "merged_into")[0]:
+            refused.append(Refusal(table, row_id, row_id, REASON_MERGE, owners.get(row_id, "")))
+            out_families.add(row_id)
+            continue
         if row_id in owners:
             if from_office:
                 if known and value:

@@ -148,11 +148,20 @@ def index_family(writer: Writer, family_id: str) -> None:
 
 # ---------------------------------------------------------------- reading
 
+#: A pointer to a survivor may lead to a family that was itself merged later; never loop.
+MAX_MERGE_HOPS = 16
+
+
 def load_family(conn, family_id: str) -> Family:
-    row = conn.execute(
-        "SELECT id, notes, created, updated FROM families WHERE id = ? AND deleted IS NULL", (family_id,)
-    ).fetchone()
-    if row is None:
+    """The family; a family merged into another one (``merged_into``) leads to its survivor."""
+    for _hop in range(MAX_MERGE_HOPS):
+        row = conn.execute(
+            "SELECT id, notes, created, updated, merged_into FROM families WHERE id = ? AND deleted IS NULL", (family_id,)
+        ).fetchone()
+        if row is None or not row[4]:
+            break
+        family_id = row[4]
+    if row is None or row[4]:
         raise NotFoundError(N_("No family with the id {id}."), id=family_id)
     family = Family(guardians=[], id=row[0], notes=row[1], created=row[2], updated=row[3])
     persons = conn.execute(
@@ -295,7 +304,7 @@ def rows_for_ids(conn, ids: list[str]) -> dict[str, FamilyRow]:
     for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
         chunk = ids[start:start + 500]
         marks = ",".join("?" * len(chunk))
-        for values in conn.execute(_LIST_SQL + f" WHERE f.id IN ({marks}) AND f.deleted IS NULL", chunk):
+        for values in conn.execute(_LIST_SQL + f" WHERE f.id IN ({marks}) AND f.deleted IS NULL AND f.merged_into = ''", chunk):
             rows[values[0]] = _row(values)
     return rows
 
@@ -304,7 +313,7 @@ def list_families(conn, query: str = "", limit: int | None = None, offset: int =
     if query.strip():
         ids = search_family_ids(conn, query, limit=limit or 500)
     else:
-        sql = "SELECT id FROM families WHERE deleted IS NULL ORDER BY created"
+        sql = "SELECT id FROM families WHERE deleted IS NULL AND merged_into = '' ORDER BY created"
         params: list = []
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -315,7 +324,7 @@ def list_families(conn, query: str = "", limit: int | None = None, offset: int =
 
 
 def count_families(conn) -> int:
-    return conn.execute("SELECT count(*) FROM families WHERE deleted IS NULL").fetchone()[0]
+    return conn.execute("SELECT count(*) FROM families WHERE deleted IS NULL AND merged_into = ''").fetchone()[0]
 
 
 def family_of_person(conn, person_id: str) -> str:
