@@ -124,19 +124,19 @@ class DuplicateService:
         report = progress or (lambda *a: None)
         blocks: dict[tuple[str, str], set[str]] = {}
         report(0, 4)
-        for fid, kind, value in repo.contact_values(conn):
+        guardians, contacts, skeletons = repo.candidate_source(conn)
+        report(1, 4)
+        for person, kind, value in contacts:
             key = phone_key(value) if kind == "phone" else value.strip().casefold()
             if key:
-                blocks.setdefault((kind, key), set()).add(fid)
-        report(1, 4)
-        for fid, _pid, skel in repo.guardian_skeletons(conn):
-            key = name_key(skel or "")
-            if key:
-                blocks.setdefault(("name", key), set()).add(fid)
+                blocks.setdefault((kind, key), set()).add(guardians[person][0])
         report(2, 4)
         labels: dict[str, list[str]] = {}
-        for fid, _pid, name in repo.guardian_names(conn):
+        for person, (fid, name) in guardians.items():
             labels.setdefault(fid, []).append(name)
+            key = name_key(skeletons.get(person, ""))
+            if key:
+                blocks.setdefault(("name", key), set()).add(fid)
             folded = fold(name)
             if folded:
                 blocks.setdefault(("same_name", folded), set()).add(fid)
