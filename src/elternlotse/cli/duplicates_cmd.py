@@ -46,7 +46,8 @@ def cmd_list(args, cli: CliContext) -> int:
             second=c.second_label or "-", second_id=c.second, reasons=reasons))
         for row in service.compare(c.first, c.second):
             mark = "=" if row.same else "≠"
-            cli.say(f"    {mark} {_(row.label)}: {row.first or '-'}  |  {row.second or '-'}")
+            label = _(row.label)
+            cli.say(f"    {mark} {label}: {row.first or '-'}  |  {row.second or '-'}")
     cli.say(ngettext("{count} candidate pair", "{count} candidate pairs", len(found)).format(count=len(found)))
     return 0
 
