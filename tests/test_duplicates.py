@@ -169,3 +169,20 @@ def test_cli_list_merge_dismiss_undo(cli, tmp_path):
     assert undo.code == 0 and "two families again" in undo.out
     assert cli("duplicates", "undo", "77", data=office_dir).code == 1
     assert cli("duplicates", "merge", ids[0], data=office_dir).code == 2
+
+
+def test_notes_stay_in_sight_and_erasing_by_the_old_id_erases_the_survivor_and_its_pointer(office):
+    keep = office.families.add(_doc("Ayşe Yılmaz", "0176 1234 5678", "a@example.org") | {"notes": "Vater arbeitet"})
+    other = office.families.add(_doc("Ayse Yilmaz", "0176 1234 5678", "b@example.org") | {"notes": "Türkisch bitte"})
+    unrelated = office.families.add(_doc("Olena Shevchenko", "0172 9999 8888", "o@example.org"))
+    merge = office.duplicates.merge(keep.id, other.id)
+    assert office.families.get(keep.id).notes == "Vater arbeitet\n\nTürkisch bitte"
+    office.duplicates.undo(merge.id)
+    assert office.families.get(keep.id).notes == "Vater arbeitet"
+    assert office.families.get(other.id).notes == "Türkisch bitte"
+    office.duplicates.merge(keep.id, other.id)
+    office.families.erase(other.id)                      # the old id names the survivor now
+    assert not office.families.exists(keep.id) and not office.families.exists(other.id)
+    assert office.families.exists(unrelated.id)
+    text = office.store.dump_text()
+    assert "Türkisch bitte" not in text and "Vater arbeitet" not in text and "Yilmaz" not in text

@@ -48,10 +48,11 @@ def erasers() -> tuple[Eraser, ...]:
     Passed to ``FamilyService`` explicitly: an erasure never depends on which modules
     happen to have been imported before it.
     """
+    from elternlotse.store.duplicates import erase_merge_records
     from elternlotse.store.kaoa import erase_family_rows
 
     # Values kept for review in sync_conflicts go with every erased row (store.writer.erase_personal_data).
-    return (erase_family_rows,)
+    return (erase_family_rows, erase_merge_records)
 
 
 @dataclass(eq=False)

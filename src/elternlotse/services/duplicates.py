@@ -226,10 +226,13 @@ class DuplicateService:
             moved = repo.family_rows(writer.conn, other)
             for table, row_id in moved:
                 writer.update(table, row_id, {"family_id": keep})
+            keep_notes, other_notes = repo.notes_of(writer.conn, keep), repo.notes_of(writer.conn, other)
+            if other_notes and other_notes not in keep_notes:     # the absorbed family's notes stay in sight
+                writer.update("families", keep, {"notes": "\n\n".join(n for n in (keep_notes, other_notes) if n)})
             writer.update("families", other, {"merged_into": keep})
             family_repo.index_family(writer, keep)
             writer.replace_search_rows(other, [])
-            merge_id = repo.record_merge(writer.conn, keep, other, _now(), self.actor, moved)
+            merge_id = repo.record_merge(writer.conn, keep, other, _now(), self.actor, moved, keep_notes)
             writer.audit("family.merge.detail", str(merge_id), f'{{"keep": "{keep}", "other": "{other}",'
                                                                 f' "moved": {len(moved)}}}')
         return self.get_merge(merge_id)
@@ -253,6 +256,10 @@ class DuplicateService:
             for table, row_id in back:
                 writer.update(table, row_id, {"family_id": merge.other})
             writer.update("families", merge.other, {"merged_into": ""})
+            before, other_notes = repo.merge_notes(writer.conn, merge_id), repo.notes_of(writer.conn, merge.other)
+            merged_notes = "\n\n".join(n for n in (before, other_notes) if n)
+            if repo.notes_of(writer.conn, merge.keep) == merged_notes:   # unless someone edited them since
+                writer.update("families", merge.keep, {"notes": before})
             family_repo.index_family(writer, merge.keep)
             family_repo.index_family(writer, merge.other)
             repo.mark_undone(writer.conn, merge_id, _now())

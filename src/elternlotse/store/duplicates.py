@@ -9,7 +9,6 @@ Writes go through the caller's ``Writer`` (one transaction per merge, undo or di
 from __future__ import annotations
 
 import json
-from typing import Iterator
 
 from elternlotse.store.replication import OWNER_SQL, chunks, marks
 from elternlotse.store.tables import SYNCED_FIELDS
@@ -33,7 +32,8 @@ def candidate_source(conn) -> tuple[dict[str, tuple[str, str]], list[tuple[str, 
     guardians = {r[0]: (r[1], r[2]) for r in conn.execute(
         "SELECT id, family_id, name FROM persons WHERE role = 'guardian' AND deleted IS NULL") if r[1] in live}
     contacts = [r for r in conn.execute(
-        "SELECT person_id, kind, value FROM channels WHERE kind IN ('phone', 'email') AND deleted IS NULL"
+        # NOT INDEXED: through the (kind, value) index every row costs a random page read of the table
+        "SELECT person_id, kind, value FROM channels NOT INDEXED WHERE kind IN ('phone', 'email') AND deleted IS NULL"
         " AND value != ''") if r[0] in guardians]
     docs = {r[0]: r[1] for r in conn.execute("SELECT rowid, person_id FROM search_docs")}
     skeletons = {}
@@ -75,10 +75,21 @@ def still_linked(conn, table: str, row_id: str, family_id: str) -> bool:
 
 # ---------------------------------------------------------------- merges (local bookkeeping of the office)
 
-def record_merge(conn, keep: str, other: str, at: str, actor: str, moved: list[tuple[str, str]]) -> int:
-    cur = conn.execute("INSERT INTO family_merges(keep, other, at, actor, moved) VALUES (?, ?, ?, ?, ?)",
-                       (keep, other, at, actor, json.dumps(moved)))
+def record_merge(conn, keep: str, other: str, at: str, actor: str, moved: list[tuple[str, str]],
+                 keep_notes: str) -> int:
+    cur = conn.execute("INSERT INTO family_merges(keep, other, at, actor, moved, keep_notes) VALUES (?, ?, ?, ?, ?, ?)",
+                       (keep, other, at, actor, json.dumps(moved), keep_notes))
     return int(cur.lastrowid)
+
+
+def merge_notes(conn, merge_id: int) -> str:
+    """The survivor's notes before the merge (the merge appends the absorbed family's notes)."""
+    return conn.execute("SELECT keep_notes FROM family_merges WHERE id = ?", (merge_id,)).fetchone()[0]
+
+
+def notes_of(conn, family_id: str) -> str:
+    row = conn.execute("SELECT notes FROM families WHERE id = ?", (family_id,)).fetchone()
+    return row[0] if row else ""
 
 
 def merge_row(conn, merge_id: int):
@@ -113,3 +124,10 @@ def dismiss(conn, first: str, second: str, at: str, actor: str) -> bool:
 
 def dismissed_pairs(conn) -> set[tuple[str, str]]:
     return {(r[0], r[1]) for r in conn.execute("SELECT first, second FROM duplicate_dismissals")}
+
+
+# ---------------------------------------------------------------- erasure (app.erasers)
+
+def erase_merge_records(writer, family_id: str, person_ids: list[str]) -> None:
+    """An erased family leaves no notes in the merge bookkeeping (the merges stay, ids only)."""
+    writer.conn.execute("UPDATE family_merges SET keep_notes = '' WHERE keep = ? OR other = ?", (family_id, family_id))

@@ -323,6 +323,12 @@ def list_families(conn, query: str = "", limit: int | None = None, offset: int =
     return [rows[fid] for fid in ids if fid in rows]
 
 
+def absorbed_into(conn, family_id: str) -> list[str]:
+    """Families merged into ``family_id`` (pointers to it, erased with it)."""
+    return [r[0] for r in conn.execute("SELECT id FROM families WHERE merged_into = ? AND deleted IS NULL",
+                                       (family_id,))]
+
+
 def count_families(conn) -> int:
     return conn.execute("SELECT count(*) FROM families WHERE deleted IS NULL AND merged_into = ''").fetchone()[0]
 

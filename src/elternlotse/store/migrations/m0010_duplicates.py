@@ -14,7 +14,7 @@ def apply(conn) -> None:
     conn.execute(
         "CREATE TABLE family_merges ("
         " id INTEGER PRIMARY KEY, keep TEXT NOT NULL, other TEXT NOT NULL, at TEXT NOT NULL,"
-        " actor TEXT NOT NULL, moved TEXT NOT NULL, undone TEXT)"
+        " actor TEXT NOT NULL, moved TEXT NOT NULL, keep_notes TEXT NOT NULL DEFAULT '', undone TEXT)"
     )
     conn.execute("CREATE INDEX family_merges_by_other ON family_merges(other)")
     conn.execute(
