@@ -119,3 +119,26 @@ def test_a_navigator_may_not_merge_through_its_file(trio, tmp_path):
     assert report.refused_records == 1
     assert office.families.get(other.id).id == other.id
     assert "only the office merges families" in str(report.families[0].refused[0]["reason"])
+
+
+def test_a_family_handed_back_arrives_whole_with_the_navigator_s_own_changes(trio, tmp_path):
+    office, a, c = trio
+    family = a.families.add(shared_document(name="Ayşe Yılmaz", phone="0176 1234 5678"))
+    doc = a.families.document(family.id)
+    doc["guardians"][0]["phones"] = ["0176 5555 6666"]          # A replaces the number: a deleted channel too
+    a.families.update(family.id, doc)
+    _round(office, [a, c], tmp_path, "r1")
+    office.sync.handover([family.id], c.store.info.node_id)
+    _round(office, [a, c], tmp_path, "r2")
+    assert not a.families.exists(family.id)
+    office.sync.handover([family.id], a.store.info.node_id)
+    _round(office, [a, c], tmp_path, "r3")
+    back = a.families.get(family.id)
+    assert back.guardians[0].name == "Ayşe Yılmaz" and back.guardians[0].phones == ["+4917655556666"]
+    assert [ch.first_name for ch in back.children] == [ch.first_name for ch in family.children]
+    assert len(back.consents) == len(family.consents)
+    assert not c.families.exists(family.id)
+    # A's own stamps are accepted from the office only inside a handover to A
+    stamp = stamp_of(a.store.info.node_id)
+    path = hostile_file(office, a, tmp_path, "forged.elsync", rows=[("families", family.id, [("notes", stamp, "x")])])
+    assert a.sync.import_files([path]).refused == 1
