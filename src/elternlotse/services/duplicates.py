@@ -153,8 +153,8 @@ class DuplicateService:
                         pairs.setdefault((a, b), set()).add(kind)
         found = []
         for (a, b), kinds in pairs.items():
-            if kinds == {"same_name", "name"} or kinds == {"same_name"}:
-                kinds = {"same_name"}
+            if "same_name" in kinds:
+                kinds = kinds - {"name"}        # the same name is not also counted as a similar one
             missing = 1.0
             for kind in kinds:
                 missing *= 1 - WEIGHTS[kind]
