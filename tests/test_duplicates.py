@@ -186,3 +186,9 @@ def test_notes_stay_in_sight_and_erasing_by_the_old_id_erases_the_survivor_and_i
     assert office.families.exists(unrelated.id)
     text = office.store.dump_text()
     assert "Türkisch bitte" not in text and "Vater arbeitet" not in text and "Yilmaz" not in text
+
+
+def test_migration_0010_leaves_a_schema_without_problems(office):
+    assert office.store.schema_problems() == []
+    columns = {r[1] for r in office.store.conn.execute("PRAGMA table_info(families)")}
+    assert "merged_into" in columns
