@@ -33,7 +33,8 @@ def modes(folder: Path) -> dict[str, int]:
 def with_extra_migration(monkeypatch, count: int = 1) -> None:
     real = all_migrations()
     extra = []
-    for number in range(real[-1][0] + 1, real[-1][0] + 1 + count):   # numbers may have gaps (parallel branches)
+    last = max(n for n, _m in real)       # numbers may have gaps while features are merged
+    for number in range(last + 1, last + 1 + count):
         extra.append((number, type(f"M{number}", (), {"apply": staticmethod(
             lambda conn, n=number: conn.execute(f"CREATE TABLE later_{n} (id TEXT)"))})))
     monkeypatch.setattr(database, "all_migrations", lambda: [*real, *extra])

@@ -72,9 +72,10 @@ def test_services_are_built_on_first_use_and_share_their_siblings(services):
 
 
 def test_every_erasure_is_wired_by_the_composition_root(services):
+    from elternlotse.store.duplicates import erase_merge_records
     from elternlotse.store.kaoa import erase_family_rows
 
-    assert services.families.erasers == (erase_family_rows,)
+    assert services.families.erasers == (erase_family_rows, erase_merge_records)
 
 
 def test_the_lists_kept_answers_follow_changes_of_this_and_other_connections(services, data_dir):

@@ -14,7 +14,7 @@ import pytest
 from conftest import PASSPHRASE, TEST_KDF
 from elternlotse.app import create_store
 from elternlotse.domain.consent import Purpose
-from elternlotse.domain.errors import ValidationError
+from elternlotse.domain.errors import NotFoundError, ValidationError
 from elternlotse.services.sync_report import describe
 from sync_helpers import hostile_file, later_than, link, send, shared_document, stamp_of, store_counts, synced_state
 
@@ -135,17 +135,17 @@ def test_handover_moves_ownership_through_the_office(trio, tmp_path, cli):
     b.sync.import_files([send(office, b, tmp_path, "ob2.elsync")])
     assert b.families.get(family_a.id).guardians[0].name == "Ayşe Yılmaz"
     a.sync.import_files([send(office, a, tmp_path, "oa2.elsync")])
-    assert a.sync.owner_of(family_a.id) == node_b
-    # B may change it now, A no longer
+    # A's copy is gone with that package (issue 16, item 6): A can no longer change it
+    assert a.sync.owner_of(family_a.id) == "" and not a.families.exists(family_a.id)
+    with pytest.raises(NotFoundError):
+        a.families.document(family_a.id)
+    # B may change it now
     later_than(b, a)
     doc = b.families.document(family_a.id)
     doc["notes"] = "bei B"
     b.families.update(family_a.id, doc)
-    doc = a.families.document(family_a.id)
-    doc["notes"] = "noch bei A"
-    a.families.update(family_a.id, doc)
     report_a = office.sync.import_files([send(a, office, tmp_path, "a2.elsync")])
-    assert report_a.refused_records == 1
+    assert report_a.refused_records == 0
     office.sync.import_files([send(b, office, tmp_path, "b2.elsync")])
     assert office.families.get(family_a.id).notes == "bei B"
     assert office.store.conn.execute("SELECT count(*) FROM audit WHERE action = 'family.handover'").fetchone()[0] == 1

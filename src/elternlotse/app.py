@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from elternlotse.services.notices import NoticeService
     from elternlotse.services.planning import PlanningService
     from elternlotse.services.report import ReportService
+    from elternlotse.services.duplicates import DuplicateService
     from elternlotse.services.retention import RetentionService
     from elternlotse.services.rollup import RollupService
     from elternlotse.services.sync import SyncService
@@ -49,10 +50,11 @@ def erasers() -> tuple[Eraser, ...]:
     Passed to ``FamilyService`` explicitly: an erasure never depends on which modules
     happen to have been imported before it.
     """
+    from elternlotse.store.duplicates import erase_merge_records
     from elternlotse.store.kaoa import erase_family_rows
 
     # Values kept for review in sync_conflicts go with every erased row (store.writer.erase_personal_data).
-    return (erase_family_rows,)
+    return (erase_family_rows, erase_merge_records)
 
 
 @dataclass(eq=False)
@@ -174,6 +176,12 @@ class Services:
         from elternlotse.services.backup import BackupService
 
         return BackupService(self.store)
+
+    @cached_property
+    def duplicates(self) -> DuplicateService:
+        from elternlotse.services.duplicates import DuplicateService
+
+        return DuplicateService(self.store)
 
 
 def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False,

@@ -132,7 +132,7 @@ _HANDOUT = _object({"topic": _required_text(60), "language": _language,
 
 #: table -> column -> rule(value, where); every synced column has one.
 COLUMN_RULES: dict[str, dict[str, Rule]] = {
-    "families": {"notes": _text(fam.MAX_NOTES), "owner": _node},
+    "families": {"notes": _text(fam.MAX_NOTES), "owner": _node, "merged_into": _ref(False)},
     "persons": {
         "family_id": _ref(True), "role": _choice("guardian", "child"), "name": _text(200),
         "grade": _int(1, MAX_GRADE, nullable=True), "school": _text(200), "school_year": _school_year,

@@ -167,9 +167,12 @@ class FamilyService:
     def erase(self, family_id: str) -> None:
         """GDPR Art. 17: personal data gone from this store, tombstones kept so it never comes back."""
         family = self.get(family_id)
+        family_id = family.id           # an id merged into another family names its survivor
         with self.store.write(self.actor, "family.erase", family_id) as writer:
             for person in family.persons():
                 self._erase_person(writer, person.id)
+            for absorbed in repo.absorbed_into(writer.conn, family_id):   # pointers of merges keep notes
+                writer.erase("families", absorbed)
             writer.erase("families", family_id)
             writer.conn.execute("UPDATE families SET erased = ? WHERE id = ?", (writer.stamp, family_id))
             writer.replace_search_rows(family_id, [])

@@ -82,15 +82,16 @@ class FamilyListService:
             if ids is None:
                 direction = "DESC" if descending else "ASC"
                 return [(r[0], r[1]) for r in conn.execute(
-                    f"SELECT id, {column} FROM families WHERE deleted IS NULL ORDER BY {column} {direction}, id")]
+                    f"SELECT id, {column} FROM families WHERE deleted IS NULL AND merged_into = '' ORDER BY {column} {direction}, id")]
             marks = ",".join("?" * len(ids))
-            values = dict(conn.execute(f"SELECT id, {column} FROM families WHERE id IN ({marks}) AND deleted IS NULL", ids))
+            values = dict(conn.execute(f"SELECT id, {column} FROM families WHERE id IN ({marks}) AND deleted IS NULL"
+                                 " AND merged_into = ''", ids))
             pairs = [(fid, values[fid]) for fid in ids if fid in values]
             if column == "created":  # relevance
                 return pairs[::-1] if descending else pairs
             return sorted(pairs, key=lambda pair: pair[1], reverse=descending)
         if ids is None:
-            ids = [r[0] for r in conn.execute("SELECT id FROM families WHERE deleted IS NULL")]
+            ids = [r[0] for r in conn.execute("SELECT id FROM families WHERE deleted IS NULL AND merged_into = ''")]
             texts = self._sort_texts(column, None)
         else:
             texts = self._sort_texts(column, ids)

@@ -416,6 +416,8 @@ class SyncService:
             if payload.aggregates is not None:
                 sync_aggregates.store(conn, header.sender, header.seq, payload.aggregates)
             self._book(conn, path, digest, header, payload, counts, verdict, changes)
+            if self._purge_handed_away(writer, verdict.payload, counts):
+                writer.mark_erased()  # the former owner's copy leaves no byte behind
             family_repo.index_families(writer, counts.families)   # in bulk; gone families lose their rows
             if counts.erasures:
                 writer.mark_erased()  # erasures from a peer reach every byte here too (issue 12)
@@ -432,6 +434,23 @@ class SyncService:
         if payload.receipt_acked < peer.acked_by_peer:
             again = repl.rewind_peer(conn, header.sender, payload.receipt_acked, self.store.clock.now)
             log.info("sync rewind node=%s tombstones=%d", header.sender, again)
+    def _purge_handed_away(self, writer, payload, counts) -> bool:
+        """Navigator: families an office package handed to another navigator leave this laptop.
+
+        The office keeps them and their new owner gets them in full; this copy (records, change
+        log, consent entries, search rows) is removed in the import's transaction and audited.
+        """
+        if self.store.info.is_office:
+            return False
+        handed = [r for t, r, changes in payload.rows if t == "families" and any(f == "owner" for f, _s, _v in changes)]
+        away = sorted(fid for fid, owner in repl.family_owners(writer.conn, handed).items() if owner != self.node_id)
+        if not away:
+            return False
+        repl.purge_families(writer.conn, away)
+        counts.families.difference_update(away)
+        for fid in away:
+            writer.audit("family.handed_away", fid)
+        return True
 
     def _check_seq(self, path: str, header: Header) -> None:
         """Sequence numbers only within a window of the last one (a gap is reported, never allocated)."""

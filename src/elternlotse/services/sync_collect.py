@@ -155,8 +155,13 @@ def for_navigator(conn, own: str, peer):
     def family_of(table: str, row_id: str) -> str | None:
         return bound[table].get(row_id, (None, None))[0]
 
+    def own_ok(table: str, row_id: str, stamp: str) -> bool:
+        """The navigator's own stamps travel back only with a family handed (back) to it: its copy
+        was removed when the family was handed away (services/sync.py), so it needs them again."""
+        return node_of(stamp) != navigator or family_of(table, row_id) in full
+
     def taken(table, row_id, stamp) -> bool:
-        return table in bound and node_of(stamp) != navigator and (table, row_id) not in erased
+        return table in bound and own_ok(table, row_id, stamp) and (table, row_id) not in erased
 
     full_records = [(t, r) for t in SYNCED_FIELDS for r, (f, _p) in bound[t].items() if f in full] if full else []
 
@@ -174,11 +179,12 @@ def for_navigator(conn, own: str, peer):
                 yield table, row_id, name, stamp, value
 
     tombstones = (tuple(r) for r in repl.tombstone_rows(conn)
-                  if r[0] in bound and node_of(r[2]) != navigator
+                  if r[0] in bound and own_ok(r[0], r[1], r[2])
                   and (r[2] > acked or family_of(r[0], r[1]) in full)
                   and (in_scope(r[0], r[1]) or (r[3] == "erase" and family_of(r[0], r[1]) is None)))
     family_of_person = {p.id: p.family_id for p in person_refs(conn)}
     consents = (tuple(r) for r in repl.consent_rows(conn, CONSENT_COLUMNS)
-                if family_of_person.get(r[1]) in owned and node_of(r[10]) != navigator
+                if family_of_person.get(r[1]) in owned
+                and (node_of(r[10]) != navigator or family_of_person.get(r[1]) in full)
                 and (r[10] > acked or family_of_person.get(r[1]) in full))
     return records(changes()), tombstones, consents, {}

@@ -32,6 +32,7 @@ _PERSON_LINK = {"channels": "person_id", "checklist_items": "child_id", "child_c
 REASON_NOT_OWNER = N_("belongs to {owner}, not to the sender")
 REASON_HANDOVER = N_("only the office hands a family over to another navigator")
 REASON_UNKNOWN_FAMILY = N_("names a family this installation does not hold")
+REASON_MERGE = N_("only the office merges families")
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,42 @@ def check_origin(payload: Payload, own_node: str, where: str) -> None:
             raise ValidationError(
                 N_("{path} is a navigator's file but carries catalogues or consent texts, which only an office"
                    " sends. Nothing was imported."), path=where)
-    elif any(repl.node_of(s) == own_node for s in stamps):
+    elif any(repl.node_of(s) == own_node for s in _stamps_outside_handovers(payload, own_node)):
         raise ValidationError(
             N_("{path} carries changes stamped with this installation's own id, which it never made."
                " Nothing was imported."), path=where)
+
+
+def _stamps_outside_handovers(payload: Payload, own_node: str) -> list[str]:
+    """Stamps of an office package, leaving out those of families it hands over to this node.
+
+    A family handed back to a navigator that held it before travels with that navigator's own
+    changes (its copy was removed when the family was handed away); only then may an office
+    package carry the recipient's own stamps.
+    """
+    handed = {r for t, r, changes in payload.rows if t == "families" and _latest(changes, "owner") == (True, own_node)}
+    persons = {r for t, r, changes in payload.rows
+               if t == "persons" and handed and _latest(changes, "family_id")[1] in handed}
+
+    def inside(table: str, row_id: str, changes) -> bool:
+        if table == "families":
+            return row_id in handed
+        if table == "persons":
+            return row_id in persons
+        if table in _FAMILY_LINK and _latest(changes, "family_id")[1] in handed:
+            return True
+        return table in _PERSON_LINK and _latest(changes, _PERSON_LINK[table])[1] in persons
+
+    stamps = []
+    records = set()
+    for table, row_id, changes in payload.rows:
+        if handed and inside(table, row_id, changes):
+            records.add((table, row_id))
+        else:
+            stamps.extend(s for _f, s, _v in changes)
+    stamps += [t[2] for t in payload.tombstones if (t[0], t[1]) not in records]
+    stamps += [c[-1] for c in payload.consents if c[1] not in persons]
+    return stamps
 
 
 def _latest(changes, name: str) -> tuple[bool, Any]:
@@ -127,6 +160,10 @@ def authorise(conn, payload: Payload, own_node: str) -> Verdict:
         if table != "families":
             continue
         known, value = _latest(changes, "owner")
+        if not from_office and _latest(changes, "merged_into")[0]:
+            refused.append(Refusal(table, row_id, row_id, REASON_MERGE, owners.get(row_id, "")))
+            out_families.add(row_id)
+            continue
         if row_id in owners:
             if from_office:
                 if known and value:

@@ -193,11 +193,20 @@ def _search_families(conn, family_ids: list[str]) -> list[Family]:
 
 # ---------------------------------------------------------------- reading
 
+#: A pointer to a survivor may lead to a family that was itself merged later; never loop.
+MAX_MERGE_HOPS = 16
+
+
 def load_family(conn, family_id: str) -> Family:
-    row = conn.execute(
-        "SELECT id, notes, created, updated FROM families WHERE id = ? AND deleted IS NULL", (family_id,)
-    ).fetchone()
-    if row is None:
+    """The family; a family merged into another one (``merged_into``) leads to its survivor."""
+    for _hop in range(MAX_MERGE_HOPS):
+        row = conn.execute(
+            "SELECT id, notes, created, updated, merged_into FROM families WHERE id = ? AND deleted IS NULL", (family_id,)
+        ).fetchone()
+        if row is None or not row[4]:
+            break
+        family_id = row[4]
+    if row is None or row[4]:
         raise NotFoundError(N_("No family with the id {id}."), id=family_id)
     family = Family(guardians=[], id=row[0], notes=row[1], created=row[2], updated=row[3])
     persons = conn.execute(
@@ -340,7 +349,7 @@ def rows_for_ids(conn, ids: list[str]) -> dict[str, FamilyRow]:
     for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
         chunk = ids[start:start + 500]
         marks = ",".join("?" * len(chunk))
-        for values in conn.execute(_LIST_SQL + f" WHERE f.id IN ({marks}) AND f.deleted IS NULL", chunk):
+        for values in conn.execute(_LIST_SQL + f" WHERE f.id IN ({marks}) AND f.deleted IS NULL AND f.merged_into = ''", chunk):
             rows[values[0]] = _row(values)
     return rows
 
@@ -349,7 +358,7 @@ def list_families(conn, query: str = "", limit: int | None = None, offset: int =
     if query.strip():
         ids = search_family_ids(conn, query, limit=limit or 500)
     else:
-        sql = "SELECT id FROM families WHERE deleted IS NULL ORDER BY created"
+        sql = "SELECT id FROM families WHERE deleted IS NULL AND merged_into = '' ORDER BY created"
         params: list = []
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -359,8 +368,14 @@ def list_families(conn, query: str = "", limit: int | None = None, offset: int =
     return [rows[fid] for fid in ids if fid in rows]
 
 
+def absorbed_into(conn, family_id: str) -> list[str]:
+    """Families merged into ``family_id`` (pointers to it, erased with it)."""
+    return [r[0] for r in conn.execute("SELECT id FROM families WHERE merged_into = ? AND deleted IS NULL",
+                                       (family_id,))]
+
+
 def count_families(conn) -> int:
-    return conn.execute("SELECT count(*) FROM families WHERE deleted IS NULL").fetchone()[0]
+    return conn.execute("SELECT count(*) FROM families WHERE deleted IS NULL AND merged_into = ''").fetchone()[0]
 
 
 def family_of_person(conn, person_id: str) -> str:

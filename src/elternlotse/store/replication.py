@@ -346,3 +346,43 @@ def installed_catalog_documents(conn) -> list[tuple[str, str, str]]:
     if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'catalogs'").fetchone():
         return []
     return conn.execute("SELECT catalog_id, version, document FROM catalogs ORDER BY catalog_id, version").fetchall()
+
+
+# ---------------------------------------------------------------- a family handed away from this laptop
+
+def purge_families(conn, family_ids: Iterable[str]) -> int:
+    """Remove every row of the given families from this store (a navigator's copy after a handover).
+
+    Not an erasure: the family lives on at the office and with its new owner, so nothing is
+    stamped, nothing travels and no tombstone is kept.  The records, their change log, kept
+    conflict values, consent entries and search rows go; the caller marks the transaction as
+    erasing (``Writer.mark_erased``) so that no byte of them stays in the file.  Returns the
+    number of records removed.
+    """
+    ids = sorted(set(family_ids))
+    if not ids:
+        return 0
+    rows: list[tuple[str, str]] = []
+    persons: list[str] = []
+    for table in SYNCED_FIELDS:
+        source, family, person = binding_parts(conn, table)
+        for chunk in chunks(ids):
+            found = conn.execute(f"SELECT t.id FROM {source} WHERE {family} IN ({marks(chunk)})", chunk).fetchall()
+            rows.extend((table, r[0]) for r in found)
+            if table == "persons":
+                persons.extend(r[0] for r in found)
+    for table in SYNCED_FIELDS:
+        row_ids = [r for t, r in rows if t == table]
+        for chunk in chunks(row_ids):
+            conn.execute(f"DELETE FROM changes WHERE tbl = ? AND row_id IN ({marks(chunk)})", [table, *chunk])
+            conn.execute(f"DELETE FROM sync_conflicts WHERE tbl = ? AND row_id IN ({marks(chunk)})", [table, *chunk])
+            conn.execute(f"DELETE FROM tombstones WHERE tbl = ? AND row_id IN ({marks(chunk)})", [table, *chunk])
+            conn.execute(f"DELETE FROM {table} WHERE id IN ({marks(chunk)})", chunk)
+    for chunk in chunks(persons):
+        conn.execute(f"DELETE FROM consents WHERE person_id IN ({marks(chunk)})", chunk)
+    for chunk in chunks(ids):
+        docs = [r[0] for r in conn.execute(f"SELECT rowid FROM search_docs WHERE family_id IN ({marks(chunk)})", chunk)]
+        conn.executemany("DELETE FROM person_search WHERE rowid = ?", [(r,) for r in docs])
+        conn.execute(f"DELETE FROM search_docs WHERE family_id IN ({marks(chunk)})", chunk)
+        conn.execute(f"DELETE FROM retention_decisions WHERE family_id IN ({marks(chunk)})", chunk)
+    return len(rows)

@@ -20,7 +20,7 @@ def last_activity(conn) -> dict[str, str]:
 
     for family_id, stamp in conn.execute(
             "SELECT f.id, max(max(f.updated), coalesce(max(p.updated), '')) FROM families f"
-            " LEFT JOIN persons p ON p.family_id = f.id WHERE f.deleted IS NULL GROUP BY f.id"):
+            " LEFT JOIN persons p ON p.family_id = f.id WHERE f.deleted IS NULL AND f.merged_into = '' GROUP BY f.id"):
         newer(family_id, _day_of_stamp(stamp))
     for family_id, at in conn.execute(
             "SELECT p.family_id, max(c.at) FROM consents c JOIN persons p ON p.id = c.person_id GROUP BY p.family_id"):

@@ -7,7 +7,8 @@ adds it here too.
 """
 
 SYNCED_FIELDS: dict[str, tuple[str, ...]] = {
-    "families": ("notes", "owner"),   # owner: migration 0006, written only by an office's handover
+    # owner: migration 0006, written only by an office's handover; merged_into: migration 0010 (office merges)
+    "families": ("notes", "owner", "merged_into"),
     "persons": ("family_id", "role", "name", "grade", "school", "school_year", "languages", "address", "position"),
     "channels": ("person_id", "kind", "value", "app", "position"),
     # KAoA (migration 0002)
@@ -37,7 +38,7 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
 
 #: Synced fields a new record may arrive without (the column has a default).
 OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {
-    "families": ("owner",),
+    "families": ("owner", "merged_into"),
 }
 
 

@@ -55,6 +55,7 @@ def pages() -> list[PageEntry]:
         PageEntry(_PAGES + "events_page", "EventsPage", N_("Events")),
         PageEntry(_PAGES + "handouts_page", "HandoutsPage", N_("Handouts")),
         PageEntry(_PAGES + "sync_page", "SyncPage", N_("Sync")),
+        PageEntry(_PAGES + "duplicates_page", "DuplicatesPage", N_("Duplicates")),  # office: merges; navigator: own
         PageEntry(_PAGES + "reports_page", "ReportsPage", N_("Reports")),  # the office's figures (a navigator's own)
         PageEntry(_PAGES + "settings_page", "SettingsPage", N_("Settings")),  # last in the navigation
     ]
