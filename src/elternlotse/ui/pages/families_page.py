@@ -39,6 +39,7 @@ from elternlotse.ui.tasks import runner_for
 from elternlotse.ui.widgets.empty_state import EmptyState
 
 SEARCH_DELAY_MS = 180
+RETENTION_DELAY_MS = 2500  # after start: the first page and the unlock come first
 
 
 class FamiliesPage(QWidget):
@@ -110,6 +111,8 @@ class FamiliesPage(QWidget):
         bar.addWidget(self.retention_label, 1)
         bar.addWidget(self.retention_button)
         self.retention_bar.hide()
+        self._retention_timer = QTimer(self, singleShot=True, interval=RETENTION_DELAY_MS)
+        self._retention_timer.timeout.connect(self.check_retention)
         list_page = QWidget()
         list_layout = QVBoxLayout(list_page)
         list_layout.addLayout(top)
@@ -156,11 +159,12 @@ class FamiliesPage(QWidget):
     # ---------------------------------------------------------------- list
     def refresh(self) -> None:
         """Shown again or data changed elsewhere: re-read the order (in the background), keep the position."""
-        self.check_retention()
         if not self._loaded_once:  # the first time on the GUI thread: the first page shows at once
             self._loaded_once = True
             self.model.reload()
+            self._retention_timer.start()  # the rules are asked a little later: start-up stays one connection
             return
+        self.check_retention()
         self._reselect = self.current_family_id()
         self.model.reload(keep_loaded=True, background=True)
 
