@@ -78,7 +78,7 @@ def take_migration_backup(data_dir, monkeypatch) -> None:
         def apply(conn):
             conn.execute("CREATE TABLE IF NOT EXISTS later_feature (id TEXT)")
 
-    monkeypatch.setattr(database, "all_migrations", lambda: [*real, (len(real) + 1, Later)])
+    monkeypatch.setattr(database, "all_migrations", lambda: [*real, (real[-1][0] + 1, Later)])
     open_store(data_dir, PASSPHRASE).store.close()
     assert safekeeping.backups_in(data_dir)
 

@@ -33,7 +33,7 @@ def modes(folder: Path) -> dict[str, int]:
 def with_extra_migration(monkeypatch, count: int = 1) -> None:
     real = all_migrations()
     extra = []
-    for number in range(len(real) + 1, len(real) + 1 + count):
+    for number in range(real[-1][0] + 1, real[-1][0] + 1 + count):
         extra.append((number, type(f"M{number}", (), {"apply": staticmethod(
             lambda conn, n=number: conn.execute(f"CREATE TABLE later_{n} (id TEXT)"))})))
     monkeypatch.setattr(database, "all_migrations", lambda: [*real, *extra])

@@ -35,7 +35,9 @@ if TYPE_CHECKING:
     from elternlotse.services.notices import NoticeService
     from elternlotse.services.planning import PlanningService
     from elternlotse.services.report import ReportService
+    from elternlotse.services.partners import PartnerService
     from elternlotse.services.retention import RetentionService
+    from elternlotse.services.roster import RosterService
     from elternlotse.services.sync import SyncService
     from elternlotse.store import Store
     from elternlotse.store.keys import KeyDerivation
@@ -160,6 +162,19 @@ class Services:
         from elternlotse.services.retention import RetentionService
 
         return RetentionService(self.store, self.families, self.checklists)
+
+
+    @cached_property
+    def roster(self) -> RosterService:
+        from elternlotse.services.roster import RosterService
+
+        return RosterService(self.store)
+
+    @cached_property
+    def partners(self) -> PartnerService:
+        from elternlotse.services.partners import PartnerService
+
+        return PartnerService(self.store)
 
 
 def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False,
