@@ -174,7 +174,7 @@ def parse_hours(text: Any, where: str = "hours") -> Decimal:
         value = Decimal(raw.replace(",", "."))
     except InvalidOperation:
         value = Decimal(-1)
-    if not value.is_finite() or value <= 0 or value > MAX_HOURS or value != value.quantize(Decimal("0.25")):
+    if not value.is_finite() or value <= 0 or value > MAX_HOURS or (value * 4) != (value * 4).to_integral_value():
         raise ValidationError(N_("{field}: '{value}' is not a number of hours from 0.25 to 24 in quarter hours."),
                               field=where, value=raw)
     return value.quantize(Decimal("0.01"))

@@ -164,7 +164,7 @@ class RosterService:
                                  issued=self.today(), modules=completed, language=second)
         data = render_certificate(facts)
         if path is not None:
-            from elternlotse.handouts.render import write_atomically
+            from elternlotse.handouts.render import write_atomic
 
-            write_atomically(path, data)
+            write_atomic(path, data)
         return data
