@@ -86,3 +86,19 @@ def test_cli_partners(cli):
     refused = cli("partners", "add", "--kind", "chamber", "--name", "X", "--phone", "abc")
     assert refused.code == 1 and "phone" in refused.err and "Traceback" not in refused.err
     assert len(cli("partners", "list", "--json").json()) == 1
+
+
+def test_a_contact_refers_to_a_partner_of_the_directory_or_to_free_text(services, office_services, tmp_path):
+    from datetime import date
+
+    from elternlotse.domain.contact_log import Contact
+    from tests.conftest import family_document
+
+    link(services, office_services)
+    partner = office_services.partners.add(biz())
+    services.sync.import_files([send(office_services, services, tmp_path, "1.elsync")])
+    services.contacts.today = lambda: date(2026, 12, 2)
+    family = services.families.add(family_document())
+    services.contacts.add(Contact(family_id=family.id, on="2026-12-01", format="phone_call", referral=partner.id))
+    services.contacts.add(Contact(family_id=family.id, on="2026-12-01", format="phone_call", referral="Autohaus Becker"))
+    assert sorted(c.referral for c in services.contacts.list(family.id)) == ["Autohaus Becker", "BIZ Hagen (Frau Kaya)"]

@@ -67,6 +67,8 @@ class ContactPanel(QWidget):
         self.referral.addItem("", "")
         for key in REFERRALS:
             self.referral.addItem(_(REFERRAL_LABELS[key]), key)
+        for partner in services.partners.list():  # the office's directory (sent in its package)
+            self.referral.addItem(partner.label(), partner.label())
         self.follow_up_on = QCheckBox(_plain(_("Follow &up on")))
         self.follow_up = QDateEdit()
         self.follow_up.setCalendarPopup(True)
