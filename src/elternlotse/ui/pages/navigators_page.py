@@ -141,7 +141,7 @@ class NavigatorsPage(QWidget):
         self.amount = QDoubleSpinBox()
         self.amount.setRange(0, 10000)
         self.amount.setSuffix(" €")
-        self.hours_button = QPushButton(_("Add &hours"))
+        self.hours_button = QPushButton(_("&Add hours"))
         self.hours_button.clicked.connect(self.add_hours)
         self.hours_model = HoursModel(self)
         self.hours_view, _proxy = table_view(self.hours_model, HoursModel.ACTIVITY, _("Hours"))
@@ -208,13 +208,11 @@ class NavigatorsPage(QWidget):
         if nav.police_check:
             self.police_check.setDate(QDate.fromString(nav.police_check, Qt.DateFormat.ISODate))
         self.notes.setText(nav.notes)
-        language = active_language()
         self.modules.blockSignals(True)
         self.modules.clear()
         for module in self.services.roster.modules.modules:
             done = nav.modules.get(module.key, "")
-            kind = _("standard") if module.standard else _("optional")
-            item = QListWidgetItem(f"{module.title(language)} ({kind})" + (f" – {done}" if done else ""))
+            item = QListWidgetItem(self._module_text(module.key, done))
             item.setData(Qt.ItemDataRole.UserRole, module.key)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if done else Qt.CheckState.Unchecked)
@@ -276,14 +274,26 @@ class NavigatorsPage(QWidget):
             self.error.setText(_("Saved."))
 
     def _module_toggled(self, item: QListWidgetItem) -> None:
+        # The item stays (no rebuild of the list while it emits): its text and the table follow.
         key = item.data(Qt.ItemDataRole.UserRole)
         roster = self.services.roster
-        if item.checkState() == Qt.CheckState.Checked:
+        checked = item.checkState() == Qt.CheckState.Checked
+        if checked:
             ok = self._run(lambda: roster.complete_module(self.current_id, key, _iso(self.module_day)))
         else:
             ok = self._run(lambda: roster.remove_module(self.current_id, key))
-        if ok:
-            self.refresh()
+        self.modules.blockSignals(True)
+        if not ok:
+            item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
+        else:
+            item.setText(self._module_text(key, roster.get(self.current_id).modules.get(key, "")))
+        self.modules.blockSignals(False)
+        self.model.set_rows([roster.view(n.id) for n in roster.list()])
+
+    def _module_text(self, key: str, done: str) -> str:
+        module = self.services.roster.modules.get(key)
+        kind = _("standard") if module.standard else _("optional")
+        return f"{module.title(active_language())} ({kind})" + (f" – {done}" if done else "")
 
     def add_hours(self) -> None:
         entry = HoursEntry(navigator_id=self.current_id, on=_iso(self.hours_day),
