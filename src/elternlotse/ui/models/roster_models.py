@@ -79,7 +79,7 @@ class HoursModel(ListTableModel):
         if column == self.ACTIVITY:
             return isolate(row.activity) if row.activity else ""
         if column == self.ALLOWANCE:
-            return f"{_(ALLOWANCE_LABELS[row.allowance])} {_euros(row.amount_cents)}" if row.allowance else ""
+            return " ".join((_(ALLOWANCE_LABELS[row.allowance]), _euros(row.amount_cents))).strip() if row.allowance else ""
         return None
 
 
