@@ -55,6 +55,18 @@ def test_partners_travel_to_navigators_in_the_office_package(services, office_se
     assert nav.partners.get(partner.id).phone == "+4923319990"
 
 
+def test_a_removed_partner_is_erased_at_the_office_and_on_the_navigator_s_laptop(services, office_services, tmp_path):
+    nav, office = services, office_services
+    link(nav, office)
+    partner = office.partners.add(biz(contact_person="Frau Wiebke Sonnenschein"))
+    nav.sync.import_files([send(office, nav, tmp_path, "1.elsync")])
+    office.partners.remove(partner.id)
+    nav.sync.import_files([send(office, nav, tmp_path, "2.elsync")])
+    for side in (office, nav):
+        assert side.partners.list() == []
+        assert "Sonnenschein" not in side.store.dump_text()
+
+
 def test_a_navigator_s_file_changing_a_partner_is_refused(services, office_services, tmp_path):
     nav, office = services, office_services
     link(nav, office)

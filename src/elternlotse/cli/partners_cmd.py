@@ -1,4 +1,4 @@
-"""partners list | add | show | edit: the office's directory of institutions (sent to its navigators)."""
+"""partners list | add | show | edit | remove: the office's directory of institutions (sent to its navigators)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ def register(sub) -> None:
     p.add_argument("partner", metavar="PARTNER_ID")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_show)
+
+    p = psub.add_parser("remove", help=_("erase a partner (office only); navigators lose it with the next package"))
+    p.add_argument("partner", metavar="PARTNER_ID")
+    p.set_defaults(handler=cmd_remove)
 
     for name, helptext, handler in (("add", _("add a partner institution (office only); print its id"), cmd_add),
                                     ("edit", _("change a partner (office only)"), cmd_edit)):
@@ -95,4 +99,9 @@ def cmd_add(args, cli: CliContext) -> int:
 def cmd_edit(args, cli: CliContext) -> int:
     services = cli.services()
     services.partners.edit(_partner(args, services.partners.get(args.partner)))
+    return 0
+
+
+def cmd_remove(args, cli: CliContext) -> int:
+    cli.services().partners.remove(args.partner)
     return 0

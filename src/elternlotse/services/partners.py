@@ -51,6 +51,13 @@ class PartnerService:
             repo.update_partner(writer, partner)
         return partner
 
+    def remove(self, partner_id: str) -> None:
+        """Erase a partner (its contact person, phone, e-mail, notes) here; the tombstone reaches the navigators."""
+        require_office(self.store)
+        self.get(partner_id)
+        with self.store.write(self.actor, "partner.remove", partner_id) as writer:
+            writer.erase("partners", partner_id)
+
     def referral_text(self, value: str) -> str:
         """A referral as typed: a partner's id becomes its label ("BIZ Hagen (Frau Kaya)"), else unchanged."""
         value = (value or "").strip()
