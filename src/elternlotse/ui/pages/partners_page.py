@@ -70,7 +70,6 @@ class PartnersPage(QWidget):
         self.hint = QLabel(_("The office keeps this directory and sends it with its package; it cannot be changed"
                              " here.") if not self.office else "")
         self.hint.setWordWrap(True)
-        self.hint.setVisible(not self.office)
 
         self.kind = QComboBox()
         for key in PARTNER_KINDS:
@@ -110,6 +109,7 @@ class PartnersPage(QWidget):
         l_layout = QVBoxLayout(left)
         l_layout.setContentsMargins(0, 0, 0, 0)
         l_layout.addWidget(self.hint)
+        self.hint.setVisible(not self.office)   # only once it has a parent: never a window of its own
         l_layout.addWidget(self.new_button)
         l_layout.addWidget(self.view, 1)
         splitter = QSplitter()
