@@ -208,3 +208,25 @@ def test_cli_navigators(cli, tmp_path):
     refused = cli("navigators", "hours", nav_id, "--hours", "zwei", "--kind", "stand")
     assert refused.code == 1 and "hours" in refused.err and "Traceback" not in refused.err
     assert cli("navigators", "show", "nobody").code == 1
+
+
+def test_the_office_s_rule_changes_the_check_period_and_the_limits(roster):
+    nav = roster.add(Navigator(name="Leyla", police_check="2023-06-01"))
+    roster.add_hours(HoursEntry(nav.id, "2026-02-01", "2", "stand", "Stand", allowance="ehrenamt", amount_cents=50_000))
+    assert not roster.view(nav.id).police_check_due and roster.view(nav.id).warnings == []
+    roster.set_rules(police_check_years=3, limits={"ehrenamt": 55_000})
+    view = roster.view(nav.id)
+    assert view.police_check_due and [(t.allowance, t.state) for t in view.warnings] == [("ehrenamt", "near")]
+    with pytest.raises(ValidationError):
+        roster.set_rules(police_check_years=0)
+    assert roster.rules().police_check_years == 3
+
+
+def test_cli_rules(cli):
+    assert cli("init", "--name", "KoKo", "--office").code == 0
+    assert cli("navigators", "rules", "--json").json() == {"police_check_years": 5,
+                                                          "limits_cents": {"ehrenamt": 84_000, "uebungsleiter": 300_000}}
+    changed = cli("navigators", "rules", "--ehrenamt", "960", "--uebungsleiter", "3300", "--json")
+    assert changed.json()["limits_cents"] == {"ehrenamt": 96_000, "uebungsleiter": 330_000}
+    assert "960" in cli("navigators", "rules").out
+    assert cli("navigators", "rules", "--police-check-years", "99").code == 1

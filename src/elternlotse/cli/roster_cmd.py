@@ -1,4 +1,4 @@
-"""navigators list | show | add | edit | module | hours | certificate: the office's navigator roster."""
+"""navigators list | show | add | edit | module | hours | rules | certificate: the office's navigator roster."""
 
 from __future__ import annotations
 
@@ -52,6 +52,13 @@ def register(sub) -> None:
     p.add_argument("--amount", default="", metavar="EUR", help=_("the amount paid, in euros (25.50)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_hours)
+
+    p = nsub.add_parser("rules", help=_("show or change the office's rule: police-record check period, allowance limits"))
+    p.add_argument("--police-check-years", type=int, default=None, metavar="N")
+    p.add_argument("--ehrenamt", default=None, metavar="EUR", help=_("the Ehrenamtspauschale limit a year"))
+    p.add_argument("--uebungsleiter", default=None, metavar="EUR", help=_("the Übungsleiterpauschale limit a year"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_rules)
 
     p = nsub.add_parser("certificate", help=_("write the bilingual training certificate as PDF"))
     p.add_argument("navigator", metavar="NAVIGATOR_ID")
@@ -140,7 +147,7 @@ def cmd_show(args, cli: CliContext) -> int:
     cli.say(_("Sync card: {card}").format(card=card or "-"))
     check = nav.police_check or "-"
     cli.say(_("Police-record check: {day}").format(day=check)
-            + ("  " + _("due: older than five years or missing") if view.police_check_due else ""))
+            + ("  " + _("due: missing or older than the office's rule allows") if view.police_check_due else ""))
     for module in services.roster.modules.modules:
         done = nav.modules.get(module.key)
         kind = _("standard") if module.standard else _("optional")
@@ -210,4 +217,21 @@ def cmd_certificate(args, cli: CliContext) -> int:
     services = cli.services()
     services.roster.certificate(args.navigator, args.language, path=args.output)
     cli.say(args.output)
+    return 0
+
+
+def cmd_rules(args, cli: CliContext) -> int:
+    from elternlotse.domain.roster import ALLOWANCE_LABELS, parse_amount
+
+    roster = cli.services().roster
+    limits = {kind: parse_amount(value, kind) for kind, value in (("ehrenamt", args.ehrenamt),
+                                                                   ("uebungsleiter", args.uebungsleiter)) if value}
+    rule = roster.set_rules(args.police_check_years, limits) if (limits or args.police_check_years is not None) \
+        else roster.rules()
+    if args.json:
+        cli.print_json({"police_check_years": rule.police_check_years, "limits_cents": rule.limits})
+        return 0
+    cli.say(_("Police-record check due after {years} years").format(years=rule.police_check_years))
+    for kind, cents in rule.limits.items():
+        cli.say(_("{allowance}: {limit} EUR a year").format(allowance=_(ALLOWANCE_LABELS[kind]), limit=_euros(cents)))
     return 0

@@ -57,6 +57,23 @@ DEFAULT_LIMITS = {"ehrenamt": 84_000, "uebungsleiter": 300_000}
 
 
 @dataclass(frozen=True)
+class RosterRules:
+    """The office's rule: police-record check period and allowance limits (cents a calendar year)."""
+    police_check_years: int = POLICE_CHECK_YEARS
+    limits: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
+
+
+def check_rules(years: int, limits: dict[str, int]) -> RosterRules:
+    if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 10:
+        raise ValidationError(N_("{field}: a whole number from 1 to {limit}."), field="police_check_years", limit=10)
+    for kind in ALLOWANCES:
+        if not 0 < limits[kind] <= 10_000_000:
+            raise ValidationError(N_("{field}: '{value}' is not an amount in euros like 25.50."), field=kind,
+                                  value=str(limits[kind] / 100))
+    return RosterRules(years, dict(limits))
+
+
+@dataclass(frozen=True)
 class TrainingModule:
     key: str
     standard: bool

@@ -15,7 +15,7 @@ from typing import Callable
 from elternlotse.domain import roster as rules
 from elternlotse.domain.errors import NotFoundError, ValidationError
 from elternlotse.domain.fields import load_document
-from elternlotse.domain.roster import HoursEntry, ModuleCatalogue, Navigator, Tally
+from elternlotse.domain.roster import HoursEntry, ModuleCatalogue, Navigator, RosterRules, Tally
 from elternlotse.domain.text import N_
 from elternlotse.resources import project_path
 from elternlotse.store import Store
@@ -70,6 +70,22 @@ class RosterService:
     def modules(self) -> ModuleCatalogue:
         return load_modules()
 
+    def rules(self) -> RosterRules:
+        require_office(self.store)
+        stored = repo.rules(self.store.conn)
+        defaults = RosterRules()
+        limits = {kind: stored.get(kind, defaults.limits[kind]) for kind in rules.ALLOWANCES}
+        return RosterRules(stored.get("police_check_years", defaults.police_check_years), limits)
+
+    def set_rules(self, police_check_years: int | None = None, limits: dict[str, int] | None = None) -> RosterRules:
+        """Change the office's rule (police-check period in years, allowance limits in cents)."""
+        current = self.rules()
+        new = rules.check_rules(current.police_check_years if police_check_years is None else police_check_years,
+                                {**current.limits, **(limits or {})})
+        with self.store.write(self.actor, "navigator.rules") as writer:
+            repo.set_rules(writer, {"police_check_years": new.police_check_years, **new.limits})
+        return new
+
     def list(self) -> list[Navigator]:
         require_office(self.store)
         return sorted(repo.navigators(self.store.conn), key=lambda n: n.name.casefold())
@@ -87,8 +103,10 @@ class RosterService:
         today = self.today()
         peer = repl.peer(self.store.conn, nav.node_id) if nav.node_id else None
         missing = [m.key for m in self.modules.modules if m.standard and m.key not in nav.modules]
-        return NavigatorView(nav, entries, rules.tallies(entries, year or today.year),
-                             rules.police_check_due(nav.police_check, today), peer[1] if peer else "", missing)
+        rule = self.rules()
+        return NavigatorView(nav, entries, rules.tallies(entries, year or today.year, rule.limits),
+                             rules.police_check_due(nav.police_check, today, rule.police_check_years),
+                             peer[1] if peer else "", missing)
 
     def add(self, nav: Navigator) -> Navigator:
         require_office(self.store)
@@ -145,7 +163,7 @@ class RosterService:
         rules.check_not_both(entry, existing)
         with self.store.write(self.actor, "navigator.hours", entry.navigator_id) as writer:
             entry.id = repo.insert_hours(writer, entry)
-        return entry, rules.tallies([*existing, entry], int(entry.on[:4]))
+        return entry, rules.tallies([*existing, entry], int(entry.on[:4]), self.rules().limits)
 
     def certificate(self, nav_id: str, language: str = "", path=None) -> bytes:
         """The bilingual certificate (German + ``language``, the navigator's first or English) as PDF bytes."""

@@ -88,6 +88,25 @@ def event_title(conn, event_id: str) -> str | None:
     return None if row is None else row[0]
 
 
+_RULE_KEYS = {"police_check_years": "roster.police_check_years", "ehrenamt": "roster.limit.ehrenamt",
+              "uebungsleiter": "roster.limit.uebungsleiter"}
+
+
+def rules(conn) -> dict[str, int]:
+    """The office's stored rule values (only those set), as whole numbers."""
+    found = {}
+    for name, key in _RULE_KEYS.items():
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        if row is not None and str(row[0]).isdigit():
+            found[name] = int(row[0])
+    return found
+
+
+def set_rules(writer, values: dict[str, int]) -> None:
+    for name, value in values.items():
+        writer.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (_RULE_KEYS[name], str(value)))
+
+
 # ---------------------------------------------------------------- partners (synced)
 
 _PARTNER_COLUMNS = "id, kind, name, contact_person, phone, email, languages, notes"

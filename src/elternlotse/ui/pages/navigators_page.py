@@ -226,7 +226,7 @@ class NavigatorsPage(QWidget):
     def _show_tallies(self, view) -> None:
         lines = [_("Hours in total: {hours}").format(hours=format_number(view.total_hours))]
         if view.police_check_due:
-            lines.append(_("The police-record check is due: older than five years or not recorded."))
+            lines.append(_("The police-record check is due: not recorded or older than the office's rule allows."))
         for t in view.tallies:
             line = _("{allowance} {year}: {paid} of {limit} €").format(
                 allowance=_(ALLOWANCE_LABELS[t.allowance]), year=t.year, paid=format_number(t.paid_cents / 100),
