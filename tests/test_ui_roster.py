@@ -139,3 +139,28 @@ def test_office_pages_have_unique_mnemonics_and_named_controls(qtbot, qapp, offi
             problems[f"{cls.__name__}: no accessible name"] = unnamed
     window.shutdown()
     assert problems == {}
+
+
+def test_referrals_and_speakers_pick_from_the_partners_directory(qtbot, office_services):
+    from datetime import date
+
+    from elternlotse.ui.widgets.contact_panel import ContactPanel
+    from elternlotse.ui.widgets.event_form import EventFormDialog
+    from tests.conftest import family_document
+
+    office_services.partners.add(Partner(kind="chamber", name="IHK Hagen", contact_person="Herr Becker"))
+    dialog = EventFormDialog(office_services)
+    qtbot.addWidget(dialog)
+    completer = dialog.speaker_name.completer()
+    assert completer is not None and completer.model().index(0, 0).data() == "IHK Hagen (Herr Becker)"
+    completer.activated.emit("IHK Hagen (Herr Becker)")     # the person picks the suggestion
+    assert dialog.speaker_role.currentData() == "chamber"
+
+    office_services.contacts.today = lambda: date(2026, 12, 2)
+    family = office_services.families.add(family_document())
+    panel = ContactPanel(office_services)
+    qtbot.addWidget(panel)
+    panel.set_family(office_services.families.get(family.id))
+    panel.referral.setCurrentIndex(panel.referral.findText("IHK Hagen (Herr Becker)"))
+    panel.record()
+    assert [c.referral for c in office_services.contacts.list(family.id)] == ["IHK Hagen (Herr Becker)"]
