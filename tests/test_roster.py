@@ -230,3 +230,29 @@ def test_cli_rules(cli):
     assert changed.json()["limits_cents"] == {"ehrenamt": 96_000, "uebungsleiter": 330_000}
     assert "960" in cli("navigators", "rules").out
     assert cli("navigators", "rules", "--police-check-years", "99").code == 1
+
+
+def test_migration_0012_leaves_a_consistent_schema_and_keeps_the_roster_out_of_sync(office_services):
+    from elternlotse.store.tables import SYNCED_FIELDS
+
+    store = office_services.store
+    assert store.schema_problems() == []
+    assert store.info.schema_version >= 12
+    assert "partners" in SYNCED_FIELDS
+    assert not {"navigators", "navigator_modules", "navigator_hours"} & set(SYNCED_FIELDS)
+    nav = office_services.roster.add(Navigator(name="Leyla Geheim"))
+    office_services.roster.complete_module(nav.id, "kaoa", "2026-01-05")
+    changes = store.conn.execute("SELECT count(*) FROM changes WHERE value LIKE '%Leyla Geheim%'").fetchone()[0]
+    assert changes == 0     # office-local: nothing in the change log, so nothing can travel
+
+
+def test_the_roster_never_reaches_a_navigator_s_laptop(roster, office_services, services, tmp_path):
+    from tests.sync_helpers import link, send
+
+    link(services, office_services)
+    nav = roster.add(Navigator(name="Leyla Rostergeheim", node_id=services.store.info.node_id, notes="Notiz XYZ"))
+    roster.add_hours(HoursEntry(nav.id, "2026-02-01", "2", "stand", "Stand", allowance="ehrenamt", amount_cents=100))
+    services.sync.import_files([send(office_services, services, tmp_path, "1.elsync")])
+    text = services.store.dump_text()
+    assert "Rostergeheim" not in text and "Notiz XYZ" not in text
+    assert services.store.conn.execute("SELECT count(*) FROM navigators").fetchone()[0] == 0
