@@ -61,7 +61,14 @@ def test_a_navigator_is_added_trained_and_paid_by_keyboard(qtbot, office_service
     qtbot.keyClick(page.hours_button, Qt.Key.Key_Space)
     assert page.hours_model.rowCount() == 1 and "Ehrenamtspauschale" in page.tallies.text()
     assert "near" in page.tallies.text()
+    from elternlotse.app import open_store
+    from elternlotse.ui.tasks import TaskRunner
+    from tests.conftest import PASSPHRASE
+
+    page.tasks = TaskRunner(lambda: open_store(office_services.store.path.parent, PASSPHRASE), page)
     page.write_certificate(str(tmp_path / "c.pdf"))
+    qtbot.waitUntil(lambda: (tmp_path / "c.pdf").exists(), timeout=20000)
+    page.tasks.shutdown()
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO((tmp_path / "c.pdf").read_bytes())).pages)
     assert "Leyla Demir" in text and "Katılım belgesi" in text
 

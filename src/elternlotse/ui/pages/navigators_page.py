@@ -312,8 +312,18 @@ class NavigatorsPage(QWidget):
             self.write_certificate(path)
 
     def write_certificate(self, path: str) -> None:
+        """Render off the GUI thread (the first PDF loads fonts and the shaper: about 2 s), then save."""
+        from elternlotse.ui.tasks import error_text, runner_for
+
+        nav_id = self.current_id
+        runner_for(self).run(lambda services, _progress: services.roster.certificate(nav_id),
+                             on_done=lambda data: self._certificate_ready(path, data),
+                             on_error=lambda error: self.error.setText(error_text(error)),
+                             title=_("Save certificate"), parent=self)
+
+    def _certificate_ready(self, path: str, data: bytes) -> None:
+        from elternlotse.handouts.render import write_atomic
         from elternlotse.ui.saved_files import saved
 
-        if self._run(lambda: saved(self, self.services, path,
-                                   lambda: self.services.roster.certificate(self.current_id, path=path))):
+        if saved(self, self.services, path, lambda: write_atomic(path, data)):
             self.error.setText(_("Saved as {path}.").format(path=path))
