@@ -256,3 +256,15 @@ def test_the_roster_never_reaches_a_navigator_s_laptop(roster, office_services, 
     text = services.store.dump_text()
     assert "Rostergeheim" not in text and "Notiz XYZ" not in text
     assert services.store.conn.execute("SELECT count(*) FROM navigators").fetchone()[0] == 0
+
+
+def test_a_departing_navigator_s_entry_is_erased_from_every_table(roster):
+    nav = roster.add(Navigator(name="Leyla Abschiedsname", notes="geht nach Köln"))
+    roster.complete_module(nav.id, "kaoa", "2026-01-05")
+    roster.add_hours(HoursEntry(nav.id, "2026-02-01", "2", "stand", "Stand Abschied"))
+    roster.remove(nav.id)
+    with pytest.raises(NotFoundError):
+        roster.get(nav.id)
+    text = roster.store.dump_text()
+    assert "Abschiedsname" not in text and "Stand Abschied" not in text and "nach Köln" not in text
+    assert roster.store.meta("scrub_pending") in (None, "", "0")

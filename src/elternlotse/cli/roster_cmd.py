@@ -1,4 +1,4 @@
-"""navigators list | show | add | edit | module | hours | rules | certificate: the office's navigator roster."""
+"""navigators list | show | add | edit | remove | module | hours | rules | certificate: the office's navigator roster."""
 
 from __future__ import annotations
 
@@ -33,6 +33,10 @@ def register(sub) -> None:
                        help=_("the day the police-record certificate was seen (date only)"))
         p.add_argument("--notes", default=None, metavar="TEXT")
         p.set_defaults(handler=handler)
+
+    p = nsub.add_parser("remove", help=_("erase a navigator's roster entry when they leave (modules, hours, checks)"))
+    p.add_argument("navigator", metavar="NAVIGATOR_ID")
+    p.set_defaults(handler=cmd_remove)
 
     p = nsub.add_parser("module", help=_("record a completed training module (or remove it)"))
     p.add_argument("navigator", metavar="NAVIGATOR_ID")
@@ -234,4 +238,9 @@ def cmd_rules(args, cli: CliContext) -> int:
     cli.say(_("Police-record check due after {years} years").format(years=rule.police_check_years))
     for kind, cents in rule.limits.items():
         cli.say(_("{allowance}: {limit} EUR a year").format(allowance=_(ALLOWANCE_LABELS[kind]), limit=_euros(cents)))
+    return 0
+
+
+def cmd_remove(args, cli: CliContext) -> int:
+    cli.services().roster.remove(args.navigator)
     return 0

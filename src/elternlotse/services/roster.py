@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from functools import cached_property
 from typing import Callable
 
@@ -50,7 +51,7 @@ class NavigatorView:
 
     @property
     def total_hours(self):
-        return sum((e.hours for e in self.hours), rules.Decimal(0))
+        return sum((e.hours for e in self.hours), Decimal(0))
 
     @property
     def warnings(self) -> list[Tally]:
@@ -134,6 +135,12 @@ class RosterService:
         if other is not None:
             raise ValidationError(N_("{field}: the node id {value} is already linked to {name}."),
                                   field="node", value=nav.node_id, name=other.name)
+
+    def remove(self, nav_id: str) -> None:
+        """Erase a navigator's roster entry (modules, checks, hours, allowances) when they leave."""
+        self.get(nav_id)
+        with self.store.write(self.actor, "navigator.remove", nav_id) as writer:
+            repo.delete_navigator(writer, nav_id)
 
     def complete_module(self, nav_id: str, key: str, on: str) -> Navigator:
         self.get(nav_id)

@@ -65,6 +65,13 @@ def set_module(writer, nav_id: str, key: str, completed: str) -> None:
         writer.conn.execute("DELETE FROM navigator_modules WHERE navigator_id = ? AND module_key = ?", (nav_id, key))
 
 
+def delete_navigator(writer, nav_id: str) -> None:
+    """Every roster row of one navigator (local tables: no tombstone needed, nothing was ever sent)."""
+    for table, column in (("navigator_hours", "navigator_id"), ("navigator_modules", "navigator_id"), ("navigators", "id")):
+        writer.conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (nav_id,))
+    writer.mark_erased()   # Store.write then rewrites the file so no old page keeps the rows
+
+
 def hours(conn, nav_id: str) -> list[HoursEntry]:
     return [HoursEntry(id=r[0], navigator_id=r[1], on=r[2], hours=Decimal(r[3]), kind=r[4], activity=r[5],
                        event_id=r[6], allowance=r[7], amount_cents=r[8])
