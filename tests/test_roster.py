@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from elternlotse.domain.errors import NotFoundError, ValidationError
@@ -268,3 +270,37 @@ def test_a_departing_navigator_s_entry_is_erased_from_every_table(roster):
     text = roster.store.dump_text()
     assert "Abschiedsname" not in text and "Stand Abschied" not in text and "nach Köln" not in text
     assert roster.store.meta("scrub_pending") in (None, "", "0")
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=30), st.integers(), st.floats(allow_nan=True)))
+def test_typed_hours_and_amounts_are_parsed_or_refused_in_one_sentence(value):
+    from elternlotse.domain.roster import MAX_AMOUNT_CENTS, parse_amount, parse_hours
+
+    try:
+        hours = parse_hours(value)
+    except ValidationError:
+        pass
+    else:
+        assert Decimal("0.25") <= hours <= 24 and (hours * 4) == (hours * 4).to_integral_value()
+    try:
+        cents = parse_amount(value)
+    except ValidationError:
+        pass
+    else:
+        assert 0 <= cents <= MAX_AMOUNT_CENTS
+
+
+@pytest.mark.slow
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["kind", "name", "contact_person", "phone", "email", "languages", "notes"]),
+                       st.one_of(st.text(max_size=40), st.integers(), st.none(), st.lists(st.text(max_size=5)))))
+def test_a_peer_s_partner_values_are_checked_or_refused_in_one_sentence(values):
+    from elternlotse.domain.records import check_value
+
+    for column, value in values.items():
+        try:
+            check_value("partners", column, value, f"f: partners/x.{column}")
+        except ValidationError:
+            pass
