@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from elternlotse.services.duplicates import DuplicateService
     from elternlotse.services.retention import RetentionService
     from elternlotse.services.rollup import RollupService
+    from elternlotse.services.partners import PartnerService
+    from elternlotse.services.roster import RosterService
     from elternlotse.services.sync import SyncService
     from elternlotse.store import Store
     from elternlotse.store.keys import KeyDerivation
@@ -182,6 +184,19 @@ class Services:
         from elternlotse.services.duplicates import DuplicateService
 
         return DuplicateService(self.store)
+
+
+    @cached_property
+    def roster(self) -> RosterService:
+        from elternlotse.services.roster import RosterService
+
+        return RosterService(self.store)
+
+    @cached_property
+    def partners(self) -> PartnerService:
+        from elternlotse.services.partners import PartnerService
+
+        return PartnerService(self.store)
 
 
 def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False,

@@ -17,6 +17,7 @@ from typing import Any, Callable
 from elternlotse.domain import contact_log as cl
 from elternlotse.domain import events as ev
 from elternlotse.domain import family as fam
+from elternlotse.domain import partners as pa
 from elternlotse.domain.contact import normalise_language
 from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.fields import (
@@ -174,7 +175,17 @@ COLUMN_RULES: dict[str, dict[str, Rule]] = {
         "count": _int(1, cl.MAX_TALLY), "language": _optional_language,
         "topics": _json_list(ev.parse_topic, cl.MAX_TOPICS), "recorded_by": _text(200),
     },
+    # the partners directory (migration 0012): the rules of domain/partners.py
+    "partners": {
+        "kind": _choice(*pa.PARTNER_KINDS), "name": _required_text(pa.MAX_NAME),
+        "contact_person": _text(pa.MAX_NAME), "phone": pa.stored_phone, "email": pa.stored_email,
+        "languages": _json_list(_language, 20), "notes": _text(pa.MAX_NOTES),
+    },
 }
+
+#: Synced tables only an office writes: a navigator receives them in the office package and may
+#: not create, change or delete a row (services/sync_trust.py refuses such a record).
+OFFICE_OWNED: frozenset[str] = frozenset({"partners"})
 
 
 #: The only synced columns that may be null (a guardian has no grade).

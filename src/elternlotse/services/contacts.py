@@ -18,6 +18,7 @@ from elternlotse.services.catalogs import CatalogService
 from elternlotse.services.families import FamilyService
 from elternlotse.store import Store
 from elternlotse.store import contacts as repo
+from elternlotse.store import roster as roster_repo
 
 
 class ContactService:
@@ -33,7 +34,14 @@ class ContactService:
         return self.store.info.name
 
     def add(self, contact: Contact) -> Contact:
-        """Check and record one contact; returns it with its id."""
+        """Check and record one contact; returns it with its id.
+
+        A referral that names a partner of the directory by id is recorded as the partner's label
+        ("BIZ Hagen (Frau Kaya)"), so it reads the same after the directory changes; free text stays.
+        """
+        partner = roster_repo.partner(self.store.conn, contact.referral.strip()) if contact.referral.strip() else None
+        if partner is not None:
+            contact = replace(contact, referral=partner.label()[:200])
         contact = check_contact(replace(contact, topics=list(contact.topics)), self.today())
         self._check_topics(contact.topics, contact.on)
         family = self.families.get(contact.family_id)  # NotFoundError names the id

@@ -10,7 +10,8 @@ docs/sync-format.md, "Trust model".  Two checks run before anything of a file is
   office only records of families it owns (or is handed over in the same package) and of events
   the office or it created.  Only an office changes ``families.owner`` (a handover).  A record
   whose sender may not change it is left out *with all its changes and its tombstone* and is
-  listed as refused in the change report; the rest of the file applies.  Tombstones and consent
+  listed as refused in the change report; the rest of the file applies.  Office-owned tables
+  (``domain/records.py`` ``OFFICE_OWNED``: the partners directory) are refused from any navigator.  Tombstones and consent
   entries of records this store does not know are left out silently (there is nothing to change).
 """
 
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from elternlotse.domain.errors import ValidationError
+from elternlotse.domain.records import OFFICE_OWNED
 from elternlotse.domain.text import N_
 from elternlotse.store import replication as repl
 from elternlotse.sync.payload import Payload
@@ -33,6 +35,7 @@ REASON_NOT_OWNER = N_("belongs to {owner}, not to the sender")
 REASON_HANDOVER = N_("only the office hands a family over to another navigator")
 REASON_UNKNOWN_FAMILY = N_("names a family this installation does not hold")
 REASON_MERGE = N_("only the office merges families")
+REASON_OFFICE_ONLY = N_("only the office keeps this directory")
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,8 @@ def authorise(conn, payload: Payload, own_node: str) -> Verdict:
     allowed_nodes = {own_node} if from_office else {sender}
 
     def decide(table: str, row_id: str) -> Refusal | None:
+        if table in OFFICE_OWNED and not from_office:
+            return Refusal(table, row_id, None, REASON_OFFICE_ONLY)
         involved = families_of(table, row_id)
         for family in sorted(involved, key=str):
             if family is None:

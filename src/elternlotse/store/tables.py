@@ -21,6 +21,8 @@ SYNCED_FIELDS: dict[str, tuple[str, ...]] = {
     "contacts": ("family_id", "person_id", "day", "format", "language", "interpreter", "topics", "referral",
                  "follow_up", "outcome", "note", "recorded_by"),
     "tallies": ("day", "format", "count", "language", "topics", "recorded_by"),
+    # The partners directory (migration 0012): written only by an office (domain/records.py OFFICE_OWNED)
+    "partners": ("kind", "name", "contact_person", "phone", "email", "languages", "notes"),
 }
 
 #: Fields that hold personal data: cleared on erasure, also from the change log.
@@ -34,6 +36,7 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "events": ("speakers", "notes"),
     "attendance": ("family_id", "person_id"),
     "contacts": ("family_id", "person_id", "note", "referral"),
+    "partners": ("contact_person", "phone", "email", "notes"),
 }
 
 #: Synced fields a new record may arrive without (the column has a default).

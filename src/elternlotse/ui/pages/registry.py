@@ -57,6 +57,8 @@ def pages() -> list[PageEntry]:
         PageEntry(_PAGES + "sync_page", "SyncPage", N_("Sync")),
         PageEntry(_PAGES + "duplicates_page", "DuplicatesPage", N_("Duplicates")),  # office: merges; navigator: own
         PageEntry(_PAGES + "reports_page", "ReportsPage", N_("Reports")),  # the office's figures (a navigator's own)
+        PageEntry(_PAGES + "navigators_page", "NavigatorsPage", N_("Navigators")),  # the office's roster
+        PageEntry(_PAGES + "partners_page", "PartnersPage", N_("Partners")),  # the office's directory, read by navigators
         PageEntry(_PAGES + "settings_page", "SettingsPage", N_("Settings")),  # last in the navigation
     ]
 

@@ -67,6 +67,7 @@ class ContactPanel(QWidget):
         self.referral.addItem("", "")
         for key in REFERRALS:
             self.referral.addItem(_(REFERRAL_LABELS[key]), key)
+        self._fill_partners()
         self.follow_up_on = QCheckBox(_plain(_("Follow &up on")))
         self.follow_up = QDateEdit()
         self.follow_up.setCalendarPopup(True)
@@ -177,7 +178,17 @@ class ContactPanel(QWidget):
         self.note.clear()
         self.error.hide()
 
+    def _fill_partners(self) -> None:
+        """The office's partners directory after the referral kinds (it changes with each office package)."""
+        typed = self.referral.currentText()
+        while self.referral.count() > len(REFERRALS) + 1:
+            self.referral.removeItem(self.referral.count() - 1)
+        for partner in self.services.partners.list():
+            self.referral.addItem(partner.label(), partner.label())
+        self.referral.setEditText(typed)
+
     def refresh(self) -> None:
+        self._fill_partners()
         rows = self.services.contacts.list(self.family_id) if self.family_id else []
         self.model.set_rows(rows)
         self.table.setVisible(bool(rows))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDateTime, QLocale, Qt
 from PySide6.QtWidgets import (
+    QCompleter,
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.domain.events import EVENT_TYPE_LABELS, EVENT_TYPES, SPEAKER_ROLE_LABELS, SPEAKER_ROLES
+from elternlotse.domain.partners import SPEAKER_ROLE_OF_KIND
 from elternlotse.i18n import _, active_language, translate_error
 from elternlotse.i18n.languages import PARENT_LANGUAGES
 from elternlotse.ui.widgets.language_picker import LanguagePicker, language_label
@@ -87,6 +89,13 @@ class EventFormDialog(QDialog):
         self.speaker_role = QComboBox()
         for role in SPEAKER_ROLES:
             self.speaker_role.addItem(_(SPEAKER_ROLE_LABELS[role]), role)
+        self._partner_roles = {p.label(): SPEAKER_ROLE_OF_KIND.get(p.kind, "other") for p in services.partners.list()}
+        if self._partner_roles:   # speakers picked from the partners directory; free text stays possible
+            completer = QCompleter(sorted(self._partner_roles), self.speaker_name)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.activated.connect(self._partner_picked)
+            self.speaker_name.setCompleter(completer)
         self.error = QLabel()
         self.error.setWordWrap(True)
 
@@ -109,6 +118,11 @@ class EventFormDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    def _partner_picked(self, label: str) -> None:
+        index = self.speaker_role.findData(self._partner_roles.get(label, "other"))
+        if index >= 0:
+            self.speaker_role.setCurrentIndex(index)
 
     def document(self) -> dict:
         topics = [self.topics_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.topics_list.count())
