@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from elternlotse.services.planning import PlanningService
     from elternlotse.services.report import ReportService
     from elternlotse.services.retention import RetentionService
+    from elternlotse.services.sheet_export import SheetExportService
+    from elternlotse.services.sheet_import import SheetImportService
     from elternlotse.services.sync import SyncService
     from elternlotse.store import Store
     from elternlotse.store.keys import KeyDerivation
@@ -160,6 +162,18 @@ class Services:
         from elternlotse.services.retention import RetentionService
 
         return RetentionService(self.store, self.families, self.checklists)
+
+    @cached_property
+    def sheet_import(self) -> SheetImportService:
+        from elternlotse.services.sheet_import import SheetImportService
+
+        return SheetImportService(self.store)
+
+    @cached_property
+    def sheet_export(self) -> SheetExportService:
+        from elternlotse.services.sheet_export import SheetExportService
+
+        return SheetExportService(self.store)
 
 
 def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False,

@@ -1,0 +1,386 @@
+"""Spreadsheet import: which column holds what, and one row turned into a family document.
+
+Pure rules, no files: ``guess_mapping`` reads German and English headers, ``parse_mapping``
+validates a saved mapping (hostile input: bounded, known fields only, no field twice),
+``row_document`` turns the cells of one row into the portable family document that
+``parse_family_document`` then holds to the same rules as ``family add`` and quick capture.
+Consent columns become consent entries with the evidence "imported from the office's list"
+and the text version "unknown" (the office's list does not say which text the parent saw).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from elternlotse.domain.consent import Channel, Evidence, Purpose
+from elternlotse.domain.contact import normalise_email, normalise_language, normalise_phone
+from elternlotse.domain.errors import ValidationError
+from elternlotse.domain.fields import clean_text, loads
+from elternlotse.domain.search_text import fold
+from elternlotse.domain.text import N_
+
+MAPPING_FORMAT = "elternlotse.import-map/1"
+MAX_COLUMNS = 200
+MAX_CELL = 2000
+MAX_HEADER = 200
+UNKNOWN_TEXT_VERSION = "unknown"
+
+#: Field keys a column can be mapped to, with the label shown for them (msgids).
+FIELDS: dict[str, str] = {
+    "family_id": N_("Family id"),
+    "guardian_name": N_("Guardian's name"),
+    "guardian_first_name": N_("Guardian's first name"),
+    "guardian_last_name": N_("Guardian's family name"),
+    "phone": N_("Phone"),
+    "phone2": N_("Second phone"),
+    "email": N_("E-mail"),
+    "languages": N_("Languages"),
+    "address": N_("Address"),
+    "child_first_name": N_("Child's first name"),
+    "child_grade": N_("Child's grade"),
+    "child_school": N_("Child's school"),
+    "notes": N_("Notes"),
+    "consent_date": N_("Date of consent"),
+    "consent_store": N_("Consent: store the contact details"),
+    "consent_phone": N_("Consent: phone calls"),
+    "consent_sms": N_("Consent: SMS"),
+    "consent_email": N_("Consent: e-mail"),
+    "consent_messenger": N_("Consent: messenger"),
+    "consent_post": N_("Consent: post"),
+    "consent_invitations": N_("Consent: invitations to events"),
+    "consent_office": N_("Consent: pass data to the office"),
+    "consent_photos": N_("Consent: photos at events"),
+}
+
+#: Consent columns: the purpose and channel each records.
+CONSENT_FIELDS: dict[str, tuple[Purpose, Channel | None]] = {
+    "consent_store": (Purpose.STORE, None),
+    "consent_phone": (Purpose.CONTACT, Channel.PHONE),
+    "consent_sms": (Purpose.CONTACT, Channel.SMS),
+    "consent_email": (Purpose.CONTACT, Channel.EMAIL),
+    "consent_messenger": (Purpose.CONTACT, Channel.MESSENGER),
+    "consent_post": (Purpose.CONTACT, Channel.POST),
+    "consent_invitations": (Purpose.EVENT_INVITATIONS, None),
+    "consent_office": (Purpose.PASS_TO_OFFICE, None),
+    "consent_photos": (Purpose.PHOTOS, None),
+}
+
+# Headers as offices write them (folded: lower case, no accents, letters and digits only).
+_HEADERS: dict[str, tuple[str, ...]] = {
+    "family_id": ("id", "familyid", "familienid", "familieid"),
+    "guardian_name": ("name", "eltern", "elternteil", "elternname", "nameeltern", "nameelternteil", "erziehungsberechtigte",
+                      "erziehungsberechtigter", "erziehungsberechtigtename", "parent", "parentname", "guardian",
+                      "guardianname", "guardiansname", "mutter", "vater", "muttervater"),
+    "guardian_first_name": ("vorname", "vornameeltern", "vornameelternteil", "firstname", "givenname", "parentfirstname"),
+    "guardian_last_name": ("nachname", "familienname", "zuname", "lastname", "surname", "familyname", "parentlastname"),
+    "phone": ("telefon", "tel", "telefonnummer", "telnr", "handy", "handynummer", "mobil", "mobilnummer", "mobiltelefon",
+              "phone", "phonenumber", "mobile", "telephone", "telefon1", "phone1"),
+    "phone2": ("telefon2", "tel2", "handy2", "phone2", "weiterestelefon", "festnetz", "secondphone"),
+    "email": ("email", "mail", "emailadresse", "mailadresse", "emailaddress"),
+    "languages": ("sprache", "sprachen", "familiensprache", "herkunftssprache", "muttersprache", "language", "languages"),
+    "address": ("adresse", "anschrift", "address", "wohnort", "strasse"),
+    "child_first_name": ("kind", "vornamekind", "namekind", "kindvorname", "schuelerin", "schueler", "child",
+                         "childfirstname", "childname", "student"),
+    "child_grade": ("klasse", "jahrgang", "jahrgangsstufe", "stufe", "grade", "childgrade", "klassestufe"),
+    "child_school": ("schule", "school", "childschool", "schulname"),
+    "notes": ("notizen", "notiz", "bemerkung", "bemerkungen", "anmerkung", "anmerkungen", "kommentar", "notes", "note",
+              "comment", "comments"),
+    "consent_date": ("datumeinwilligung", "einwilligungsdatum", "einwilligungvom", "datumeinverstaendnis",
+                     "consentdate", "dateofconsent", "datum", "date"),
+    "consent_store": ("einwilligung", "einwilligungspeichern", "einwilligungdaten", "einwilligungdatenspeicherung",
+                      "datenspeicherung", "speichern", "einverstaendnis", "einverstaendniserklaerung", "dsgvo",
+                      "consent", "consentstore", "consenttostore"),
+    "consent_phone": ("einwilligungtelefon", "einwilligunganruf", "anruf", "anrufe", "anrufok", "consentphone", "calls"),
+    "consent_sms": ("einwilligungsms", "sms", "smsok", "consentsms"),
+    "consent_email": ("einwilligungemail", "einwilligungmail", "emailok", "consentemail"),
+    "consent_messenger": ("einwilligungmessenger", "einwilligungwhatsapp", "messenger", "whatsapp", "consentmessenger"),
+    "consent_post": ("einwilligungpost", "post", "brief", "consentpost"),
+    "consent_invitations": ("einladungen", "einwilligungeinladungen", "einladung", "invitations", "consentinvitations"),
+    "consent_office": ("weitergabe", "weitergabekoordinierungsstelle", "weitergabebuero", "einwilligungweitergabe",
+                       "consentoffice", "passtooffice"),
+    "consent_photos": ("fotos", "foto", "einwilligungfotos", "photos", "consentphotos"),
+}
+_BY_HEADER = {header: key for key, headers in _HEADERS.items() for header in headers}
+
+_YES = {"ja", "j", "yes", "y", "x", "1", "true", "wahr", "ok", "✓", "✔", "evet", "да", "так", "نعم", "بله"}
+_NO = {"nein", "n", "no", "0", "false", "falsch", "-", "hayır", "hayir", "нет", "ні", "لا", "نه"}
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Column index -> field key, with the headers it was made for (to save and reuse)."""
+
+    columns: dict[int, str]
+    headers: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"format": MAPPING_FORMAT,
+                "columns": {self.headers[i]: key for i, key in sorted(self.columns.items())}}
+
+
+def header_key(header: str) -> str:
+    """A header folded for matching: 'E-Mail-Adresse' -> 'emailadresse', 'Schüler' -> 'schueler'."""
+    text = header.strip().lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    return re.sub(r"[^a-z0-9]", "", fold(text))
+
+
+def guess_mapping(headers: list[str]) -> Mapping:
+    """Known German/English headers mapped; unknown ones left out; a field is taken once (first column)."""
+    columns: dict[int, str] = {}
+    for index, header in enumerate(headers[:MAX_COLUMNS]):
+        key = _BY_HEADER.get(header_key(header))
+        if key and key not in columns.values():
+            columns[index] = key
+    return Mapping(columns, tuple(headers))
+
+
+def parse_mapping(data: bytes | str, headers: list[str]) -> Mapping:
+    """A saved mapping (JSON), checked like any file from outside, applied to this sheet's headers."""
+    obj = loads(data)
+    if not isinstance(obj, dict):
+        raise ValidationError(N_("{field}: expected an object."), field="mapping")
+    unknown = sorted(set(obj) - {"format", "columns"})
+    if unknown:
+        raise ValidationError(N_("{field}: unknown field '{name}'."), field="mapping", name=str(unknown[0])[:60])
+    if obj.get("format", MAPPING_FORMAT) != MAPPING_FORMAT:
+        raise ValidationError(N_("{field}: '{value}' is not a column mapping this version understands ({expected})."),
+                              field="mapping.format", value=str(obj.get("format"))[:60], expected=MAPPING_FORMAT)
+    columns = obj.get("columns")
+    if not isinstance(columns, dict) or not columns:
+        raise ValidationError(N_("{field}: expected an object."), field="mapping.columns")
+    if len(columns) > MAX_COLUMNS:
+        raise ValidationError(N_("{field}: at most {limit} entries."), field="mapping.columns", limit=MAX_COLUMNS)
+    position = {}
+    for index, header in enumerate(headers):
+        position.setdefault(header.strip(), index)
+    mapped: dict[int, str] = {}
+    for header, key in columns.items():
+        if len(header) > MAX_HEADER or not clean_text(header):
+            raise ValidationError(N_("{field}: '{value}' is not a column header."), field="mapping.columns",
+                                  value=header[:60])
+        if not isinstance(key, str) or key not in FIELDS:
+            raise ValidationError(N_("{field}: '{value}' is not a field of the import (one of: {allowed})."),
+                                  field=f"mapping.columns.{header[:60]}", value=str(key)[:60], allowed=", ".join(FIELDS))
+        if key in mapped.values():
+            raise ValidationError(N_("{field}: the field '{value}' is given to two columns."),
+                                  field="mapping.columns", value=key)
+        if header.strip() not in position:
+            raise ValidationError(N_("{field}: the sheet has no column '{value}'."), field="mapping.columns",
+                                  value=header[:60])
+        mapped[position[header.strip()]] = key
+    return Mapping(mapped, tuple(headers))
+
+
+def check_mapping(mapping: Mapping) -> None:
+    """A usable mapping names the guardian and says whether the family consents to be stored."""
+    keys = set(mapping.columns.values())
+    if not keys & {"guardian_name", "guardian_first_name", "guardian_last_name"}:
+        raise ValidationError(N_("The column mapping names no column for the guardian's name."))
+    if "consent_store" not in keys and "family_id" not in keys:
+        raise ValidationError(N_("The column mapping names no column for the consent to store the contact details; "
+                                 "without it no row can be imported."))
+
+
+# ---------------------------------------------------------------- cells
+
+class Formula:
+    """A formula cell without a value computed by the spreadsheet program (never executed here)."""
+
+
+class Merged:
+    """A cell inside merged cells other than their first (it shows the first cell's value)."""
+
+    def __init__(self, ref: str) -> None:
+        self.ref = ref
+
+
+def _text(value: Any, header: str) -> str:
+    if isinstance(value, Formula):
+        raise ValidationError(N_("{field}: the cell holds a formula without a computed value; open the file in the "
+                                 "spreadsheet program, save it and import again."), field=header)
+    if isinstance(value, Merged):
+        raise ValidationError(N_("{field}: the cell is part of merged cells ({value}); unmerge them and fill in "
+                                 "every row."), field=header, value=value.ref)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValidationError(N_("{field}: '{value}' is not a value that can be imported."), field=header, value=str(value))
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    if len(text) > MAX_CELL:
+        raise ValidationError(N_("{field}: at most {limit} characters."), field=header, limit=MAX_CELL)
+    if not clean_text(text):
+        raise ValidationError(N_("{field}: contains control characters."), field=header)
+    return text
+
+
+_SCIENTIFIC = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")
+
+
+def phone_value(value: Any, header: str) -> str:
+    """E.164 from a cell; numbers stored as numbers recovered only if their digits are exact."""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        if isinstance(value, float) and (not value.is_integer() or abs(value) >= 2**53):
+            raise _lost_digits(header, repr(value))
+        digits = str(int(value))
+        for candidate in ("+" + digits, "0" + digits):  # a spreadsheet drops the leading 0 or +
+            try:
+                return normalise_phone(candidate, header)
+            except ValidationError:
+                continue
+        raise ValidationError(N_("{field}: '{value}' is not a valid phone number."), field=header, value=digits)
+    text = _text(value, header)
+    if _SCIENTIFIC.match(text.replace(" ", "")):
+        raise _lost_digits(header, text)
+    return normalise_phone(text, header)
+
+
+def _lost_digits(header: str, shown: str) -> ValidationError:
+    return ValidationError(N_("{field}: '{value}' is a number in scientific notation, its digits are lost; format the "
+                              "column as text in the spreadsheet and type the number again."), field=header, value=shown)
+
+
+def yes_no(value: Any, header: str) -> bool | None:
+    """True, False, or None for an empty cell."""
+    text = _text(value, header).lower()
+    if not text:
+        return None
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValidationError(N_("{field}: '{value}' is neither yes nor no."), field=header, value=text[:60])
+
+
+_EXCEL_EPOCH = datetime(1899, 12, 30, tzinfo=timezone.utc)
+
+
+def moment_value(value: Any, header: str) -> str:
+    """A date as ISO time (UTC midnight): a date cell, an Excel serial number, 22.11.2026 or 2026-11-22."""
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if not (1 <= value <= 2958465):  # Excel's serials: 1900-01-01 ... 9999-12-31
+            raise _not_a_date(header, str(value))
+        moment = _EXCEL_EPOCH + timedelta(days=float(value))
+    else:
+        text = _text(value, header)
+        moment = None
+        for pattern in ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"):
+            try:
+                moment = datetime.strptime(text, pattern).replace(tzinfo=timezone.utc)
+                break
+            except ValueError:
+                continue
+        if moment is None:
+            raise _not_a_date(header, text[:60])
+    if moment.year < 1990 or moment > datetime.now(timezone.utc) + timedelta(days=1):
+        raise ValidationError(N_("{field}: the date {value} is not a possible date of consent."), field=header,
+                              value=moment.date().isoformat())
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _not_a_date(header: str, shown: str) -> ValidationError:
+    return ValidationError(N_("{field}: '{value}' is not a date like 22.11.2026."), field=header, value=shown)
+
+
+def grade_value(value: Any, header: str) -> int:
+    text = _text(value, header)
+    match = re.match(r"^(\d{1,2})\s*[a-zA-Z]?$", text)  # "8", "8b", 8.0
+    if not match or not 1 <= int(match.group(1)) <= 13:
+        raise ValidationError(N_("{field}: the grade must be a whole number from 1 to 13."), field=header)
+    return int(match.group(1))
+
+
+def languages_value(value: Any, header: str, names: dict[str, str]) -> list[str]:
+    """Tags or names ("Arabisch", "Turkish"), separated by commas, slashes or 'und'."""
+    tags: list[str] = []
+    for part in re.split(r"\s*(?:[,;/+]|\bund\b|\band\b)\s*", _text(value, header)):
+        if not part:
+            continue
+        tag = names.get(part.lower()) or normalise_language(part, header)
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+# ---------------------------------------------------------------- one row
+
+def row_document(cells: list[Any], mapping: Mapping, now: str, names: dict[str, str]) -> dict[str, Any]:
+    """The family document of one row (validated cell by cell; the reason names the column)."""
+    values: dict[str, Any] = {}
+    where: dict[str, str] = {}
+    for index, key in mapping.columns.items():
+        values[key] = cells[index] if index < len(cells) else None
+        header = mapping.headers[index] if index < len(mapping.headers) else ""
+        where[key] = header.strip() or FIELDS[key]
+
+    def text(key: str) -> str:
+        return _text(values.get(key), where.get(key, key))
+
+    name = text("guardian_name") or " ".join(x for x in (text("guardian_first_name"), text("guardian_last_name")) if x)
+    if not name:
+        raise ValidationError(N_("{field}: must not be empty."), field=where.get("guardian_name")
+                              or where.get("guardian_last_name") or where.get("guardian_first_name") or "name")
+    guardian: dict[str, Any] = {"id": "g1", "name": name}
+    phones = [phone_value(values[k], where[k]) for k in ("phone", "phone2") if _text_or_number(values.get(k))]
+    if phones:
+        guardian["phones"] = phones
+    email = text("email")
+    if email:
+        guardian["emails"] = [normalise_email(email, where["email"])]
+    if values.get("languages") is not None:
+        guardian["languages"] = languages_value(values["languages"], where["languages"], names)
+    if text("address"):
+        guardian["address"] = text("address")
+    document: dict[str, Any] = {"guardians": [guardian]}
+    if any(_text_or_number(values.get(k)) for k in ("child_first_name", "child_grade", "child_school")):
+        if not _text_or_number(values.get("child_grade")):
+            raise ValidationError(N_("{field}: the grade must be a whole number from 1 to 13."),
+                                  field=where.get("child_grade", FIELDS["child_grade"]))
+        document["children"] = [{"first_name": text("child_first_name"), "school": text("child_school"),
+                                 "grade": grade_value(values["child_grade"], where["child_grade"])}]
+    if text("notes"):
+        document["notes"] = text("notes")
+    at = moment_value(values["consent_date"], where["consent_date"]) if _text_or_number(values.get("consent_date")) else now
+    consents = []
+    for key, (purpose, channel) in CONSENT_FIELDS.items():
+        if key not in values:
+            continue
+        answer = yes_no(values[key], where[key])
+        if answer is None:
+            continue
+        consents.append({"person": "g1", "purpose": purpose.value, "channel": channel.value if channel else None,
+                         "granted": answer, "at": at, "evidence": Evidence.IMPORTED_LIST.value,
+                         "text_version": UNKNOWN_TEXT_VERSION})
+    document["consents"] = consents
+    return document
+
+
+def _text_or_number(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    return True
+
+
+def family_id_value(cells: list[Any], mapping: Mapping) -> str:
+    for index, key in mapping.columns.items():
+        if key == "family_id":
+            header = mapping.headers[index] if index < len(mapping.headers) else key
+            return _text(cells[index] if index < len(cells) else None, header)
+    return ""
