@@ -19,7 +19,7 @@ from typing import Any
 from elternlotse.domain.consent import Channel, Evidence, Purpose
 from elternlotse.domain.contact import normalise_email, normalise_language, normalise_phone
 from elternlotse.domain.errors import ValidationError
-from elternlotse.domain.fields import clean_text, loads
+from elternlotse.domain.fields import clean_text, load_document
 from elternlotse.domain.search_text import fold
 from elternlotse.domain.text import N_
 
@@ -140,7 +140,12 @@ def guess_mapping(headers: list[str]) -> Mapping:
 
 def parse_mapping(data: bytes | str, headers: list[str]) -> Mapping:
     """A saved mapping (JSON), checked like any file from outside, applied to this sheet's headers."""
-    obj = loads(data)
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError(N_("{source} is not valid JSON ({detail})."), source="mapping", detail="UTF-8") from None
+    obj = load_document(data, "mapping")
     if not isinstance(obj, dict):
         raise ValidationError(N_("{field}: expected an object."), field="mapping")
     unknown = sorted(set(obj) - {"format", "columns"})
@@ -234,11 +239,18 @@ def phone_value(value: Any, header: str) -> str:
         if isinstance(value, float) and (not value.is_integer() or abs(value) >= 2**53):
             raise _lost_digits(header, repr(value))
         digits = str(int(value))
-        for candidate in ("+" + digits, "0" + digits):  # a spreadsheet drops the leading 0 or +
+        found = []
+        for candidate in ("+" + digits, "0" + digits):  # a spreadsheet drops the leading + or 0
             try:
-                return normalise_phone(candidate, header)
+                found.append(normalise_phone(candidate, header))
             except ValidationError:
                 continue
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise ValidationError(N_("{field}: the number {value} lost its leading + or 0 in the spreadsheet and could be "
+                                     "{first} or {second}; format the column as text and type the number again."),
+                                  field=header, value=digits, first=found[0], second=found[1])
         raise ValidationError(N_("{field}: '{value}' is not a valid phone number."), field=header, value=digits)
     text = _text(value, header)
     if _SCIENTIFIC.match(text.replace(" ", "")):

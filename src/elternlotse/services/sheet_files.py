@@ -27,6 +27,7 @@ from elternlotse.domain.text import N_
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 MAX_ROWS = 100_000
+MAX_MERGED_CELLS = 200_000
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 
 
@@ -178,7 +179,7 @@ def _read_xlsx(path: Path, sheet_name: str | None) -> Sheet:
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged file; none of them may reach a person
+    except Exception:  # noqa: BLE001 (openpyxl raises many kinds for a damaged file; none may reach a person)
         raise ValidationError(N_("{path}: the file is neither an XLSX workbook nor a CSV file."), path=where) from None
     names = list(book.sheetnames)
     if sheet_name is not None and sheet_name not in names:
@@ -192,6 +193,10 @@ def _read_xlsx(path: Path, sheet_name: str | None) -> Sheet:
         ref = f"{c1.decode()}{r1.decode()}:{c2.decode()}{r2.decode()}"
         rows_span = range(int(r1), min(int(r2), MAX_ROWS + 2) + 1)
         cols_span = range(_column_index(c1), min(_column_index(c2), MAX_COLUMNS) + 1)
+        if len(merged) + len(rows_span) * len(cols_span) > MAX_MERGED_CELLS:
+            book.close()
+            raise ValidationError(N_("{path}: the sheet has more than {limit} merged cells; unmerge them."),
+                                  path=where, limit=f"{MAX_MERGED_CELLS:,}")
         for r in rows_span:
             for c in cols_span:
                 if (r, c) != (int(r1), _column_index(c1)):
@@ -201,28 +206,13 @@ def _read_xlsx(path: Path, sheet_name: str | None) -> Sheet:
     book.close()
 
     def rows_with_numbers() -> Iterator[tuple[int, list[Any]]]:
-        book = load_workbook(path, read_only=True, data_only=True)
-        formulas = load_workbook(path, read_only=True, data_only=False) if has_formulas else None
         try:
-            values = book[name].iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
-            raw_rows = formulas[name].iter_rows(max_col=MAX_COLUMNS + 1, values_only=True) if formulas else None
-            for number, cells in enumerate(values, start=1):
-                cells = list(cells)
-                if raw_rows is not None:
-                    raw_cells = next(raw_rows, ())
-                    for i, raw_value in enumerate(raw_cells):
-                        if i < len(cells) and cells[i] is None and isinstance(raw_value, str) and raw_value.startswith("="):
-                            cells[i] = Formula()
-                if merged:
-                    for i in range(len(cells)):
-                        ref = merged.get((number, i))
-                        if ref is not None:
-                            cells[i] = Merged(ref)
-                yield number, cells
-        finally:
-            book.close()
-            if formulas is not None:
-                formulas.close()
+            yield from _cells(path, name, has_formulas, merged)
+        except ValidationError:
+            raise
+        except Exception:  # noqa: BLE001 (a damaged sheet's XML fails inside openpyxl; nothing is written yet)
+            raise ValidationError(N_("{path}: the sheet cannot be read to its end; the file is damaged."),
+                                  path=where) from None
 
     header_number, header_cells = 0, None
     for number, cells in rows_with_numbers():
@@ -243,6 +233,34 @@ def _read_xlsx(path: Path, sheet_name: str | None) -> Sheet:
                 yield number, cells
 
     return Sheet(headers, rows, name=name, sheet_names=names)
+
+
+def _cells(path: Path, name: str, has_formulas: bool, merged: dict) -> Iterator[tuple[int, list[Any]]]:
+    """Rows of cached values; formula cells without one and merged cells marked."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    formulas = load_workbook(path, read_only=True, data_only=False) if has_formulas else None
+    try:
+        values = book[name].iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
+        raw_rows = formulas[name].iter_rows(max_col=MAX_COLUMNS + 1, values_only=True) if formulas else None
+        for number, cells in enumerate(values, start=1):
+            cells = list(cells)
+            if raw_rows is not None:
+                raw_cells = next(raw_rows, ())
+                for i, raw_value in enumerate(raw_cells):
+                    if i < len(cells) and cells[i] is None and isinstance(raw_value, str) and raw_value.startswith("="):
+                        cells[i] = Formula()
+            if merged:
+                for i in range(len(cells)):
+                    ref = merged.get((number, i))
+                    if ref is not None:
+                        cells[i] = Merged(ref)
+            yield number, cells
+    finally:
+        book.close()
+        if formulas is not None:
+            formulas.close()
 
 
 def _raw_xml(worksheet) -> bytes:

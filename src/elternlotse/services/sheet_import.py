@@ -28,7 +28,7 @@ from elternlotse.domain.errors import ElternlotseError, ValidationError
 from elternlotse.domain.family import Family, parse_family_document
 from elternlotse.domain.sheet_mapping import Mapping, check_mapping, family_id_value, guess_mapping, parse_mapping, row_document
 from elternlotse.domain.text import N_
-from elternlotse.services.families import STORE_CONSENT_NEEDED, has_store_consent
+from elternlotse.services.families import has_store_consent
 from elternlotse.services.sheet_files import Sheet, read_sheet
 from elternlotse.store import Store
 from elternlotse.store import families as repo

@@ -35,7 +35,6 @@ from elternlotse.domain.consent import (
     PURPOSE_LABELS,
     Channel,
     ConsentState,
-    Evidence,
     Purpose,
     derive,
 )
