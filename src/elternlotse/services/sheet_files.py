@@ -40,6 +40,7 @@ class Sheet:
     sheet_names: list[str] = field(default_factory=list)
     encoding: str = ""
     delimiter: str = ""
+    close: Callable[[], None] = lambda: None  # releases the workbook (XLSX)
 
 
 def read_sheet(path: str | Path, sheet: str | None = None) -> Sheet:
@@ -203,11 +204,13 @@ def _read_xlsx(path: Path, sheet_name: str | None) -> Sheet:
                     merged[(r, c)] = ref
     has_formulas = bool(_FORMULA.search(raw))
     del raw
-    book.close()
+    # One read-only workbook for every pass (each pass reopens the sheet inside the archive): opening
+    # one again parses the whole sheet when it lacks a <dimension> element (files written by scripts).
+    formulas = load_workbook(path, read_only=True, data_only=False) if has_formulas else None
 
     def rows_with_numbers() -> Iterator[tuple[int, list[Any]]]:
         try:
-            yield from _cells(path, name, has_formulas, merged)
+            yield from _cells(book, formulas, name, merged)
         except ValidationError:
             raise
         except Exception:  # noqa: BLE001 (a damaged sheet's XML fails inside openpyxl; nothing is written yet)
@@ -232,35 +235,32 @@ def _read_xlsx(path: Path, sheet_name: str | None) -> Sheet:
             if any(c is not None and (not isinstance(c, str) or c.strip()) for c in cells):
                 yield number, cells
 
-    return Sheet(headers, rows, name=name, sheet_names=names)
+    return Sheet(headers, rows, name=name, sheet_names=names, close=lambda: _close(book, formulas))
 
 
-def _cells(path: Path, name: str, has_formulas: bool, merged: dict) -> Iterator[tuple[int, list[Any]]]:
+def _cells(book, formulas, name: str, merged: dict) -> Iterator[tuple[int, list[Any]]]:
     """Rows of cached values; formula cells without one and merged cells marked."""
-    from openpyxl import load_workbook
+    values = book[name].iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
+    raw_rows = formulas[name].iter_rows(max_col=MAX_COLUMNS + 1, values_only=True) if formulas else None
+    for number, cells in enumerate(values, start=1):
+        cells = list(cells)
+        if raw_rows is not None:
+            raw_cells = next(raw_rows, ())
+            for i, raw_value in enumerate(raw_cells):
+                if i < len(cells) and cells[i] is None and isinstance(raw_value, str) and raw_value.startswith("="):
+                    cells[i] = Formula()
+        if merged:
+            for i in range(len(cells)):
+                ref = merged.get((number, i))
+                if ref is not None:
+                    cells[i] = Merged(ref)
+        yield number, cells
 
-    book = load_workbook(path, read_only=True, data_only=True)
-    formulas = load_workbook(path, read_only=True, data_only=False) if has_formulas else None
-    try:
-        values = book[name].iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
-        raw_rows = formulas[name].iter_rows(max_col=MAX_COLUMNS + 1, values_only=True) if formulas else None
-        for number, cells in enumerate(values, start=1):
-            cells = list(cells)
-            if raw_rows is not None:
-                raw_cells = next(raw_rows, ())
-                for i, raw_value in enumerate(raw_cells):
-                    if i < len(cells) and cells[i] is None and isinstance(raw_value, str) and raw_value.startswith("="):
-                        cells[i] = Formula()
-            if merged:
-                for i in range(len(cells)):
-                    ref = merged.get((number, i))
-                    if ref is not None:
-                        cells[i] = Merged(ref)
-            yield number, cells
-    finally:
-        book.close()
-        if formulas is not None:
-            formulas.close()
+
+def _close(*books) -> None:
+    for book in books:
+        if book is not None:
+            book.close()
 
 
 def _raw_xml(worksheet) -> bytes:

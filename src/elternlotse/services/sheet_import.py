@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from elternlotse.domain.consent import derive
+from elternlotse.domain.contact import forget_cached
 from elternlotse.domain.errors import ElternlotseError, ValidationError
 from elternlotse.domain.family import Family, parse_family_document
 from elternlotse.domain.sheet_mapping import Mapping, check_mapping, family_id_value, guess_mapping, parse_mapping, row_document
@@ -105,10 +106,13 @@ class SheetImportService:
         names = language_names()
         now = _now()
         results: list[RowResult] = []
-        for count, (number, cells) in enumerate(sheet.rows(), start=1):
-            if progress is not None and count % 500 == 0:
-                progress(count)
-            results.append(self._row(number, cells, mapping, now, names, known, live, seen))
+        try:
+            for count, (number, cells) in enumerate(sheet.rows(), start=1):
+                if progress is not None and count % 500 == 0:
+                    progress(count)
+                results.append(self._row(number, cells, mapping, now, names, known, live, seen))
+        finally:
+            forget_cached()
         return ImportPlan(mapping, results, sheet.name)
 
     def _row(self, number, cells, mapping, now, names, known, live, seen) -> RowResult:
@@ -159,7 +163,10 @@ class SheetImportService:
             dry_run: bool = True, progress: Callable[[int], None] | None = None) -> ImportPlan:
         """Read, map, plan; unless ``dry_run`` also write the plan (one transaction)."""
         data = self.read(path, sheet)
-        plan = self.plan(data, self.mapping_for(data, mapping_json), progress)
+        try:
+            plan = self.plan(data, self.mapping_for(data, mapping_json), progress)
+        finally:
+            data.close()
         if not dry_run:
             self.apply(plan)
         return plan
