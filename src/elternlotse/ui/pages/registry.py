@@ -56,6 +56,7 @@ def pages() -> list[PageEntry]:
         PageEntry(_PAGES + "handouts_page", "HandoutsPage", N_("Handouts")),
         PageEntry(_PAGES + "sync_page", "SyncPage", N_("Sync")),
         PageEntry(_PAGES + "reports_page", "ReportsPage", N_("Reports")),  # the office's figures (a navigator's own)
+        PageEntry(_PAGES + "import_page", "ImportPage", N_("Import")),  # the office's lists in and out (XLSX, CSV)
         PageEntry(_PAGES + "settings_page", "SettingsPage", N_("Settings")),  # last in the navigation
     ]
 
