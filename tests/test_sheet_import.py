@@ -69,16 +69,18 @@ def test_csv_dry_run_reports_every_row_and_writes_nothing(office_services, tmp_p
         ["Kein Einverständnis", "0176 5555 5555", "", "", "", "", "", "", ""],
         ["A. Yılmaz", "+49 176 12345678", "", "", "", "", "x", "", ""],
         ["Falsche Klasse", "", "", "", "Tom", "17", "ja", "", ""],
+        ["Jetzt mit Einverständnis", "0176 5555 5555", "", "", "", "", "ja", "", ""],  # row 4's number
     ])
     before = change_count(office_services)
     plan = office_services.sheet_import.run(path)
-    assert outcomes(plan) == [(2, "new"), (3, "refused"), (4, "refused"), (5, "duplicate"), (6, "refused")]
+    assert outcomes(plan) == [(2, "new"), (3, "refused"), (4, "refused"), (5, "duplicate"), (6, "refused"),
+                              (7, "new")]
     reasons = {r.row: translate_error(r.error) for r in plan.rows if r.error}
     assert "Telefon" in reasons[3] and "1.76123E+10" in reasons[3]
     assert "consent to store" in reasons[4]
     assert "row 2" in reasons[5]
     assert "Klasse" in reasons[6]
-    assert plan.counts() == {"new": 1, "updated": 0, "duplicate": 1, "refused": 3}
+    assert plan.counts() == {"new": 2, "updated": 0, "duplicate": 1, "refused": 3}
     assert office_services.families.count() == 0 and change_count(office_services) == before
 
 

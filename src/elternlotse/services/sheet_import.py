@@ -134,12 +134,13 @@ class SheetImportService:
             result.error = ValidationError(N_("The same family as row {row} (same phone number or e-mail address)."),
                                            row=earlier)
             return result
+        if match:
+            result = self._against_stored(result, match)
+        elif not has_store_consent(family):
+            result.outcome, result.error = REFUSED, ValidationError(NO_STORE_CONSENT)
+            return result  # a refused row is no reason to call a later one a duplicate
         for key in keys:
             seen.setdefault(key, number)
-        if match:
-            return self._against_stored(result, match)
-        if not has_store_consent(family):
-            result.outcome, result.error = REFUSED, ValidationError(NO_STORE_CONSENT)
         return result
 
     def _against_stored(self, result: RowResult, family_id: str) -> RowResult:
