@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from elternlotse.domain.errors import ValidationError
-from elternlotse.domain.sheet_mapping import MAX_CELL, MAX_COLUMNS, MAX_HEADER, Formula, Merged
+from elternlotse.domain.sheet_cells import MAX_CELL, Formula, Merged
+from elternlotse.domain.sheet_mapping import MAX_COLUMNS, MAX_HEADER
 from elternlotse.domain.text import N_
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
