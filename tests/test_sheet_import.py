@@ -67,7 +67,7 @@ def test_csv_dry_run_reports_every_row_and_writes_nothing(office_services, tmp_p
         ["Ayşe Yılmaz", "0176 1234 5678", "ayse@example.org", "Türkisch", "Elif", "8b", "ja", "nein", "01.11.2026"],
         ["Olena Kovalenko", "1.76123E+10", "", "uk", "", "", "ja", "", ""],
         ["Kein Einverständnis", "0176 5555 5555", "", "", "", "", "", "", ""],
-        ["A. Yılmaz", "+49 176 12345678", "", "", "", "", "x", "", ""],
+        ["A. Yılmaz", "+49 176 12345678", "", "", "", "", "x", "", "46300"],  # a serial saved as text
         ["Falsche Klasse", "", "", "", "Tom", "17", "ja", "", ""],
         ["Jetzt mit Einverständnis", "0176 5555 5555", "", "", "", "", "ja", "", ""],  # row 4's number
     ])
@@ -78,7 +78,8 @@ def test_csv_dry_run_reports_every_row_and_writes_nothing(office_services, tmp_p
     reasons = {r.row: translate_error(r.error) for r in plan.rows if r.error}
     assert "Telefon" in reasons[3] and "1.76123E+10" in reasons[3]
     assert "consent to store" in reasons[4]
-    assert "row 2" in reasons[5]
+    assert "row 2" in reasons[5] and plan.rows[3].family.consents[0].at == from_excel(46300).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
     assert "Klasse" in reasons[6]
     assert plan.counts() == {"new": 2, "updated": 0, "duplicate": 1, "refused": 3}
     assert office_services.families.count() == 0 and change_count(office_services) == before
@@ -169,11 +170,12 @@ def test_xlsx_numbers_dates_formulas_and_merged_cells(office_services, tmp_path)
         ["Gruppe", "Eins", "0176 1234 5670", "ja", None, 5, "Ali"],
         [None, "Zwei", "0176 1234 5671", "ja", None, 5, "Bea"],           # merged with the row above
         ["Float", "Ungenau", 1.76123e10 + 0.5, "ja", None, None, None],
+        ["Gerundet", "Wissenschaftlich", 1.76123e10, "ja", None, None, None],  # exact in the file, rounded before
     ], merge="A6:A7")
     cached_formula(path, "C4", "015712345678")
     plan = office_services.sheet_import.run(path)
     assert outcomes(plan) == [(2, "new"), (3, "refused"), (4, "new"), (5, "refused"), (6, "new"), (7, "refused"),
-                              (8, "refused")]
+                              (8, "refused"), (9, "refused")]
     first = plan.rows[0].family
     assert first.guardians[0].phones == ["+4917612345679"]
     assert first.consents[0].at == from_excel(46300).strftime("%Y-%m-%dT%H:%M:%SZ")  # a date typed as a number
@@ -185,6 +187,7 @@ def test_xlsx_numbers_dates_formulas_and_merged_cells(office_services, tmp_path)
     assert "+4917612345672" in reasons[5] and "+494917612345672" in reasons[5]
     assert "A6:A7" in reasons[7]
     assert "Handy" in reasons[8]
+    assert "17612300000" in reasons[9] and "scientific" in reasons[9]
 
 
 def test_sheet_choice_and_an_unknown_sheet(office_services, tmp_path):

@@ -70,6 +70,8 @@ def phone_value(value: Any, header: str) -> str:
         if isinstance(value, float) and (not value.is_integer() or abs(value) >= 2**53):
             raise _lost_digits(header, repr(value))
         digits = str(int(value))
+        if digits.endswith("00000"):  # 1.76123E+10 typed or pasted: the number was rounded before it was stored
+            raise _lost_digits(header, digits)
         found = []
         for candidate in ("+" + digits, "0" + digits):  # a spreadsheet drops the leading + or 0
             try:
@@ -111,6 +113,8 @@ _EXCEL_EPOCH = datetime(1899, 12, 30, tzinfo=timezone.utc)
 
 def moment_value(value: Any, header: str) -> str:
     """A date as ISO time (UTC midnight): a date cell, an Excel serial number, 22.11.2026 or 2026-11-22."""
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{5}\s*", value):
+        value = int(value)  # a date column formatted as a number, then saved as CSV: the serial as text
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     elif isinstance(value, date):
