@@ -112,6 +112,8 @@ def parse_csv(data: bytes, where: str = "CSV") -> Sheet:
     if headers is None:
         raise ValidationError(N_("{path}: the sheet is empty."), path=where)
     headers = _headers(headers, where)
+    if sum(1 for _record in _csv_records(text, delimiter, where)) - header_number > MAX_ROWS:
+        raise _too_many_rows(where)  # said at once, before any row is validated
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         for number, cells in _csv_records(text, delimiter, where):
