@@ -221,12 +221,16 @@ def _read_xlsx(path: Path, sheet_name: str | None) -> Sheet:
                                   path=where) from None
 
     header_number, header_cells = 0, None
-    for number, cells in rows_with_numbers():
-        if any(c is not None and str(c).strip() for c in cells if not isinstance(c, Formula | Merged)):
-            header_number, header_cells = number, cells
-            break
-    if header_cells is None:
-        raise ValidationError(N_("{path}: the sheet is empty."), path=where)
+    try:
+        for number, cells in rows_with_numbers():
+            if any(c is not None and str(c).strip() for c in cells if not isinstance(c, Formula | Merged)):
+                header_number, header_cells = number, cells
+                break
+        if header_cells is None:
+            raise ValidationError(N_("{path}: the sheet is empty."), path=where)
+    except BaseException:
+        _close(book, formulas)  # refused: the workbook's file is released at once
+        raise
     headers = _headers([c if not isinstance(c, Formula | Merged) else "" for c in header_cells], where)
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
