@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from elternlotse.services.rollup import RollupService
     from elternlotse.services.partners import PartnerService
     from elternlotse.services.roster import RosterService
+    from elternlotse.services.sheet_export import SheetExportService
+    from elternlotse.services.sheet_import import SheetImportService
     from elternlotse.services.sync import SyncService
     from elternlotse.store import Store
     from elternlotse.store.keys import KeyDerivation
@@ -185,7 +187,6 @@ class Services:
 
         return DuplicateService(self.store)
 
-
     @cached_property
     def roster(self) -> RosterService:
         from elternlotse.services.roster import RosterService
@@ -197,6 +198,18 @@ class Services:
         from elternlotse.services.partners import PartnerService
 
         return PartnerService(self.store)
+
+    @cached_property
+    def sheet_import(self) -> SheetImportService:
+        from elternlotse.services.sheet_import import SheetImportService
+
+        return SheetImportService(self.store)
+
+    @cached_property
+    def sheet_export(self) -> SheetExportService:
+        from elternlotse.services.sheet_export import SheetExportService
+
+        return SheetExportService(self.store)
 
 
 def create_store(data_dir: Path, passphrase: str, name: str, organisation: str = "", office: bool = False,

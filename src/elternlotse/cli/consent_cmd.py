@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from elternlotse.cli.context import CliContext
-from elternlotse.domain.consent import Channel, Evidence, Purpose
+from elternlotse.domain.consent import CHOSEN_EVIDENCE, Channel, Evidence, Purpose
 from elternlotse.i18n import _
 
 
@@ -16,7 +16,7 @@ def register(sub) -> None:
         p.add_argument("person_id", metavar="PERSON_ID")
         p.add_argument("--purpose", required=True, choices=[x.value for x in Purpose])
         p.add_argument("--channel", choices=[x.value for x in Channel])
-        p.add_argument("--evidence", default=Evidence.VERBAL.value, choices=[x.value for x in Evidence])
+        p.add_argument("--evidence", default=Evidence.VERBAL.value, choices=[x.value for x in CHOSEN_EVIDENCE])
         p.add_argument("--text-version", default="")
         p.add_argument("--text-language", default="")
         p.set_defaults(handler=cmd_record, granted=(action == "grant"))

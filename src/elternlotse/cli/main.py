@@ -10,7 +10,7 @@ import argparse
 import logging
 
 from elternlotse import __version__
-from elternlotse.cli import backup_cmd, catalog_cmd, consent_cmd, contact_cmd, event_cmd, family_cmd, handout_cmd, kaoa_cmd, keys_cmd, partners_cmd, passphrase_cmd, plan_cmd, report_cmd, retention_cmd, roster_cmd, settings_cmd, store_cmd, sync_cmd
+from elternlotse.cli import backup_cmd, catalog_cmd, consent_cmd, contact_cmd, event_cmd, family_cmd, handout_cmd, kaoa_cmd, keys_cmd, partners_cmd, passphrase_cmd, plan_cmd, report_cmd, retention_cmd, roster_cmd, settings_cmd, sheet_cmd, store_cmd, sync_cmd
 from elternlotse.cli import duplicates_cmd
 from elternlotse.cli.context import CliContext
 from elternlotse.domain.errors import ElternlotseError
@@ -19,7 +19,7 @@ from elternlotse.i18n import _, translate_error
 log = logging.getLogger(__name__)  # msgids and types only: a refusal's sentence may repeat what was typed
 
 #: Command modules, each with ``register(subparsers)``.  A feature adds its module here.
-COMMAND_MODULES = [store_cmd, family_cmd, consent_cmd, settings_cmd, catalog_cmd, kaoa_cmd, event_cmd, contact_cmd, handout_cmd, keys_cmd, sync_cmd, passphrase_cmd, report_cmd, plan_cmd, retention_cmd, backup_cmd, roster_cmd, partners_cmd]
+COMMAND_MODULES = [store_cmd, family_cmd, consent_cmd, settings_cmd, catalog_cmd, kaoa_cmd, event_cmd, contact_cmd, handout_cmd, keys_cmd, sync_cmd, passphrase_cmd, report_cmd, plan_cmd, retention_cmd, backup_cmd, roster_cmd, partners_cmd, sheet_cmd]
 COMMAND_MODULES.append(duplicates_cmd)  # issue 16 (its own line: several features add modules at once)
 
 

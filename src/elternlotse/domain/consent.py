@@ -36,6 +36,7 @@ class Evidence(str, Enum):
     VERBAL_WITH_WITNESS = "verbal_witness"
     VERBAL = "verbal"
     WRITTEN_MESSAGE = "written_message"
+    IMPORTED_LIST = "imported_list"  # a row of the office's own list (spreadsheet import); never chosen by hand
 
 
 #: Purposes that are given per channel; the others have no channel.
@@ -61,7 +62,10 @@ EVIDENCE_LABELS = {
     Evidence.VERBAL_WITH_WITNESS: N_("Verbal, with a witness"),
     Evidence.VERBAL: N_("Verbal"),
     Evidence.WRITTEN_MESSAGE: N_("Written message from the parent"),
+    Evidence.IMPORTED_LIST: N_("Imported from the office's list"),
 }
+#: Evidence a person can choose when recording consent by hand (an import sets its own).
+CHOSEN_EVIDENCE = tuple(e for e in Evidence if e is not Evidence.IMPORTED_LIST)
 
 
 def parse_purpose(value: str, where: str = "purpose") -> Purpose:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 
@@ -15,15 +16,22 @@ _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-(?:[A-Z]{2}|\d{3}))?$
 
 def normalise_phone(raw: str, where: str = "phone", region: str = DEFAULT_REGION) -> str:
     """Return the number in E.164 (+4917612345678); German numbers need no prefix."""
-    text = (raw or "").strip()
+    e164 = _e164((raw or "").strip(), region)
+    if e164 is None:
+        raise ValidationError(N_("{field}: '{value}' is not a valid phone number."), field=where, value=raw)
+    return e164
+
+
+@lru_cache(maxsize=4096)  # an import validates each number twice (its cell, then the family document)
+def _e164(text: str, region: str) -> str | None:
     if text.startswith("00"):
         text = "+" + text[2:]
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise ValidationError(N_("{field}: '{value}' is not a valid phone number."), field=where, value=raw)
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -85,14 +93,28 @@ def display_phone(e164: str) -> str:
 
 
 def normalise_email(raw: str, where: str = "email") -> str:
-    # Imported here: about 0.1 s that showing the family list does not need (docs/performance.md).
+    # email_validator is imported in _email: about 0.1 s that showing the family list does not need
+    # (docs/performance.md).
+    normalised = _email((raw or "").strip())
+    if normalised is None:
+        raise ValidationError(N_("{field}: '{value}' is not a valid e-mail address."), field=where, value=raw)
+    return normalised
+
+
+@lru_cache(maxsize=4096)
+def _email(text: str) -> str | None:
     from email_validator import EmailNotValidError, validate_email
 
     try:
-        result = validate_email((raw or "").strip(), check_deliverability=False)
+        return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError:
-        raise ValidationError(N_("{field}: '{value}' is not a valid e-mail address."), field=where, value=raw) from None
-    return result.normalized
+        return None
+
+
+def forget_cached() -> None:
+    """Drop the numbers and addresses the two caches above hold (after an import; no personal data kept)."""
+    _e164.cache_clear()
+    _email.cache_clear()
 
 
 def normalise_language(raw: str, where: str = "language") -> str:

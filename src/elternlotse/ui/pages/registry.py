@@ -59,6 +59,7 @@ def pages() -> list[PageEntry]:
         PageEntry(_PAGES + "reports_page", "ReportsPage", N_("Reports")),  # the office's figures (a navigator's own)
         PageEntry(_PAGES + "navigators_page", "NavigatorsPage", N_("Navigators")),  # the office's roster
         PageEntry(_PAGES + "partners_page", "PartnersPage", N_("Partners")),  # the office's directory, read by navigators
+        PageEntry(_PAGES + "import_page", "ImportPage", N_("Import")),  # the office's lists in and out (XLSX, CSV)
         PageEntry(_PAGES + "settings_page", "SettingsPage", N_("Settings")),  # last in the navigation
     ]
 

@@ -30,11 +30,11 @@ from PySide6.QtWidgets import (
 from elternlotse.domain.consent import (
     CHANNEL_LABELS,
     CHANNELLED_PURPOSES,
+    CHOSEN_EVIDENCE,
     EVIDENCE_LABELS,
     PURPOSE_LABELS,
     Channel,
     ConsentState,
-    Evidence,
     Purpose,
     derive,
 )
@@ -124,7 +124,7 @@ class ConsentPanel(QWidget):
         self.evidence_combo = QComboBox()
         # No preselection: the evidence of every entry is chosen on purpose.
         self.evidence_combo.addItem(_("choose the evidence..."), None)
-        for evidence in Evidence:
+        for evidence in CHOSEN_EVIDENCE:
             self.evidence_combo.addItem(_(EVIDENCE_LABELS[evidence]), evidence.value)
         self.text_version = QLabel()
         chooser = QFormLayout()
