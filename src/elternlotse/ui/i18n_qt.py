@@ -13,6 +13,15 @@ the main window is rebuilt after a language switch).  It
 * makes the UI language Qt's default locale, so that standard widgets (date edits,
   calendars) and ``QCollator()`` follow it.
 
+One digit system: Latin digits in every UI language, as Babel prints them.  Qt's
+Arabic and Persian locales write Arabic-Indic digits, so ``qt_locale`` picks a
+variant of the language that writes Latin digits (Arabic as written in Algeria,
+Morocco, Tunisia: same texts, digits 0-9); Persian has none in CLDR, so spin boxes
+and date fields get English-in-Germany formats (only a calendar popup's month names
+show it).  That is ``ui_locale``, Qt's default; ``qt_locale`` (collation, a parent's
+text) stays the language's own.  Date fields show
+``date_display_format()``, the app's one date pattern (``formatting.date_pattern``).
+
 Mixed-direction data: a widget's direction follows the UI, but a *value* keeps
 its own direction.  Item text is aligned with ``Qt.AlignLeading`` (``align_leading``),
 and names embedded in sentences are wrapped in Unicode isolates
@@ -30,6 +39,7 @@ from PySide6.QtCore import QCollator, QLibraryInfo, QLocale, QObject, QTranslato
 from PySide6.QtWidgets import QApplication
 
 from elternlotse import i18n
+from elternlotse.i18n.formatting import date_pattern
 from elternlotse.i18n.languages import is_c_locale, language, resolve_ui_language, supported_ui_language
 
 T = TypeVar("T")
@@ -72,6 +82,32 @@ def qt_locale(tag: str) -> QLocale:
         return QLocale(tag.replace("-", "_"))
 
 
+def ui_locale(tag: str) -> QLocale:
+    """Qt's default locale for the UI language ``tag``: its own, or a variant with Latin digits."""
+    return latin_digits(qt_locale(tag))
+
+
+def latin_digits(locale: QLocale) -> QLocale:
+    """``locale``, or the nearest locale that writes its numbers with the digits 0-9."""
+    if locale.zeroDigit() == "0":
+        return locale
+    variants = QLocale.matchingLocales(locale.language(), QLocale.Script.AnyScript, QLocale.Country.AnyCountry)
+    for variant in sorted(variants, key=QLocale.name):
+        if variant.zeroDigit() == "0":
+            return variant
+    return QLocale(QLocale.Language.English, QLocale.Country.Germany)
+
+
+def date_display_format(tag: str | None = None) -> str:
+    """The display format of every date field: the app's one numeric date pattern."""
+    return date_pattern(tag)
+
+
+def set_date_format(edit) -> None:
+    """A QDateEdit shows its date as the rest of the screen does."""
+    edit.setDisplayFormat(date_display_format())
+
+
 def install_qt_translations(qapp: QApplication, tag: str) -> bool:
     """Replace Qt's own translations (qtbase_<tag>); True when a file was found."""
     for old in qapp.findChildren(QTranslator, QT_TRANSLATOR_NAME):
@@ -98,7 +134,7 @@ def install_language(qapp: QApplication, configured: str | None) -> str:
         # rather than pretend; direction and Qt's texts still follow the chosen language.
         used = "en"
     install_qt_translations(qapp, used)
-    QLocale.setDefault(qt_locale(used))
+    QLocale.setDefault(ui_locale(used))
     if qapp.isRightToLeft() or _is_rtl(used):  # a left-to-right start keeps Qt's default direction
         qapp.setLayoutDirection(layout_direction(used))
     return used

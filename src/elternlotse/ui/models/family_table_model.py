@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex, QPersistentModelIndex, QPointF, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QCollator, QModelIndex, QPersistentModelIndex, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from elternlotse.domain.consent import CHANNEL_LABELS
 from elternlotse.domain.contact import display_phone
 from elternlotse.i18n import N_, _
-from elternlotse.i18n.formatting import isolate, ltr, ui_paragraph
+from elternlotse.i18n.formatting import format_date, isolate, join_list, ltr, ui_paragraph
 from elternlotse.services.family_list import FamilyListRow
 
 GUARDIANS, CHILDREN, LANGUAGES, PHONE, CONSENT, UPDATED = range(6)
@@ -57,7 +57,7 @@ def consent_text(row: FamilyListRow) -> str:
         return _("no consent to store the data")
     if state == "no_contact":
         return _("no contact consent")
-    return _("contact: {channels}").format(channels=", ".join(_(CHANNEL_LABELS[c]) for c in row.contact_channels))
+    return _("contact: {channels}").format(channels=join_list(_(CHANNEL_LABELS[c]) for c in row.contact_channels))
 
 
 _icons: dict[str, QIcon] = {}
@@ -294,7 +294,7 @@ class FamilyTableModel(QAbstractTableModel):
             return consent_text(item)
         if column == UPDATED:
             moment = stamp_date(row.updated)
-            return QLocale().toString(moment.date(), QLocale.FormatType.ShortFormat) if moment else ""
+            return isolate(format_date(moment.date(), "short")) if moment else ""
         return ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

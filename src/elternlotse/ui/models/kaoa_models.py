@@ -16,7 +16,7 @@ from elternlotse.domain.contact import display_phone
 from elternlotse.domain.events import EVENT_TYPE_LABELS
 from elternlotse.domain.kaoa import STATUS_LABELS
 from elternlotse.i18n import _, ngettext
-from elternlotse.i18n.formatting import format_date, format_datetime
+from elternlotse.i18n.formatting import format_date, format_datetime, isolate, join_list, language_name
 
 from elternlotse.ui.models.list_model import ListTableModel, RowRole, SortRole  # noqa: F401  (re-exported)
 
@@ -48,7 +48,7 @@ def agenda_rows(agenda) -> list[AgendaRow]:
     rows = []
     for week in agenda.weeks:
         for family in week.families:
-            contacts = "; ".join(contact_text(c) for c in family.contacts)
+            contacts = join_list((contact_text(c) for c in family.contacts), strong=True)
             for item in family.items:
                 rows.append(AgendaRow(week.monday, family.family_id, family.name, contacts, item))
     return rows
@@ -217,9 +217,9 @@ class InvitationModel(ListTableModel):
             return inv.name
         if column == self.CHILDREN:
             no_name = _("(no first name)")
-            return ", ".join(f"{name or no_name} ({grade}, {stage})" for _id, name, grade, stage in inv.children)
+            return join_list("{} ({}, {})".format(isolate(name) if name else no_name, grade, stage) for _id, name, grade, stage in inv.children)
         if column == self.CHANNEL:
             return contact_text(inv.channel)
         if column == self.LANGUAGES:
-            return ", ".join(inv.languages)
+            return join_list(language_name(tag) for tag in inv.languages)
         return None

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.handouts import SOURCE_LANGUAGE, HandoutLibrary, render_handout, write_atomic
 from elternlotse.i18n import _, active_language, translate_error
+from elternlotse.i18n.formatting import join_list
 from elternlotse.ui.saved_files import saved
 from elternlotse.ui.tasks import runner_for
 from elternlotse.ui.widgets.handout_printing import handout_service as _service
@@ -110,7 +111,7 @@ class TopicModel(QAbstractTableModel):
         if role == self.SortRole:
             return (row["order"], len(row["languages"]), row["unreviewed"])[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row["title"] if column == self.TITLE else ", ".join(_own_name(x) for x in row["languages"])
+            return row["title"] if column == self.TITLE else join_list(_own_name(x) for x in row["languages"])
         if role == Qt.ItemDataRole.TextAlignmentRole and column:
             return int(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -39,7 +39,7 @@ from elternlotse import settings as settings_file
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, active_language, translate_error
 from elternlotse.i18n.formatting import (
-    format_date, format_number, format_time, isolate, language_name, ui_paragraph, ui_value,
+    format_date, format_number, format_time, isolate, join_list, language_name, ui_paragraph, ui_value,
 )
 from elternlotse.i18n.languages import UI_LANGUAGES, language
 from elternlotse.ui import i18n_qt
@@ -235,7 +235,7 @@ class SettingsPage(QWidget):
         if unsaved:
             box.setInformativeText(_(
                 "Entries on these pages are not saved yet: {pages}. Save them first and then apply the language "
-                "again, or let the app switch at the next start.").format(pages=", ".join(isolate(t) for t in unsaved)))
+                "again, or let the app switch at the next start.").format(pages=join_list(isolate(t) for t in unsaved)))
         else:
             box.setInformativeText(_("The window is built again in the new language. Everything saved stays as it "
                                      "is; the page you are on is shown again."))

@@ -26,16 +26,14 @@ from elternlotse.domain.errors import ElternlotseError
 from elternlotse.domain.events import EVENT_TYPE_LABELS, EVENT_TYPES, SPEAKER_ROLE_LABELS, SPEAKER_ROLES
 from elternlotse.i18n import _, active_language, translate_error
 from elternlotse.i18n.languages import PARENT_LANGUAGES
+from elternlotse.ui.i18n_qt import date_display_format
 from elternlotse.ui.widgets.language_picker import LanguagePicker, language_label
 
 
 def locale_datetime_format(locale: QLocale | None = None) -> str:
-    """The locale's short date and time, with a four-digit year ("dd.MM.yyyy HH:mm", "M/d/yyyy h:mm AP")."""
+    """The app's one date format and the locale's short time ("dd.MM.yyyy HH:mm", "M/d/yyyy h:mm AP")."""
     locale = locale or QLocale()
-    day = locale.dateFormat(QLocale.FormatType.ShortFormat)
-    if "yyyy" not in day:
-        day = day.replace("yy", "yyyy")
-    return f"{day} {locale.timeFormat(QLocale.FormatType.ShortFormat)}"
+    return f"{date_display_format()} {locale.timeFormat(QLocale.FormatType.ShortFormat)}"
 
 
 class EventFormDialog(QDialog):
