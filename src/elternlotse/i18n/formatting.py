@@ -158,3 +158,12 @@ def list_separator(language: str | None = None, strong: bool = False) -> str:
 def join_list(items, language: str | None = None, strong: bool = False) -> str:
     """Visible list items joined with the language's separator (``strong``: between groups)."""
     return list_separator(language, strong).join(str(item) for item in items)
+
+
+_LATIN_DIGITS = str.maketrans("\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
+                              "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9", "0123456789" * 2)
+
+
+def latin_digits(text: str) -> str:
+    """``text`` with Arabic-Indic and Persian digits as 0-9: a parent's text shown in the UI's one digit system."""
+    return text.translate(_LATIN_DIGITS)

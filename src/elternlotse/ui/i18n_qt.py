@@ -31,6 +31,7 @@ order inside an Arabic sentence and "محمد" inside a German one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
@@ -105,7 +106,36 @@ def date_display_format(tag: str | None = None) -> str:
 
 def set_date_format(edit) -> None:
     """A QDateEdit shows its date as the rest of the screen does."""
-    edit.setDisplayFormat(date_display_format())
+    edit.setDisplayFormat(qt_display_format(date_display_format(), edit.isRightToLeft()))
+
+
+def qt_display_format(pattern: str, rtl: bool) -> str:
+    """``pattern`` for ``QDateTimeEdit.setDisplayFormat`` so that its text is ``pattern``'s.
+
+    In a right-to-left widget Qt reverses the order of the sections ("d/M/yyyy" becomes
+    "yyyy/M/d"), so an Arabic date field would read the other way round from the same
+    date in a label beside it.  Reversing first makes Qt's reversal give ``pattern`` back.
+    """
+    if not rtl:
+        return pattern
+    parts = _FORMAT_TOKEN.findall(pattern)
+    separators, sections, pending = [], [], ""
+    for part in parts:
+        if part[0] in _SECTION_LETTERS:
+            separators.append(pending)
+            sections.append(part)
+            pending = ""
+        else:
+            pending += part
+    separators.append(pending)
+    out = [separators[-1]]
+    for index in range(len(sections) - 1, -1, -1):
+        out += [sections[index], separators[index]]
+    return "".join(out)
+
+
+_SECTION_LETTERS = "dMyhHmsaA"
+_FORMAT_TOKEN = re.compile(r"AP|ap|'[^']*'|d+|M+|y+|h+|H+|m+|s+|[aA]|[^dMyhHmsaA']+")
 
 
 def install_qt_translations(qapp: QApplication, tag: str) -> bool:

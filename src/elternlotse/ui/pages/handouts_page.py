@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.handouts import SOURCE_LANGUAGE, HandoutLibrary, render_handout, write_atomic
 from elternlotse.i18n import _, active_language, translate_error
-from elternlotse.i18n.formatting import join_list
+from elternlotse.i18n.formatting import join_list, latin_digits
 from elternlotse.ui.saved_files import saved
 from elternlotse.ui.tasks import runner_for
 from elternlotse.ui.widgets.handout_printing import handout_service as _service
@@ -83,7 +83,7 @@ class TopicModel(QAbstractTableModel):
                 unreviewed = sum(1 for x in topic.languages if not self.library.load(topic.id, x).reviewed)
             except ElternlotseError:
                 continue
-            rows.append({"id": topic.id, "title": title, "order": topic.order,
+            rows.append({"id": topic.id, "title": latin_digits(title), "order": topic.order,
                          "languages": list(topic.languages), "unreviewed": unreviewed})
         self.rows = rows
         self.endResetModel()

@@ -26,7 +26,7 @@ from elternlotse.domain.errors import ElternlotseError
 from elternlotse.domain.events import EVENT_TYPE_LABELS, EVENT_TYPES, SPEAKER_ROLE_LABELS, SPEAKER_ROLES
 from elternlotse.i18n import _, active_language, translate_error
 from elternlotse.i18n.languages import PARENT_LANGUAGES
-from elternlotse.ui.i18n_qt import date_display_format
+from elternlotse.ui.i18n_qt import date_display_format, qt_display_format
 from elternlotse.ui.widgets.language_picker import LanguagePicker, language_label
 
 
@@ -52,7 +52,7 @@ class EventFormDialog(QDialog):
         self.starts_edit = QDateTimeEdit(start)
         self.ends_edit = QDateTimeEdit(start.addSecs(2 * 3600))
         for edit in (self.starts_edit, self.ends_edit):
-            edit.setDisplayFormat(locale_datetime_format())
+            edit.setDisplayFormat(qt_display_format(locale_datetime_format(), edit.isRightToLeft()))
             edit.setCalendarPopup(True)
         self._duration = 2 * 3600
         self.starts_edit.dateTimeChanged.connect(self._start_moved)

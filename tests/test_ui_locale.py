@@ -1,0 +1,175 @@
+"""One digit system, one date format and the script's list separators on every screen (issue #13, item 12).
+
+The walk shows every page (and every tab of a family) of a window on demo data and
+collects what a person sees: labels, buttons, fields, spin boxes, date fields, the
+cells of the visible table rows.  In Arabic and Persian no Arabic-Indic digit may
+appear next to the Latin ones Babel prints; in every language every date on screen
+has the one pattern of ``formatting.date_pattern`` (no ISO "2026-10-06" beside it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pprint import pformat
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QTabWidget,
+    QWidget,
+)
+
+from elternlotse.i18n import install
+from elternlotse.i18n.formatting import date_pattern, format_date, join_list
+from elternlotse.services.demo import fill_demo, fill_demo_contacts, fill_demo_events
+from elternlotse.ui.i18n_qt import install_language
+from tests.test_ui_keyboard_walk import LANGUAGES, _views, _window
+
+ARABIC_INDIC = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
+ISO_DATE = re.compile(r"(?<![\d.])\d{4}-\d{2}-\d{2}(?![\d])")
+
+
+def visible_texts(top: QWidget) -> list[str]:
+    """The texts a person sees in ``top`` now (first 40 rows of each visible table)."""
+    texts: list[str] = []
+    for widget in top.findChildren(QWidget):
+        if not widget.isVisibleTo(top):
+            continue
+        if isinstance(widget, (QLabel, QAbstractButton)):
+            texts.append(widget.text())
+        elif isinstance(widget, QLineEdit):
+            texts += [widget.text(), widget.placeholderText()]
+        elif isinstance(widget, QAbstractSpinBox):
+            texts.append(widget.text())
+        elif isinstance(widget, QComboBox):
+            texts.append(widget.currentText())
+        elif isinstance(widget, QGroupBox):
+            texts.append(widget.title())
+        elif isinstance(widget, QTabWidget):
+            texts += [widget.tabText(i) for i in range(widget.count())]
+        elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model = widget.model()
+            try:
+                columns = model.columnCount()
+            except TypeError:  # a list model's columnCount is private to Python
+                columns = 1
+            for row in range(min(model.rowCount(), 40)):
+                for column in range(columns):
+                    value = model.index(row, column).data(Qt.ItemDataRole.DisplayRole)
+                    if isinstance(value, str):
+                        texts.append(value)
+    return [text for text in texts if text]
+
+
+def pattern_regex(language: str) -> re.Pattern:
+    """A regex for a date written with ``date_pattern(language)`` (marks and literals kept)."""
+    out = ""
+    for token in re.findall(r"yyyy|dd|d|MM|M|'[^']*'|.", date_pattern(language), re.S):
+        out += {"yyyy": r"\d{4}", "dd": r"\d{2}", "MM": r"\d{2}", "d": r"\d{1,2}", "M": r"\d{1,2}"}.get(
+            token, re.escape(token.strip("'")) if token.startswith("'") else re.escape(token))
+    return re.compile(out)
+
+
+@pytest.fixture
+def language(request, qapp):
+    yield request.param
+    install_language(qapp, "en")
+    install("en")
+
+
+@pytest.fixture
+def demo_services(services):
+    fill_demo(services, families=12, seed=5)
+    fill_demo_events(services, seed=5)
+    fill_demo_contacts(services, seed=5)
+    return services
+
+
+def _walk(qtbot, services, data_dir) -> dict[str, list[str]]:
+    window = _window(services, data_dir)
+    qtbot.addWidget(window)
+    window.show()
+    seen = {name: visible_texts(view) + visible_texts(window.statusBar()) for name, view in _views(window)}
+    window.shutdown()
+    return seen
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ("ar", "fa"), indirect=True)
+def test_no_arabic_indic_digit_beside_latin_ones(qtbot, qapp, demo_services, data_dir, language):
+    install_language(qapp, language)
+    seen = _walk(qtbot, demo_services, data_dir)
+    mixed = {page: [t for t in texts if ARABIC_INDIC.search(t)] for page, texts in seen.items()}
+    assert {page: found for page, found in mixed.items() if found} == {}, pformat(mixed, width=160)
+    # The walk did see numbers (a table of dates, a grade, a count), so the check above means something.
+    assert any(re.search(r"\d", t) for texts in seen.values() for t in texts)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ("de", "ar", "tr", "uk"), indirect=True)
+def test_every_date_on_screen_has_the_languages_one_format(qtbot, qapp, demo_services, data_dir, language):
+    install_language(qapp, language)
+    seen = _walk(qtbot, demo_services, data_dir)
+    iso = {page: [t for t in texts if ISO_DATE.search(t)] for page, texts in seen.items()}
+    assert {page: found for page, found in iso.items() if found} == {}, pformat(iso, width=160)
+    dated = [t for texts in seen.values() for t in texts if pattern_regex(language).search(t)]
+    assert dated, "no date of the language's pattern on any page"
+
+
+@pytest.mark.parametrize("language", LANGUAGES, indirect=True)
+def test_date_fields_and_spin_boxes_write_like_the_tables(qtbot, qapp, language):
+    from PySide6.QtWidgets import QDateEdit
+
+    from elternlotse.ui.i18n_qt import set_date_format
+
+    install_language(qapp, language)
+    edit = QDateEdit(QDate(2026, 10, 6))
+    set_date_format(edit)
+    spin = QSpinBox()
+    spin.setRange(0, 99999)
+    spin.setValue(1234)
+    for widget in (edit, spin):
+        qtbot.addWidget(widget)
+    assert edit.text() == format_date(dt.date(2026, 10, 6))
+    assert not ARABIC_INDIC.search(edit.text() + spin.text())
+    assert "1234" in spin.text().replace(",", "").replace(".", "").replace("\u00a0", "")
+
+
+def test_the_checks_can_fail():
+    """Arabic-Indic digits and an ISO date are found; a date in another pattern does not match."""
+    assert ARABIC_INDIC.search("٦‏/١٠‏/٢٠٢٦") and ARABIC_INDIC.search("۲۰۲۶/۱۰/۶")
+    assert ISO_DATE.search("due 2026-10-06") and not ISO_DATE.search("06.10.2026")
+    assert pattern_regex("de").search("06.10.2026") and not pattern_regex("de").search("6 Eki 2026")
+    assert pattern_regex("ar").search(format_date(dt.date(2026, 10, 6), language="ar"))
+
+
+@pytest.mark.parametrize("tag, separator", (("ar", "\u060c "), ("fa", "\u060c "), ("de", ", "), ("uk", ", ")))
+def test_lists_are_joined_with_the_scripts_separator(tag, separator):
+    assert join_list(["a", "b", "c"], tag) == f"a{separator}b{separator}c"
+    assert join_list(["a", "b"], tag, strong=True) == ("a\u061b b" if tag in ("ar", "fa") else "a; b")
+
+
+def test_arabic_family_table_joins_channels_with_the_arabic_comma(qtbot, qapp, services):
+    from elternlotse.ui.models.family_table_model import FamilyTableModel
+
+    install_language(qapp, "ar")
+    try:
+        fill_demo(services, families=8, seed=3)
+        model = FamilyTableModel(services.family_list)
+        texts = [model.index(r, c).data(Qt.ItemDataRole.DisplayRole) or "" for r in range(model.rowCount())
+                 for c in range(model.columnCount())]
+        texts = [t for t in texts if isinstance(t, str)]
+        joined = [t for t in texts if "\u060c " in t]
+        assert joined and not any(re.search("[\u0600-\u06ff], ", t) for t in texts)
+    finally:
+        install_language(qapp, "en")
+        install("en")
