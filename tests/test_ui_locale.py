@@ -173,3 +173,35 @@ def test_arabic_family_table_joins_channels_with_the_arabic_comma(qtbot, qapp, s
     finally:
         install_language(qapp, "en")
         install("en")
+
+
+def test_duplicate_warning_ranks_an_exact_phone_above_a_similar_name_and_shows_the_difference(qtbot, qapp, services):
+    from PySide6.QtGui import QFont
+
+    from elternlotse.ui.widgets.duplicate_warning import DuplicateWarning
+    from tests.conftest import family_document
+
+    install_language(qapp, "ar")
+    try:
+        similar = services.families.add(family_document(name="فاطمة ناصر", phone="0176 1111 2222"))
+        same_phone = services.families.add(family_document(name="Olena Shevchenko", phone="0176 2345 6789"))
+        warning = DuplicateWarning(services)
+        qtbot.addWidget(warning)
+        # The name query finds the first family, the phone the second: the phone must come first.
+        warning.set_query(phones=["+49 176 23456789"], names=["فاطمة ناصر"])
+        warning.search_now()
+        model = warning.model
+        assert [model.family_id(r) for r in range(model.rowCount())] == [same_phone.id, similar.id]
+        labels = [model.index(r, 0).data() for r in range(2)]
+        assert labels[0] != labels[1]
+        fonts = [model.index(r, 1).data(Qt.ItemDataRole.FontRole) for r in range(2)]
+        assert isinstance(fonts[0], QFont) and fonts[0].bold() and fonts[1] is None
+        assert model.index(0, 0).data(Qt.ItemDataRole.DecorationRole) is not None
+        assert model.index(1, 0).data(Qt.ItemDataRole.DecorationRole) is None
+        # Names are bidi islands, the phone reads left to right, languages by name.
+        assert "\u2068فاطمة ناصر\u2069" in model.index(1, 1).data()
+        assert model.index(0, 3).data().startswith("\u2066")
+        assert "de" not in model.index(0, 4).data().split("\u060c ")
+    finally:
+        install_language(qapp, "en")
+        install("en")
