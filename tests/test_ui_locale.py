@@ -205,3 +205,56 @@ def test_duplicate_warning_ranks_an_exact_phone_above_a_similar_name_and_shows_t
     finally:
         install_language(qapp, "en")
         install("en")
+
+
+@pytest.fixture
+def families_page(qtbot, qapp, services, data_dir):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from elternlotse.app import open_store
+    from elternlotse.ui.pages.families_page import FamiliesPage
+    from elternlotse.ui.tasks import TaskRunner
+    from tests.conftest import PASSPHRASE
+
+    install_language(qapp, "uk")
+    widget = FamiliesPage(services)
+    widget.tasks = TaskRunner(lambda: open_store(data_dir, PASSPHRASE), widget)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 700)
+    widget.show()
+    yield widget
+    widget.tasks.shutdown()
+    widget.close()
+    widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    install_language(qapp, "en")
+    install("en")
+
+
+def test_family_detail_guardian_languages_are_picked_by_name_and_saved_as_tags(qtbot, services, families_page):
+    from PySide6.QtWidgets import QApplication
+
+    from tests.conftest import family_document
+
+    doc = family_document(name="Olena Shevchenko")
+    doc["guardians"][0]["languages"] = ["tr", "de", "ku"]  # a third language has no field: it is kept
+    family = services.families.add(doc)
+    page = families_page
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.open_family(family.id)
+    guardian = page.detail.guardian_editors[0]
+    assert guardian.languages.current_tag() == "tr" and "Туре" in guardian.languages.currentText()
+    guardian.languages.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)   # the second language, next Tab stop
+    assert QApplication.focusWidget() is guardian.other_language
+    guardian.other_language.lineEdit().selectAll()
+    qtbot.keyClicks(QApplication.focusWidget(), "arab")         # part of a name (the English one here)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)  # the suggestion...
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # ...taken on purpose
+    qtbot.waitUntil(lambda: guardian.other_language.current_tag() == "ar")
+    assert "Араб" in guardian.other_language.currentText()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: services.families.document(family.id)["guardians"][0]["languages"] == ["tr", "ar", "ku"])
+    assert not any(w.placeholderText().startswith("language tags") for w in page.detail.findChildren(QLineEdit))
