@@ -258,3 +258,16 @@ def test_family_detail_guardian_languages_are_picked_by_name_and_saved_as_tags(q
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: services.families.document(family.id)["guardians"][0]["languages"] == ["tr", "ar", "ku"])
     assert not any(w.placeholderText().startswith("language tags") for w in page.detail.findChildren(QLineEdit))
+
+
+@pytest.mark.parametrize("language", ("ar", "fa"), indirect=True)
+def test_phone_placeholder_keeps_its_digit_groups_in_order_in_rtl(qtbot, qapp, services, language):
+    from elternlotse.ui.pages.quick_capture_page import QuickCapturePage
+
+    install_language(qapp, language)
+    page = QuickCapturePage(services)
+    qtbot.addWidget(page)
+    text = page.phone.placeholderText()
+    # Digits and spaces are weak in the bidi algorithm: without an LTR isolate an RTL sentence
+    # shows "5678 1234 0176".  The whole number is one left-to-right island.
+    assert "\u20660176 1234 5678\u2069" in text and re.search("[\u0600-\u06ff]", text)

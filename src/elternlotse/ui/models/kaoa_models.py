@@ -16,7 +16,7 @@ from elternlotse.domain.contact import display_phone
 from elternlotse.domain.events import EVENT_TYPE_LABELS
 from elternlotse.domain.kaoa import STATUS_LABELS
 from elternlotse.i18n import _, ngettext
-from elternlotse.i18n.formatting import format_date, format_datetime, isolate, join_list, language_name
+from elternlotse.i18n.formatting import format_date, format_datetime, isolate, join_list, language_name, ui_value
 
 from elternlotse.ui.models.list_model import ListTableModel, RowRole, SortRole  # noqa: F401  (re-exported)
 
@@ -134,10 +134,10 @@ class EventListModel(ListTableModel):
             return row.starts if role == SortRole else format_datetime(datetime.fromisoformat(row.starts), "short")
         if column == self.TYPE:
             return _(EVENT_TYPE_LABELS[row.type])
-        if column == self.TITLE:
-            return row.title
+        if column == self.TITLE:  # a German title in an Arabic table keeps its own order, aligned with the UI
+            return row.title if role == SortRole else ui_value(row.title)
         if column == self.PLACE:
-            return row.place
+            return row.place if role == SortRole else ui_value(row.place)
         if column == self.PRESENT:
             total = row.families + row.headcount
             return total if role == SortRole else ngettext(

@@ -59,7 +59,11 @@ def _table(model, stretch: int) -> tuple[QTableView, QSortFilterProxyModel]:
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header = view.horizontalHeader()
+    # The short columns (a date, a type, a count) as wide as their text, the long one gets the rest:
+    # with 100-pixel defaults an Arabic date and type took the room and cut the titles.
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return view, proxy
 
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QS
 
 from elternlotse.domain.contact import display_phone
 from elternlotse.i18n import _
+from elternlotse.i18n.formatting import ltr
 from elternlotse.ui.widgets.language_picker import LanguagePicker
 
 
@@ -53,7 +54,7 @@ class GuardianEditor(QGroupBox):
         self.messengers = QLineEdit(", ".join(
             f"{m.get('app', '')}: {m.get('handle', '')}" if m.get("handle") else m.get("app", "")
             for m in data.get("messenger", [])))
-        self.messengers.setPlaceholderText(_("e.g. WhatsApp: +49 176 1234567"))
+        self.messengers.setPlaceholderText(_("e.g. {example}").format(example=ltr("WhatsApp: +49 176 1234567")))
         self.address = QLineEdit(data.get("address", ""))
         for edit in (self.name, self.phones, self.emails, self.messengers, self.address):
             edit.editingFinished.connect(detail.commit_edit)
