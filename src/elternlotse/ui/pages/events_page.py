@@ -59,11 +59,7 @@ def _table(model, stretch: int) -> tuple[QTableView, QSortFilterProxyModel]:
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().hide()
-    header = view.horizontalHeader()
-    # The short columns (a date, a type, a count) as wide as their text, the long one gets the rest:
-    # with 100-pixel defaults an Arabic date and type took the room and cut the titles.
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return view, proxy
 
 
@@ -82,8 +78,14 @@ class EventsPage(QWidget):
         self.events_model = EventListModel(self)
         self.events_view, self.events_proxy = _table(self.events_model, EventListModel.TITLE)
         self.events_view.setSortingEnabled(True)
-        for column in (EventListModel.WHEN, EventListModel.TYPE, EventListModel.PRESENT):
+        for column in (EventListModel.WHEN, EventListModel.PRESENT):
             self.events_view.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # The type ("منصة في يوم لقاء أولياء الأمور والمعلمين") took the title's room in Arabic: a fixed
+        # share, elided, the whole text in the tooltip; the title gets the rest (the place is in the details).
+        self.events_view.horizontalHeader().resizeSection(EventListModel.TYPE, 120)
+        self.events_view.setColumnHidden(EventListModel.PLACE, True)  # shown in the details beside the list
+        self.events_view.setWordWrap(True)  # a long title on two lines rather than cut
+        self.events_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.events_view.sortByColumn(EventListModel.WHEN, Qt.SortOrder.DescendingOrder)
         self.events_view.selectionModel().currentRowChanged.connect(self._event_selected)
         self.new_button = QPushButton(_("&New event..."))
