@@ -271,3 +271,19 @@ def test_phone_placeholder_keeps_its_digit_groups_in_order_in_rtl(qtbot, qapp, s
     # Digits and spaces are weak in the bidi algorithm: without an LTR isolate an RTL sentence
     # shows "5678 1234 0176".  The whole number is one left-to-right island.
     assert "\u20660176 1234 5678\u2069" in text and re.search("[\u0600-\u06ff]", text)
+
+
+def test_call_list_contacts_keep_numbers_left_to_right(qapp):
+    from types import SimpleNamespace
+
+    from elternlotse.ui.models.kaoa_models import contact_text
+
+    install_language(qapp, "ar")
+    try:
+        phone = contact_text(SimpleNamespace(channel="phone", value="+4917069976065", app=""))
+        messenger = contact_text(SimpleNamespace(channel="messenger", value="+4915173377544", app="WhatsApp"))
+        assert "\u20660170 69976065\u2069" in phone            # national form, one LTR island
+        assert "\u206601517 3377544\u2069" in messenger and "\u2068WhatsApp\u2069" in messenger
+    finally:
+        install_language(qapp, "en")
+        install("en")

@@ -16,7 +16,7 @@ from elternlotse.domain.contact import display_phone
 from elternlotse.domain.events import EVENT_TYPE_LABELS
 from elternlotse.domain.kaoa import STATUS_LABELS
 from elternlotse.i18n import _, ngettext
-from elternlotse.i18n.formatting import format_date, format_datetime, isolate, join_list, language_name, ui_value
+from elternlotse.i18n.formatting import format_date, format_datetime, isolate, join_list, language_name, ltr, ui_value
 
 from elternlotse.ui.models.list_model import ListTableModel, RowRole, SortRole  # noqa: F401  (re-exported)
 
@@ -36,12 +36,15 @@ class AgendaRow:
 
 def contact_text(option) -> str:
     """``Phone call: 0176 1234 5678`` etc. for one consented channel, the channel named in the UI language."""
-    value = display_phone(option.value) if option.channel in ("phone", "sms") else option.value
+    phone_like = option.channel in ("phone", "sms") or option.channel == "messenger" and option.value[:1] in "+0123456789"
+    value = display_phone(option.value) if phone_like and option.value else option.value
     try:
         label = _(CHANNEL_LABELS[Channel(option.channel)])
     except ValueError:
         label = option.channel
-    return f"{label}: {value}" + (f" ({option.app})" if option.app else "")
+    # The number or address left to right as a whole: in an Arabic row "0170 69976065" would
+    # show its groups swapped and "+49..." its plus at the end.
+    return f"{label}: {ltr(value)}" + (f" ({isolate(option.app)})" if option.app else "")
 
 
 def agenda_rows(agenda) -> list[AgendaRow]:

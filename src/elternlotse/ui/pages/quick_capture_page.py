@@ -255,7 +255,7 @@ class QuickCapturePage(QWidget):
     def _show_texts(self) -> None:
         choice = self.texts.for_parent(self.current_language())
         self.consent.set_choice(choice)
-        self.consent_group.setTitle(_("Consent: text version {version}").format(version=isolate(choice.version)))
+        self.consent_group.setTitle(_("Consent: text version {version}").format(version=ltr(choice.version)))
 
     def _check_phone(self, final: bool) -> None:
         self._check(self.phone, self.phone_hint, final, lambda text: display_phone(normalise_phone(text, _("Phone"))))
