@@ -26,15 +26,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
-from elternlotse.app import create_store  # noqa: E402
-from elternlotse.domain.consent import Evidence, Purpose  # noqa: E402
-from elternlotse.store.keys import KeyDerivation  # noqa: E402
-from elternlotse.ui.i18n_qt import install_language  # noqa: E402
-from elternlotse.ui.pages.quick_capture_page import QuickCapturePage  # noqa: E402
+from elternlotse.app import create_store
+from elternlotse.domain.consent import Evidence, Purpose
+from elternlotse.store.keys import KeyDerivation
+from elternlotse.ui.i18n_qt import install_language
+from elternlotse.ui.pages.quick_capture_page import QuickCapturePage
 
 
 class Keyboard:
