@@ -101,8 +101,8 @@ def capture(page: QuickCapturePage, keys: Keyboard) -> None:
     keys.type("Yusuf")
     keys.key(Qt.Key.Key_Tab)
     keys.type("Gesamtschule Haspe")
-    letter = re.search(r"&(\w)", page.add_child_button.text()).group(1).upper()  # Alt+C in English, Alt+K in German
-    keys.key(getattr(Qt.Key, f"Key_{letter}"), Qt.KeyboardModifier.AltModifier)  # "Add a child"
+    letter = re.search(r"&(\w)", page.add_child_button.text()).group(1)  # Alt+C in English, Alt+K in German
+    keys.key(getattr(Qt.Key, f"Key_{letter.upper()}", letter), Qt.KeyboardModifier.AltModifier)  # "Add a child"
     wait_until(lambda: len(page.child_rows) == 2 and keys.focused() is page.child_rows[1].grade)
     keys.type("6")
     keys.key(Qt.Key.Key_Tab)
