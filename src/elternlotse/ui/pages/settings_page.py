@@ -152,8 +152,8 @@ class SettingsPage(QWidget):
         self.language_combo.setCurrentIndex(max(index, 0))
         self.idle_spin.setValue(self.settings.idle_lock_minutes)
         sample = _dt.datetime(2026, 11, 22, 14, 30)
-        self.formats_label.setText(ui_paragraph("   ".join(
-            isolate(text) for text in (format_date(sample, "long"), format_time(sample), format_number(1234567.89)))))
+        self.formats_label.setText(ui_paragraph("   ".join(  # the one date format of every screen
+            isolate(text) for text in (format_date(sample), format_time(sample), format_number(1234567.89)))))
         info = self.services.store.info
         # values keep their own order (a Latin name in an Arabic form) but align with the form
         self.name_edit.setText(info.name)
