@@ -241,6 +241,9 @@ def test_family_detail_guardian_languages_are_picked_by_name_and_saved_as_tags(q
     doc["guardians"][0]["languages"] = ["tr", "de", "ku"]  # a third language has no field: it is kept
     family = services.families.add(doc)
     page = families_page
+    loads = {"started": 0, "finished": 0}  # the list reloads after a save: let it land before teardown
+    page.model.loading_started.connect(lambda: loads.__setitem__("started", loads["started"] + 1))
+    page.model.loading_finished.connect(lambda: loads.__setitem__("finished", loads["finished"] + 1))
     page.activateWindow()
     qtbot.waitUntil(page.isActiveWindow)
     page.open_family(family.id)
@@ -258,6 +261,7 @@ def test_family_detail_guardian_languages_are_picked_by_name_and_saved_as_tags(q
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: services.families.document(family.id)["guardians"][0]["languages"] == ["tr", "ar", "ku"])
     assert not any(w.placeholderText().startswith("language tags") for w in page.detail.findChildren(QLineEdit))
+    qtbot.waitUntil(lambda: loads["started"] == loads["finished"])
 
 
 @pytest.mark.parametrize("language", ("ar", "fa"), indirect=True)
