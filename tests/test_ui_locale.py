@@ -291,3 +291,15 @@ def test_call_list_contacts_keep_numbers_left_to_right(qapp):
     finally:
         install_language(qapp, "en")
         install("en")
+
+
+@pytest.mark.parametrize("language", ("de", "tr", "ar", "fa", "ru", "uk"), indirect=True)
+def test_the_qt_file_dialog_has_no_english_label_left(qapp, language):
+    """qtbase_<lang>.qm lacks "Look in:", "Files of type:" and "Folder" in most of our languages."""
+    from PySide6.QtCore import QCoreApplication
+
+    install_language(qapp, language)
+    for context, source in (("QFileDialog", "&Look in:"), ("QFileDialog", "Files of &type:"),
+                            ("QAbstractFileIconProvider", "Folder"), ("QFileDialog", "File &name:")):
+        shown = QCoreApplication.translate(context, source)
+        assert shown and shown != source, (context, source)

@@ -40,12 +40,33 @@ from PySide6.QtCore import QCollator, QLibraryInfo, QLocale, QObject, QTranslato
 from PySide6.QtWidgets import QApplication
 
 from elternlotse import i18n
+from elternlotse.i18n import N_
 from elternlotse.i18n.formatting import date_pattern
 from elternlotse.i18n.languages import is_c_locale, language, resolve_ui_language, supported_ui_language
 
 T = TypeVar("T")
 
 QT_TRANSLATOR_NAME = "elternlotse-qtbase"
+QT_GAPS_NAME = "elternlotse-qtbase-gaps"
+
+#: Texts of Qt's file dialog that qtbase_<lang>.qm leaves untranslated in ar, fa, tr, ru, uk
+#: (checked with QTranslator.translate for PySide6 6.11): ours, from our catalogue.
+QT_GAPS = {
+    ("QFileDialog", "&Look in:"): N_("&Look in:"),
+    ("QFileDialog", "Files of &type:"): N_("Files of &type:"),
+    ("QAbstractFileIconProvider", "Folder"): N_("Folder"),
+}
+
+
+class QtGapsTranslator(QTranslator):
+    """Our translations of ``QT_GAPS``; installed before Qt's own, so Qt's win where they exist."""
+
+    def translate(self, context, source, disambiguation=None, n=-1):
+        msgid = QT_GAPS.get((context, source))
+        return i18n._(msgid) if msgid else ""
+
+    def isEmpty(self) -> bool:
+        return False
 
 
 def system_ui_languages() -> list[str]:
@@ -140,10 +161,14 @@ _FORMAT_TOKEN = re.compile(r"AP|ap|'[^']*'|d+|M+|y+|h+|H+|m+|s+|[aA]|[^dMyhHmsaA
 
 def install_qt_translations(qapp: QApplication, tag: str) -> bool:
     """Replace Qt's own translations (qtbase_<tag>); True when a file was found."""
-    for old in qapp.findChildren(QTranslator, QT_TRANSLATOR_NAME):
-        qapp.removeTranslator(old)
-        old.setParent(None)
-        old.deleteLater()
+    for name in (QT_TRANSLATOR_NAME, QT_GAPS_NAME):
+        for old in qapp.findChildren(QTranslator, name):
+            qapp.removeTranslator(old)
+            old.setParent(None)
+            old.deleteLater()
+    gaps = QtGapsTranslator(qapp)
+    gaps.setObjectName(QT_GAPS_NAME)
+    qapp.installTranslator(gaps)  # first: the translator installed last is asked first
     translator = QTranslator(qapp)
     translator.setObjectName(QT_TRANSLATOR_NAME)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
