@@ -63,7 +63,8 @@ class QtGapsTranslator(QTranslator):
 
     def translate(self, context, source, disambiguation=None, n=-1):
         msgid = QT_GAPS.get((context, source))
-        return i18n._(msgid) if msgid else ""
+        # None is a null QString ("no translation here": Qt asks on); "" would be an empty translation.
+        return i18n._(msgid) if msgid else None
 
     def isEmpty(self) -> bool:
         return False
