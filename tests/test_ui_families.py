@@ -317,8 +317,8 @@ def test_family_detail_by_keyboard_focus_tab_order_and_notes(qtbot, page, servic
     detail = page.detail
     guardian, child = detail.guardian_editors[0], detail.child_editors[0]
     assert QApplication.focusWidget() is guardian.name          # the cursor is in the form
-    stops = _tab_stops(qtbot, 16)
-    assert stops == [guardian.name, guardian.languages, guardian.phones, guardian.emails, guardian.messengers,
+    stops = _tab_stops(qtbot, 17)
+    assert stops == [guardian.name, guardian.languages, guardian.other_language, guardian.phones, guardian.emails, guardian.messengers,
                      guardian.address, guardian.remove_button, detail.add_guardian_button,
                      child.first_name, child.grade, child.school, child.school_year, child.remove_button,
                      detail.add_child_button, detail.notes, detail.tabs.tabBar()]  # visual order, no invisible stop

@@ -217,13 +217,13 @@ def test_german_parent_sees_one_column(qtbot, page):
 def test_duplicate_model(qtmodeltester, services):
     services.families.add(family_document(name="Ayşe Yılmaz"))
     services.families.add(family_document(name="Ayse Yilmaz", phone="0176 1234 5678"))
-    rows = services.families.find_duplicates(["+49 176 12345678"], [], ["Ayse Yilmaz"])
+    rows = services.families.rank_duplicates(["+49 176 12345678"], [], ["Ayse Yilmaz"])
     assert len(rows) == 2
     model = DuplicateModel()
     model.set_rows(rows)
     qtmodeltester.check(model, force_py=True)
     assert plain(model.data(model.index(0, PHONE))) == "0176 12345678"
-    assert model.data(model.index(1, NAME), RowRole).id == rows[1].id
+    assert model.data(model.index(1, NAME), RowRole).id == rows[1][0].id
 
 
 def test_capture_at_todays_event_marks_the_family_present_and_counts_printed_handouts(qtbot, services):

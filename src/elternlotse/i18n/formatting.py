@@ -9,11 +9,19 @@ Gregorian only), so that dates, numbers and phone numbers read alike.
 ``isolate`` wraps data of unknown direction (a German school name inside an
 Arabic sentence, an Arabic name inside a German one) in Unicode isolates
 (FSI ... PDI), so that the bidi algorithm orders the sentence around it correctly.
+
+One date format per UI language: ``date_pattern`` (CLDR's short date with a
+four-digit year: "dd.MM.yyyy", "d.MM.yyyy", "d\u200f/M\u200f/yyyy") is what
+``format_date`` prints for "short" and "medium" and what every date entry shows
+(``elternlotse.ui.i18n_qt.date_display_format``), so a table never shows
+"6 Eki 2026" beside a date field's "6.10.2026".  ``join_list`` joins visible
+lists with the language's separator ("، " in Arabic script).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from decimal import Decimal
 
 from babel import Locale
@@ -81,10 +89,27 @@ def isolate_params(params: dict[str, object]) -> dict[str, object]:
     return {key: isolate(value) if isinstance(value, str) else value for key, value in params.items()}
 
 
+#: Styles that print the numeric date of ``date_pattern``; "long" and "full" spell the month.
+NUMERIC_STYLES = ("short", "medium")
+
+
+def date_pattern(language: str | None = None) -> str:
+    """The one numeric date pattern of a UI language: CLDR's short date, year in four digits.
+
+    The pattern letters d, dd, M, MM, yyyy and quoted literals mean the same to Qt's
+    ``QDateEdit.setDisplayFormat``, so the screen and the entry fields agree.
+    """
+    pattern = _locale(language).date_formats["short"].pattern
+    parts = pattern.split("'")  # even parts are pattern letters, odd parts quoted literals
+    return "'".join(re.sub(r"y+", "yyyy", part) if i % 2 == 0 else part for i, part in enumerate(parts))
+
+
 def format_date(value: _dt.date | _dt.datetime, style: str = "medium", language: str | None = None) -> str:
-    """``style``: "short", "medium", "long" or "full"."""
+    """``style``: "short" or "medium" (both ``date_pattern``), "long", "full" or a CLDR pattern."""
     if isinstance(value, _dt.datetime):
         value = value.date()
+    if style in NUMERIC_STYLES:
+        style = date_pattern(language)
     return _dates.format_date(value, format=style, locale=_locale(language))
 
 
@@ -99,7 +124,7 @@ def format_datetime(value: _dt.datetime, style: str = "medium", language: str | 
     if value.tzinfo is not None:
         value = value.astimezone().replace(tzinfo=None)
     loc = _locale(language)
-    date_text = _dates.format_date(value.date(), format=style, locale=loc)
+    date_text = format_date(value.date(), style, language)
     time_text = _dates.format_time(value.time(), format="short", locale=loc)
     pattern = str(loc.datetime_formats.get(style) or loc.datetime_formats["medium"])
     return pattern.replace("{1}", date_text).replace("{0}", time_text).replace("'", "")
@@ -121,3 +146,24 @@ def language_name(tag: str, in_language: str | None = None) -> str:
 def own_language_name(tag: str) -> str:
     """Name of the language ``tag`` in itself ("Türkçe", "العربية"): for pickers."""
     return language(tag).own_name
+
+
+def list_separator(language: str | None = None, strong: bool = False) -> str:
+    """", " (``strong``: "; ") in the UI language's script: "، " / "؛ " in Arabic script."""
+    if _language_row(language).script == "Arab":
+        return "\u061b " if strong else "\u060c "
+    return "; " if strong else ", "
+
+
+def join_list(items, language: str | None = None, strong: bool = False) -> str:
+    """Visible list items joined with the language's separator (``strong``: between groups)."""
+    return list_separator(language, strong).join(str(item) for item in items)
+
+
+_LATIN_DIGITS = str.maketrans("\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
+                              "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9", "0123456789" * 2)
+
+
+def latin_digits(text: str) -> str:
+    """``text`` with Arabic-Indic and Persian digits as 0-9: a parent's text shown in the UI's one digit system."""
+    return text.translate(_LATIN_DIGITS)

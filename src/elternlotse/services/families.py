@@ -22,6 +22,9 @@ Eraser = Callable[[Any, str, list], None]
 #: The sentence for a family without consent to store it (quick capture, "New family", CLI, import).
 STORE_CONSENT_NEEDED = N_("Without consent to store the contact details nothing can be saved.")
 
+#: Why a stored family may be the one being typed, strongest first (``FamilyService.rank_duplicates``).
+DUPLICATE_REASONS = ("phone", "email", "name")
+
 
 def has_store_consent(family: Family) -> bool:
     """Whether some guardian's latest word on storing the contact details is "yes"."""
@@ -62,39 +65,47 @@ class FamilyService:
 
     def find_duplicates(self, phones=(), emails=(), names=(), exclude: str = "") -> list[repo.FamilyRow]:
         """Families sharing a normalised phone or e-mail, or a name across spellings and scripts."""
-        conn = self.store.conn
-        ids: list[str] = []
+        return [row for row, _reason in self.rank_duplicates(phones, emails, names, exclude)]
 
-        def add(found) -> None:
+    def rank_duplicates(self, phones=(), emails=(), names=(), exclude: str = "") -> list[tuple[repo.FamilyRow, str]]:
+        """(row, reason) best first: the same phone, then the same e-mail, then a similar name.
+
+        ``reason`` is one of ``DUPLICATE_REASONS``; a family found in several ways counts by its strongest.
+        """
+        conn = self.store.conn
+        reasons: dict[str, str] = {}
+
+        def add(found, reason: str) -> None:
             for fid in found:
-                if fid not in ids and fid != exclude:
-                    ids.append(fid)
+                if fid != exclude:
+                    reasons.setdefault(fid, reason)
 
         for raw in phones:
             try:
                 number = normalise_phone(raw)
             except ValidationError:
                 continue
-            add(r[0] for r in conn.execute(
+            add((r[0] for r in conn.execute(
                 "SELECT p.family_id FROM channels c JOIN persons p ON p.id = c.person_id"
                 " WHERE c.kind IN ('phone', 'messenger') AND c.value = ? AND c.deleted IS NULL AND p.deleted IS NULL",
-                (number,)))
+                (number,))), "phone")
         for raw in emails:
             try:
                 address = normalise_email(raw)
             except ValidationError:
                 continue
-            add(r[0] for r in conn.execute(
+            add((r[0] for r in conn.execute(
                 "SELECT p.family_id FROM channels c JOIN persons p ON p.id = c.person_id"
                 " WHERE c.kind = 'email' AND lower(c.value) = lower(?) AND c.deleted IS NULL AND p.deleted IS NULL",
-                (address,)))
+                (address,))), "email")
         for name in names:
             if len(words(name)) >= 2:  # given name and family name, or it would match half the town
-                add(repo.search_family_ids(conn, name, limit=20))
-        if not ids:
+                add(repo.search_family_ids(conn, name, limit=20), "name")
+        if not reasons:
             return []
-        rows = repo.rows_for_ids(conn, ids)
-        return [rows[fid] for fid in ids if fid in rows]
+        rows = repo.rows_for_ids(conn, list(reasons))
+        ranked = sorted(reasons, key=lambda fid: DUPLICATE_REASONS.index(reasons[fid]))  # stable: found order kept
+        return [(rows[fid], reasons[fid]) for fid in ranked if fid in rows]
 
     # ---------------------------------------------------------------- writing
     def add(self, document: Any) -> Family:

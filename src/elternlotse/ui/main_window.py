@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from elternlotse import __version__
 from elternlotse.i18n import _
-from elternlotse.i18n.formatting import isolate, ui_paragraph
+from elternlotse.i18n.formatting import isolate, join_list, ui_paragraph
 from elternlotse.ui.pages import registry
 from elternlotse.ui.tasks import TaskRunner
 
@@ -293,7 +293,7 @@ class MainWindow(QMainWindow):
             answer = QMessageBox.question(
                 self, _("Quit Elternlotse"),
                 _("There are unsaved entries on: {pages}. Quit anyway and lose them?").format(
-                    pages=", ".join(type(page).page_title() for page in unsaved)),
+                    pages=join_list(type(page).page_title() for page in unsaved)),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()

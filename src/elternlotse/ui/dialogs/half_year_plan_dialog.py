@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, active_language, translate_error
 from elternlotse.i18n.formatting import format_date
+from elternlotse.ui.i18n_qt import set_date_format
 from elternlotse.ui.saved_files import saved, write_private_bytes
 
 
@@ -35,6 +36,7 @@ class HalfYearPlanDialog(QDialog):
         self.school.setAccessibleName(_("School"))
         self.day = QDateEdit(QDate.currentDate())
         self.day.setCalendarPopup(True)
+        set_date_format(self.day)
         self.day.setAccessibleName(_("A day of the half-year"))
         self.propose_button = QPushButton(_("Propose"))
         self.propose_button.clicked.connect(self.propose)

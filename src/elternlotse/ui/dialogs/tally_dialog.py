@@ -25,6 +25,7 @@ from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, active_language, translate_error
 from elternlotse.i18n.formatting import own_language_name
 from elternlotse.i18n.languages import parent_languages
+from elternlotse.ui.i18n_qt import set_date_format
 
 
 class TallyDialog(QDialog):
@@ -55,6 +56,7 @@ class TallyDialog(QDialog):
             self.topics.addItem(item)
         self.day = QDateEdit()
         self.day.setCalendarPopup(True)
+        set_date_format(self.day)
         today = QDate.fromString(services.contacts.today().isoformat(), Qt.DateFormat.ISODate)
         self.day.setMaximumDate(today)
         self.day.setDate(today)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from elternlotse.domain.contact_log import OUTCOME_LABELS
 from elternlotse.i18n import _
-from elternlotse.i18n.formatting import format_date, isolate
+from elternlotse.i18n.formatting import format_date, isolate, join_list
 from elternlotse.services.call_list import URGENCIES, URGENCY_LABELS
 from elternlotse.ui.models.kaoa_models import contact_text
 from elternlotse.ui.models.list_model import ListTableModel, RowRole, SortRole
@@ -18,7 +18,7 @@ __all__ = ["CallListModel", "RowRole", "SortRole", "channels_text", "last_contac
 
 def channels_text(entry) -> str:
     """The consented channels, each once (a number for phone and SMS is one line)."""
-    return "; ".join(dict.fromkeys(contact_text(c) for c in entry.channels))
+    return join_list(dict.fromkeys(contact_text(c) for c in entry.channels), strong=True)
 
 
 def last_contact_text(entry) -> str:
@@ -52,10 +52,10 @@ class CallListModel(ListTableModel):
         if column == self.CALL:
             return channels_text(entry) or ("" if role == SortRole else _("no consent to contact"))
         if column == self.TOPICS:
-            return "; ".join(t.stage for t in entry.topics)
+            return join_list((t.stage for t in entry.topics), strong=True)
         if column == self.CHILDREN:
             kids = dict.fromkeys("{} ({})".format(t.child or _("(no first name)"), t.grade) for t in entry.topics)
-            return ", ".join(isolate(k) for k in kids)
+            return join_list(isolate(k) for k in kids)
         if column == self.LAST:
             return last_contact_text(entry)
         return None

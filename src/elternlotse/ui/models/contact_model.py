@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from elternlotse.domain.contact_log import CONTACT_FORMAT_LABELS, OUTCOME_LABELS, Contact, referral_label
 from elternlotse.i18n import _
-from elternlotse.i18n.formatting import format_date, isolate, language_name
+from elternlotse.i18n.formatting import format_date, isolate, join_list, language_name
 from elternlotse.ui.models.list_model import ListTableModel, RowRole, SortRole
 
 __all__ = ["ContactModel", "RowRole", "SortRole"]
@@ -41,12 +41,12 @@ class ContactModel(ListTableModel):
             text = language_name(row.language) if row.language else ""
             return text + (" + " + _("interpreter") if row.interpreter else "")
         if column == self.TOPICS:
-            return ", ".join(self.stage_title(key) for key in row.topics)
+            return join_list(self.stage_title(key) for key in row.topics)
         if column == self.RESULT:
             parts = [_(OUTCOME_LABELS[row.outcome])] if row.outcome else []
             if row.referral:
                 parts.append(_("referred to {where}").format(where=_(referral_label(row.referral))))
-            return "; ".join(parts)
+            return join_list(parts, strong=True)
         if column == self.FOLLOW_UP:
             return _day(row.follow_up)
         if column == self.NOTE:

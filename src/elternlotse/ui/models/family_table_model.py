@@ -9,15 +9,16 @@ store with 100,000 persons opens as fast as one with ten.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import datetime, timezone
 
-from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex, QPersistentModelIndex, QPointF, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QCollator, QModelIndex, QPersistentModelIndex, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from elternlotse.domain.consent import CHANNEL_LABELS
 from elternlotse.domain.contact import display_phone
-from elternlotse.i18n import N_, _
-from elternlotse.i18n.formatting import isolate, ltr, ui_paragraph
+from elternlotse.i18n import N_, _, active_language
+from elternlotse.i18n.formatting import format_date, isolate, join_list, language_name, ltr, ui_paragraph
 from elternlotse.services.family_list import FamilyListRow
 
 GUARDIANS, CHILDREN, LANGUAGES, PHONE, CONSENT, UPDATED = range(6)
@@ -57,7 +58,7 @@ def consent_text(row: FamilyListRow) -> str:
         return _("no consent to store the data")
     if state == "no_contact":
         return _("no contact consent")
-    return _("contact: {channels}").format(channels=", ".join(_(CHANNEL_LABELS[c]) for c in row.contact_channels))
+    return _("contact: {channels}").format(channels=join_list(_(CHANNEL_LABELS[c]) for c in row.contact_channels))
 
 
 _icons: dict[str, QIcon] = {}
@@ -94,12 +95,31 @@ _CHILD = re.compile(r"^(.*) \((\d+)\)$")
 
 
 def isolated_names(text: str, separator: str) -> str:
-    """Each name as a bidi island, so "Jana (9), يوسف (9)" keeps its order in either direction."""
+    """Each name as a bidi island, so "Jana (9), يوسف (9)" keeps its order in either direction.
+
+    A ", " list is joined again with the UI script's separator ("، " in Arabic script).
+    """
     parts = []
     for part in text.split(separator) if text else []:
         match = _CHILD.match(part)
         parts.append(f"{isolate(match.group(1))} ({match.group(2)})" if match else isolate(part))
-    return separator.join(parts)
+    return join_list(parts) if separator == ", " else separator.join(parts)
+
+
+def language_names(tags: str) -> str:
+    """"ar, de" (the list row's tags) as names in the UI language: "Arabisch, Deutsch"."""
+    return _language_names(tags, active_language()) if tags else ""
+
+
+@lru_cache(maxsize=512)
+def _language_names(tags: str, ui: str) -> str:
+    names = []
+    for tag in tags.split(", "):
+        try:
+            names.append(language_name(tag, ui))
+        except LookupError:
+            names.append(tag)
+    return join_list(names, ui)
 
 
 def make_collator() -> QCollator:
@@ -287,14 +307,14 @@ class FamilyTableModel(QAbstractTableModel):
         if column == CHILDREN:
             return row.children
         if column == LANGUAGES:
-            return row.languages
+            return language_names(row.languages)
         if column == PHONE:
             return self._phone(row.phone)
         if column == CONSENT:
             return consent_text(item)
         if column == UPDATED:
             moment = stamp_date(row.updated)
-            return QLocale().toString(moment.date(), QLocale.FormatType.ShortFormat) if moment else ""
+            return isolate(format_date(moment.date(), "short")) if moment else ""
         return ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -16,7 +16,7 @@ from elternlotse.domain.contact import display_phone
 from elternlotse.domain.events import EVENT_TYPE_LABELS
 from elternlotse.domain.kaoa import STATUS_LABELS
 from elternlotse.i18n import _, ngettext
-from elternlotse.i18n.formatting import format_date, format_datetime
+from elternlotse.i18n.formatting import format_date, format_datetime, isolate, join_list, language_name, ltr, ui_value
 
 from elternlotse.ui.models.list_model import ListTableModel, RowRole, SortRole  # noqa: F401  (re-exported)
 
@@ -36,19 +36,22 @@ class AgendaRow:
 
 def contact_text(option) -> str:
     """``Phone call: 0176 1234 5678`` etc. for one consented channel, the channel named in the UI language."""
-    value = display_phone(option.value) if option.channel in ("phone", "sms") else option.value
+    phone_like = option.channel in ("phone", "sms") or option.channel == "messenger" and option.value[:1] in "+0123456789"
+    value = display_phone(option.value) if phone_like and option.value else option.value
     try:
         label = _(CHANNEL_LABELS[Channel(option.channel)])
     except ValueError:
         label = option.channel
-    return f"{label}: {value}" + (f" ({option.app})" if option.app else "")
+    # The number or address left to right as a whole: in an Arabic row "0170 69976065" would
+    # show its groups swapped and "+49..." its plus at the end.
+    return f"{label}: {ltr(value)}" + (f" ({isolate(option.app)})" if option.app else "")
 
 
 def agenda_rows(agenda) -> list[AgendaRow]:
     rows = []
     for week in agenda.weeks:
         for family in week.families:
-            contacts = "; ".join(contact_text(c) for c in family.contacts)
+            contacts = join_list((contact_text(c) for c in family.contacts), strong=True)
             for item in family.items:
                 rows.append(AgendaRow(week.monday, family.family_id, family.name, contacts, item))
     return rows
@@ -134,10 +137,10 @@ class EventListModel(ListTableModel):
             return row.starts if role == SortRole else format_datetime(datetime.fromisoformat(row.starts), "short")
         if column == self.TYPE:
             return _(EVENT_TYPE_LABELS[row.type])
-        if column == self.TITLE:
-            return row.title
+        if column == self.TITLE:  # a German title in an Arabic table keeps its own order, aligned with the UI
+            return row.title if role == SortRole else ui_value(row.title)
         if column == self.PLACE:
-            return row.place
+            return row.place if role == SortRole else ui_value(row.place)
         if column == self.PRESENT:
             total = row.families + row.headcount
             return total if role == SortRole else ngettext(
@@ -217,9 +220,9 @@ class InvitationModel(ListTableModel):
             return inv.name
         if column == self.CHILDREN:
             no_name = _("(no first name)")
-            return ", ".join(f"{name or no_name} ({grade}, {stage})" for _id, name, grade, stage in inv.children)
+            return join_list("{} ({}, {})".format(isolate(name) if name else no_name, grade, stage) for _id, name, grade, stage in inv.children)
         if column == self.CHANNEL:
             return contact_text(inv.channel)
         if column == self.LANGUAGES:
-            return ", ".join(inv.languages)
+            return join_list(language_name(tag) for tag in inv.languages)
         return None

@@ -6,6 +6,8 @@ invitation list is worked out off the GUI thread.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.domain.events import EVENT_TYPE_LABELS, SPEAKER_ROLE_LABELS
 from elternlotse.i18n import _, active_language, ngettext, translate_error
+from elternlotse.i18n.formatting import format_datetime, format_time, isolate, join_list, language_name
 from elternlotse.ui.models.kaoa_models import AttendanceModel, EventListModel, InvitationModel, RowRole, SortRole
 from elternlotse.ui.tasks import error_text, runner_for
 from elternlotse.ui.widgets.event_kit_bar import EventKitBar
@@ -34,6 +37,16 @@ from elternlotse.ui.widgets.language_picker import LanguagePicker
 from elternlotse.ui.widgets.list_export import PlainKeys
 
 SEARCH_LIMIT = 200
+
+
+def _event_when(starts: str, ends: str) -> str:
+    """"06.10.2026, 16:30 - 18:30" (the end's date too when it is another day), isolated for RTL text."""
+    begin = datetime.fromisoformat(starts)
+    text = format_datetime(begin, "short")
+    if ends:
+        end = datetime.fromisoformat(ends)
+        text += " - " + (format_time(end) if end.date() == begin.date() else format_datetime(end, "short"))
+    return isolate(text)
 
 
 def _table(model, stretch: int) -> tuple[QTableView, QSortFilterProxyModel]:
@@ -65,8 +78,14 @@ class EventsPage(QWidget):
         self.events_model = EventListModel(self)
         self.events_view, self.events_proxy = _table(self.events_model, EventListModel.TITLE)
         self.events_view.setSortingEnabled(True)
-        for column in (EventListModel.WHEN, EventListModel.TYPE, EventListModel.PRESENT):
+        for column in (EventListModel.WHEN, EventListModel.PRESENT):
             self.events_view.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # The type ("منصة في يوم لقاء أولياء الأمور والمعلمين") took the title's room in Arabic: a fixed
+        # share, elided, the whole text in the tooltip; the title gets the rest (the place is in the details).
+        self.events_view.horizontalHeader().resizeSection(EventListModel.TYPE, 120)
+        self.events_view.setColumnHidden(EventListModel.PLACE, True)  # shown in the details beside the list
+        self.events_view.setWordWrap(True)  # a long title on two lines rather than cut
+        self.events_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.events_view.sortByColumn(EventListModel.WHEN, Qt.SortOrder.DescendingOrder)
         self.events_view.selectionModel().currentRowChanged.connect(self._event_selected)
         self.new_button = QPushButton(_("&New event..."))
@@ -244,18 +263,18 @@ class EventsPage(QWidget):
             self.invitation_label.setText("")
             self.attendance_label.setText("")
             return
-        speakers = ", ".join("{} ({})".format(s.name, _(SPEAKER_ROLE_LABELS.get(s.role, s.role)))
+        speakers = join_list("{} ({})".format(isolate(s.name), _(SPEAKER_ROLE_LABELS.get(s.role, s.role)))
                              for s in event.speakers) or "-"
         catalog = self.services.catalogs.get(on=event.day)
-        topics = ", ".join(catalog.stage(t).title(active_language()) if catalog.stage(t) else t
+        topics = join_list(catalog.stage(t).title(active_language()) if catalog.stage(t) else t
                            for t in event.topics) or _("(all families)")
         self.details.setText("\n".join([
-            _("{kind}: {title}").format(kind=_(EVENT_TYPE_LABELS[event.type]), title=event.title or "-"),
-            _("When: {starts}").format(starts=event.starts.replace("T", " ") + (f" - {event.ends[11:]}" if event.ends else "")),
-            _("Place: {place}").format(place=event.place or "-"),
+            _("{kind}: {title}").format(kind=_(EVENT_TYPE_LABELS[event.type]), title=isolate(event.title or "-")),
+            _("When: {starts}").format(starts=_event_when(event.starts, event.ends)),
+            _("Place: {place}").format(place=isolate(event.place or "-")),
             _("Topics: {topics}").format(topics=topics),
             _("Speakers: {speakers}").format(speakers=speakers),
-            _("Languages: {languages}").format(languages=", ".join(event.languages) or "-")
+            _("Languages: {languages}").format(languages=join_list(language_name(t) for t in event.languages) or "-")
             + ("  · " + _("interpreter present") if event.interpreter else ""),
         ]))
         self.headcount_spin.blockSignals(True)
@@ -370,7 +389,7 @@ class EventsPage(QWidget):
     def _update_counts(self) -> None:
         if self.current_event is None:
             return
-        self.handouts_label.setText(", ".join(f"{h.topic} [{h.language}] × {h.count}"
+        self.handouts_label.setText(join_list("{} [{}] × {}".format(h.topic, language_name(h.language), h.count)
                                               for h in self.current_event.handouts))
         families = self.current_event.family_count
         self.attendance_label.setText(ngettext("{families} family + {headcount}", "{families} families + {headcount}",

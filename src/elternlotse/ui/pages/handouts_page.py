@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.handouts import SOURCE_LANGUAGE, HandoutLibrary, render_handout, write_atomic
 from elternlotse.i18n import _, active_language, translate_error
+from elternlotse.i18n.formatting import join_list, latin_digits
 from elternlotse.ui.saved_files import saved
 from elternlotse.ui.tasks import runner_for
 from elternlotse.ui.widgets.handout_printing import handout_service as _service
@@ -82,7 +83,7 @@ class TopicModel(QAbstractTableModel):
                 unreviewed = sum(1 for x in topic.languages if not self.library.load(topic.id, x).reviewed)
             except ElternlotseError:
                 continue
-            rows.append({"id": topic.id, "title": title, "order": topic.order,
+            rows.append({"id": topic.id, "title": latin_digits(title), "order": topic.order,
                          "languages": list(topic.languages), "unreviewed": unreviewed})
         self.rows = rows
         self.endResetModel()
@@ -110,7 +111,7 @@ class TopicModel(QAbstractTableModel):
         if role == self.SortRole:
             return (row["order"], len(row["languages"]), row["unreviewed"])[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row["title"] if column == self.TITLE else ", ".join(_own_name(x) for x in row["languages"])
+            return row["title"] if column == self.TITLE else join_list(_own_name(x) for x in row["languages"])
         if role == Qt.ItemDataRole.TextAlignmentRole and column:
             return int(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
         return None

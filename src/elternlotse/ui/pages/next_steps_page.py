@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, active_language, ngettext, translate_error
 from elternlotse.i18n.formatting import format_date
+from elternlotse.ui.i18n_qt import set_date_format
 from elternlotse.services.call_list import URGENCY_LABELS
 from elternlotse.ui.models.call_list_model import CallListModel, RowRole, SortRole, channels_text, last_contact_text
 from elternlotse.ui.saved_files import saved, write_private
@@ -61,6 +62,7 @@ class NextStepsPage(QWidget):
 
         self.date_edit = QDateEdit(QDate.currentDate())
         self.date_edit.setCalendarPopup(True)
+        set_date_format(self.date_edit)
         self.weeks_spin = QSpinBox()
         self.weeks_spin.setRange(1, 52)
         self.weeks_spin.setValue(2)
@@ -128,6 +130,7 @@ class NextStepsPage(QWidget):
         self.call_back_button = QPushButton(_("Call &back on"))
         self.call_back_date = QDateEdit(QDate.currentDate().addDays(7))
         self.call_back_date.setCalendarPopup(True)
+        set_date_format(self.call_back_date)
         self.call_back_date.setAccessibleName(_("Call back on"))
         self.reached_button.clicked.connect(lambda: self.mark("reached"))
         self.no_answer_button.clicked.connect(lambda: self.mark("no_answer"))

@@ -39,7 +39,7 @@ from elternlotse.domain.consent import EVIDENCE_LABELS, Evidence
 from elternlotse.domain.contact import display_phone, foreign_mobile_hint, normalise_email, normalise_phone
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, translate_error
-from elternlotse.i18n.formatting import isolate
+from elternlotse.i18n.formatting import isolate, ltr
 from elternlotse.services.quick_capture import CAPTURE_EVIDENCE, Capture, capture_document
 from elternlotse.ui.widgets.capture_parts import ChildRow, EventPicker, field_for_error, show_check
 from elternlotse.ui.widgets.consent_choices import ConsentChoices
@@ -71,7 +71,8 @@ class QuickCapturePage(QWidget):
         self.name.setPlaceholderText(_("as the parent writes it"))
         self.language = LanguagePicker()  # by name, type-ahead on any part: "tür", "араб", "arab"
         self.phone = QLineEdit()
-        self.phone.setPlaceholderText(_("e.g. 0176 1234 5678"))
+        # The number left to right as a whole: in an Arabic sentence its groups would swap places.
+        self.phone.setPlaceholderText(_("e.g. {example}").format(example=ltr("0176 1234 5678")))
         self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
         self.phone_hint = self._hint_label()
         self.email = QLineEdit()
@@ -254,7 +255,7 @@ class QuickCapturePage(QWidget):
     def _show_texts(self) -> None:
         choice = self.texts.for_parent(self.current_language())
         self.consent.set_choice(choice)
-        self.consent_group.setTitle(_("Consent: text version {version}").format(version=isolate(choice.version)))
+        self.consent_group.setTitle(_("Consent: text version {version}").format(version=ltr(choice.version)))
 
     def _check_phone(self, final: bool) -> None:
         self._check(self.phone, self.phone_hint, final, lambda text: display_phone(normalise_phone(text, _("Phone"))))

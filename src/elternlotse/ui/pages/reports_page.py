@@ -29,6 +29,7 @@ from elternlotse.domain.text import N_
 from elternlotse.i18n import _, active_language, translator
 from elternlotse.i18n.formatting import own_language_name
 from elternlotse.i18n.languages import UI_LANGUAGES
+from elternlotse.ui.i18n_qt import set_date_format
 from elternlotse.ui.models.list_model import ListTableModel
 from elternlotse.ui.tasks import error_text, runner_for
 
@@ -74,6 +75,7 @@ class ReportsPage(QWidget):
         self.last = QDateEdit(today)
         for edit in (self.first, self.last):
             edit.setCalendarPopup(True)
+            set_date_format(edit)
         self.protection = QComboBox()
         for key, label in _PROTECTIONS:
             self.protection.addItem(_(label), key)

@@ -39,7 +39,7 @@ from elternlotse import settings as settings_file
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, active_language, translate_error
 from elternlotse.i18n.formatting import (
-    format_date, format_number, format_time, isolate, language_name, ui_paragraph, ui_value,
+    format_date, format_number, format_time, isolate, join_list, language_name, ui_paragraph, ui_value,
 )
 from elternlotse.i18n.languages import UI_LANGUAGES, language
 from elternlotse.ui import i18n_qt
@@ -166,8 +166,8 @@ class SettingsPage(QWidget):
         self.language_combo.setCurrentIndex(max(index, 0))
         self.idle_spin.setValue(self.settings.idle_lock_minutes)
         sample = _dt.datetime(2026, 11, 22, 14, 30)
-        self.formats_label.setText(ui_paragraph("   ".join(
-            isolate(text) for text in (format_date(sample, "long"), format_time(sample), format_number(1234567.89)))))
+        self.formats_label.setText(ui_paragraph("   ".join(  # the one date format of every screen
+            isolate(text) for text in (format_date(sample), format_time(sample), format_number(1234567.89)))))
         info = self.services.store.info
         # values keep their own order (a Latin name in an Arabic form) but align with the form
         self.name_edit.setText(info.name)
@@ -249,7 +249,7 @@ class SettingsPage(QWidget):
         if unsaved:
             box.setInformativeText(_(
                 "Entries on these pages are not saved yet: {pages}. Save them first and then apply the language "
-                "again, or let the app switch at the next start.").format(pages=", ".join(isolate(t) for t in unsaved)))
+                "again, or let the app switch at the next start.").format(pages=join_list(isolate(t) for t in unsaved)))
         else:
             box.setInformativeText(_("The window is built again in the new language. Everything saved stays as it "
                                      "is; the page you are on is shown again."))

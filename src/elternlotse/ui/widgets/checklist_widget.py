@@ -28,7 +28,7 @@ from elternlotse.domain.errors import ElternlotseError
 from elternlotse.domain.kaoa import STATUS_LABELS, STATUSES
 from elternlotse.domain.schoolyear import CORRECTION_LABELS, current_school_year
 from elternlotse.i18n import _, active_language, translate_error
-from elternlotse.i18n.formatting import format_date
+from elternlotse.i18n.formatting import format_date, isolate, join_list
 from elternlotse.ui.models.kaoa_models import ChecklistModel, RowRole, SortRole
 
 
@@ -137,8 +137,9 @@ class ChecklistWidget(QWidget):
             return
         status = checklist.status
         language = active_language()
-        now = ", ".join(sw.stage.title(language) for sw in status.current) or "-"
-        upcoming = ", ".join(f"{sw.stage.title(language)} ({format_date(sw.window.start)})" for sw in status.upcoming) or "-"
+        now = join_list(sw.stage.title(language) for sw in status.current) or "-"
+        upcoming = join_list("{} ({})".format(sw.stage.title(language), isolate(format_date(sw.window.start)))
+                             for sw in status.upcoming) or "-"
         self.summary.setText(_("Grade {grade} in {year}. Now: {now}. Next: {next}.").format(
             grade=status.grade, year=status.school_year, now=now, next=upcoming))
         # Current and open items first, then the rest in catalogue order.

@@ -13,7 +13,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
 from elternlotse.i18n import _
-from elternlotse.i18n.formatting import language_name
+from elternlotse.i18n.formatting import language_name, ltr
 from elternlotse.i18n.languages import language
 from elternlotse.ui.widgets.consent_choices import ROWS
 
@@ -33,7 +33,7 @@ def consent_form_html(choice, name: str = "") -> str:
                     + "".join(_cell(t, t.for_purpose(*key)) for t in texts) + "</tr>")
     rows.append("<tr><td></td>" + "".join(_cell(t, t.withdrawal) for t in texts) + "</tr>")
     who = html.escape(name.strip()) or "&nbsp;" * 40
-    title = html.escape(_("Consent: text version {version}").format(version=choice.version))
+    title = html.escape(_("Consent: text version {version}").format(version=ltr(choice.version)))
     name_label, signature_label = html.escape(_("Name:")), html.escape(_("Date and signature:"))
     return (f"<h2>{title}</h2>"
             f"<table border='1' cellspacing='0' cellpadding='5' width='100%'><tr><th></th>{head}</tr>"

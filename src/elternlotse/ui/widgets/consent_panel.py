@@ -42,7 +42,7 @@ from elternlotse.domain.contact import display_phone
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.domain.family import Child, Family, Guardian
 from elternlotse.i18n import _, translate_error
-from elternlotse.i18n.formatting import isolate, language_name
+from elternlotse.i18n.formatting import isolate, join_list, language_name
 from elternlotse.ui.models.consent_history_model import ConsentHistoryModel, when_text
 
 #: Every slot a person can consent to, in the order shown.
@@ -279,7 +279,7 @@ class ConsentPanel(QWidget):
             button.setToolTip(contact_value(person, channel) if offered and person else reason)
             if not offered and reason:
                 reasons.append(_("{channel}: {reason}").format(channel=_(CHANNEL_LABELS[channel]), reason=reason))
-        self.not_offered.setText(_("Not offered: {reasons}").format(reasons="; ".join(reasons)) if reasons else "")
+        self.not_offered.setText(_("Not offered: {reasons}").format(reasons=join_list(reasons, strong=True)) if reasons else "")
 
     # ---------------------------------------------------------------- actions
     def toggle(self, purpose: Purpose, channel: Channel | None) -> None:

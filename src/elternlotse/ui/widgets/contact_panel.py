@@ -32,6 +32,7 @@ from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, active_language, translate_error
 from elternlotse.i18n.formatting import own_language_name
 from elternlotse.i18n.languages import parent_languages
+from elternlotse.ui.i18n_qt import set_date_format
 from elternlotse.ui.models.contact_model import ContactModel
 
 
@@ -55,6 +56,7 @@ class ContactPanel(QWidget):
 
         self.day = QDateEdit()
         self.day.setCalendarPopup(True)
+        set_date_format(self.day)
         self.format = QComboBox()
         for key in CONTACT_FORMATS:
             self.format.addItem(_(CONTACT_FORMAT_LABELS[key]), key)
@@ -71,6 +73,7 @@ class ContactPanel(QWidget):
         self.follow_up_on = QCheckBox(_plain(_("Follow &up on")))
         self.follow_up = QDateEdit()
         self.follow_up.setCalendarPopup(True)
+        set_date_format(self.follow_up)
         self.follow_up.setEnabled(False)
         self.follow_up_on.toggled.connect(self.follow_up.setEnabled)
         self.note = QLineEdit()

@@ -1,9 +1,10 @@
 """Duplicate warning while typing: families that may be the one being entered.
 
 Give it what was typed with ``set_query(phones, emails, names, exclude=...)``;
-after a pause in typing (300 ms) it asks ``FamilyService.find_duplicates``
+after a pause in typing (300 ms) it asks ``FamilyService.rank_duplicates``
 (same normalised phone, same e-mail, a similar name across spellings and
-scripts) and lists the candidates.  "Open existing family" (or Enter or a
+scripts) and lists the candidates best first, each with why it is listed (an
+exact phone or e-mail in bold with a warning icon, a similar name plain).  "Open existing family" (or Enter or a
 double click on a row) emits ``open_family_requested(family_id)``; the main
 window connects it to the family detail.  Hidden while there is nothing to show.
 
@@ -85,7 +86,7 @@ class DuplicateWarning(QWidget):
             return
         self._last = self._query
         phones, emails, names, exclude = self._query
-        rows = self.services.families.find_duplicates(phones, emails, names, exclude=exclude) \
+        rows = self.services.families.rank_duplicates(phones, emails, names, exclude=exclude) \
             if (phones or emails or names) else []
         self._show(rows)
 

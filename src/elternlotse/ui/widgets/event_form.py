@@ -28,16 +28,14 @@ from elternlotse.domain.events import EVENT_TYPE_LABELS, EVENT_TYPES, SPEAKER_RO
 from elternlotse.domain.partners import SPEAKER_ROLE_OF_KIND
 from elternlotse.i18n import _, active_language, translate_error
 from elternlotse.i18n.languages import PARENT_LANGUAGES
+from elternlotse.ui.i18n_qt import date_display_format, qt_display_format
 from elternlotse.ui.widgets.language_picker import LanguagePicker, language_label
 
 
 def locale_datetime_format(locale: QLocale | None = None) -> str:
-    """The locale's short date and time, with a four-digit year ("dd.MM.yyyy HH:mm", "M/d/yyyy h:mm AP")."""
+    """The app's one date format and the locale's short time ("dd.MM.yyyy HH:mm", "M/d/yyyy h:mm AP")."""
     locale = locale or QLocale()
-    day = locale.dateFormat(QLocale.FormatType.ShortFormat)
-    if "yyyy" not in day:
-        day = day.replace("yy", "yyyy")
-    return f"{day} {locale.timeFormat(QLocale.FormatType.ShortFormat)}"
+    return f"{date_display_format()} {locale.timeFormat(QLocale.FormatType.ShortFormat)}"
 
 
 class EventFormDialog(QDialog):
@@ -56,7 +54,7 @@ class EventFormDialog(QDialog):
         self.starts_edit = QDateTimeEdit(start)
         self.ends_edit = QDateTimeEdit(start.addSecs(2 * 3600))
         for edit in (self.starts_edit, self.ends_edit):
-            edit.setDisplayFormat(locale_datetime_format())
+            edit.setDisplayFormat(qt_display_format(locale_datetime_format(), edit.isRightToLeft()))
             edit.setCalendarPopup(True)
         self._duration = 2 * 3600
         self.starts_edit.dateTimeChanged.connect(self._start_moved)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLineEdit, QSpinBox, QToolButton
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QSpinBox, QToolButton
 
 from elternlotse.domain.contact import display_phone
 from elternlotse.i18n import _
+from elternlotse.i18n.formatting import ltr
+from elternlotse.ui.widgets.language_picker import LanguagePicker
 
 
 def split_list(text: str) -> list[str]:
@@ -33,16 +35,28 @@ class GuardianEditor(QGroupBox):
         super().__init__()
         self.person_id = data.get("id", "")
         self.name = QLineEdit(data.get("name", ""))
-        self.languages = QLineEdit(", ".join(data.get("languages", [])))
-        self.languages.setPlaceholderText(_("language tags, e.g. ar, de"))
+        # Languages by name with type-ahead, as in quick capture; a third or further language
+        # stored elsewhere (CLI, sync) has no field here and is kept as it is.
+        tags = list(dict.fromkeys(data.get("languages", [])))
+        self.languages = LanguagePicker(none_label=_("(none)"))
+        self.other_language = LanguagePicker(none_label=_("(none)"))
+        for picker, tag in ((self.languages, tags[0] if tags else ""), (self.other_language, tags[1] if len(tags) > 1 else "")):
+            if tag:
+                picker.set_tag(tag)
+            else:
+                picker.set_tag_none()
+            picker.currentIndexChanged.connect(detail.commit_edit)
+        self.languages.setAccessibleName(_("Language"))
+        self.other_language.setAccessibleName(_("Second language"))
+        self._further_languages = tags[2:]
         self.phones = QLineEdit(", ".join(display_phone(p) for p in data.get("phones", [])))
         self.emails = QLineEdit(", ".join(data.get("emails", [])))
         self.messengers = QLineEdit(", ".join(
             f"{m.get('app', '')}: {m.get('handle', '')}" if m.get("handle") else m.get("app", "")
             for m in data.get("messenger", [])))
-        self.messengers.setPlaceholderText(_("e.g. WhatsApp: +49 176 1234567"))
+        self.messengers.setPlaceholderText(_("e.g. {example}").format(example=ltr("WhatsApp: +49 176 1234567")))
         self.address = QLineEdit(data.get("address", ""))
-        for edit in (self.name, self.languages, self.phones, self.emails, self.messengers, self.address):
+        for edit in (self.name, self.phones, self.emails, self.messengers, self.address):
             edit.editingFinished.connect(detail.commit_edit)
             edit.textEdited.connect(detail.typed)
         self.remove_button = QToolButton()
@@ -52,7 +66,13 @@ class GuardianEditor(QGroupBox):
         form = QFormLayout(self)
         # No mnemonics here: a family can have several guardians, and one letter must mean one field.
         form.addRow(_("Name:"), self.name)
-        form.addRow(_("Languages:"), self.languages)
+        language_row = QHBoxLayout()
+        language_row.addWidget(self.languages, 1)
+        language_row.addWidget(self.other_language, 1)
+        form.addRow(_("Languages:"), language_row)
+        label = form.labelForField(language_row)
+        if label is not None:
+            label.setBuddy(self.languages)
         form.addRow(_("Phone:"), self.phones)
         form.addRow(_("E-mail:"), self.emails)
         form.addRow(_("Messenger:"), self.messengers)
@@ -66,13 +86,15 @@ class GuardianEditor(QGroupBox):
         self.remove_button.setAccessibleName(_("Remove guardian {name}").format(name=text.strip() or _("New guardian")))
 
     def fields(self) -> list:
-        return [self.name, self.languages, self.phones, self.emails, self.messengers, self.address, self.remove_button]
+        return [self.name, self.languages, self.other_language, self.phones, self.emails, self.messengers, self.address,
+                self.remove_button]
 
     def first_field(self):
         return self.name
 
     def document(self) -> dict:
-        data = {"name": self.name.text(), "languages": split_list(self.languages.text()),
+        chosen = [self.languages.current_tag(), self.other_language.current_tag(), *self._further_languages]
+        data = {"name": self.name.text(), "languages": list(dict.fromkeys(tag for tag in chosen if tag)),
                 "phones": split_list(self.phones.text()), "emails": split_list(self.emails.text()),
                 "messenger": parse_messengers(self.messengers.text()), "address": self.address.text()}
         if self.person_id:

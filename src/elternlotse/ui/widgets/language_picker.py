@@ -7,7 +7,9 @@ alone never picks a language: a suggestion is taken with Enter or a click
 (Qt.MatchContains on a model through a QCompleter), and text that names no
 language leaves the choice as it was.  The order is the given one (most
 common first), the same in every UI language.  ``current_tag()`` is the data
-under the hood.
+under the hood.  With ``none_label`` the first entry means "no language" (tag
+""), chosen also by emptying the field; ``set_tag`` adds a tag that is not in
+the list (a language stored elsewhere) rather than lose it.
 """
 
 from __future__ import annotations
@@ -38,16 +40,18 @@ def search_text(tag: str) -> str:
 
 
 class LanguagePicker(QComboBox):
-    def __init__(self, tags: Iterable[str] = PARENT_LANGUAGES, parent=None) -> None:
+    def __init__(self, tags: Iterable[str] = PARENT_LANGUAGES, parent=None, none_label: str | None = None) -> None:
         super().__init__(parent)
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         model = QStandardItemModel(self)
+        if none_label is not None:
+            empty = QStandardItem(none_label)
+            empty.setData("", Qt.ItemDataRole.UserRole)
+            empty.setData("", SearchRole)
+            model.appendRow(empty)
         for tag in tags:
-            item = QStandardItem(language_label(tag))
-            item.setData(tag, Qt.ItemDataRole.UserRole)
-            item.setData(search_text(tag), SearchRole)
-            model.appendRow(item)
+            model.appendRow(_item(tag))
         self.setModel(model)
         completer = QCompleter(model, self)
         completer.setCompletionRole(SearchRole)
@@ -72,8 +76,19 @@ class LanguagePicker(QComboBox):
 
     def set_tag(self, tag: str) -> None:
         index = self.findData(tag, Qt.ItemDataRole.UserRole)
+        if index < 0 and tag:
+            try:
+                self.model().appendRow(_item(tag))
+            except LookupError:  # not a language tag at all: nothing to show by name
+                return
+            index = self.count() - 1
         if index >= 0:
             self.setCurrentIndex(index)
+
+    def set_tag_none(self) -> None:
+        """The "no language" entry (only with ``none_label``)."""
+        self.setCurrentIndex(max(self.findData("", Qt.ItemDataRole.UserRole), 0))
+        self.lineEdit().setText(self.itemText(self.currentIndex()))
 
     def _suggestion_taken(self, index: QModelIndex) -> None:
         tag = index.data(Qt.ItemDataRole.UserRole)
@@ -95,12 +110,22 @@ class LanguagePicker(QComboBox):
         text = self.lineEdit().text()
         if text == self.itemText(self.currentIndex()):  # (currentText() of an editable combo is the typed text)
             return
+        if not text.strip() and self.findData("", Qt.ItemDataRole.UserRole) >= 0:
+            self.set_tag_none()
+            return
         found = self.matches(text)
         exact = [tag for tag in found if text.strip().casefold() in
                  {language(tag).own_name.casefold(), display_name(tag, active_language()).casefold(), tag}]
         if len(exact) == 1 or len(found) == 1:
             self.set_tag((exact or found)[0])
         self.lineEdit().setText(self.itemText(self.currentIndex()))
+
+
+def _item(tag: str) -> QStandardItem:
+    item = QStandardItem(language_label(tag))
+    item.setData(tag, Qt.ItemDataRole.UserRole)
+    item.setData(search_text(tag), SearchRole)
+    return item
 
 
 __all__ = ["LanguagePicker", "language_label", "SearchRole"]
