@@ -89,13 +89,67 @@ def recoverable(cells: list[list[int]], hidden: dict[tuple[int, int], str],
     equations += _reduced(equations, len(keys))
     low = [Fraction(1 if hidden[k] == LESS_THAN_5 else THRESHOLD) for k in keys]
     high = [Fraction(THRESHOLD - 1 if hidden[k] == LESS_THAN_5 else max(grand, THRESHOLD)) for k in keys]
-    for _ in range(8 * (len(keys) + 1)):
+    small_lines = _hidden_total_bounds(cells, keys, position, hidden_totals, row_sum, column_sum, grand)
+    _narrow(equations, small_lines, low, high, len(keys))
+    pinned = {k for i, k in enumerate(keys) if low[i] >= high[i]}
+    # Interval propagation alone misses what two lines tell together (row 1 minus column 2 ...).
+    # The exact attacker: one assignment that fits everything, then for each cell whether another
+    # value fits too, by a bounded search (tables of a report are small; past the bound the
+    # propagation above is what holds).
+    solution = _search(equations, small_lines, low, high, len(keys), [SEARCH_BUDGET])
+    if solution is None:
+        return pinned
+    for i, key in enumerate(keys):
+        if key in pinned:
+            continue
+        budget = [SEARCH_BUDGET]
+        other = None
+        if solution[i] > low[i]:
+            other = _search(equations, small_lines, low[:i] + [low[i]] + low[i + 1:],
+                            high[:i] + [solution[i] - 1] + high[i + 1:], len(keys), budget)
+        if other is None and solution[i] < high[i]:
+            other = _search(equations, small_lines, low[:i] + [solution[i] + 1] + low[i + 1:],
+                            high[:], len(keys), budget)
+        if other is None and budget[0] > 0:
+            pinned.add(key)  # no other value fits: the attacker knows this cell
+    return pinned
+
+
+SEARCH_BUDGET = 4000  # search nodes per question; a report's tables need far fewer
+
+
+def _hidden_total_bounds(cells, keys, position, hidden_totals, row_sum, column_sum, grand):
+    """The lines whose total is hidden: the attacker still knows "<5" totals lie in 1-4, "x" in 5 or more."""
+    rows, columns = len(cells), len(cells[0]) if cells else 0
+    bounds = []
+    for members, key in _lines(rows, columns):
+        if key not in hidden_totals:
+            continue
+        kind, index = key
+        total = row_sum[index] if kind == "row" else column_sum[index] if kind == "column" else grand
+        coefficients = [Fraction(0)] * len(keys)
+        known = Fraction(0)
+        for member in members:
+            if member in position:
+                coefficients[position[member]] = Fraction(1)
+            else:
+                known += cells[member[0]][member[1]]
+        lo, hi = (1, THRESHOLD - 1) if 0 < total < THRESHOLD else (THRESHOLD, max(grand, THRESHOLD))
+        if any(coefficients):
+            bounds.append((coefficients, Fraction(lo) - known, Fraction(hi) - known))
+    return bounds
+
+
+def _narrow(equations, ranges, low, high, width) -> bool:
+    """Interval propagation until nothing changes; False when no assignment fits."""
+    lines = [(c, v, v) for c, v in equations] + list(ranges)
+    for _ in range(8 * (width + 1)):
         changed = False
-        for coefficients, value in equations:
+        for coefficients, value_low, value_high in lines:
             for i, a in enumerate(coefficients):
                 if a == 0:
                     continue
-                lo_rest = hi_rest = value
+                lo_rest, hi_rest = value_low, value_high
                 for j, b in enumerate(coefficients):
                     if j != i and b != 0:
                         lo_rest -= b * (high[j] if b > 0 else low[j])
@@ -103,12 +157,36 @@ def recoverable(cells: list[list[int]], hidden: dict[tuple[int, int], str],
                 bounds = sorted((lo_rest / a, hi_rest / a))
                 new_low = max(low[i], Fraction(math.ceil(bounds[0])))
                 new_high = min(high[i], Fraction(math.floor(bounds[1])))
+                if new_low > new_high:
+                    return False
                 if (new_low, new_high) != (low[i], high[i]):
                     low[i], high[i] = new_low, new_high
                     changed = True
         if not changed:
             break
-    return {k for i, k in enumerate(keys) if low[i] >= high[i]}
+    return True
+
+
+def _search(equations, ranges, low, high, width, budget) -> list[Fraction] | None:
+    """One integer assignment within the bounds that fits every line, or None (none, or out of budget)."""
+    low, high = list(low), list(high)
+    if budget[0] <= 0:
+        return None
+    budget[0] -= 1
+    if not _narrow(equations, ranges, low, high, width):
+        return None
+    open_ = [i for i in range(width) if low[i] < high[i]]
+    if not open_:
+        return low
+    i = min(open_, key=lambda j: high[j] - low[j])
+    middle = (low[i] + high[i]) // 2
+    for lo, hi in ((low[i], middle), (middle + 1, high[i])):
+        found = _search(equations, ranges, low[:i] + [lo] + low[i + 1:], high[:i] + [hi] + high[i + 1:], width, budget)
+        if found is not None:
+            return found
+        if budget[0] <= 0:
+            return None
+    return None
 
 
 def _reduced(equations: list[tuple[list[Fraction], Fraction]], width: int) -> list[tuple[list[Fraction], Fraction]]:
