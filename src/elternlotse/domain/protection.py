@@ -86,17 +86,22 @@ def recoverable(cells: list[list[int]], hidden: dict[tuple[int, int], str],
                 rest -= cells[member[0]][member[1]]
         if any(coefficients):
             equations.append((coefficients, rest))
+    lines = [([i for i, a in enumerate(c) if a], int(v), int(v)) for c, v in equations]  # every line: 0/1 sums
     equations += _reduced(equations, len(keys))
     low = [Fraction(1 if hidden[k] == LESS_THAN_5 else THRESHOLD) for k in keys]
     high = [Fraction(THRESHOLD - 1 if hidden[k] == LESS_THAN_5 else max(grand, THRESHOLD)) for k in keys]
     small_lines = _hidden_total_bounds(cells, keys, position, hidden_totals, row_sum, column_sum, grand)
     _narrow(equations, small_lines, low, high, len(keys))
     pinned = {k for i, k in enumerate(keys) if low[i] >= high[i]}
+    lines += [([i for i, a in enumerate(c) if a], int(lo), int(hi)) for c, lo, hi in small_lines]
+    low, high = [int(x) for x in low], [int(x) for x in high]
     # Interval propagation alone misses what two lines tell together (row 1 minus column 2 ...).
     # The exact attacker: one assignment that fits everything, then for each cell whether another
-    # value fits too, by a bounded search (tables of a report are small; past the bound the
-    # propagation above is what holds).
-    solution = _search(equations, small_lines, low, high, len(keys), [SEARCH_BUDGET])
+    # value fits too, by a bounded search (up to EXACT_LIMIT hidden cells and SEARCH_BUDGET nodes per
+    # question; past them the propagation above is what holds).
+    if len(keys) > EXACT_LIMIT:
+        return pinned
+    solution = _search(lines, low, high, [SEARCH_BUDGET])
     if solution is None:
         return pinned
     for i, key in enumerate(keys):
@@ -105,17 +110,19 @@ def recoverable(cells: list[list[int]], hidden: dict[tuple[int, int], str],
         budget = [SEARCH_BUDGET]
         other = None
         if solution[i] > low[i]:
-            other = _search(equations, small_lines, low[:i] + [low[i]] + low[i + 1:],
-                            high[:i] + [solution[i] - 1] + high[i + 1:], len(keys), budget)
+            other = _search(lines, low, high[:i] + [solution[i] - 1] + high[i + 1:], budget)
         if other is None and solution[i] < high[i]:
-            other = _search(equations, small_lines, low[:i] + [solution[i] + 1] + low[i + 1:],
-                            high[:], len(keys), budget)
+            other = _search(lines, low[:i] + [solution[i] + 1] + low[i + 1:], high, budget)
         if other is None and budget[0] > 0:
             pinned.add(key)  # no other value fits: the attacker knows this cell
     return pinned
 
 
-SEARCH_BUDGET = 4000  # search nodes per question; a report's tables need far fewer
+UNBOUNDED = 10 ** 9
+#: Up to this many hidden cells the exact attacker runs (a report's tables by one or two dimensions);
+#: beyond, interval propagation over the lines and their reduced combinations is the check.
+EXACT_LIMIT = 24
+SEARCH_BUDGET = 2000  # search nodes per question; a report's tables need far fewer
 
 
 def _hidden_total_bounds(cells, keys, position, hidden_totals, row_sum, column_sum, grand):
@@ -134,7 +141,8 @@ def _hidden_total_bounds(cells, keys, position, hidden_totals, row_sum, column_s
                 coefficients[position[member]] = Fraction(1)
             else:
                 known += cells[member[0]][member[1]]
-        lo, hi = (1, THRESHOLD - 1) if 0 < total < THRESHOLD else (THRESHOLD, max(grand, THRESHOLD))
+        # an "x" total says only "5 or more": no ceiling (the grand total itself may be hidden)
+        lo, hi = (1, THRESHOLD - 1) if 0 < total < THRESHOLD else (THRESHOLD, UNBOUNDED)
         if any(coefficients):
             bounds.append((coefficients, Fraction(lo) - known, Fraction(hi) - known))
     return bounds
@@ -167,21 +175,45 @@ def _narrow(equations, ranges, low, high, width) -> bool:
     return True
 
 
-def _search(equations, ranges, low, high, width, budget) -> list[Fraction] | None:
+def _narrow_lines(lines, low: list[int], high: list[int]) -> bool:
+    """Integer interval propagation over 0/1 lines (members, lowest sum, highest sum); False when nothing fits."""
+    for _ in range(4 * (len(low) + 1)):
+        changed = False
+        for members, line_low, line_high in lines:
+            top = sum(high[j] for j in members)
+            bottom = sum(low[j] for j in members)
+            if bottom > line_high or top < line_low:
+                return False
+            for i in members:
+                new_low = max(low[i], line_low - (top - high[i]))
+                new_high = min(high[i], line_high - (bottom - low[i]))
+                if new_low > new_high:
+                    return False
+                if new_low != low[i] or new_high != high[i]:
+                    top += new_high - high[i]
+                    bottom += new_low - low[i]
+                    low[i], high[i] = new_low, new_high
+                    changed = True
+        if not changed:
+            return True
+    return True
+
+
+def _search(lines, low: list[int], high: list[int], budget: list[int]) -> list[int] | None:
     """One integer assignment within the bounds that fits every line, or None (none, or out of budget)."""
-    low, high = list(low), list(high)
     if budget[0] <= 0:
         return None
     budget[0] -= 1
-    if not _narrow(equations, ranges, low, high, width):
+    low, high = list(low), list(high)
+    if not _narrow_lines(lines, low, high):
         return None
-    open_ = [i for i in range(width) if low[i] < high[i]]
+    open_ = [i for i in range(len(low)) if low[i] < high[i]]
     if not open_:
         return low
     i = min(open_, key=lambda j: high[j] - low[j])
     middle = (low[i] + high[i]) // 2
     for lo, hi in ((low[i], middle), (middle + 1, high[i])):
-        found = _search(equations, ranges, low[:i] + [lo] + low[i + 1:], high[:i] + [hi] + high[i + 1:], width, budget)
+        found = _search(lines, low[:i] + [lo] + low[i + 1:], high[:i] + [hi] + high[i + 1:], budget)
         if found is not None:
             return found
         if budget[0] <= 0:
@@ -233,8 +265,11 @@ def suppress(cells: list[list[int]]) -> Published:
         if choices:
             hidden[min(choices, key=lambda k: (cells[k[0]][k[1]], k))] = HIDDEN
         else:  # nothing left to hide in their lines: hide the lines' totals
+            before = len(hidden_totals)
             for row, column in exposed:
                 hidden_totals |= {("row", row), ("column", column), ("total", 0)}
+            if len(hidden_totals) == before:
+                break  # every cell and total of those lines is hidden already: nothing more to publish less of
     return Published(
         cells=[[hidden.get((r, c), cells[r][c]) for c in range(columns)] for r in range(rows)],
         row_totals=[_total(row_sum[r], ("row", r), hidden_totals) for r in range(rows)],
