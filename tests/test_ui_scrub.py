@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from elternlotse.app import open_store
 from elternlotse.ui.main_window import MainWindow
 from elternlotse.ui.pages.families_page import FamiliesPage
@@ -22,11 +24,16 @@ def test_removing_a_child_leaves_the_overwrite_to_the_worker(qtbot, services, da
     detail = page.detail
     [mykola] = [e for e in detail.child_editors if e.first_name.text() == "Mykola"]
     detail.remove_person(mykola)
+    window.tasks.submit(lambda services_, _progress: services_.store.info.name)  # the worker opens its own store
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=20000)
+    gate = threading.Event()
+    window.tasks.submit(lambda _services, _progress: gate.wait(20))   # the worker is busy with something else
     assert detail.save()
     # The save returned before anything was overwritten: the store says an overwrite is due ...
     assert services.store.meta("scrub_pending") == "1"
     assert [c.first_name for c in services.families.get(family.id).children] == ["Taras"]
-    # ... and the worker's connection does it (VACUUM, WAL truncated), then clears the flag.
+    # ... and the worker's connection does it (VACUUM, WAL truncated) once it is free, then clears the flag.
+    gate.set()
     qtbot.waitUntil(lambda: services.store.meta("scrub_pending") is None, timeout=30000)
     wal = data_dir / "elternlotse.db-wal"
     assert not wal.exists() or wal.stat().st_size < 200_000
