@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from elternlotse.cli.context import CliContext, read_json_input
-from elternlotse.i18n import _
+from elternlotse.i18n import _, ngettext
 
 
 def register(sub) -> None:
@@ -74,7 +74,7 @@ def cmd_list(args, cli: CliContext) -> int:
         return 0
     for r in rows:
         cli.say(f"{r.id}  {r.guardians}  [{r.languages}]  {r.children}")
-    cli.say(_("{count} families").format(count=len(rows)))
+    cli.say(ngettext("{count} family", "{count} families", len(rows)).format(count=len(rows)))
     return 0
 
 
