@@ -5,9 +5,10 @@ Two rules, the office picks one (``protect``):
 * ``suppress``: cells of 1-4 are not published (shown as "<5"), and further cells
   ("x") until nobody can work a hidden value out from what is published: the other
   cells of its row and column, the row and column totals and the grand total, knowing
-  that a "<5" cell lies between 1 and 4.  The check is the attacker itself
-  (``recoverable``): interval propagation over every line of the table, repeated until
-  nothing changes.  Secondary cells are chosen smallest first, so as little as possible
+  that a "<5" cell lies between 1 and 4 (and a "<5" total too).  The check is the attacker
+  itself (``recoverable``): interval propagation over every line of the table and their
+  reduced combinations, repeated until nothing changes, then (up to ``EXACT_LIMIT`` hidden
+  cells) an exact bounded search whether another value of each cell still fits.  Secondary cells are chosen smallest first, so as little as possible
   is hidden.
 * ``round5``: every cell and every total is rounded to a multiple of 5 on its own
   (the Destatis rule): 1-2 become 0, 3-7 become 5, ...; no suppression needed.
