@@ -13,7 +13,7 @@ from typing import Callable
 from elternlotse.domain.consent import Purpose, derive
 from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.fields import text_field
-from elternlotse.domain.retention import LAST_GRADE, Due, FamilyFacts, Rules, due, parse_rules
+from elternlotse.domain.retention import LAST_GRADE, Due, FamilyFacts, Rules, due
 from elternlotse.domain.schoolyear import half_end
 from elternlotse.domain.text import N_
 from elternlotse.services.checklists import ChecklistService
@@ -24,9 +24,10 @@ from elternlotse.store import retention as repo
 
 
 def bundled_rules() -> Rules:
-    from elternlotse.resources import project_path
+    """The rules file the app ships; read once, by the same loader the information sheet uses."""
+    from elternlotse.handouts.blocks import bundled_retention_rules
 
-    return parse_rules(project_path("resources", "retention.json").read_text(encoding="utf-8"))
+    return bundled_retention_rules()
 
 
 class RetentionService:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, translate_error
 from elternlotse.i18n.formatting import isolate
+from elternlotse.ui.widgets.form_rows import add_labelled_rows, error_label
 
 
 def _qdate(day: date) -> QDate:
@@ -38,17 +39,10 @@ class KeepDialog(QDialog):
         today = services.retention.today()
         self.until.setMinimumDate(_qdate(today).addDays(1))
         self.until.setDate(_qdate(services.retention.rules.keep_for.after(today)))
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.hide()
+        self.error = error_label()
         form = QFormLayout()
-        for label, widget, name in ((_("&Reason"), self.reason, _("Reason for keeping")),
-                                    (_("Keep &until"), self.until, _("Keep until"))):
-            buddy = QLabel(label)
-            buddy.setBuddy(widget)
-            widget.setAccessibleName(name)
-            form.addRow(buddy, widget)
+        add_labelled_rows(form, ((_("&Reason"), self.reason, _("Reason for keeping")),
+                                (_("Keep &until"), self.until, _("Keep until"))))
         buttons = QDialogButtonBox()
         self.keep_button = buttons.addButton(_("&Keep"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)

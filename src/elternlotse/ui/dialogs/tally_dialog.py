@@ -26,6 +26,7 @@ from elternlotse.i18n import _, active_language, translate_error
 from elternlotse.i18n.formatting import own_language_name
 from elternlotse.i18n.languages import parent_languages
 from elternlotse.ui.i18n_qt import set_date_format
+from elternlotse.ui.widgets.form_rows import add_labelled_rows, error_label
 
 
 class TallyDialog(QDialog):
@@ -60,21 +61,14 @@ class TallyDialog(QDialog):
         today = QDate.fromString(services.contacts.today().isoformat(), Qt.DateFormat.ISODate)
         self.day.setMaximumDate(today)
         self.day.setDate(today)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.hide()
+        self.error = error_label()
 
         form = QFormLayout()
-        for label, widget, name in ((_("&People"), self.count, _("Number of people")),
-                                    (_("F&ormat"), self.format, _("Format")),
-                                    (_("&Language"), self.language, _("Language")),
-                                    (_("&Topics"), self.topics, _("Topics")),
-                                    (_("&Date"), self.day, _("Date"))):
-            buddy = QLabel(label)
-            buddy.setBuddy(widget)
-            widget.setAccessibleName(name)
-            form.addRow(buddy, widget)
+        add_labelled_rows(form, ((_("&People"), self.count, _("Number of people")),
+                                (_("F&ormat"), self.format, _("Format")),
+                                (_("&Language"), self.language, _("Language")),
+                                (_("&Topics"), self.topics, _("Topics")),
+                                (_("&Date"), self.day, _("Date"))))
         buttons = QDialogButtonBox()
         self.ok_button = buttons.addButton(_("&Count"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
