@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, translate_error
 from elternlotse.i18n.formatting import isolate
+from elternlotse.ui.i18n_qt import set_date_format
 from elternlotse.ui.widgets.form_rows import add_labelled_rows, error_label
 
 
@@ -36,6 +37,7 @@ class KeepDialog(QDialog):
         self.reason.setPlaceholderText(_("e.g. the family asked for advice again last week"))
         self.until = QDateEdit()
         self.until.setCalendarPopup(True)
+        set_date_format(self.until)  # the locale's one date format, as every date field
         today = services.retention.today()
         self.until.setMinimumDate(_qdate(today).addDays(1))
         self.until.setDate(_qdate(services.retention.rules.keep_for.after(today)))
