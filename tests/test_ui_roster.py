@@ -91,6 +91,24 @@ def test_a_navigator_s_laptop_keeps_no_roster(qtbot, services):
     assert any("office" in label.text() for label in page.findChildren(QLabel))
 
 
+def test_only_an_office_window_lists_the_roster_page(qtbot, services, office_services, data_dir):
+    from elternlotse.app import open_store
+    from elternlotse.ui.main_window import MainWindow
+    from elternlotse.ui.tasks import TaskRunner
+    from tests.conftest import PASSPHRASE
+
+    titles = {}
+    for role, svc in (("navigator", services), ("office", office_services)):
+        window = MainWindow(svc, TaskRunner(lambda: open_store(data_dir, PASSPHRASE)))
+        qtbot.addWidget(window)
+        titles[role] = [window.nav.item(i).text() for i in range(window.nav.count())]
+        go_menu = next(a.menu() for a in window.menuBar().actions() if a.menu() and "Go" in a.text())
+        assert [a.text() for a in go_menu.actions()] == titles[role]  # the Go menu follows the list
+        window.shutdown()
+    assert "Navigators" in titles["office"] and "Navigators" not in titles["navigator"]
+    assert "Partners" in titles["navigator"]  # read by navigators: the office sends it
+
+
 def test_a_partner_is_added_and_edited_at_the_office(qtbot, office_services):
     page = _page(qtbot, PartnersPage, office_services)
     page.new_button.click()

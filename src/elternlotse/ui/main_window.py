@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         self.nav.setUniformItemSizes(True)
         self.nav.setSpacing(2)
         self.stack = QStackedWidget()
-        self.entries = list(registry.pages())
+        self.entries = registry.pages_for(services.store.info.is_office)
         self.pages: list[QWidget | None] = [None] * len(self.entries)
         for entry in self.entries:
             self.stack.addWidget(QWidget())  # replaced by the real page when first shown

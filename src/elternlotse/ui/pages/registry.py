@@ -3,7 +3,7 @@
 A page class has ``__init__(self, services, parent=None)``, a ``page_title()``
 static method returning the translated title, and ``refresh()`` (called when the
 page is shown or after data changed).  A feature adds its page with one line in
-``pages()``.
+``pages()``; ``office_only`` keeps it out of a navigator's window (``pages_for``).
 
 The main window needs only the titles at start; a page's module (and what it
 imports: the PDF view and ReportLab for handouts, the sync machinery, ...) is
@@ -26,6 +26,7 @@ class PageEntry:
     name: str
     title_msgid: str = ""
     page_type: type | None = field(default=None, compare=False)  # given directly (tests, drafts)
+    office_only: bool = False  # kept out of a navigator's window: the office's own records (the roster)
 
     @classmethod
     def of(cls, page_type: type) -> PageEntry:
@@ -57,11 +58,16 @@ def pages() -> list[PageEntry]:
         PageEntry(_PAGES + "sync_page", "SyncPage", N_("Sync")),
         PageEntry(_PAGES + "duplicates_page", "DuplicatesPage", N_("Duplicates")),  # office: merges; navigator: own
         PageEntry(_PAGES + "reports_page", "ReportsPage", N_("Reports")),  # the office's figures (a navigator's own)
-        PageEntry(_PAGES + "navigators_page", "NavigatorsPage", N_("Navigators")),  # the office's roster
+        PageEntry(_PAGES + "navigators_page", "NavigatorsPage", N_("Navigators"), office_only=True),  # the roster
         PageEntry(_PAGES + "partners_page", "PartnersPage", N_("Partners")),  # the office's directory, read by navigators
         PageEntry(_PAGES + "import_page", "ImportPage", N_("Import")),  # the office's lists in and out (XLSX, CSV)
         PageEntry(_PAGES + "settings_page", "SettingsPage", N_("Settings")),  # last in the navigation
     ]
+
+
+def pages_for(is_office: bool) -> list[PageEntry]:
+    """The pages of one installation's window: a navigator's laptop has no office-only page."""
+    return [entry for entry in pages() if is_office or not entry.office_only]
 
 
 def page_classes() -> list[type]:
