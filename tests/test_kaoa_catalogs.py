@@ -168,3 +168,19 @@ def test_cli_install_and_use(cli, tmp_path, nrw_doc):
     assert cli("catalog", "use", "generic-bop").code == 0
     assert cli("stages", "--json").json()["catalog"] == "generic-bop"
     assert cli("catalog", "use", "nope").code == 1
+
+
+def test_a_store_holding_the_earlier_release_gets_the_bundled_texts(services, nrw_doc):
+    """An office package of an earlier release left 2026.2 (descriptions in German and English only) in
+    navigators' stores; the bundled catalogue must win over it, not be refused as "same version"."""
+    earlier = copy.deepcopy(nrw_doc)
+    earlier["version"] = "2026.2"
+    described = [stage for stage in earlier["stages"] if "description" in stage]
+    assert described
+    for stage in described:
+        stage["description"] = {k: v for k, v in stage["description"].items() if k in ("de", "en")}
+    assert services.catalogs.install(earlier).status in ("installed", "replaced", "older")
+    current = services.catalogs.get("nrw-kaoa")
+    assert current.version == nrw_doc["version"]
+    assert all("tr" in stage["description"] for stage in catalog_to_document(current)["stages"] if "description" in stage)
+    assert services.catalogs.install(nrw_doc).status in ("unchanged", "installed")  # the office sends it on
