@@ -363,3 +363,21 @@ def test_the_half_year_plan_dialog_proposes_changes_and_plans_events(qtbot, serv
     assert len(cafes) == 5 and "5" in dialog.status.text()
     june = max(cafes, key=lambda e: e.starts)
     assert month == "2027-06" and services.events.get(june.id).topics == ["internship"]
+
+
+def test_every_call_list_header_shows_whole_in_ukrainian(qtbot, qapp, host, services, families):
+    from elternlotse.i18n import install
+    from elternlotse.ui.i18n_qt import install_language
+    from elternlotse.ui.pages.next_steps_page import NextStepsPage
+
+    install_language(qapp, "uk")
+    try:
+        page = NextStepsPage(services, host)
+        header = page.table.horizontalHeader()
+        cut = [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.model.columnCount())
+               if header.sectionSize(c) < header.sectionSizeHint(c)
+               and header.sectionResizeMode(c) != header.ResizeMode.Stretch]
+        assert cut == []
+    finally:
+        install_language(qapp, "en")
+        install("en")

@@ -122,6 +122,8 @@ class NextStepsPage(QWidget):
         header.setSectionResizeMode(CallListModel.TOPICS, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(CallListModel.FAMILY, 200)
         self.table.setColumnWidth(CallListModel.CALL, 230)
+        for column in (CallListModel.CHILDREN, CallListModel.LAST):  # a long header ("Останній контакт") shows whole
+            header.resizeSection(column, max(header.defaultSectionSize(), header.sectionSizeHint(column)))
         self.table.setWordWrap(False)
         self.table.selectionModel().currentRowChanged.connect(self._selected)
 
