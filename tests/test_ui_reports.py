@@ -70,3 +70,52 @@ def test_the_narrative_button_saves_the_sachbericht_skeleton(qtbot, host, servic
     assert "Ayşe" not in text + " ".join(cells)
     assert "<5" in cells and "1" not in cells          # the published figures, protected
     assert oct(out.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_chart_draws_the_published_row_totals_of_the_largest_rows(qtbot, host, services):
+    from elternlotse.services.demo import fill_demo, fill_demo_contacts
+
+    fill_demo(services, 120, seed=3)
+    fill_demo_contacts(services, seed=3)
+    page = ReportsPage(services, host)
+    page.first.setDate(QDate(2026, 1, 1))
+    page.last.setDate(QDate(2026, 12, 31))
+    page.refresh()
+    qtbot.waitUntil(lambda: page.report is not None, timeout=30000)
+    for index, table in enumerate(page.report.tables):
+        page.table_choice.setCurrentIndex(index)
+        [series] = page.chart_view.chart().series()
+        drawn = [series.barSets()[0].at(i) for i in range(series.barSets()[0].count())]
+        published = dict(zip(table.rows, table.published.row_totals, strict=True))
+        labels = page.chart_view.chart().axes()[0].categories()
+        assert len(drawn) == min(len(table.rows), 10)
+        for label, value in zip(labels, drawn, strict=True):  # a hidden total is drawn as 0, never its value
+            assert value == (published[label] if isinstance(published[label], int) else 0)
+        if len(table.rows) > 10:
+            shown = [published[label] for label in labels]
+            hidden_out = [v for label, v in published.items() if label not in labels and isinstance(v, int)]
+            assert all(v <= min(s for s in shown if isinstance(s, int)) for v in hidden_out)
+
+
+def test_a_hidden_value_reads_less_than_five_in_arabic(qtbot, qapp, host, services):
+    from elternlotse.i18n import install
+    from elternlotse.i18n.formatting import FSI, PDI
+    from elternlotse.ui.i18n_qt import install_language
+
+    services.contacts.today = lambda: date(2026, 12, 2)
+    family = services.families.add(family_document())
+    services.contacts.add(Contact(family_id=family.id, on="2026-11-10", format="phone_call", topics=["pa"]))
+    install_language(qapp, "ar")
+    try:
+        page = ReportsPage(services, host)
+        page.first.setDate(QDate(2026, 1, 1))
+        page.last.setDate(QDate(2026, 12, 2))
+        page.refresh()
+        qtbot.waitUntil(lambda: page.report is not None, timeout=15000)
+        texts = [page.model.index(r, c).data() for r in range(page.model.rowCount())
+                 for c in range(1, page.model.columnCount())]
+        assert f"{FSI}<5{PDI}" in texts and "<5" not in texts  # isolated: never drawn as a mirrored "5>"
+        assert f"{FSI}<5{PDI}" in page.key_figures.text()
+    finally:
+        install_language(qapp, "en")
+        install("en")

@@ -121,7 +121,7 @@ def shoot(args, real_screen: bool) -> int:
     from PySide6.QtWidgets import QApplication
 
     from elternlotse.app import create_store, open_store
-    from elternlotse.services.demo import fill_demo, fill_demo_events
+    from elternlotse.services.demo import fill_demo, fill_demo_contacts, fill_demo_events
     from elternlotse.ui.i18n_qt import install_language
     from elternlotse.ui.main_window import MainWindow
     from elternlotse.ui.start import make_application
@@ -134,6 +134,7 @@ def shoot(args, real_screen: bool) -> int:
     services = create_store(data_dir, PASSPHRASE, "Ayla Demir", "KoKo Hagen")
     fill_demo(services, args.families, seed=11)
     fill_demo_events(services, seed=11)
+    fill_demo_contacts(services, seed=11)  # the Reports page shows figures, as on `elternlotse demo`
     showcase = services.families.add(SHOWCASE_FAMILY)
 
     window = MainWindow(services, TaskRunner(lambda: open_store(data_dir, PASSPHRASE)))
@@ -144,8 +145,8 @@ def shoot(args, real_screen: bool) -> int:
     def settle(ms: int = 400) -> None:
         for _ in range(3):
             QTest.qWait(ms // 3)
-            window.tasks.wait(5000)
-        qapp.processEvents()
+            window.tasks.wait(60000)  # a page's counting (Reports) can take a while on a loaded machine
+            qapp.processEvents()
 
     def grab(name: str) -> Path:
         settle()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalStackedBarSeries, QValueAxis
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QGuiApplication, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from elternlotse.domain.text import N_
 from elternlotse.i18n import _, active_language, translator
-from elternlotse.i18n.formatting import own_language_name
+from elternlotse.i18n.formatting import isolate, own_language_name
 from elternlotse.i18n.languages import UI_LANGUAGES
 from elternlotse.ui.i18n_qt import set_date_format
 from elternlotse.ui.models.list_model import ListTableModel
@@ -35,6 +35,11 @@ from elternlotse.ui.tasks import error_text, runner_for
 
 _PROTECTIONS = (("suppress", N_("Hide values of 1-4 (<5)")), ("round5", N_("Round to multiples of 5")))
 _FORMATS = (("pdf", "PDF (*.pdf)"), ("xlsx", "Excel (*.xlsx)"), ("csv", "CSV (*.csv)"), ("json", "JSON (*.json)"))
+
+
+def published_value(value) -> str:
+    """A published figure as text: in a right-to-left UI a bidi island, so "<5" is not shown mirrored as "5>"."""
+    return isolate(value) if QGuiApplication.isRightToLeft() else str(value)
 
 
 class PublishedTableModel(ListTableModel):
@@ -56,9 +61,12 @@ class PublishedTableModel(ListTableModel):
         return self.columns
 
     def cell(self, row, column: int, role: int):
-        if role == Qt.ItemDataRole.CheckStateRole:
+        if role == Qt.ItemDataRole.CheckStateRole or column >= len(row):
             return None
-        return str(row[column]) if column < len(row) else None
+        return published_value(row[column]) if column else str(row[column])
+
+
+CHART_ROWS = 10  # what a 200-pixel chart shows with readable labels
 
 
 class ReportsPage(QWidget):
@@ -122,15 +130,18 @@ class ReportsPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.chart_view = QChartView()
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.chart_view.setMinimumHeight(220)
+        self.chart_view.setMinimumSize(360, 220)
         choice = QHBoxLayout()
         table_label = QLabel(_("T&able:").replace("&", ""))
         table_label.setBuddy(self.table_choice)
         choice.addWidget(table_label)
         choice.addWidget(self.table_choice, 1)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        # side by side: the table is narrow, and the chart's labels need the page's height
+        splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self.chart_view)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -159,7 +170,8 @@ class ReportsPage(QWidget):
         self.show_button.setEnabled(True)
         self.save_button.setEnabled(True)
         self.narrative_button.setEnabled(True)
-        self.key_figures.setText("   ".join(f"{self.translate(label)}: {value}" for label, value in self.report.key_published))
+        self.key_figures.setText("   ".join(f"{self.translate(label)}: {published_value(value)}"
+                                            for label, value in self.report.key_published))
         self.table_choice.blockSignals(True)
         self.table_choice.clear()
         for table in self.report.tables:
@@ -176,30 +188,42 @@ class ReportsPage(QWidget):
             return
         table = self.report.tables[index]
         self.model.show_table(table, self.translate("Total"))
+        self.table.resizeColumnsToContents()  # long German headings ("Kontakte mit Familien") show whole
         self.chart_view.setChart(self._chart(table))
 
-    @staticmethod
-    def _chart(table) -> QChart:
-        """Stacked bars of the published values; hidden ones drawn as 0 (greys: readable in print)."""
+    def _chart(self, table) -> QChart:
+        """One bar per row: its published total (hidden drawn as 0); of a long table the ten largest,
+        in the table's order (months stay in sequence).  Grey prints well.
+
+        The row totals, not the cells: most single cells of a small office are "<5" or "x", and a
+        stack of hidden cells would draw nothing where the total is published.
+        """
+        rows = list(zip(table.rows, table.published.row_totals, strict=True))
+        if len(rows) > CHART_ROWS:
+            largest = sorted(range(len(rows)), key=lambda i: -rows[i][1] if isinstance(rows[i][1], int) else 1)
+            rows = [rows[i] for i in sorted(largest[:CHART_ROWS])]
+        rows.reverse()  # a horizontal bar chart draws its first category at the bottom
         series = QHorizontalStackedBarSeries()
-        for i, column in enumerate(table.columns[:3]):
-            bars = QBarSet(column)
-            bars.setColor(QColor.fromRgbF(0.2 + 0.3 * i, 0.2 + 0.3 * i, 0.2 + 0.3 * i))
-            for row in table.published.cells[:20]:
-                bars.append(float(row[i]) if isinstance(row[i], int) else 0.0)
-            series.append(bars)
+        bars = QBarSet(self.translate("Total"))
+        bars.setColor(QColor.fromRgbF(0.35, 0.35, 0.35))
+        for _label, total in rows:
+            bars.append(float(total) if isinstance(total, int) else 0.0)
+        series.append(bars)
+        table_rows = [label for label, _total in rows]
         chart = QChart()
         chart.addSeries(series)
         categories = QBarCategoryAxis()
-        categories.append(list(table.rows[:20]))
+        categories.append(table_rows)
         chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
         values = QValueAxis()
-        values.setMin(0)
+        values.setRange(0, max([5.0, *(bars.at(i) for i in range(bars.count()))]))  # all hidden: still an axis
+        values.setLabelFormat("%d")  # counts
+        values.applyNiceNumbers()
         chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(values)
         chart.setTitle(table.title)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.legend().hide()  # one series, named in the table's last column
         return chart
 
     # ---------------------------------------------------------------- saving
