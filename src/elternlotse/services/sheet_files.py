@@ -207,13 +207,13 @@ def _read_xlsx(path: Path, sheet_name: str | None) -> Sheet:
                 if (r, c) != (int(r1), _column_index(c1)):
                     merged[(r, c)] = ref
     has_formulas = bool(_FORMULA.search(raw))
+    # The sheet's XML read directly (same values, a fraction of the time); openpyxl's cells when
+    # the sheet has formulas or anything else the fast reader does not handle (xlsx_rows).
+    fast = fast_rows(book, name, MAX_COLUMNS + 1, raw)
     del raw
     # One read-only workbook for every pass (each pass reopens the sheet inside the archive): opening
     # one again parses the whole sheet when it lacks a <dimension> element (files written by scripts).
     formulas = load_workbook(path, read_only=True, data_only=False) if has_formulas else None
-    # The sheet's XML read directly (same values, a fraction of the time); openpyxl's cells when
-    # the sheet has formulas or the workbook is not what the fast reader knows.
-    fast = None if has_formulas else fast_rows(book, name, MAX_COLUMNS + 1)
 
     def rows_with_numbers() -> Iterator[tuple[int, list[Any]]]:
         try:

@@ -10,21 +10,29 @@ last row, a repeated or backwards row number skipped, columns 1 to ``width``).
 
 It reads only what it knows.  ``fast_rows`` returns None, and the caller uses openpyxl, when the
 sheet holds formulas (their cached values and the ``Formula`` markers need openpyxl's second,
-formula-reading workbook) or when the workbook object lacks what the reader relies on.
+formula-reading workbook), a document type declaration (entities: the two parsers would expand
+them differently), or when the workbook object lacks what the reader relies on.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 from warnings import warn
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_ROW, _VALUE, _INLINE = _NS + "row", _NS + "v", _NS + "is"
+_ROW, _VALUE, _INLINE, _TEXT = _NS + "row", _NS + "v", _NS + "is", _NS + "t"
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
-def fast_rows(book, name: str, width: int) -> Callable[[], Iterator[tuple[int, list[Any]]]] | None:
-    """A function yielding (row number, cells) of ``book[name]``, or None if openpyxl must read it."""
+def fast_rows(book, name: str, width: int, raw_xml: bytes) -> Callable[[], Iterator[tuple[int, list[Any]]]] | None:
+    """A function yielding (row number, cells) of ``book[name]``, or None if openpyxl must read it.
+
+    ``raw_xml``: the sheet's XML, already read by the caller, to see what the reader does not handle.
+    """
+    if not raw_xml or _FORMULA.search(raw_xml) or b"<!DOCTYPE" in raw_xml or b"<!ENTITY" in raw_xml:
+        return None
     try:
         sheet = book[name]
         archive, path = book._archive, sheet._worksheet_path
@@ -46,13 +54,13 @@ def _parse(source, shared, dates, durations, epoch, last_row, width) -> Iterator
     from openpyxl.cell.text import Text
     from openpyxl.utils.cell import coordinate_to_tuple
     from openpyxl.utils.datetime import from_excel, from_ISO8601
-    from openpyxl.xml.functions import iterparse
+    from lxml.etree import iterparse
 
     counter = 1      # the next row number openpyxl would hand out
     row_number = 0
-    for _event, element in iterparse(source):
-        if element.tag != _ROW:
-            continue
+    parser = iterparse(source, tag=_ROW, resolve_entities=False, no_network=True, remove_comments=True,
+                       remove_pis=True, huge_tree=False)
+    for _event, element in parser:
         r = element.get("r")
         if r is not None:
             try:
@@ -75,9 +83,18 @@ def _parse(source, shared, dates, durations, epoch, last_row, width) -> Iterator
                 column += 1
             if kind == "inlineStr":
                 child = cell.find(_INLINE)
-                value = Text.from_tree(child).content if child is not None else None
+                if child is None:
+                    value = None
+                elif len(child) == 1 and child[0].tag == _TEXT and not child.attrib:
+                    value = child[0].text or ""  # plain text, what Text(t=...).content gives
+                else:
+                    value = Text.from_tree(child).content  # rich text runs, phonetic guides
             else:
-                value = cell.findtext(_VALUE, None) or None
+                value = None
+                for child in cell:  # findtext(<v>): the first <v>, "" read as no value
+                    if child.tag == _VALUE:
+                        value = child.text or None
+                        break
                 if value is not None:
                     if kind == "n":
                         value = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
@@ -98,7 +115,9 @@ def _parse(source, shared, dates, durations, epoch, last_row, width) -> Iterator
                         value = from_ISO8601(value)
             if 1 <= column <= width:
                 cells[column - 1] = value
-        element.clear()
+        element.clear(keep_tail=True)
+        while element.getprevious() is not None:  # rows read so far: not kept in memory
+            del element.getparent()[0]
         # Checked after the cells are parsed, as openpyxl does (a damaged cell there fails too).
         if last_row is not None and row_number > last_row:
             break
