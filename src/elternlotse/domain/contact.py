@@ -22,8 +22,27 @@ def normalise_phone(raw: str, where: str = "phone", region: str = DEFAULT_REGION
     return e164
 
 
-@lru_cache(maxsize=4096)  # an import validates each number twice (its cell, then the family document)
+#: (text, region) -> E.164 or None.  An import validates each number twice (its cell, then the
+#: family document, which holds the E.164 form): the result is cached under both keys, so the
+#: second check is a lookup.  Bounded; emptied by ``forget_cached`` after an import.
+_PHONES: dict[tuple[str, str], str | None] = {}
+_MAX_CACHED = 8192
+
+
 def _e164(text: str, region: str) -> str | None:
+    key = (text, region)
+    if key in _PHONES:
+        return _PHONES[key]
+    result = _parse_e164(text, region)
+    if len(_PHONES) >= _MAX_CACHED:
+        _PHONES.clear()
+    _PHONES[key] = result
+    if result is not None:
+        _PHONES[(result, region)] = result  # E.164 of a valid number parses to itself in every region
+    return result
+
+
+def _parse_e164(text: str, region: str) -> str | None:
     if text.startswith("00"):
         text = "+" + text[2:]
     try:
@@ -113,7 +132,7 @@ def _email(text: str) -> str | None:
 
 def forget_cached() -> None:
     """Drop the numbers and addresses the two caches above hold (after an import; no personal data kept)."""
-    _e164.cache_clear()
+    _PHONES.clear()
     _email.cache_clear()
 
 

@@ -24,6 +24,7 @@ from elternlotse.domain.errors import ValidationError
 from elternlotse.domain.sheet_cells import MAX_CELL, Formula, Merged
 from elternlotse.domain.sheet_mapping import MAX_COLUMNS, MAX_HEADER
 from elternlotse.domain.text import N_
+from elternlotse.services.xlsx_rows import fast_rows
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
@@ -206,6 +207,9 @@ def _read_xlsx(path: Path, sheet_name: str | None) -> Sheet:
                 if (r, c) != (int(r1), _column_index(c1)):
                     merged[(r, c)] = ref
     has_formulas = bool(_FORMULA.search(raw))
+    # The sheet's XML read directly (same values, a fraction of the time); openpyxl's cells when
+    # the sheet has formulas or anything else the fast reader does not handle (xlsx_rows).
+    fast = fast_rows(book, name, MAX_COLUMNS + 1, raw)
     del raw
     # One read-only workbook for every pass (each pass reopens the sheet inside the archive): opening
     # one again parses the whole sheet when it lacks a <dimension> element (files written by scripts).
@@ -213,7 +217,7 @@ def _read_xlsx(path: Path, sheet_name: str | None) -> Sheet:
 
     def rows_with_numbers() -> Iterator[tuple[int, list[Any]]]:
         try:
-            yield from _cells(book, formulas, name, merged)
+            yield from _cells(book, formulas, name, merged, fast)
         except ValidationError:
             raise
         except Exception:  # noqa: BLE001 (a damaged sheet's XML fails inside openpyxl; nothing is written yet)
@@ -245,11 +249,14 @@ def _read_xlsx(path: Path, sheet_name: str | None) -> Sheet:
     return Sheet(headers, rows, name=name, sheet_names=names, close=lambda: _close(book, formulas))
 
 
-def _cells(book, formulas, name: str, merged: dict) -> Iterator[tuple[int, list[Any]]]:
+def _cells(book, formulas, name: str, merged: dict, fast=None) -> Iterator[tuple[int, list[Any]]]:
     """Rows of cached values; formula cells without one and merged cells marked."""
-    values = book[name].iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
+    if fast is not None:
+        numbered = fast()
+    else:
+        numbered = enumerate(book[name].iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), start=1)
     raw_rows = formulas[name].iter_rows(max_col=MAX_COLUMNS + 1, values_only=True) if formulas else None
-    for number, cells in enumerate(values, start=1):
+    for number, cells in numbered:
         cells = list(cells)
         if raw_rows is not None:
             raw_cells = next(raw_rows, ())

@@ -42,7 +42,7 @@ def insert_guardian(writer: Writer, family_id: str, guardian: Guardian, position
         "family_id": family_id, "role": "guardian", "name": guardian.name, "grade": None, "school": "",
         "school_year": "", "languages": json.dumps(guardian.languages), "address": guardian.address, "position": position,
     })
-    write_channels(writer, person_id, guardian)
+    write_channels(writer, person_id, guardian, new_person=True)
     return person_id
 
 
@@ -53,11 +53,15 @@ def insert_child(writer: Writer, family_id: str, child: Child, position: int) ->
     })
 
 
-def write_channels(writer: Writer, person_id: str, guardian: Guardian) -> None:
-    """Make the stored channels of a guardian equal to ``guardian``'s (insert/delete as needed)."""
+def write_channels(writer: Writer, person_id: str, guardian: Guardian, new_person: bool = False) -> None:
+    """Make the stored channels of a guardian equal to ``guardian``'s (insert/delete as needed).
+
+    ``new_person``: the person was inserted in this action and has no channels yet, so none are
+    read (an import of 20,000 families saved as many queries).
+    """
     wanted = [("phone", p, "") for p in guardian.phones] + [("email", e, "") for e in guardian.emails] + [
         ("messenger", m.handle, m.app) for m in guardian.messengers]
-    existing = writer.conn.execute(
+    existing = [] if new_person else writer.conn.execute(
         "SELECT id, kind, value, app FROM channels WHERE person_id = ? AND deleted IS NULL ORDER BY position", (person_id,)
     ).fetchall()
     keep = {}
