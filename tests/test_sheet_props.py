@@ -39,10 +39,20 @@ def test_what_a_spreadsheet_writes_is_read_back_cell_for_cell(rows, delimiter, e
         data = out.getvalue().encode(encoding)
     except UnicodeEncodeError:
         return  # cp1252 cannot hold these characters: such a file does not exist
+    if encoding == "cp1252" and not data.isascii() and _is_utf8(data):
+        return  # "Â\xa0" in cp1252 is also valid UTF-8 (a no-break space): read as UTF-8 by rule, not round-tripped
     sheet = parse_csv(data, "list.csv")
     assert sheet.headers == rows[0] and sheet.delimiter == delimiter
     expected = [(n, r) for n, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r)]
     assert list(sheet.rows()) == expected
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
