@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import itertools
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from elternlotse.domain.protection import HIDDEN, LESS_THAN_5, average, protect, round5, suppress
+from elternlotse.domain.protection import HIDDEN, LESS_THAN_5, Published, average, protect, recoverable, round5, suppress
 
 small_counts = st.integers(min_value=0, max_value=12)
 tables = st.integers(1, 4).flatmap(lambda rows: st.integers(1, 4).flatmap(
@@ -61,6 +61,29 @@ def test_no_suppressed_cell_can_be_recovered_from_the_totals(cells):
     for totals in (published.row_totals, published.column_totals, [published.total]):
         assert all(not (isinstance(t, int) and 0 < t < 5) for t in totals)
     assert brute_force_recovered(published, sum(map(sum, cells))) == set()
+
+
+def primary_only(cells) -> tuple[Published, dict]:
+    """Small cells hidden, nothing else: secondary suppression switched off."""
+    hidden = {(r, c): LESS_THAN_5 for r, row in enumerate(cells) for c, v in enumerate(row) if 0 < v < 5}
+    published = Published([[hidden.get((r, c), v) for c, v in enumerate(row)] for r, row in enumerate(cells)],
+                          [sum(row) for row in cells], [sum(column) for column in zip(*cells, strict=True)],
+                          sum(map(sum, cells)))
+    return published, hidden
+
+
+def test_without_secondary_suppression_both_attackers_recover_the_small_cell():
+    published, hidden = primary_only([[3, 20], [7, 9]])
+    assert brute_force_recovered(published, 39) == {(0, 0)}   # the test's attacker can fail suppress()
+    assert recoverable([[3, 20], [7, 9]], hidden, set()) == {(0, 0)}
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables)
+def test_the_attacker_finds_what_an_independent_brute_force_finds_without_secondary_suppression(cells):
+    published, hidden = primary_only(cells)
+    assume(4 ** len(hidden) <= 200_000)  # small enough for the brute force to enumerate
+    assert recoverable(cells, hidden, set()) == brute_force_recovered(published, sum(map(sum, cells)))
 
 
 def test_a_lone_small_cell_takes_a_neighbour_with_it():

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from fractions import Fraction
 
 PROTECTIONS = ("suppress", "round5", "none")
 THRESHOLD = 5
@@ -72,25 +71,25 @@ def recoverable(cells: list[list[int]], hidden: dict[tuple[int, int], str],
     row_sum = [sum(r) for r in cells]
     column_sum = [sum(cells[r][c] for r in range(rows)) for c in range(columns)]
     grand = sum(row_sum)
-    equations: list[tuple[list[Fraction], Fraction]] = []
+    equations: list[tuple[list[int], int]] = []
     for members, key in _lines(rows, columns):
         if key in hidden_totals:
             continue
         kind, index = key
         total = row_sum[index] if kind == "row" else column_sum[index] if kind == "column" else grand
-        coefficients = [Fraction(0)] * len(keys)
-        rest = Fraction(total)
+        coefficients = [0] * len(keys)
+        rest = total
         for member in members:
             if member in position:
-                coefficients[position[member]] = Fraction(1)
+                coefficients[position[member]] = 1
             else:
                 rest -= cells[member[0]][member[1]]
         if any(coefficients):
             equations.append((coefficients, rest))
     lines = [([i for i, a in enumerate(c) if a], int(v), int(v)) for c, v in equations]  # every line: 0/1 sums
     equations += _reduced(equations, len(keys))
-    low = [Fraction(1 if hidden[k] == LESS_THAN_5 else THRESHOLD) for k in keys]
-    high = [Fraction(THRESHOLD - 1 if hidden[k] == LESS_THAN_5 else max(grand, THRESHOLD)) for k in keys]
+    low = [1 if hidden[k] == LESS_THAN_5 else THRESHOLD for k in keys]
+    high = [THRESHOLD - 1 if hidden[k] == LESS_THAN_5 else max(grand, THRESHOLD) for k in keys]
     small_lines = _hidden_total_bounds(cells, keys, position, hidden_totals, row_sum, column_sum, grand)
     _narrow(equations, small_lines, low, high, len(keys))
     pinned = {k for i, k in enumerate(keys) if low[i] >= high[i]}
@@ -135,41 +134,59 @@ def _hidden_total_bounds(cells, keys, position, hidden_totals, row_sum, column_s
             continue
         kind, index = key
         total = row_sum[index] if kind == "row" else column_sum[index] if kind == "column" else grand
-        coefficients = [Fraction(0)] * len(keys)
-        known = Fraction(0)
+        coefficients = [0] * len(keys)
+        known = 0
         for member in members:
             if member in position:
-                coefficients[position[member]] = Fraction(1)
+                coefficients[position[member]] = 1
             else:
                 known += cells[member[0]][member[1]]
         # an "x" total says only "5 or more": no ceiling (the grand total itself may be hidden)
         lo, hi = (1, THRESHOLD - 1) if 0 < total < THRESHOLD else (THRESHOLD, UNBOUNDED)
         if any(coefficients):
-            bounds.append((coefficients, Fraction(lo) - known, Fraction(hi) - known))
+            bounds.append((coefficients, lo - known, hi - known))
     return bounds
 
 
+def _sparse(coefficients: list[int], value_low: int, value_high: int) -> tuple[list[tuple[int, int]], int, int]:
+    """A line as its non-zero (index, coefficient) pairs."""
+    return [(i, a) for i, a in enumerate(coefficients) if a], value_low, value_high
+
+
 def _narrow(equations, ranges, low, high, width) -> bool:
-    """Interval propagation until nothing changes; False when no assignment fits."""
-    lines = [(c, v, v) for c, v in equations] + list(ranges)
+    """Interval propagation until nothing changes; False when no assignment fits.
+
+    Integer arithmetic throughout (integer coefficients, bounds rounded inwards with floor
+    division) and each line's lowest and highest sum kept up to date as a
+    bound moves, so a line costs one pass over its members, not one per member.
+    """
+    lines = [_sparse(c, v, v) for c, v in equations] + [_sparse(c, lo, hi) for c, lo, hi in ranges]
+    lines = [line for line in lines if line[0]]
     for _ in range(8 * (width + 1)):
         changed = False
-        for coefficients, value_low, value_high in lines:
-            for i, a in enumerate(coefficients):
-                if a == 0:
-                    continue
-                lo_rest, hi_rest = value_low, value_high
-                for j, b in enumerate(coefficients):
-                    if j != i and b != 0:
-                        lo_rest -= b * (high[j] if b > 0 else low[j])
-                        hi_rest -= b * (low[j] if b > 0 else high[j])
-                bounds = sorted((lo_rest / a, hi_rest / a))
-                new_low = max(low[i], Fraction(math.ceil(bounds[0])))
-                new_high = min(high[i], Fraction(math.floor(bounds[1])))
+        for terms, value_low, value_high in lines:
+            top = sum(a * (high[j] if a > 0 else low[j]) for j, a in terms)     # the line's highest sum
+            bottom = sum(a * (low[j] if a > 0 else high[j]) for j, a in terms)  # and its lowest
+            for i, a in terms:
+                if a > 0:
+                    up, down = a * high[i], a * low[i]
+                    lo_rest, hi_rest = value_low - (top - up), value_high - (bottom - down)
+                    new_low, new_high = -(-lo_rest // a), hi_rest // a
+                else:
+                    up, down = a * low[i], a * high[i]
+                    lo_rest, hi_rest = value_low - (top - up), value_high - (bottom - down)
+                    new_low, new_high = -(-hi_rest // a), lo_rest // a
+                new_low, new_high = max(low[i], new_low), min(high[i], new_high)
                 if new_low > new_high:
                     return False
-                if (new_low, new_high) != (low[i], high[i]):
+                if new_low != low[i] or new_high != high[i]:
                     low[i], high[i] = new_low, new_high
+                    if a > 0:
+                        top += a * new_high - up
+                        bottom += a * new_low - down
+                    else:
+                        top += a * new_low - up
+                        bottom += a * new_high - down
                     changed = True
         if not changed:
             break
@@ -222,8 +239,13 @@ def _search(lines, low: list[int], high: list[int], budget: list[int]) -> list[i
     return None
 
 
-def _reduced(equations: list[tuple[list[Fraction], Fraction]], width: int) -> list[tuple[list[Fraction], Fraction]]:
-    """The rows of the system's reduced row echelon form: every combination the lines imply."""
+def _reduced(equations: list[tuple[list[int], int]], width: int) -> list[tuple[list[int], int]]:
+    """The rows of the system's reduced row echelon form: every combination the lines imply.
+
+    Fraction-free: each row is kept as integers divided by their common divisor, so a row is the
+    reduced echelon row times a non-zero number (the same line to the attacker) and no Fraction
+    is ever built.
+    """
     matrix = [list(c) + [v] for c, v in equations]
     pivot_row = 0
     for column in range(width):
@@ -231,14 +253,20 @@ def _reduced(equations: list[tuple[list[Fraction], Fraction]], width: int) -> li
         if pivot is None:
             continue
         matrix[pivot_row], matrix[pivot] = matrix[pivot], matrix[pivot_row]
-        lead = matrix[pivot_row][column]
-        matrix[pivot_row] = [x / lead for x in matrix[pivot_row]]
+        lead_row = matrix[pivot_row]
+        lead = lead_row[column]
         for r in range(len(matrix)):
-            if r != pivot_row and matrix[r][column] != 0:
-                factor = matrix[r][column]
-                matrix[r] = [x - factor * y for x, y in zip(matrix[r], matrix[pivot_row], strict=True)]
+            factor = matrix[r][column]
+            if r != pivot_row and factor != 0:
+                matrix[r] = _primitive([lead * x - factor * y for x, y in zip(matrix[r], lead_row, strict=True)])
         pivot_row += 1
     return [(row[:width], row[width]) for row in matrix[:pivot_row]]
+
+
+def _primitive(row: list[int]) -> list[int]:
+    """The row divided by the greatest common divisor of its entries (numbers stay small)."""
+    divisor = math.gcd(*row)
+    return [x // divisor for x in row] if divisor > 1 else row
 
 
 def suppress(cells: list[list[int]]) -> Published:
