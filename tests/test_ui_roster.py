@@ -240,7 +240,9 @@ def test_hours_are_corrected_and_deleted_by_keyboard_and_the_tallies_follow(qtbo
     assert {"navigator.hours.edit", "navigator.hours.delete"} <= set(actions)
 
 
-def test_a_correction_is_refused_in_one_sentence_and_nothing_changes(qtbot, office_services):
+@pytest.mark.parametrize("language", ["en", "ar"], indirect=True)
+def test_a_correction_is_refused_in_one_sentence_and_nothing_changes(qtbot, qapp, office_services, language):
+    install_language(qapp, language)     # right to left too: the hours row is chosen by keyboard
     nav = _office_with_hours(office_services)
     page = _page(qtbot, NavigatorsPage, office_services)
     page.show_navigator(nav.id)

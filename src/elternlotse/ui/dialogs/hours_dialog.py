@@ -17,6 +17,7 @@ class HoursDialog(QDialog):
         self.services = services
         self.entry = entry
         self.setWindowTitle(_("Correct hours"))
+        self.setMinimumWidth(460)        # an activity's name fits; the grab in ar showed it cut at 330 pixels
         self.form = HoursForm(services.roster.today())
         self.form.load(entry)
         self.error = error_label()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -79,7 +80,11 @@ class NavigatorsPage(QWidget):
 
         splitter = QSplitter()
         splitter.addWidget(left)
-        splitter.addWidget(self._detail())
+        self.detail_scroll = scroll = QScrollArea()       # the detail is taller than a 768-pixel screen: it scrolls, nothing overlaps
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self._detail())
+        splitter.addWidget(scroll)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         layout.addWidget(splitter)
