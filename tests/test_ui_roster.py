@@ -318,3 +318,107 @@ def test_a_navigator_removed_in_the_window_leaves_no_byte_behind(qtbot, office_s
     assert b"Keeperina" in data                                         # the pages were really decrypted
     for needle in ("Zebulon", "Qwertyxa", "Pinguinformular", "Elterncaf", "Elternsprechtag"):
         assert needle.encode() not in data, needle
+
+
+def _press(qtbot, page, button):
+    _tab_to(qtbot, page, button)
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+
+
+def _tab_to(qtbot, page, widget, limit=40):
+    for _step in range(limit):
+        if widget.hasFocus():
+            return
+        qtbot.keyClick(page.focusWidget(), Qt.Key.Key_Tab)
+    raise AssertionError(f"Tab never reached {widget!r}")
+
+
+def test_the_whole_roster_by_keyboard_add_module_hours_correct_delete_rules_certificate_remove(
+        qtbot, office_services, tmp_path, monkeypatch):
+    from datetime import date
+
+    from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+    from elternlotse.app import open_store
+    from elternlotse.ui.tasks import TaskRunner
+    from tests.conftest import PASSPHRASE
+
+    office_services.roster.today = lambda: date(2026, 12, 2)
+    page = _page(qtbot, NavigatorsPage, office_services)
+    page.new_button.setFocus()
+    qtbot.keyClick(page.new_button, Qt.Key.Key_Space)
+    qtbot.keyClicks(page.name, "Leyla Demir")
+    qtbot.keyClick(page.name, Qt.Key.Key_Tab)
+    qtbot.keyClicks(page.languages, "tr")
+    _press(qtbot, page, page.save_button)
+    [nav] = office_services.roster.list()
+
+    _tab_to(qtbot, page, page.modules)                                   # module: the first one, Space ticks it
+    qtbot.keyClick(page.modules, Qt.Key.Key_Home)
+    qtbot.keyClick(page.modules, Qt.Key.Key_Space)
+    assert len(office_services.roster.get(nav.id).modules) == 1
+
+    _tab_to(qtbot, page, page.hours)                                     # hours: 2.5 h at a stand, 800 EUR
+    page.hours.selectAll()
+    qtbot.keyClicks(page.hours, "2.5")
+    _tab_to(qtbot, page, page.activity)
+    qtbot.keyClicks(page.activity, "Elterncafe")
+    qtbot.keyClick(page.activity, Qt.Key.Key_Tab)
+    qtbot.keyClick(page.allowance, Qt.Key.Key_Down)                      # Ehrenamtspauschale
+    qtbot.keyClick(page.allowance, Qt.Key.Key_Tab)
+    page.amount.selectAll()
+    qtbot.keyClicks(page.amount, "800")
+    _press(qtbot, page, page.hours_button)                                      # &Add hours
+    assert "near the tax-free limit" in page.tallies.text()
+
+    _tab_to(qtbot, page, page.hours_view)                                # correct it: 80 EUR, not 800
+    assert _select_first_hours_row(qtbot, page) is not None
+    _press(qtbot, page, page.edit_hours_button)                                      # &Edit hours...
+    dialog = page.hours_dialog
+    qtbot.waitUntil(dialog.form.hours.hasFocus)
+    _tab_to(qtbot, dialog, dialog.form.amount)
+    dialog.form.amount.selectAll()
+    qtbot.keyClicks(dialog.form.amount, "80")
+    qtbot.keyClick(dialog.form.amount, Qt.Key.Key_Return)
+    [entry] = office_services.roster.view(nav.id).hours
+    assert entry.amount_cents == 8_000 and "near" not in page.tallies.text()
+
+    page.activateWindow()        # offscreen gives the window back only when asked
+    qtbot.waitUntil(page.isActiveWindow)                                 # delete it, then Yes
+    _tab_to(qtbot, page, page.hours_view)
+    assert _select_first_hours_row(qtbot, page) is not None
+    _press(qtbot, page, page.delete_hours_button)
+    box = page.findChild(QMessageBox)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is box)
+    qtbot.keyClick(box.button(QMessageBox.StandardButton.Yes), Qt.Key.Key_Space)
+    assert office_services.roster.view(nav.id).hours == []
+    box.deleteLater()
+
+    page.activateWindow()        # offscreen gives the window back only when asked
+    qtbot.waitUntil(page.isActiveWindow)
+    _press(qtbot, page, page.rules_button)                                      # Office &rules...
+    rules = page.rules_dialog
+    qtbot.waitUntil(rules.years.hasFocus)
+    qtbot.keyClicks(rules.years, "3")
+    qtbot.keyClick(rules.years, Qt.Key.Key_Return)
+    assert office_services.roster.rules().police_check_years == 3
+
+    pdf = tmp_path / "leyla.pdf"                                         # Save &certificate as PDF...
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(pdf), "PDF (*.pdf)"))
+    page.tasks = TaskRunner(lambda: open_store(office_services.store.path.parent, PASSPHRASE), page)
+    page.activateWindow()        # offscreen gives the window back only when asked
+    qtbot.waitUntil(page.isActiveWindow)
+    _press(qtbot, page, page.certificate_button)
+    qtbot.waitUntil(pdf.exists, timeout=20000)
+    page.tasks.shutdown()
+
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    _press(qtbot, page, page.remove_button)                                      # Re&move navigator..., then &Remove
+    [box] = [b for b in page.findChildren(QMessageBox) if b.isVisible() and "roster?" in b.text()]
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is box)
+    remove = next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole)
+    qtbot.keyClick(remove, Qt.Key.Key_Space)
+    assert office_services.roster.list() == [] and page.model.rowCount() == 0
+    page.activateWindow()
+    qtbot.waitUntil(page.view.hasFocus)                                  # focus back on the list

@@ -63,6 +63,7 @@ class NavigatorsPage(QWidget):
         self.model = NavigatorListModel(len(services.roster.modules.modules), self)
         self.view, self.proxy = table_view(self.model, NavigatorListModel.NAME, _("Navigators"))
         self.view.sortByColumn(NavigatorListModel.NAME, Qt.SortOrder.AscendingOrder)
+        self.view.setTabKeyNavigation(False)
         self.view.selectionModel().currentRowChanged.connect(self._selected)
         self.new_button = QPushButton(_("New navigator"))
         self.new_button.clicked.connect(self.new_navigator)
@@ -140,6 +141,7 @@ class NavigatorsPage(QWidget):
         self.hours_model = HoursModel(self)
         self.hours_view, _proxy = table_view(self.hours_model, HoursModel.ACTIVITY, _("Hours"))
         self.hours_view.setMinimumHeight(120)
+        self.hours_view.setTabKeyNavigation(False)   # Tab leaves the table for Edit / Delete, arrows move in it
         self.hours_view.selectionModel().selectionChanged.connect(lambda *_a: self._hours_selected())
         self.edit_hours_button = QPushButton(_("&Edit hours..."))
         self.edit_hours_button.clicked.connect(self.edit_hours)
