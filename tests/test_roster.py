@@ -303,3 +303,72 @@ def test_a_peer_s_partner_values_are_checked_or_refused_in_one_sentence(values):
     for column, value in values.items():
         with contextlib.suppress(ValidationError):
             check_value("partners", column, value, f"f: partners/x.{column}")
+
+
+def test_an_hours_entry_is_corrected_and_deleted_with_the_tallies_following(roster):
+    nav = roster.add(Navigator(name="Leyla"))
+    roster.add_hours(HoursEntry(nav.id, "2026-02-01", "2", "stand", "Stand", allowance="ehrenamt", amount_cents=70_000))
+    typo, tallies = roster.add_hours(HoursEntry(nav.id, "2026-03-01", "2", "event", "Elterncafé",
+                                                allowance="ehrenamt", amount_cents=60_000))
+    assert tallies[0].state == "over"
+    typo.amount_cents, typo.hours = 6_000, "1.5"
+    _e, tallies = roster.edit_hours(typo)
+    assert tallies[0].paid_cents == 76_000 and tallies[0].state == "near"
+    assert [e.hours for e in roster.view(nav.id).hours] == [Decimal(2), Decimal("1.5")]
+    audit = [r[0] for r in roster.store.conn.execute("SELECT action FROM audit ORDER BY rowid")]
+    assert "navigator.hours.edit" in audit
+    tallies = roster.delete_hours(nav.id, typo.id)
+    assert tallies[0].paid_cents == 70_000 and [e.activity for e in roster.view(nav.id).hours] == ["Stand"]
+    with pytest.raises(NotFoundError):
+        roster.delete_hours(nav.id, typo.id)
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"hours": "0"}, "hours"), ({"kind": "party"}, "kind"), ({"on": "2027-01-01"}, "on"),
+    ({"amount_cents": 100, "allowance": ""}, "allowance"), ({"activity": ""}, "activity"),
+    ({"allowance": "uebungsleiter", "activity": "Stand"}, "allowance"),     # the other entry has the Ehrenamt
+])
+def test_a_correction_is_checked_like_an_entry_and_changes_nothing_when_refused(roster, change, field):
+    nav = roster.add(Navigator(name="Leyla"))
+    roster.add_hours(HoursEntry(nav.id, "2026-02-01", "2", "stand", "Stand", allowance="ehrenamt", amount_cents=100))
+    entry, _t = roster.add_hours(HoursEntry(nav.id, "2026-02-02", "2", "stand", "Tour", allowance="ehrenamt",
+                                            amount_cents=100))
+    before = roster.view(nav.id).hours
+    values = {**vars(roster.hours_entry(nav.id, entry.id)), **change}
+    with pytest.raises(ValidationError) as refused:
+        roster.edit_hours(HoursEntry(**values))
+    assert refused.value.params["field"] == field
+    assert roster.view(nav.id).hours == before
+
+
+def test_an_entry_of_another_navigator_is_not_found(roster):
+    leyla, olena = roster.add(Navigator(name="Leyla")), roster.add(Navigator(name="Olena"))
+    entry, _t = roster.add_hours(HoursEntry(leyla.id, "2026-02-01", "2", "stand", "Stand"))
+    with pytest.raises(NotFoundError):
+        roster.delete_hours(olena.id, entry.id)
+    entry.navigator_id = olena.id
+    with pytest.raises(NotFoundError):
+        roster.edit_hours(entry)
+    assert len(roster.view(leyla.id).hours) == 1
+
+
+def test_cli_hours_edit_and_delete(cli):
+    assert cli("init", "--name", "KoKo Hagen", "--office").code == 0
+    nav_id = cli("navigators", "add", "--name", "Leyla Demir").out.strip()
+    added = cli("navigators", "hours", nav_id, "--hours", "2", "--kind", "stand", "--activity", "Stand",
+                "--allowance", "ehrenamt", "--amount", "8000", "--on", "2026-11-20", "--json")
+    assert added.code == 0, added.err
+    [entry] = cli("navigators", "show", nav_id, "--json").json()["hours"]
+    assert entry["id"] == added.json()["id"]
+    edited = cli("navigators", "hours", nav_id, "--edit", entry["id"], "--amount", "80", "--json")
+    assert edited.code == 0, edited.err
+    assert edited.json()["tallies"][0]["paid_cents"] == 8_000
+    [entry] = cli("navigators", "show", nav_id, "--json").json()["hours"]
+    assert (entry["amount_cents"], Decimal(entry["hours"]), entry["activity"]) == (8_000, 2, "Stand")
+    refused = cli("navigators", "hours", nav_id, "--edit", entry["id"], "--hours", "30")
+    assert refused.code == 1 and "hours" in refused.err and "Traceback" not in refused.err
+    assert cli("navigators", "hours", nav_id, "--kind", "stand").code == 1        # adding needs --hours
+    assert cli("navigators", "hours", nav_id, "--delete", entry["id"]).code == 0
+    assert cli("navigators", "show", nav_id, "--json").json()["hours"] == []
+    gone = cli("navigators", "hours", nav_id, "--delete", entry["id"])
+    assert gone.code == 1 and "Traceback" not in gone.err

@@ -182,6 +182,31 @@ def test_dialogs_have_unique_mnemonics_and_named_controls(qtbot, qapp, services,
     assert problems == {}, pformat(problems, width=160)
 
 
+@pytest.mark.parametrize("language", LANGUAGES, indirect=True)
+def test_office_dialogs_have_unique_mnemonics_and_named_controls(qtbot, qapp, office_services, language):
+    from elternlotse.domain.roster import HoursEntry, Navigator
+    from elternlotse.ui.dialogs.hours_dialog import HoursDialog
+    from elternlotse.ui.dialogs.roster_rules_dialog import RosterRulesDialog
+
+    install_language(qapp, language)
+    nav = office_services.roster.add(Navigator(name="Leyla"))
+    entry, _tallies = office_services.roster.add_hours(
+        HoursEntry(nav.id, office_services.roster.today().isoformat(), "2", "stand", "Stand"))
+    dialogs = {"correct hours": HoursDialog(office_services, entry), "roster rules": RosterRulesDialog(office_services)}
+    problems = {}
+    for name, dialog in dialogs.items():
+        qtbot.addWidget(dialog)
+        dialog.show()
+        clash = duplicates(mnemonics_of(dialog))
+        if clash:
+            problems[f"{name}: duplicate mnemonics"] = clash
+        unnamed = unnamed_controls(dialog)
+        if unnamed:
+            problems[f"{name}: no accessible name"] = unnamed
+        dialog.close()
+    assert problems == {}, pformat(problems, width=160)
+
+
 def test_the_walk_finds_a_clash_and_a_nameless_field(qtbot):
     """The checks above can fail: two "&S" buttons and a line edit with only a placeholder."""
     from PySide6.QtWidgets import QPushButton, QVBoxLayout

@@ -47,13 +47,17 @@ def register(sub) -> None:
 
     p = nsub.add_parser("hours", help=_("record hours of an assignment and an allowance paid for it"))
     p.add_argument("navigator", metavar="NAVIGATOR_ID")
-    p.add_argument("--hours", required=True, metavar="H", help=_("hours, in quarter hours (2.5)"))
-    p.add_argument("--kind", required=True, metavar="K", help=_("event, tour, stand, training or other"))
-    p.add_argument("--on", default="", metavar="YYYY-MM-DD", help=_("the day (default: today)"))
-    p.add_argument("--activity", default="", metavar="TEXT", help=_("what was done (an event's title by default)"))
-    p.add_argument("--event", default="", metavar="EVENT_ID")
-    p.add_argument("--allowance", default="", metavar="A", help=_("ehrenamt or uebungsleiter"))
-    p.add_argument("--amount", default="", metavar="EUR", help=_("the amount paid, in euros (25.50)"))
+    change = p.add_mutually_exclusive_group()
+    change.add_argument("--edit", default="", metavar="ENTRY_ID",
+                        help=_("correct this entry (ids: show --json); options not given stay as they are"))
+    change.add_argument("--delete", default="", metavar="ENTRY_ID", help=_("delete this entry"))
+    p.add_argument("--hours", default=None, metavar="H", help=_("hours, in quarter hours (2.5)"))
+    p.add_argument("--kind", default=None, metavar="K", help=_("event, tour, stand, training or other"))
+    p.add_argument("--on", default=None, metavar="YYYY-MM-DD", help=_("the day (default: today)"))
+    p.add_argument("--activity", default=None, metavar="TEXT", help=_("what was done (an event's title by default)"))
+    p.add_argument("--event", default=None, metavar="EVENT_ID")
+    p.add_argument("--allowance", default=None, metavar="A", help=_("ehrenamt or uebungsleiter"))
+    p.add_argument("--amount", default=None, metavar="EUR", help=_("the amount paid, in euros (25.50)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_hours)
 
@@ -159,7 +163,7 @@ def cmd_show(args, cli: CliContext) -> int:
             mark="x" if done else " ", key=module.key, title=module.title(active_language()), kind=kind,
             day="  " + done if done else ""))
     for e in view.hours:
-        cli.say("  " + "  ".join(p for p in (e.on, str(e.hours) + " h", _(ACTIVITY_LABELS[e.kind]), e.activity,
+        cli.say("  " + "  ".join(p for p in (e.id, e.on, str(e.hours) + " h", _(ACTIVITY_LABELS[e.kind]), e.activity,
                                               _euros(e.amount_cents) + " EUR" if e.amount_cents else "") if p))
     cli.say(_("Hours in total: {hours}").format(hours=view.total_hours))
     for t in view.tallies:
@@ -199,14 +203,35 @@ def cmd_module(args, cli: CliContext) -> int:
     return 0
 
 
-def cmd_hours(args, cli: CliContext) -> int:
-    from elternlotse.domain.roster import HoursEntry, parse_amount
+def _hours_entry(args, base):
+    """``base`` with every option given on the command line put in (typed amounts parsed)."""
+    from elternlotse.domain.roster import parse_amount
 
-    services = cli.services()
-    entry = HoursEntry(navigator_id=args.navigator, on=args.on or services.roster.today().isoformat(),
-                       hours=args.hours, kind=args.kind, activity=args.activity, event_id=args.event,
-                       allowance=args.allowance, amount_cents=parse_amount(args.amount) if args.amount else 0)
-    entry, tallies = services.roster.add_hours(entry)
+    for attr, value in (("hours", args.hours), ("kind", args.kind), ("on", args.on or None), ("activity", args.activity),
+                        ("event_id", args.event), ("allowance", args.allowance)):
+        if value is not None:
+            setattr(base, attr, value)
+    if args.amount is not None:
+        base.amount_cents = parse_amount(args.amount) if args.amount else 0
+    return base
+
+
+def cmd_hours(args, cli: CliContext) -> int:
+    from elternlotse.domain.errors import ValidationError
+    from elternlotse.domain.roster import HoursEntry
+    from elternlotse.domain.text import N_
+
+    roster = cli.services().roster
+    if args.delete:
+        entry, tallies = roster.hours_entry(args.navigator, args.delete), roster.delete_hours(args.navigator, args.delete)
+    elif args.edit:
+        entry, tallies = roster.edit_hours(_hours_entry(args, roster.hours_entry(args.navigator, args.edit)))
+    else:
+        for option, value in (("--hours", args.hours), ("--kind", args.kind)):
+            if value is None:
+                raise ValidationError(N_("{field}: needed to record hours."), field=option)
+        blank = HoursEntry(navigator_id=args.navigator, on=roster.today().isoformat(), hours=args.hours, kind=args.kind)
+        entry, tallies = roster.add_hours(_hours_entry(args, blank))
     if args.json:
         cli.print_json({"id": entry.id, "tallies": [_tally_json(t) for t in tallies]})
         return 0

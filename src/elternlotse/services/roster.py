@@ -159,6 +159,35 @@ class RosterService:
 
     def add_hours(self, entry: HoursEntry) -> tuple[HoursEntry, list[Tally]]:
         """Record one assignment's hours (and an allowance paid); returns it and the year's tallies."""
+        entry, others = self._checked_hours(entry, "")
+        with self.store.write(self.actor, "navigator.hours", entry.navigator_id) as writer:
+            entry.id = repo.insert_hours(writer, entry)
+        return entry, rules.tallies([*others, entry], int(entry.on[:4]), self.rules().limits)
+
+    def hours_entry(self, nav_id: str, entry_id: str) -> HoursEntry:
+        self.get(nav_id)
+        found = next((e for e in repo.hours(self.store.conn, nav_id) if e.id == entry_id), None)
+        if found is None:
+            raise NotFoundError(N_("No hours entry with the id {id}."), id=entry_id)
+        return found
+
+    def edit_hours(self, entry: HoursEntry) -> tuple[HoursEntry, list[Tally]]:
+        """Correct one hours entry (``entry.id``): checked exactly as when it was entered."""
+        self.hours_entry(entry.navigator_id, entry.id)
+        entry, others = self._checked_hours(entry, entry.id)
+        with self.store.write(self.actor, "navigator.hours.edit", entry.navigator_id) as writer:
+            repo.update_hours(writer, entry)
+        return entry, rules.tallies([*others, entry], int(entry.on[:4]), self.rules().limits)
+
+    def delete_hours(self, nav_id: str, entry_id: str) -> list[Tally]:
+        """Delete one hours entry; returns the tallies of its year without it."""
+        gone = self.hours_entry(nav_id, entry_id)
+        with self.store.write(self.actor, "navigator.hours.delete", nav_id) as writer:
+            repo.delete_hours(writer, nav_id, entry_id)
+        return rules.tallies(repo.hours(self.store.conn, nav_id), int(gone.on[:4]), self.rules().limits)
+
+    def _checked_hours(self, entry: HoursEntry, replacing: str) -> tuple[HoursEntry, list[HoursEntry]]:
+        """The entry checked, and the navigator's other entries (without the one it replaces)."""
         self.get(entry.navigator_id)
         entry = rules.check_hours(entry, self.today())
         if entry.event_id:
@@ -166,11 +195,9 @@ class RosterService:
             if title is None:
                 raise NotFoundError(N_("No event with the id {id}."), id=entry.event_id)
             entry.activity = entry.activity or title
-        existing = repo.hours(self.store.conn, entry.navigator_id)
-        rules.check_not_both(entry, existing)
-        with self.store.write(self.actor, "navigator.hours", entry.navigator_id) as writer:
-            entry.id = repo.insert_hours(writer, entry)
-        return entry, rules.tallies([*existing, entry], int(entry.on[:4]), self.rules().limits)
+        others = [e for e in repo.hours(self.store.conn, entry.navigator_id) if e.id != replacing]
+        rules.check_not_both(entry, others)
+        return entry, others
 
     def certificate(self, nav_id: str, language: str = "", path=None) -> bytes:
         """The bilingual certificate (German + ``language``, the navigator's first or English) as PDF bytes."""

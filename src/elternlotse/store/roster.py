@@ -90,6 +90,18 @@ def insert_hours(writer, entry: HoursEntry) -> str:
     return entry_id
 
 
+def update_hours(writer, entry: HoursEntry) -> None:
+    writer.conn.execute(
+        "UPDATE navigator_hours SET day = ?, hours = ?, kind = ?, activity = ?, event_id = ?, allowance = ?,"
+        " amount_cents = ? WHERE id = ? AND navigator_id = ?",
+        (entry.on, str(entry.hours), entry.kind, entry.activity, entry.event_id, entry.allowance,
+         entry.amount_cents, entry.id, entry.navigator_id))
+
+
+def delete_hours(writer, nav_id: str, entry_id: str) -> None:
+    writer.conn.execute("DELETE FROM navigator_hours WHERE id = ? AND navigator_id = ?", (entry_id, nav_id))
+
+
 def event_title(conn, event_id: str) -> str | None:
     row = conn.execute("SELECT title FROM events WHERE id = ? AND deleted IS NULL", (event_id,)).fetchone()
     return None if row is None else row[0]

@@ -1,4 +1,7 @@
-"""Navigators (office): the roster list, a detail form, training modules, hours entry, certificate.
+"""Navigators (office): the roster list, a detail form, training modules, hours, certificate, rules, removal.
+
+The hours fields are ``widgets/hours_form.py`` (shared with the correction dialog); the office rule
+and the two confirmations are their own modules under ``ui/dialogs/``.
 
 The roster is office-local; on a navigator's laptop the page says so in one sentence and shows
 nothing else (docs/roster.md: a navigator's own entry is not kept on their laptop).
@@ -6,14 +9,11 @@ nothing else (docs/roster.md: a navigator's own entry is not kept on their lapto
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -23,28 +23,23 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from elternlotse.domain.errors import ElternlotseError
-from elternlotse.domain.roster import ACTIVITY_KINDS, ACTIVITY_LABELS, ALLOWANCE_LABELS, ALLOWANCES, HoursEntry, Navigator
+from elternlotse.domain.roster import ALLOWANCE_LABELS, Navigator
 from elternlotse.i18n import _, active_language, translate_error
 from elternlotse.i18n.formatting import format_number
 from elternlotse.ui.models.roster_models import HoursModel, NavigatorListModel, RowRole
 from elternlotse.ui.pages.partners_page import table_view, tags
+from elternlotse.ui.widgets.hours_form import HoursForm, date_edit
 
 
 def _iso(widget: QDateEdit) -> str:
     return widget.date().toString(Qt.DateFormat.ISODate)
-
-
-def _date_edit() -> QDateEdit:
-    edit = QDateEdit(QDate.currentDate())
-    edit.setCalendarPopup(True)
-    edit.setMaximumDate(QDate.currentDate())
-    return edit
 
 
 class NavigatorsPage(QWidget):
@@ -68,24 +63,36 @@ class NavigatorsPage(QWidget):
         self.model = NavigatorListModel(len(services.roster.modules.modules), self)
         self.view, self.proxy = table_view(self.model, NavigatorListModel.NAME, _("Navigators"))
         self.view.sortByColumn(NavigatorListModel.NAME, Qt.SortOrder.AscendingOrder)
+        self.view.setTabKeyNavigation(False)
         self.view.selectionModel().currentRowChanged.connect(self._selected)
         self.new_button = QPushButton(_("New navigator"))
         self.new_button.clicked.connect(self.new_navigator)
+        self.rules_button = QPushButton(_("Office &rules..."))
+        self.rules_button.clicked.connect(self.open_rules)
         left = QWidget()
         l_layout = QVBoxLayout(left)
         l_layout.setContentsMargins(0, 0, 0, 0)
-        l_layout.addWidget(self.new_button)
+        top = QHBoxLayout()
+        top.addWidget(self.new_button)
+        top.addWidget(self.rules_button)
+        top.addStretch(1)
+        l_layout.addLayout(top)
         l_layout.addWidget(self.view, 1)
 
         splitter = QSplitter()
         splitter.addWidget(left)
-        splitter.addWidget(self._detail())
+        self.detail_scroll = scroll = QScrollArea()       # the detail is taller than a 768-pixel screen: it scrolls, nothing overlaps
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self._detail())
+        splitter.addWidget(scroll)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         layout.addWidget(splitter)
-        chain = [self.new_button, self.view, self.name, self.languages, self.node, self.police_known, self.police_check,
-                 self.notes, self.save_button, self.modules, self.module_day, self.hours_day, self.hours, self.kind,
-                 self.activity, self.allowance, self.amount, self.hours_button, self.hours_view, self.certificate_button]
+        chain = [self.new_button, self.rules_button, self.view, self.name, self.languages, self.node,
+                 self.police_known, self.police_check, self.notes, self.save_button, self.modules, self.module_day,
+                 *self.hours_form.widgets(), self.hours_button, self.hours_view, self.edit_hours_button,
+                 self.delete_hours_button, self.certificate_button, self.remove_button]
         for first, second in zip(chain, chain[1:], strict=False):
             self.setTabOrder(first, second)
         self._enable(False)
@@ -97,7 +104,8 @@ class NavigatorsPage(QWidget):
         self.languages.setPlaceholderText(_("language tags, e.g. de, tr, ar"))
         self.node = QComboBox()
         self.police_known = QCheckBox(_("Police-record check seen on"))
-        self.police_check = _date_edit()
+        today = self.services.roster.today()
+        self.police_check = date_edit(today)
         self.police_check.setAccessibleName(_("Police-record check seen on"))
         self.police_known.toggled.connect(self.police_check.setEnabled)
         self.notes = QLineEdit()
@@ -118,34 +126,31 @@ class NavigatorsPage(QWidget):
         self.modules.setAccessibleName(_("Training modules"))
         self.modules.setMaximumHeight(150)
         self.modules.itemChanged.connect(self._module_toggled)
-        self.module_day = _date_edit()
+        self.module_day = date_edit(today)
         self.module_day.setAccessibleName(_("Completed on"))
         modules_box = QGroupBox(_("Training modules (tick when completed)"))
         m_layout = QFormLayout(modules_box)
         m_layout.addRow(self.modules)
         m_layout.addRow(_("Completed on"), self.module_day)
 
-        self.hours_day = _date_edit()
-        self.hours = QDoubleSpinBox()
-        self.hours.setRange(0.25, 24)
-        self.hours.setSingleStep(0.25)
-        self.hours.setValue(2)
-        self.kind = QComboBox()
-        for key in ACTIVITY_KINDS:
-            self.kind.addItem(_(ACTIVITY_LABELS[key]), key)
-        self.activity = QLineEdit()
-        self.allowance = QComboBox()
-        self.allowance.addItem(_("No allowance"), "")
-        for key in ALLOWANCES:
-            self.allowance.addItem(_(ALLOWANCE_LABELS[key]), key)
-        self.amount = QDoubleSpinBox()
-        self.amount.setRange(0, 10000)
-        self.amount.setSuffix(" €")
+        self.hours_form = HoursForm(today)
+        f = self.hours_form
+        self.hours_day, self.hours, self.kind, self.activity, self.allowance, self.amount = f.widgets()
         self.hours_button = QPushButton(_("&Add hours"))
         self.hours_button.clicked.connect(self.add_hours)
         self.hours_model = HoursModel(self)
         self.hours_view, _proxy = table_view(self.hours_model, HoursModel.ACTIVITY, _("Hours"))
         self.hours_view.setMinimumHeight(120)
+        self.hours_view.setTabKeyNavigation(False)   # Tab leaves the table for Edit / Delete, arrows move in it
+        self.hours_view.selectionModel().selectionChanged.connect(lambda *_a: self._hours_selected())
+        self.edit_hours_button = QPushButton(_("&Edit hours..."))
+        self.edit_hours_button.clicked.connect(self.edit_hours)
+        self.delete_hours_button = QPushButton(_("&Delete hours..."))
+        self.delete_hours_button.clicked.connect(self.delete_hours)
+        correct = QHBoxLayout()
+        correct.addWidget(self.edit_hours_button)
+        correct.addWidget(self.delete_hours_button)
+        correct.addStretch(1)
         self.tallies = QLabel()
         self.tallies.setWordWrap(True)
         hours_box = QGroupBox(_("Assignments and hours"))
@@ -156,10 +161,17 @@ class NavigatorsPage(QWidget):
             h_form.addRow(label, widget)
         h_form.addRow("", self.hours_button)
         h_form.addRow(self.hours_view)
+        h_form.addRow(correct)
         h_form.addRow(self.tallies)
 
         self.certificate_button = QPushButton(_("Save &certificate as PDF..."))
         self.certificate_button.clicked.connect(self.save_certificate)
+        self.remove_button = QPushButton(_("Re&move navigator..."))
+        self.remove_button.clicked.connect(self.confirm_remove)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.certificate_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.remove_button)
         self.error = QLabel()
         self.error.setWordWrap(True)
         detail = QWidget()
@@ -167,15 +179,21 @@ class NavigatorsPage(QWidget):
         d_layout.addLayout(form)
         d_layout.addWidget(modules_box)
         d_layout.addWidget(hours_box, 1)
-        d_layout.addWidget(self.certificate_button, 0, Qt.AlignmentFlag.AlignLeading)
+        d_layout.addLayout(bottom)
         d_layout.addWidget(self.error)
         return detail
 
     def _enable(self, saved: bool) -> None:
         """Modules, hours and the certificate need a saved navigator."""
-        for widget in (self.modules, self.module_day, self.hours_day, self.hours, self.kind, self.activity,
-                       self.allowance, self.amount, self.hours_button, self.hours_view, self.certificate_button):
+        for widget in (self.modules, self.module_day, *self.hours_form.widgets(), self.hours_button, self.hours_view,
+                       self.certificate_button, self.remove_button):
             widget.setEnabled(saved)
+        self._hours_selected()
+
+    def _hours_selected(self) -> None:
+        chosen = self.selected_hours() is not None
+        self.edit_hours_button.setEnabled(chosen)
+        self.delete_hours_button.setEnabled(chosen)
 
     # ---------------------------------------------------------------- showing
     def refresh(self) -> None:
@@ -296,14 +314,63 @@ class NavigatorsPage(QWidget):
         return f"{module.title(active_language())} ({kind})" + (f" – {done}" if done else "")
 
     def add_hours(self) -> None:
-        entry = HoursEntry(navigator_id=self.current_id, on=_iso(self.hours_day),
-                           hours=Decimal(str(self.hours.value())), kind=self.kind.currentData(),
-                           activity=self.activity.text(), allowance=self.allowance.currentData(),
-                           amount_cents=round(self.amount.value() * 100))
+        entry = self.hours_form.entry(self.current_id)
         if self._run(lambda: self.services.roster.add_hours(entry)):
-            self.activity.clear()
-            self.amount.setValue(0)
+            self.hours_form.clear_after_entry()
             self.refresh()
+
+    def selected_hours(self):
+        rows = self.hours_view.selectionModel().selectedRows()
+        return rows[0].data(RowRole) if rows and self.hours_view.isEnabled() else None
+
+    def edit_hours(self):
+        from elternlotse.ui.dialogs.hours_dialog import HoursDialog
+
+        entry = self.selected_hours()
+        if entry is None:
+            return None
+        self.hours_dialog = HoursDialog(self.services, entry, self)
+        self.hours_dialog.accepted.connect(lambda: self._changed(_("The hours were corrected.")))
+        self.hours_dialog.open()
+        return self.hours_dialog
+
+    def delete_hours(self):
+        from elternlotse.ui.dialogs.roster_confirm import ask_delete_hours
+
+        entry = self.selected_hours()
+        if entry is None:
+            return None
+        roster = self.services.roster
+        return ask_delete_hours(self, entry, lambda: self._run(lambda: roster.delete_hours(entry.navigator_id, entry.id))
+                                and self._changed(_("The hours were deleted.")))
+
+    def _changed(self, message: str) -> None:
+        self.refresh()
+        self.error.setText(message)
+        self.hours_view.setFocus()
+
+    def open_rules(self):
+        from elternlotse.ui.dialogs.roster_rules_dialog import RosterRulesDialog
+
+        self.rules_dialog = RosterRulesDialog(self.services, self)
+        self.rules_dialog.accepted.connect(self.refresh)
+        self.rules_dialog.open()
+        return self.rules_dialog
+
+    def confirm_remove(self):
+        from elternlotse.ui.dialogs.roster_confirm import ask_remove_navigator
+
+        if not self.current_id:
+            return None
+        return ask_remove_navigator(self, self.name.text(), self._remove)
+
+    def _remove(self) -> None:
+        nav_id = self.current_id
+        if self._run(lambda: self.services.roster.remove(nav_id)):
+            self.new_navigator()
+            self.refresh()
+            self.error.setText(_("The navigator was removed from the roster."))
+            self.view.setFocus()
 
     def save_certificate(self) -> None:
         name = self.name.text().strip().replace(" ", "-") or "navigator"
