@@ -177,3 +177,20 @@ def test_an_undo_waits_while_the_survivor_was_handed_on(trio, tmp_path):
     detail = [json.loads(r[0]) for r in office.store.conn.execute(
         "SELECT details FROM audit WHERE action = 'family.handover.detail'")]
     assert any(d.get("merge_into") == keep.id for d in detail)
+
+
+def test_cli_merge_and_undo_say_who_holds_the_family(trio, tmp_path, cli):
+    office, a, b = trio
+    keep, other = _recorded_twice(trio, tmp_path)
+    office.store.close()
+    merged = cli("duplicates", "merge", keep.id, other.id, data=tmp_path / "office")
+    assert merged.code == 0, merged.err
+    line = merged.out.strip()
+    assert "\n" not in line and f"Lotsin A ({a.store.info.node_id}) now holds the family" in line
+    assert f"Lotse B ({b.store.info.node_id})" in line and "pointer" in line
+    listed = cli("duplicates", "undo", "1", "--json", data=tmp_path / "office").json()
+    assert listed["from_owner"] == b.store.info.node_id and listed["undone"]
+    again = cli("duplicates", "merge", keep.id, other.id, data=tmp_path / "office")
+    undone = cli("duplicates", "undo", "2", data=tmp_path / "office")
+    assert again.code == 0 and undone.code == 0, undone.err
+    assert f"Lotse B ({b.store.info.node_id}) holds {other.id} again" in undone.out

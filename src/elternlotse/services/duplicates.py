@@ -200,6 +200,20 @@ class DuplicateService:
             raise ValidationError(N_("The family {id} was merged into another family already."), id=family_id)
         return family_repo.load_family(self.store.conn, family_id)
 
+    def holder(self, node: str) -> str:
+        """Who a node is, for a sentence: the navigator's (or this office's) name with its node id."""
+        if node == self.store.info.node_id:
+            name = self.store.info.name
+        else:
+            row = repl.peer(self.store.conn, node)
+            name = row[1] if row else ""
+        return f"{name} ({node})" if name else node
+
+    def owners(self, keep: str, other: str) -> tuple[str, str]:
+        """The owner nodes of two live families (a merge across navigators when they differ)."""
+        owners = self._pair(keep, other)
+        return owners[keep], owners[other]
+
     # ---------------------------------------------------------------- decisions
     def _pair(self, first: str, second: str) -> dict[str, str]:
         if first == second:
