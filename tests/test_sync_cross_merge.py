@@ -194,3 +194,15 @@ def test_cli_merge_and_undo_say_who_holds_the_family(trio, tmp_path, cli):
     undone = cli("duplicates", "undo", "2", data=tmp_path / "office")
     assert again.code == 0 and undone.code == 0, undone.err
     assert f"Lotse B ({b.store.info.node_id}) holds {other.id} again" in undone.out
+
+
+def test_a_merge_undone_before_the_laptops_synced_leaves_both_as_they_were(trio, tmp_path):
+    office, a, b = trio
+    keep, other = _recorded_twice(trio, tmp_path)
+    before_a, before_b = a.families.get(keep.id), b.families.get(other.id)
+    merge = office.duplicates.merge(keep.id, other.id)
+    office.duplicates.undo(merge.id)
+    _round(office, [a, b], tmp_path, "r2")
+    assert a.families.get(keep.id).guardians == before_a.guardians and not a.families.exists(other.id)
+    assert b.families.get(other.id).guardians == before_b.guardians and not b.families.exists(keep.id)
+    assert _consent_ids(b, other.id) == {c.stamp for c in before_b.consents}

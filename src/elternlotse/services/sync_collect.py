@@ -146,7 +146,7 @@ def for_navigator(conn, own: str, peer):
     handovers = repl.owner_changes_since(conn, acked)
     full = {fid for fid, owner, _stamp in handovers if owner == navigator and fid in owned}
     handed_away = {fid for fid, owner, _stamp in handovers if owner != navigator and fid not in owned}
-    handed_away = {fid for fid, nodes in repl.former_owners(conn, handed_away).items() if navigator in nodes}
+    handed_away = {fid for fid, nodes in repl.former_owners(conn, handed_away, acked).items() if navigator in nodes}
     bound = {table: bindings(conn, table) for table in SYNCED_FIELDS}
     moved_in = _with_their_rows(bound, dup_repo.moved_by_merges(conn, full, undone=False))
     moved_out = set(dup_repo.moved_by_merges(conn, handed_away, undone=True))

@@ -107,15 +107,20 @@ def owner_changes_since(conn, stamp: str) -> list[tuple[str, str, str]]:
         " ORDER BY stamp", (stamp,)) if r[1] is not None]
 
 
-def former_owners(conn, family_ids: Iterable[str]) -> dict[str, set[str]]:
-    """Family id -> every node that owned it (its recorder and every handover's recipient)."""
+def former_owners(conn, family_ids: Iterable[str], up_to: str | None = None) -> dict[str, set[str]]:
+    """Family id -> every node that owned it (its recorder and every handover's recipient).
+
+    ``up_to``: count only handovers stamped at or before it (a navigator's receipt: a family handed
+    to it and away again before it ever received the package never reached its laptop).
+    """
     found: dict[str, set[str]] = {}
+    bound = " AND stamp <= ?" if up_to is not None else ""
     for chunk in chunks(sorted(set(family_ids))):
         for fid, created in conn.execute(f"SELECT id, created FROM families WHERE id IN ({marks(chunk)})", chunk):
             found.setdefault(fid, set()).add(node_of(created))
         for fid, value in conn.execute(
                 f"SELECT row_id, value FROM changes WHERE tbl = 'families' AND field = 'owner'"
-                f" AND row_id IN ({marks(chunk)})", chunk):
+                f" AND row_id IN ({marks(chunk)}){bound}", [*chunk, *([up_to] if up_to is not None else [])]):
             if value is not None:
                 found.setdefault(fid, set()).add(json.loads(value))
     return found
