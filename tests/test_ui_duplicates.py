@@ -85,3 +85,45 @@ def test_navigator_sees_its_duplicates_but_does_not_merge(qtbot, services):
     assert not page.keep_first.isVisible() and not page.undo_button.isVisible()
     assert page.dismiss_button.isEnabled()
     assert page.dismiss_selected() and page.model.rowCount() == 0
+
+
+def test_office_merges_a_duplicate_of_two_navigators_from_the_keyboard(qtbot, tmp_path, monkeypatch):
+    """The same family recorded by A and by B: no refusal, and the confirmation names whose list it moves to."""
+    from PySide6.QtWidgets import QMessageBox
+    from sync_helpers import link, send
+
+    from conftest import TEST_KDF
+    from elternlotse.app import create_store
+
+    office = create_store(tmp_path / "office", PASSPHRASE, "KoKo Hagen", office=True, key_derivation=TEST_KDF)
+    navs = [create_store(tmp_path / n, PASSPHRASE, name, key_derivation=TEST_KDF)
+            for n, name in (("a", "Lotsin Anna"), ("b", "Lotse Bekir"))]
+    try:
+        ids = {}
+        for nav, (name, phone) in zip(navs, (("Ayşe Yılmaz", "0176 1234 5678"), ("Ayse Yilmaz", "+49 176 12345678")),
+                                      strict=True):
+            link(nav, office)
+            doc = _doc(name, phone, f"{nav.store.info.name[-4:].lower()}@example.org")
+            doc["consents"].append({"person": "g1", "purpose": "office", "granted": True, "at": "2026-11-01T10:00:00Z",
+                                    "evidence": "signed_form", "text_version": "2026-1", "text_language": "de"})
+            ids[nav.families.add(doc).id] = nav
+            office.sync.import_files([send(nav, office, tmp_path, f"{nav.store.info.name}.elsync")])
+        warnings, asked = [], []
+        monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a))
+        page = _page(qtbot, office)
+        page._confirm = lambda question: asked.append(question) or True
+        _find(qtbot, page)
+        assert page.model.rowCount() == 1
+        pair = page.selected()
+        page.keep_first.setFocus()
+        qtbot.keyClick(page.keep_first, Qt.Key.Key_Space)
+        assert warnings == [] and len(asked) == 1
+        keeper, absorbed = ids[pair.first], ids[pair.second]
+        assert "different navigators" in asked[0]
+        assert f"{keeper.store.info.name} ({keeper.store.info.node_id})" in asked[0]
+        assert absorbed.store.info.name in asked[0]
+        assert office.sync.owner_of(pair.second) == keeper.store.info.node_id
+        assert page.merge_model.rowCount() == 1 and office.families.count() == 1
+    finally:
+        for s in (office, *navs):
+            s.store.close()

@@ -63,6 +63,13 @@ def cmd_merge(args, cli: CliContext) -> int:
     if args.json:
         cli.print_json(merge.as_dict())
         return 0
+    service = cli.services().duplicates
+    if merge.from_owner:
+        cli.say(_("Merge {id}: {other} merged into {keep} ({count} records moved); {holder} now holds the family,"
+                  " and the laptop of {former} keeps only a pointer to it after its next package.").format(
+            id=merge.id, other=merge.other, keep=merge.keep, count=merge.moved, holder=service.holder(merge.owner),
+            former=service.holder(merge.from_owner)))
+        return 0
     cli.say(_("Merge {id}: {other} merged into {keep} ({count} records moved).").format(
         id=merge.id, other=merge.other, keep=merge.keep, count=merge.moved))
     return 0
@@ -78,6 +85,11 @@ def cmd_undo(args, cli: CliContext) -> int:
     merge = cli.services().duplicates.undo(args.merge_id)
     if args.json:
         cli.print_json(merge.as_dict())
+        return 0
+    if merge.from_owner:
+        cli.say(_("Merge {id} undone: {other} and {keep} are two families again, and {holder} holds {other}"
+                  " again.").format(id=merge.id, other=merge.other, keep=merge.keep,
+                                    holder=cli.services().duplicates.holder(merge.from_owner)))
         return 0
     cli.say(_("Merge {id} undone: {other} and {keep} are two families again.").format(
         id=merge.id, other=merge.other, keep=merge.keep))

@@ -13,14 +13,20 @@ nothing and is skipped.  Nothing is merged automatically; dismissed pairs never 
 contacts: synced changes, so the history stays whole and the consent entries untouched) and
 sets the absorbed family's ``merged_into`` (the synced merge record: a pointer to the
 survivor on every laptop that holds it).  **Who owns the survivor:** the survivor keeps its
-owner, and both families must have the same owner; a duplicate across two navigators is
-first handed over (``elternlotse handover``, itself synced and audited), so no navigator
-ever receives another navigator's records through a merge.  **Undo** puts back every record
-the merge moved that still belongs to the survivor and clears the pointer (synced too).
+owner.  A duplicate across two navigators (KEEP owned by A, OTHER by B) is merged in the same
+one office action: OTHER is handed to A as well (``families.owner``, synced and audited like a
+handover), so everything that moved under KEEP is A's; A's next package carries OTHER and the
+moved records in full, B's carries OTHER's handover and its pointer, and B's copy of OTHER's
+records is removed (the handover's erasure path; only the pointer stays).  **Undo** puts back
+every record the merge moved that still belongs to the survivor and clears the pointer (synced
+too); after a merge across navigators it hands OTHER back to B, whose next package brings it
+back whole, while A's package moves the records out of KEEP and removes them from A's laptop.
+docs/sync-format.md, "Merges across navigators".
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -103,10 +109,12 @@ class Merge:
     moved: int
     undone: str | None = None
     labels: dict[str, str] = field(default_factory=dict)
+    owner: str = ""          # who holds the survivor (and, while the merge stands, the absorbed family)
+    from_owner: str = ""     # whose the absorbed family was, if another navigator's ("" otherwise)
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "keep": self.keep, "other": self.other, "at": self.at, "moved": self.moved,
-                "undone": self.undone}
+                "undone": self.undone, "owner": self.owner, "from_owner": self.from_owner}
 
 
 class DuplicateService:
@@ -192,6 +200,20 @@ class DuplicateService:
             raise ValidationError(N_("The family {id} was merged into another family already."), id=family_id)
         return family_repo.load_family(self.store.conn, family_id)
 
+    def holder(self, node: str) -> str:
+        """Who a node is, for a sentence: the navigator's (or this office's) name with its node id."""
+        if node == self.store.info.node_id:
+            name = self.store.info.name
+        else:
+            row = repl.peer(self.store.conn, node)
+            name = row[1] if row else ""
+        return f"{name} ({node})" if name else node
+
+    def owners(self, keep: str, other: str) -> tuple[str, str]:
+        """The owner nodes of two live families (a merge across navigators when they differ)."""
+        owners = self._pair(keep, other)
+        return owners[keep], owners[other]
+
     # ---------------------------------------------------------------- decisions
     def _pair(self, first: str, second: str) -> dict[str, str]:
         if first == second:
@@ -218,11 +240,12 @@ class DuplicateService:
         if not self.store.info.is_office:
             raise ValidationError(N_("Only an office merges families."))
         owners = self._pair(keep, other)
-        if owners[keep] != owners[other]:
-            raise ValidationError(N_(
-                "The two families belong to different navigators ({first} and {second}): hand one of them over"
-                " first (elternlotse handover), then merge."), first=owners[keep], second=owners[other])
+        across = owners[keep] != owners[other]
         with self.store.write(self.actor, "family.merge", keep) as writer:
+            if across:     # the absorbed family goes to the survivor's owner with everything under it
+                writer.update("families", other, {"owner": owners[keep]})
+                writer.audit("family.handover.detail", owners[keep], json.dumps(
+                    {"families": [other], "from": {other: owners[other]}, "merge_into": keep}))
             moved = repo.family_rows(writer.conn, other)
             for table, row_id in moved:
                 writer.update(table, row_id, {"family_id": keep})
@@ -232,7 +255,8 @@ class DuplicateService:
             writer.update("families", other, {"merged_into": keep})
             family_repo.index_family(writer, keep)
             writer.replace_search_rows(other, [])
-            merge_id = repo.record_merge(writer.conn, keep, other, _now(), self.actor, moved, keep_notes)
+            merge_id = repo.record_merge(writer.conn, keep, other, _now(), self.actor, moved, keep_notes,
+                                         owners[other] if across else "")
             writer.audit("family.merge.detail", str(merge_id), f'{{"keep": "{keep}", "other": "{other}",'
                                                                 f' "moved": {len(moved)}}}')
         return self.get_merge(merge_id)
@@ -251,7 +275,17 @@ class DuplicateService:
         if repo.merged_into(conn, merge.other) != merge.keep:
             raise ValidationError(N_("The merge {id} can no longer be undone: the family changed since."), id=merge_id)
         _keep, _other, _at, _actor, moved, _undone = repo.merge_row(conn, merge_id)
+        back_to = repo.other_owner(conn, merge_id)
+        if back_to:
+            owners = repl.family_owners(conn, [merge.keep, merge.other])
+            if owners.get(merge.keep) != owners.get(merge.other):
+                raise ValidationError(N_("The family {id} was handed to another navigator since the merge: hand it"
+                                         " back first, then undo the merge."), id=merge.keep)
         with self.store.write(self.actor, "family.merge.undo", str(merge_id)) as writer:
+            if back_to:    # the absorbed family goes home to the navigator who recorded it
+                writer.update("families", merge.other, {"owner": back_to})
+                writer.audit("family.handover.detail", back_to, json.dumps(
+                    {"families": [merge.other], "from": {merge.other: merge.owner}, "merge_undone": merge_id}))
             back = [(t, r) for t, r in moved if repo.still_linked(writer.conn, t, r, merge.keep)]
             for table, row_id in back:
                 writer.update(table, row_id, {"family_id": merge.other})
@@ -271,7 +305,9 @@ class DuplicateService:
         if row is None:
             raise NotFoundError(N_("No merge with the id {id}."), id=merge_id)
         keep, other, at, actor, moved, undone = row
-        return Merge(merge_id, keep, other, at, actor, len(moved), undone)
+        owner = repl.family_owners(self.store.conn, [keep]).get(keep, "")
+        return Merge(merge_id, keep, other, at, actor, len(moved), undone, owner=owner,
+                     from_owner=repo.other_owner(self.store.conn, merge_id))
 
     def merges(self, limit: int = 50) -> list[Merge]:
         """The latest merges, newest first, with the survivor's guardians as label."""

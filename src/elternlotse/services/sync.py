@@ -439,6 +439,8 @@ class SyncService:
 
         The office keeps them and their new owner gets them in full; this copy (records, change
         log, consent entries, search rows) is removed in the import's transaction and audited.
+        A family the office merged into another navigator's survivor (its ``merged_into`` set)
+        stays as a bare pointer to the survivor (``repl.purge_to_pointers``).
         """
         if self.store.info.is_office:
             return False
@@ -446,7 +448,7 @@ class SyncService:
         away = sorted(fid for fid, owner in repl.family_owners(writer.conn, handed).items() if owner != self.node_id)
         if not away:
             return False
-        repl.purge_families(writer.conn, away)
+        repl.purge_to_pointers(writer.conn, away)
         counts.families.difference_update(away)
         for fid in away:
             writer.audit("family.handed_away", fid)

@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from elternlotse.domain.consent import ConsentEntry, Evidence, Purpose
 from elternlotse.store import Store
+from elternlotse.store import duplicates as dup_repo
 from elternlotse.store import replication as repl
 from elternlotse.store.replication import bindings, node_of
 from elternlotse.store.tables import CONSENT_COLUMNS, SYNCED_FIELDS
@@ -131,6 +132,13 @@ def for_navigator(conn, own: str, peer):
     this office holds, its consent entries and tombstones); a family handed away from it travels
     as the handover alone, so the former owner learns that it no longer owns it.  Nothing stamped
     by the navigator itself travels back (it has it, and it refuses its own stamps from an office).
+
+    Merges across navigators (docs/sync-format.md, "Merges across navigators"): a family
+    absorbed into this navigator's survivor is handed to it, so the records the merge moved under
+    the survivor travel in full with it (``moved_in``); a family absorbed into another navigator's
+    survivor travels as its handover and its pointer (``merged_into``); after an undo hands the
+    absorbed family back, the survivor's owner gets the moves of those records out of its family
+    (``moved_out``), and removes them with the family handed away.
     """
     acked = peer.acked_by_peer
     navigator = peer.node_id
@@ -138,8 +146,11 @@ def for_navigator(conn, own: str, peer):
     handovers = repl.owner_changes_since(conn, acked)
     full = {fid for fid, owner, _stamp in handovers if owner == navigator and fid in owned}
     handed_away = {fid for fid, owner, _stamp in handovers if owner != navigator and fid not in owned}
-    handed_away = {fid for fid, nodes in repl.former_owners(conn, handed_away).items() if navigator in nodes}
+    handed_away = {fid for fid, nodes in repl.former_owners(conn, handed_away, acked).items() if navigator in nodes}
     bound = {table: bindings(conn, table) for table in SYNCED_FIELDS}
+    moved_in = _with_their_rows(bound, dup_repo.moved_by_merges(conn, full, undone=False))
+    moved_out = set(dup_repo.moved_by_merges(conn, handed_away, undone=True))
+    moved_persons = {r for t, r in moved_in if t == "persons"}
 
     erased = repl.erased_records(conn)
     # Records bound to no family (events): those the office or this navigator created.  An erased
@@ -164,27 +175,39 @@ def for_navigator(conn, own: str, peer):
         return table in bound and own_ok(table, row_id, stamp) and (table, row_id) not in erased
 
     full_records = [(t, r) for t in SYNCED_FIELDS for r, (f, _p) in bound[t].items() if f in full] if full else []
+    full_records += sorted(moved_in)
 
     def changes():
         # ordered by record (changes_after), so ``records`` groups them as they come
         for table, row_id, name, stamp, value in repl.changes_after(conn, acked, full_records):
             if table not in bound or not taken(table, row_id, stamp):
                 continue
-            if family_of(table, row_id) in full:     # handed over to this navigator: every change
+            if family_of(table, row_id) in full or (table, row_id) in moved_in:   # handed over: every change
                 yield table, row_id, name, stamp, value
                 continue
             ordinary = in_scope(table, row_id)
-            handover = table == "families" and name == "owner" and row_id in handed_away
-            if ordinary or handover:
+            handover = table == "families" and name in ("owner", "merged_into") and row_id in handed_away
+            moved_away = name == "family_id" and (table, row_id) in moved_out and stamp > acked
+            if ordinary or handover or moved_away:
                 yield table, row_id, name, stamp, value
 
     tombstones = (tuple(r) for r in repl.tombstone_rows(conn)
                   if r[0] in bound and own_ok(r[0], r[1], r[2])
-                  and (r[2] > acked or family_of(r[0], r[1]) in full)
+                  and (r[2] > acked or family_of(r[0], r[1]) in full or (r[0], r[1]) in moved_in)
                   and (in_scope(r[0], r[1]) or (r[3] == "erase" and family_of(r[0], r[1]) is None)))
     family_of_person = {p.id: p.family_id for p in person_refs(conn)}
     consents = (tuple(r) for r in repl.consent_rows(conn, CONSENT_COLUMNS)
                 if family_of_person.get(r[1]) in owned
                 and (node_of(r[10]) != navigator or family_of_person.get(r[1]) in full)
-                and (r[10] > acked or family_of_person.get(r[1]) in full))
+                and (r[10] > acked or family_of_person.get(r[1]) in full or r[1] in moved_persons))
     return records(changes()), tombstones, consents, {}
+
+
+def _with_their_rows(bound, moved: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The records a merge moved plus those bound to their persons (a moved guardian's channels)."""
+    found = set(moved)
+    persons = {r for t, r in moved if t == "persons"}
+    if persons:
+        for table, rows in bound.items():
+            found.update((table, r) for r, (_f, p) in rows.items() if p in persons)
+    return found

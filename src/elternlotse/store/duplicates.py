@@ -76,10 +76,34 @@ def still_linked(conn, table: str, row_id: str, family_id: str) -> bool:
 # ---------------------------------------------------------------- merges (local bookkeeping of the office)
 
 def record_merge(conn, keep: str, other: str, at: str, actor: str, moved: list[tuple[str, str]],
-                 keep_notes: str) -> int:
-    cur = conn.execute("INSERT INTO family_merges(keep, other, at, actor, moved, keep_notes) VALUES (?, ?, ?, ?, ?, ?)",
-                       (keep, other, at, actor, json.dumps(moved), keep_notes))
+                 keep_notes: str, other_owner: str = "") -> int:
+    """``other_owner``: the absorbed family's owner if it differed from the survivor's ("" otherwise)."""
+    cur = conn.execute("INSERT INTO family_merges(keep, other, at, actor, moved, keep_notes, other_owner)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?)", (keep, other, at, actor, json.dumps(moved), keep_notes,
+                                                         other_owner))
     return int(cur.lastrowid)
+
+
+def other_owner(conn, merge_id: int) -> str:
+    """Whose the absorbed family was before a merge across owners ("" for a merge within one owner)."""
+    row = conn.execute("SELECT other_owner FROM family_merges WHERE id = ?", (merge_id,)).fetchone()
+    return row[0] if row else ""
+
+
+def moved_by_merges(conn, others, undone: bool) -> list[tuple[str, str]]:
+    """(table, id) every merge across owners moved out of the absorbed families ``others``.
+
+    ``undone`` False: the merges in force (what their survivor's owner must receive in full);
+    True: the merges undone (what the survivor's owner must give back).  Bounded: through the
+    index on ``other``, in chunks.
+    """
+    found: list[tuple[str, str]] = []
+    state = "IS NOT NULL" if undone else "IS NULL"
+    for chunk in chunks(sorted(set(others))):
+        for (moved,) in conn.execute(f"SELECT moved FROM family_merges WHERE other IN ({marks(chunk)})"
+                                     f" AND other_owner != '' AND undone {state}", chunk):
+            found.extend(tuple(m) for m in json.loads(moved))
+    return found
 
 
 def merge_notes(conn, merge_id: int) -> str:

@@ -107,15 +107,20 @@ def owner_changes_since(conn, stamp: str) -> list[tuple[str, str, str]]:
         " ORDER BY stamp", (stamp,)) if r[1] is not None]
 
 
-def former_owners(conn, family_ids: Iterable[str]) -> dict[str, set[str]]:
-    """Family id -> every node that owned it (its recorder and every handover's recipient)."""
+def former_owners(conn, family_ids: Iterable[str], up_to: str | None = None) -> dict[str, set[str]]:
+    """Family id -> every node that owned it (its recorder and every handover's recipient).
+
+    ``up_to``: count only handovers stamped at or before it (a navigator's receipt: a family handed
+    to it and away again before it ever received the package never reached its laptop).
+    """
     found: dict[str, set[str]] = {}
+    bound = " AND stamp <= ?" if up_to is not None else ""
     for chunk in chunks(sorted(set(family_ids))):
         for fid, created in conn.execute(f"SELECT id, created FROM families WHERE id IN ({marks(chunk)})", chunk):
             found.setdefault(fid, set()).add(node_of(created))
         for fid, value in conn.execute(
                 f"SELECT row_id, value FROM changes WHERE tbl = 'families' AND field = 'owner'"
-                f" AND row_id IN ({marks(chunk)})", chunk):
+                f" AND row_id IN ({marks(chunk)}){bound}", [*chunk, *([up_to] if up_to is not None else [])]):
             if value is not None:
                 found.setdefault(fid, set()).add(json.loads(value))
     return found
@@ -386,3 +391,35 @@ def purge_families(conn, family_ids: Iterable[str]) -> int:
         conn.execute(f"DELETE FROM search_docs WHERE family_id IN ({marks(chunk)})", chunk)
         conn.execute(f"DELETE FROM retention_decisions WHERE family_id IN ({marks(chunk)})", chunk)
     return len(rows)
+
+
+#: What stays of an absorbed family on the laptop of the navigator it was taken from: the pointer.
+POINTER_FIELDS = ("owner", "merged_into")
+
+
+def purge_to_pointers(conn, family_ids: Iterable[str]) -> int:
+    """Remove every row of the given absorbed families but keep each family as a bare pointer.
+
+    A family merged into another navigator's survivor leaves this laptop like a handed-away
+    one (``purge_families``: its persons, channels, consent entries, ticks, change log and search
+    rows), except for the family record itself with only its id, ``created`` stamp, owner and
+    ``merged_into`` (and their change log, the office's stamps): the absorbed id still leads
+    somewhere, and an undo (the family handed back) updates the pointer instead of meeting a
+    stranger.  The caller marks the transaction as erasing.  Returns the number of records removed.
+    """
+    ids = sorted(set(family_ids))
+    kept_rows: list[tuple] = []
+    kept_changes: list[tuple] = []
+    for chunk in chunks(ids):
+        kept_rows.extend(conn.execute(f"SELECT id, created, updated, owner, merged_into FROM families"
+                                      f" WHERE id IN ({marks(chunk)}) AND merged_into != ''", chunk))
+        kept_changes.extend(conn.execute(
+            f"SELECT stamp, tbl, row_id, field, value FROM changes WHERE tbl = 'families'"
+            f" AND field IN ({marks(POINTER_FIELDS)}) AND row_id IN ({marks(chunk)})", [*POINTER_FIELDS, *chunk]))
+    removed = purge_families(conn, ids)
+    conn.executemany("INSERT INTO families(id, notes, created, updated, owner, merged_into) VALUES (?, '', ?, ?, ?, ?)",
+                     kept_rows)
+    kept = {r[0] for r in kept_rows}
+    conn.executemany("INSERT INTO changes(stamp, tbl, row_id, field, value) VALUES (?, ?, ?, ?, ?)",
+                     [c for c in kept_changes if c[2] in kept])
+    return removed - len(kept_rows)

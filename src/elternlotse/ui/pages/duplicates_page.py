@@ -175,16 +175,34 @@ class DuplicatesPage(QWidget):
         if pair is None:
             return False
         keep, other = (pair.first, pair.second) if keep_first else (pair.second, pair.first)
-        labels = {pair.first: pair.first_label, pair.second: pair.second_label}
-        question = _("Merge \u201c{other}\u201d into \u201c{keep}\u201d? Every person, consent entry and checklist tick"
-                     " moves to the family kept; the merge can be undone here.").format(
-            other=labels[other] or other, keep=labels[keep] or keep)
+        question = self._question(pair, keep, other)
+        if question is None:
+            return False
         if not (confirm or self._confirm)(question):
             return False
         if self._act(lambda: self.services.duplicates.merge(keep, other)):
             self._drop_selected()
             return True
         return False
+
+    def _question(self, pair, keep: str, other: str) -> str | None:
+        """The confirmation; across navigators it says whose list the absorbed family moves to."""
+        labels = {pair.first: pair.first_label or pair.first, pair.second: pair.second_label or pair.second}
+        try:
+            keep_owner, other_owner = self.services.duplicates.owners(keep, other)
+        except ElternlotseError as error:
+            QMessageBox.warning(self, _("Duplicates"), translate_error(error))
+            return None
+        if keep_owner != other_owner:
+            holder = self.services.duplicates.holder
+            return _("Merge \u201c{other}\u201d into \u201c{keep}\u201d? The two families belong to different navigators:"
+                     " \u201c{other}\u201d with every person, consent entry and checklist tick moves to the list of"
+                     " {navigator}, and the laptop of {former} keeps only a pointer to it. The merge can be undone"
+                     " here.").format(other=labels[other], keep=labels[keep], navigator=holder(keep_owner),
+                                      former=holder(other_owner))
+        return _("Merge \u201c{other}\u201d into \u201c{keep}\u201d? Every person, consent entry and checklist tick"
+                 " moves to the family kept; the merge can be undone here.").format(
+            other=labels[other], keep=labels[keep])
 
     def _confirm(self, question: str) -> bool:
         answer = QMessageBox.question(self, _("Merge families?"), question,
