@@ -7,7 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from elternlotse.i18n import _
+from elternlotse.domain.errors import ElternlotseError
+from elternlotse.i18n import _, translate_error
 from elternlotse.i18n.formatting import format_date, isolate, ui_value
 from elternlotse.ui.models.list_model import ListTableModel
 from elternlotse.ui.tasks import error_text
@@ -15,10 +16,15 @@ from elternlotse.ui.tasks import error_text
 FILE, RESULT = range(2)
 
 
+def refusal_text(error: BaseException) -> str:
+    """The refusal's own sentence, its values (paths, names) isolated: right-to-left text keeps a path whole."""
+    return translate_error(error, isolate=True) if isinstance(error, ElternlotseError) else error_text(error)
+
+
 def outcome_text(item) -> str:
     """One sentence per file: stored, replaced, already known, or the refusal's own sentence."""
     if item.outcome == "refused":
-        return error_text(item.error)
+        return refusal_text(item.error)
     params = {"office": isolate(item.name), "first": format_date(date.fromisoformat(item.first), "short"),
               "last": format_date(date.fromisoformat(item.last), "short")}
     if item.outcome == "replaced":

@@ -29,8 +29,8 @@ from elternlotse.domain.errors import ElternlotseError
 from elternlotse.domain.text import N_
 from elternlotse.i18n import _
 from elternlotse.i18n.formatting import format_date, ui_value
-from elternlotse.ui.models.rollup_models import RESULT, RollupResultModel
-from elternlotse.ui.tasks import error_text, runner_for
+from elternlotse.ui.models.rollup_models import RESULT, RollupResultModel, refusal_text
+from elternlotse.ui.tasks import runner_for
 
 _SOURCES = (("rollups", N_("Imported roll-ups")), ("own", N_("This office's own records")))
 
@@ -102,7 +102,7 @@ class RollupPanel(QWidget):
         try:
             self.services.rollups.land_office()   # refuse before the file dialog: no Land office, no file
         except ElternlotseError as error:
-            self.message.emit(error_text(error))
+            self.message.emit(refusal_text(error))
             return
         title = _("E&xport roll-up...").replace("&", "")
         path, _chosen = QFileDialog.getSaveFileName(self, title, f"rollup-{first}-{last}.elrollup", _filter())
@@ -154,4 +154,4 @@ class RollupPanel(QWidget):
     def _failed(self, error) -> None:
         self.export_button.setEnabled(True)
         self.import_button.setEnabled(True)
-        self.message.emit(error_text(error))
+        self.message.emit(refusal_text(error))
