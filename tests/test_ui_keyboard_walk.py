@@ -223,3 +223,31 @@ def test_the_walk_finds_a_clash_and_a_nameless_field(qtbot):
     assert duplicates(mnemonics_of(top)) == {"s": ["&Save", "&Search"]}
     assert len(unnamed_controls(top)) == 1
     assert QApplication.instance() is not None and not isinstance(top, QMainWindow)
+
+
+@pytest.mark.parametrize("language", LANGUAGES, indirect=True)
+def test_the_reports_page_of_a_land_office_has_unique_mnemonics(qtbot, qapp, tmp_path, language):
+    """An office's Reports page with the roll-up buttons, the source switch and an import's result list."""
+    from elternlotse.app import create_store
+    from tests.conftest import TEST_KDF
+    from tests.sync_helpers import link
+
+    install_language(qapp, language)
+    land = create_store(tmp_path / "land", PASSPHRASE, "KAUSA", "Landesstelle", office=True, key_derivation=TEST_KDF)
+    office = create_store(tmp_path / "a", PASSPHRASE, "KoKo", "Stadt Hagen", office=True, key_derivation=TEST_KDF)
+    try:
+        link(office, land)
+        office.rollups.export(tmp_path / "a.elrollup")
+        window = _window(land, tmp_path / "land")
+        qtbot.addWidget(window)
+        window.show()
+        window.show_page(next(i for i, cls in enumerate(window.page_types) if cls.__name__ == "ReportsPage"))
+        page = window.current_page()
+        page.rollup._imported(land.rollups.import_each([tmp_path / "a.elrollup", tmp_path / "missing.elrollup"]))
+        assert page.rollup.source.isVisibleTo(page) and page.rollup.results.isVisibleTo(page)
+        assert duplicates(mnemonics_of(window, window.menuBar())) == {}
+        assert unnamed_controls(page) == []
+        window.shutdown()
+    finally:
+        land.store.close()
+        office.store.close()

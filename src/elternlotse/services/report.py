@@ -102,6 +102,10 @@ class Report:
         return self
 
 
+#: Where a report's figures come from (``ReportService.build``).
+SOURCES = ("auto", "own", "rollups")
+
+
 def _order(value: str) -> tuple:
     """Rows in a stable order: grades as numbers, "not recorded" last."""
     return (value == "", value == "other", int(value) if value.isdigit() else 0, value)
@@ -127,8 +131,15 @@ class ReportService:
         self.today = today
 
     def build(self, first: str = "", last: str = "", by: tuple[str, ...] = (), language: str = "de",
-              translate=lambda text: text) -> Report:
-        """Count everything of the period; ``translate`` turns msgids into the report's language."""
+              translate=lambda text: text, source: str = "auto") -> Report:
+        """Count everything of the period; ``translate`` turns msgids into the report's language.
+
+        ``source``: ``auto`` (the roll-ups once a store holds any, else its own records, as the CLI),
+        ``own`` (this store's own records) or ``rollups`` (the imported roll-ups, one level up).
+        """
+        if source not in SOURCES:
+            raise ValidationError(N_("{field}: '{value}' is not one of: {allowed}."), field="source", value=source,
+                                  allowed=", ".join(SOURCES))
         start, end = _parse_period(first, last, self.today())
         dims = tuple(by) or DEFAULT_DIMENSIONS
         unknown = [d for d in dims if d not in facts.DIMENSIONS]
@@ -137,7 +148,9 @@ class ReportService:
                                   allowed=", ".join(facts.DIMENSIONS))
         conn, a, b = self.store.conn, start.isoformat(), end.isoformat()
         label = self._labeller(language, translate)
-        if self.store.info.is_office and rollups.any_stored(conn):   # a Land office: the report one level up
+        if source == "auto":
+            source = "rollups" if self.store.info.is_office and rollups.any_stored(conn) else "own"
+        if source == "rollups":   # a Land office: the report one level up
             from elternlotse.services.report_land import land_report
 
             return land_report(rollups.within(conn, a, b), start, end,

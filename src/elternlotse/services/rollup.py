@@ -17,7 +17,7 @@ from datetime import datetime, time, timezone
 from pathlib import Path
 from typing import Any
 
-from elternlotse.domain.errors import ValidationError
+from elternlotse.domain.errors import ElternlotseError, ValidationError
 from elternlotse.domain.protection import round5
 from elternlotse.domain.text import N_
 from elternlotse.services.report import _parse_period
@@ -37,6 +37,18 @@ class RollupImported:
     first: str
     last: str
     replaced: bool
+
+
+@dataclass(frozen=True)
+class RollupOutcome:
+    """What became of one file of a batch: ``stored``, ``replaced``, ``known`` or ``refused`` (with the error)."""
+
+    path: str
+    outcome: str
+    name: str = ""
+    first: str = ""
+    last: str = ""
+    error: ElternlotseError | None = None
 
 
 class RollupService:
@@ -132,12 +144,43 @@ class RollupService:
         done = []
         with self.store.write(self.sync.actor, "report.rollup.import", str(len(checked))) as writer:
             for path, digest, doc in checked:
-                stored = repo.created_of(writer.conn, doc["office"], doc["first"], doc["last"])
-                if stored is not None and stored >= doc["created"]:
-                    continue   # the same or an older roll-up than the one kept: nothing to do
-                repo.put(writer.conn, doc["office"], doc["first"], doc["last"], doc["created"], doc, digest, _now())
-                writer.audit("report.rollup.replace" if stored else "report.rollup.store", doc["office"],
-                             f"{doc['first']}..{doc['last']}")
-                done.append(RollupImported(path, doc["office"], doc["name"], doc["first"], doc["last"],
-                                           stored is not None))
+                item = self._put(writer, path, digest, doc)
+                if item is not None:
+                    done.append(item)
         return done
+
+    def import_each(self, paths: list[str | Path], progress=None) -> list[RollupOutcome]:
+        """Every file on its own (the window's import): a refused file is reported and the others go on.
+
+        Each stored file is its own transaction; a failing store (a full or read-only disk) is not a
+        file's fault and stops the batch with its own sentence, as the sync import does.
+        """
+        outcomes = []
+        for n, path in enumerate(paths):
+            if progress is not None:
+                progress(n, len(paths), Path(path).name)
+            try:
+                digest, doc = self.check(path)
+            except ElternlotseError as error:
+                outcomes.append(RollupOutcome(str(path), "refused", error=error))
+                continue
+            with self.store.write(self.sync.actor, "report.rollup.import", "1") as writer:
+                item = self._put(writer, str(path), digest, doc)
+            outcome = "known" if item is None else "replaced" if item.replaced else "stored"
+            outcomes.append(RollupOutcome(str(path), outcome, doc["name"], doc["first"], doc["last"]))
+        return outcomes
+
+    def any_stored(self) -> bool:
+        """True at a Land office: the store holds roll-ups (its report can be built one level up)."""
+        with self.store.read():
+            return repo.any_stored(self.store.conn)
+
+    @staticmethod
+    def _put(writer, path: str, digest: str, doc: dict[str, Any]) -> RollupImported | None:
+        stored = repo.created_of(writer.conn, doc["office"], doc["first"], doc["last"])
+        if stored is not None and stored >= doc["created"]:
+            return None   # the same or an older roll-up than the one kept: nothing to do
+        repo.put(writer.conn, doc["office"], doc["first"], doc["last"], doc["created"], doc, digest, _now())
+        writer.audit("report.rollup.replace" if stored else "report.rollup.store", doc["office"],
+                     f"{doc['first']}..{doc['last']}")
+        return RollupImported(path, doc["office"], doc["name"], doc["first"], doc["last"], stored is not None)

@@ -112,6 +112,14 @@ class ReportsPage(QWidget):
         bar.addWidget(self.save_button)
         bar.addWidget(self.narrative_button)
 
+        self.rollup = None
+        if services.store.info.is_office:   # a navigator has no roll-up to give
+            from elternlotse.ui.pages.rollup_panel import RollupPanel
+
+            self.rollup = RollupPanel(services, self._period)   # parented by the layout: Tab order follows it
+            self.rollup.message.connect(self._say)
+            self.rollup.imported.connect(self.refresh)
+            self.rollup.source_changed.connect(self.refresh)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.key_figures = QLabel()
@@ -145,6 +153,8 @@ class ReportsPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        if self.rollup is not None:
+            layout.addWidget(self.rollup)
         layout.addWidget(self.status)
         layout.addWidget(self.key_figures)
         layout.addLayout(choice)
@@ -153,13 +163,23 @@ class ReportsPage(QWidget):
             self.status.setText(_("Your own work: the office's report counts every navigator."))
 
     # ---------------------------------------------------------------- counting
+    def _period(self) -> tuple[str, str]:
+        return self.first.date().toString(Qt.DateFormat.ISODate), self.last.date().toString(Qt.DateFormat.ISODate)
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+
     def refresh(self) -> None:
-        first, last = (self.first.date().toString(Qt.DateFormat.ISODate), self.last.date().toString(Qt.DateFormat.ISODate))
+        first, last = self._period()
         language, rule = self.language.currentData(), self.protection.currentData()
+        source = "auto"
+        if self.rollup is not None:
+            self.rollup.update_source()   # roll-ups imported elsewhere (the CLI) show the switch too
+            source = self.rollup.source_key()
 
         def count(services, progress):
             translate = translator(language)
-            report = services.reports.build(first, last, language=language, translate=translate)
+            report = services.reports.build(first, last, language=language, translate=translate, source=source)
             return report.protected(rule), translate
 
         self.show_button.setEnabled(False)
