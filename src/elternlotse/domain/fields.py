@@ -182,6 +182,11 @@ def _no_constant(name: str):
     raise JsonRefused(f"{name} is not a number")
 
 
+def bounded_decoder() -> json.JSONDecoder:
+    """The decoder ``loads`` uses (number hooks), for readers that parse a text piece by piece."""
+    return json.JSONDecoder(parse_int=_bounded_int, parse_float=_bounded_float, parse_constant=_no_constant)
+
+
 def loads(data: bytes | str, max_depth: int = MAX_JSON_DEPTH) -> Any:
     """``json.loads`` with the bounds above checked first; raises ``JsonRefused``."""
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data

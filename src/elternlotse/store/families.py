@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -85,19 +86,38 @@ def _with_person(entry: ConsentEntry, person_id: str, stamp: str) -> ConsentEntr
                         stamp=entry.stamp or stamp, id=entry.id)
 
 
-def search_rows_for(family: Family) -> list[tuple[str, str, str]]:
-    notes = fold(family.notes)
+class SearchForms:
+    """The search index's rules (``fold``, ``skeleton``, ``name_variants``, phone forms), each value
+    computed once per instance: one instance lives for one bulk re-index (a sync import), where
+    first names, schools, streets and notes repeat across families.  The rules are pure functions,
+    so a remembered result is the result; at most ``PER_RULE`` values are kept per rule."""
+
+    PER_RULE = 65_536
+
+    def __init__(self) -> None:
+        memo = functools.lru_cache(maxsize=self.PER_RULE)
+        self.fold = memo(fold)
+        self.skeleton = memo(skeleton)
+        self.name_variants = memo(name_variants)
+        self.phone_forms = memo(lambda phone: tuple(phone_search_forms(phone)))
+
+
+def search_rows_for(family: Family, forms: SearchForms | None = None) -> list[tuple[str, str, str]]:
+    forms = forms or SearchForms()
+    fold_, skeleton_ = forms.fold, forms.skeleton
+    notes = fold_(family.notes)
     rows = []
     for guardian in family.guardians:
         parts = [guardian.name, *guardian.emails, guardian.address]
-        phones = [form for p in guardian.phones for form in phone_search_forms(p)]
+        phones = [form for p in guardian.phones for form in forms.phone_forms(p)]
         phones += [_reversed_digits(p) for p in guardian.phones]
         phones += [re.sub(r"\D", "", m.handle) for m in guardian.messengers if re.sub(r"\D", "", m.handle)]
-        variants = name_variants(guardian.name)
-        rows.append((guardian.id, " ".join([fold(" ".join(parts)), variants, *phones, notes]),
-                     " ".join([skeleton(guardian.name), skeleton(variants)])))
+        variants = forms.name_variants(guardian.name)
+        rows.append((guardian.id, " ".join([fold_(" ".join(parts)), variants, *phones, notes]),
+                     " ".join([skeleton_(guardian.name), skeleton_(variants)])))
     for child in family.children:
-        rows.append((child.id, " ".join([fold(child.first_name), fold(child.school), notes]), skeleton(child.first_name)))
+        rows.append((child.id, " ".join([fold_(child.first_name), fold_(child.school), notes]),
+                     skeleton_(child.first_name)))
     return rows
 
 
@@ -127,8 +147,9 @@ def refresh_search_index(conn) -> bool:
         conn.execute("DELETE FROM person_search")
         conn.execute("DELETE FROM search_docs")
         rowid = 0
+        forms = SearchForms()
         for family_id in family_ids:
-            for person_id, folded, skel in search_rows_for(load_family(conn, family_id)):
+            for person_id, folded, skel in search_rows_for(load_family(conn, family_id), forms):
                 rowid += 1
                 conn.execute("INSERT INTO search_docs(rowid, person_id, family_id) VALUES (?, ?, ?)",
                              (rowid, person_id, family_id))
@@ -159,10 +180,11 @@ def index_families(writer: Writer, family_ids) -> None:
     """
     ids = sorted(set(family_ids))
     rows: dict[str, list[tuple[str, str, str]]] = {}
+    forms = SearchForms()       # names, schools, streets repeat across the families of one import
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         for family in _search_families(writer.conn, chunk):
-            rows[family.id] = search_rows_for(family)
+            rows[family.id] = search_rows_for(family, forms)
     writer.replace_search_rows_of({fid: rows.get(fid, []) for fid in ids})
 
 

@@ -132,18 +132,22 @@ def apply_payload(conn, payload: MergeInput, own_node: str, now: str, fresh_stam
 
     # 3. field changes
     erased = {(t, r) for t, r in conn.execute("SELECT tbl, row_id FROM tombstones WHERE kind = 'erase'")}
-    # (table, row id, field, stamp, change-log JSON, decoded value): the payload's own string objects
-    # are reused throughout, nothing is read back from SQLite (import memory, docs/performance.md)
-    incoming: list[tuple[str, str, str, str, str, Any]] = []
-    for table, row_id, changes in payload.rows:
-        personal = PERSONAL_FIELDS.get(table, ()) if (table, row_id) in erased else ()
-        for name, stamp, value in changes:
-            if name not in personal:
-                incoming.append((table, row_id, name, stamp, encode(value), value))
+    # (table, row id, field, stamp, decoded value), generated twice from the payload's own objects
+    # instead of held in a list: the change-log JSON exists only while its row goes into the temp
+    # table (import memory, docs/performance.md)
+
+    def incoming() -> Iterable[tuple[str, str, str, str, Any]]:
+        for table, row_id, changes in payload.rows:
+            personal = PERSONAL_FIELDS.get(table, ()) if (table, row_id) in erased else ()
+            for name, stamp, value in changes:
+                if name not in personal:
+                    yield table, row_id, name, stamp, value
+
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_in (tbl TEXT, row_id TEXT, field TEXT, stamp TEXT, value TEXT,"
                  " PRIMARY KEY (tbl, row_id, field, stamp)) WITHOUT ROWID")
     conn.execute("DELETE FROM temp.sync_in")
-    conn.executemany("INSERT OR IGNORE INTO temp.sync_in VALUES (?, ?, ?, ?, ?)", (c[:5] for c in incoming))
+    conn.executemany("INSERT OR IGNORE INTO temp.sync_in VALUES (?, ?, ?, ?, ?)",
+                     ((t, r, n, s, encode(v)) for t, r, n, s, v in incoming()))
     # changes the log holds already (a file sent again before its receipt came back): not new
     known = {tuple(r) for r in conn.execute(
         "SELECT tbl, row_id, field, stamp FROM temp.sync_in s WHERE EXISTS (SELECT 1 FROM main.changes c"
@@ -154,22 +158,22 @@ def apply_payload(conn, payload: MergeInput, own_node: str, now: str, fresh_stam
     local = {(r[0], r[1], r[2]): (r[3], r[4]) for r in conn.execute(
         "SELECT c.tbl, c.row_id, c.field, max(c.stamp), c.value FROM main.changes c"
         " WHERE (c.tbl, c.row_id, c.field) IN (SELECT tbl, row_id, field FROM temp.sync_in) GROUP BY 1, 2, 3")}
-    best: dict[tuple[str, str, str], tuple[str, str, str, str, str, Any]] = {}
-    for change in incoming:
+    best: dict[tuple[str, str, str], tuple[str, str, str, str, Any]] = {}
+    for change in incoming():
         if known and change[:4] in known:
             continue
         key = change[:3]
         if key not in best or change[3] > best[key][3]:
             best[key] = change
-    del incoming
     counts.changes = len(best)
     seen_by_sender = payload.receipt_acked
-    winners: dict[tuple[str, str], dict[str, tuple[str, str, str, str, str, Any]]] = {}
+    winners: dict[tuple[str, str], dict[str, tuple[str, str, str, str, Any]]] = {}
     conflicts = []
     for key, change in best.items():
-        stamp, value = change[3], change[4]
+        stamp = change[3]
         mine = local.get(key)
         if mine is not None:
+            value = encode(change[4])
             unseen = node_of(mine[0]) != node_of(stamp) and (node_of(mine[0]) != own_node or mine[0] > seen_by_sender)
             if stamp > mine[0]:
                 if unseen and mine[1] != value:
@@ -200,7 +204,7 @@ def apply_payload(conn, payload: MergeInput, own_node: str, now: str, fresh_stam
 
 
 def _write_rows(conn, winners: dict[tuple[str, str], dict[str, tuple]], counts: MergeCounts) -> None:
-    """Write the winning values (``(table, row, field, stamp, JSON, value)`` per field) into the records."""
+    """Write the winning values (``(table, row, field, stamp, value)`` per field) into the records."""
     by_table: dict[str, list[tuple[str, dict[str, tuple]]]] = {}
     for (table, row_id), values in winners.items():
         by_table.setdefault(table, []).append((row_id, values))
@@ -215,7 +219,7 @@ def _write_rows(conn, winners: dict[tuple[str, str], dict[str, tuple]], counts: 
         for row_id, values in rows:
             names = tuple(sorted(values))
             stamps = [values[n][3] for n in names]
-            decoded = [values[n][5] for n in names]
+            decoded = [values[n][4] for n in names]
             if row_id in existing:
                 groups.setdefault((True, names), []).append([*decoded, max(stamps), min(stamps), row_id])
                 counts.updated += 1

@@ -4,7 +4,7 @@ Validation is pure: the caller passes the synced tables and fields it knows
 (``store.tables.SYNCED_FIELDS``); anything else is refused, never half-applied.
 Every value goes through the rule of its column (``domain/records.py``, the same
 rules as the family and event documents); JSON is read with bounded depth and
-number size (``domain/fields.py`` ``loads``); no stamp may lie more than
+number size (``sync/payload_reader.py``, the bounds of ``domain/fields.py`` ``loads``); no stamp may lie more than
 ``MAX_SKEW_MS`` ahead of this computer's clock.  Each refusal is one sentence
 naming the file (and the record and field where one is at fault).
 """
@@ -21,10 +21,10 @@ from elternlotse.domain.clock import MAX_SKEW_MS, too_far_ahead
 from elternlotse.domain.consent import Channel, Evidence, Purpose
 from elternlotse.domain.contact import normalise_language
 from elternlotse.domain.errors import ValidationError
-from elternlotse.domain.fields import JsonRefused, clean_text, id_field, loads
+from elternlotse.domain.fields import JsonRefused, clean_text, id_field
 from elternlotse.domain.records import check_value
 from elternlotse.domain.text import N_
-from elternlotse.sync import payload_writer
+from elternlotse.sync import payload_reader, payload_writer
 from elternlotse.sync import aggregates
 from elternlotse.sync.fileformat import Header
 
@@ -177,7 +177,7 @@ def parse(data: bytes, header: Header, synced_fields: Mapping[str, tuple[str, ..
         if too_far_ahead(stamp, now_ms):
             raise _ahead(where, stamp)
     try:
-        doc = loads(data)
+        doc = payload_reader.read(data)    # decoded and parsed piece by piece (import memory)
         del data    # the caller keeps no reference (services/sync.py): the text is freed before the checks
     except JsonRefused as refused:
         raise ValidationError(N_("{path} is not a well-formed sync file ({detail}); nothing was imported."),
