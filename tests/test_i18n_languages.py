@@ -99,6 +99,8 @@ def test_formats_follow_the_active_ui_language():
         assert formatting.format_datetime(moment) == "05.03.2026, 14:30"
         i18n.install("en")
         assert formatting.format_number(1234.5) == "1,234.5"
+        # English as read in Germany: day before month, a 24-hour clock (not en_US's 3/5/2026, 2:30 PM)
+        assert formatting.format_datetime(moment) == "05/03/2026, 14:30"
         # One numeric date per language ("medium" is no longer "5 мар. 2026 г." beside a field's 05.03.2026).
         assert formatting.format_date(moment, language="ru") == "05.03.2026"
         assert formatting.format_date(moment, "long", language="ru").replace("\u202f", " ") == "5 марта 2026 г."

@@ -56,6 +56,11 @@ _EXPLICIT: dict[str, _Explicit] = {
                      reason="ISO 639-3 code without a CLDR locale; CLDR 'ku' is Kurmanji (Latn)"),
     # Dari: CLDR knows only "fa_AF" and calls it "فارسی (افغانستان)"; speakers call
     # their language "دری".  Script and direction are fa's (likely subtags have no fa_AF).
+    # English as read in Europe: CLDR's plain "en" is American (12/2/2026 is the 2nd of
+    # December there and the 12th of February to everyone else here, 3:00 PM).  en_GB writes
+    # 02/12/2026 and 15:00 and keeps English number separators (en_DE would write 1.234,5).
+    "en": _Explicit("en_GB", script="Latn", own_name="English",
+                    reason="plain 'en' is en_US: month before day and a 12-hour clock"),
     "fa-AF": _Explicit("fa_AF", script="Arab", own_name="دری",
                        reason="CLDR names Dari 'Persian (Afghanistan)'; its own name is Dari"),
 }

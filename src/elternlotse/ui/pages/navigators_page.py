@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -64,6 +65,10 @@ class NavigatorsPage(QWidget):
         self.view, self.proxy = table_view(self.model, NavigatorListModel.NAME, _("Navigators"))
         self.view.sortByColumn(NavigatorListModel.NAME, Qt.SortOrder.AscendingOrder)
         self.view.setTabKeyNavigation(False)
+        header = self.view.horizontalHeader()
+        for column in range(self.model.columnCount()):   # the name takes what the others leave: never "Ley..."
+            if column != NavigatorListModel.NAME:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.view.selectionModel().currentRowChanged.connect(self._selected)
         self.new_button = QPushButton(_("New navigator"))
         self.new_button.clicked.connect(self.new_navigator)
@@ -86,8 +91,8 @@ class NavigatorsPage(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self._detail())
         splitter.addWidget(scroll)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter)
         chain = [self.new_button, self.rules_button, self.view, self.name, self.languages, self.node,
                  self.police_known, self.police_check, self.notes, self.save_button, self.modules, self.module_day,
