@@ -117,3 +117,19 @@ def test_cli_report_refuses_unprotected_files_and_bad_dimensions(cli, tmp_path):
     for suffix in ("pdf", "xlsx", "csv", "json"):
         out = tmp_path / f"r.{suffix}"
         assert cli("report", "--from", "2026-01-01", "-o", str(out)).code == 0 and out.stat().st_size > 0
+
+
+@pytest.mark.parametrize("by", [(), ("language", "format", "month", "navigator", "interpreter", "referral"),
+                                ("navigator", "topic", "language"), ("format", "school", "month", "grade")])
+def test_the_one_scan_of_plain_dimensions_counts_what_one_query_per_table_counts(services, monkeypatch, by):
+    from elternlotse.services.demo import fill_demo, fill_demo_contacts
+    from elternlotse.services.report import ReportService
+
+    fill_demo(services, 80, seed=5)
+    fill_demo_contacts(services, seed=5)
+    fast = services.reports.build("2026-01-01", "2026-12-31", by=by)
+    monkeypatch.setattr(ReportService, "_plain_contact_counts", lambda self, dims, a, b: {})
+    slow = services.reports.build("2026-01-01", "2026-12-31", by=by)
+    assert [(t.key, t.rows, t.columns, t.cells) for t in fast.tables] == [
+        (t.key, t.rows, t.columns, t.cells) for t in slow.tables]
+    assert sum(sum(row) for row in fast.tables[0].cells) > 0  # the demo's contacts were counted

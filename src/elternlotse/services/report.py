@@ -32,6 +32,9 @@ from elternlotse.store import report_facts as facts
 from elternlotse.store import rollups
 
 DEFAULT_DIMENSIONS = ("language", "format", "topic", "grade", "month", "navigator")
+# One value per contact and no join: a single GROUP BY over all of them, summed per table in Python,
+# costs one scan of the contacts instead of one per table (the scan, decrypting every page, is the cost).
+PLAIN_DIMENSIONS = ("navigator", "language", "format", "month", "interpreter", "referral")
 DIMENSION_LABELS = {
     "navigator": N_("Navigator"), "school": N_("School"), "language": N_("Language of the conversation"),
     "format": N_("Format"), "topic": N_("KAoA topic"), "grade": N_("Grade"), "referral": N_("Referred to"),
@@ -175,17 +178,37 @@ class ReportService:
                 (N_("People at events (headcount)"), sum(e[3] for e in events)),
                 (N_("Families erased"), facts.erasures(conn, *ms)),
             ])
+            plain = self._plain_contact_counts(dims, a, b)
             for dim in dims:
-                report.tables.append(self._breakdown(dim, a, b, label, translate))
+                report.tables.append(self._breakdown(dim, a, b, label, translate, plain.get((dim,))))
             if len(dims) >= 2:
-                report.tables.append(self._cross(dims[0], dims[1], a, b, label, translate))
+                report.tables.append(self._cross(dims[0], dims[1], a, b, label, translate, plain.get(dims[:2])))
             report.tables += self._events_and_consents(events, a, b, label, translate)
         return report
 
     # ---------------------------------------------------------------- tables
-    def _breakdown(self, dim: str, a: str, b: str, label, translate) -> Table:
+    def _plain_contact_counts(self, dims: tuple[str, ...], a: str, b: str) -> dict[tuple[str, ...], list[tuple]]:
+        """{(dim,) or (first, second): [(values..., contacts)]} for the plain dimensions, from one scan."""
+        plain = tuple(d for d in PLAIN_DIMENSIONS if d in dims)
+        if len(plain) < 2:
+            return {}
+        wanted = [(d,) for d in plain]
+        if len(dims) >= 2 and dims[0] in plain and dims[1] in plain:
+            wanted.append(dims[:2])
+        sums: dict[tuple[str, ...], dict[tuple, int]] = {key: {} for key in wanted}
+        positions = {key: [plain.index(d) for d in key] for key in wanted}
+        for row in facts.contact_counts(self.store.conn, a, b, plain):
+            contacts = row[-1]
+            for key, at in positions.items():
+                values = tuple(row[i] for i in at)
+                sums[key][values] = sums[key].get(values, 0) + contacts
+        return {key: [(*values, n) for values, n in counted.items()] for key, counted in sums.items()}
+
+    def _breakdown(self, dim: str, a: str, b: str, label, translate, contact_rows=None) -> Table:
         counts: dict[str, list[int]] = {}
-        for value, contacts in facts.contact_counts(self.store.conn, a, b, (dim,)):
+        if contact_rows is None:
+            contact_rows = facts.contact_counts(self.store.conn, a, b, (dim,))
+        for value, contacts in contact_rows:
             counts.setdefault(value, [0, 0])[0] += contacts
         for value, people in facts.tally_counts(self.store.conn, a, b, (dim,)):
             counts.setdefault(value, [0, 0])[1] += people
@@ -197,9 +220,11 @@ class ReportService:
                      [translate(N_("Contacts with families")), translate(N_("People counted anonymously"))],
                      [counts[v] for v in values])
 
-    def _cross(self, first_dim: str, second_dim: str, a: str, b: str, label, translate) -> Table:
+    def _cross(self, first_dim: str, second_dim: str, a: str, b: str, label, translate, contact_rows=None) -> Table:
         counts: dict[tuple[str, str], int] = {}
-        for x, y, contacts in facts.contact_counts(self.store.conn, a, b, (first_dim, second_dim)):
+        if contact_rows is None:
+            contact_rows = facts.contact_counts(self.store.conn, a, b, (first_dim, second_dim))
+        for x, y, contacts in contact_rows:
             counts[(x, y)] = counts.get((x, y), 0) + contacts
         for x, y, people in facts.tally_counts(self.store.conn, a, b, (first_dim, second_dim)):
             counts[(x, y)] = counts.get((x, y), 0) + people
