@@ -210,8 +210,16 @@ def test_cli_rollup_and_import(cli, tmp_path, data_dir):
     assert cli("report", "--protect", "none", "-o", str(narrative.with_name("raw.docx"))).code == 1
     made = cli("report", "rollup", "--from", "2026-01-01", "-o", str(out))
     assert made.code == 0, made.err
-    done = cli("report", "import", str(out), data=land_dir)
-    assert done.code == 0 and "Stadt Hagen" in done.err
+    tampered = tmp_path / "tampered.elrollup"
+    data = bytearray(out.read_bytes())
+    data[-80] ^= 1
+    tampered.write_bytes(bytes(data))
+    alone = cli("report", "import", str(tampered), data=land_dir)
+    assert alone.code == 1 and "signature" in alone.err and "Traceback" not in alone.err
+    batch = cli("report", "import", str(tampered), str(out), data=land_dir)   # the bad file first
+    assert batch.code == 1 and "Stadt Hagen" in batch.err and "1 of 2 files were refused" in batch.err
+    again = cli("report", "import", str(out), data=land_dir)
+    assert again.code == 0 and "already stored" in again.err
     assert cli("report", "-o", str(tmp_path / "land.csv"), data=land_dir).code == 0
     assert "Stadt Hagen" in (tmp_path / "land.csv").read_text(encoding="utf-8-sig")
 

@@ -85,10 +85,17 @@ def cmd_rollup(args, cli: CliContext) -> int:
 
 
 def cmd_import(args, cli: CliContext) -> int:
-    done = cli.services().rollups.import_files(args.files)
-    for item in done:
-        cli.err.write(_("{office}: roll-up for {first} to {last} stored.").format(
-            office=item.name, first=item.first, last=item.last) + "\n")
-    if len(done) < len(args.files):
-        cli.err.write(_("Files already stored or older than the stored roll-up were left as they are.") + "\n")
+    """Every file on its own transaction, as ``sync import``: a refused file never keeps the others out."""
+    from elternlotse.i18n.rollup_text import outcome_sentence
+
+    outcomes = cli.services().rollups.import_each(args.files)
+    if len(outcomes) == 1 and outcomes[0].error is not None:
+        raise outcomes[0].error
+    for item in outcomes:
+        cli.err.write(outcome_sentence(item) + "\n")
+    refused = sum(item.outcome == "refused" for item in outcomes)
+    if refused:
+        cli.err.write(_("{count} of {total} files were refused; the others were imported.").format(
+            count=refused, total=len(outcomes)) + "\n")
+        return 1
     return 0

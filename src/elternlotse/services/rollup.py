@@ -3,8 +3,9 @@
 ``export`` counts the period like the report does (``store.report_facts``), rounds every count of
 people to a multiple of 5 (``domain.protection.round5``, before anything is written) and seals the
 document (``sync/rollup.py``) in the sync container: signed with this office's key, encrypted to
-the trusted Land office.  ``import_files`` checks every file first (signature, trusted sender with
-the office role, strict document) and stores them in one transaction: one roll-up per office and
+the trusted Land office.  ``import_each`` (CLI and window) checks each file (signature, trusted
+sender with the office role, strict document) and stores it in its own transaction, so a refused
+file never keeps the others out (``import_files``: all or nothing); one roll-up per office and
 period, a newer one replacing the older (audited).  The Land office's report is built from them
 (``services.report_land``).  docs/report.md, "Roll-up files".
 """

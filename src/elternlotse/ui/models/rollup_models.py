@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, translate_error
-from elternlotse.i18n.formatting import format_date, isolate, ui_value
+from elternlotse.i18n.formatting import isolate, ui_value
+from elternlotse.i18n.rollup_text import outcome_sentence
 from elternlotse.ui.models.list_model import ListTableModel
 from elternlotse.ui.tasks import error_text
 
@@ -22,16 +22,10 @@ def refusal_text(error: BaseException) -> str:
 
 
 def outcome_text(item) -> str:
-    """One sentence per file: stored, replaced, already known, or the refusal's own sentence."""
+    """One sentence per file (the CLI's own): stored, replaced, already known, or the refusal's sentence."""
     if item.outcome == "refused":
         return refusal_text(item.error)
-    params = {"office": isolate(item.name), "first": format_date(date.fromisoformat(item.first), "short"),
-              "last": format_date(date.fromisoformat(item.last), "short")}
-    if item.outcome == "replaced":
-        return _("{office}: roll-up for {first} to {last} stored; it replaces an older one.").format(**params)
-    if item.outcome == "known":
-        return _("{office}: this roll-up for {first} to {last} (or a newer one) is already stored.").format(**params)
-    return _("{office}: roll-up for {first} to {last} stored.").format(**params)
+    return outcome_sentence(item, isolate)
 
 
 class RollupResultModel(ListTableModel):
