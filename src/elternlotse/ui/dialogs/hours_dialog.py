@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QFormLayout
 
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.domain.roster import HoursEntry
 from elternlotse.i18n import _, translate_error
-from elternlotse.ui.widgets.form_rows import add_labelled_rows, error_label
+from elternlotse.ui.widgets.form_rows import add_labelled_rows, error_label, lay_out_form_dialog
 from elternlotse.ui.widgets.hours_form import HoursForm
 
 
@@ -23,16 +23,7 @@ class HoursDialog(QDialog):
         self.error = error_label()
         form = QFormLayout()
         add_labelled_rows(form, self.form.rows())
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton(_("&Save hours"), QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.save_button.setDefault(True)
+        self.save_button = lay_out_form_dialog(self, (form, self.error), _("&Save hours"), self.save)  # Enter saves
         self.form.hours.setFocus()
         self.form.hours.selectAll()
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QDateEdit, QDialog, QFormLayout, QLabel, QLineEdit
 
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.i18n import _, translate_error
 from elternlotse.i18n.formatting import isolate
 from elternlotse.ui.i18n_qt import set_date_format
-from elternlotse.ui.widgets.form_rows import add_labelled_rows, error_label
+from elternlotse.ui.widgets.form_rows import add_labelled_rows, error_label, lay_out_form_dialog
 
 
 def _qdate(day: date) -> QDate:
@@ -45,17 +45,7 @@ class KeepDialog(QDialog):
         form = QFormLayout()
         add_labelled_rows(form, ((_("&Reason"), self.reason, _("Reason for keeping")),
                                 (_("Keep &until"), self.until, _("Keep until"))))
-        buttons = QDialogButtonBox()
-        self.keep_button = buttons.addButton(_("&Keep"), QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.keep)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.keep_button.setDefault(True)  # after the button box is in the dialog, so Enter keeps
+        self.keep_button = lay_out_form_dialog(self, (intro, form, self.error), _("&Keep"), self.keep)  # Enter keeps
         self.reason.setFocus()
 
     def keep(self) -> None:

@@ -6,12 +6,12 @@ The same ``RosterService.set_rules`` as ``navigators rules``: amounts typed as e
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit
 
 from elternlotse.domain.errors import ElternlotseError
 from elternlotse.domain.roster import parse_amount
 from elternlotse.i18n import _, translate_error
-from elternlotse.ui.widgets.form_rows import add_labelled_rows, error_label
+from elternlotse.ui.widgets.form_rows import add_labelled_rows, error_label, lay_out_form_dialog
 
 
 class RosterRulesDialog(QDialog):
@@ -33,17 +33,7 @@ class RosterRulesDialog(QDialog):
             (_("&Ehrenamtspauschale limit a year (€)"), self.ehrenamt, _("Ehrenamtspauschale limit a year")),
             (_("Ü&bungsleiterpauschale limit a year (€)"), self.uebungsleiter,
              _("Übungsleiterpauschale limit a year"))))
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton(_("&Save rules"), QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.save_button.setDefault(True)
+        self.save_button = lay_out_form_dialog(self, (intro, form, self.error), _("&Save rules"), self.save)  # Enter saves
         self.years.setFocus()
         self.years.selectAll()
 

@@ -11,13 +11,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QSpinBox,
-    QVBoxLayout,
 )
 
 from elternlotse.domain.contact_log import CONTACT_FORMAT_LABELS, CONTACT_FORMATS, MAX_TALLY, Tally
@@ -26,7 +24,7 @@ from elternlotse.i18n import _, active_language, translate_error
 from elternlotse.i18n.formatting import own_language_name
 from elternlotse.i18n.languages import parent_languages
 from elternlotse.ui.i18n_qt import set_date_format
-from elternlotse.ui.widgets.form_rows import add_labelled_rows, error_label
+from elternlotse.ui.widgets.form_rows import add_labelled_rows, error_label, lay_out_form_dialog
 
 
 class TallyDialog(QDialog):
@@ -69,17 +67,7 @@ class TallyDialog(QDialog):
                                 (_("&Language"), self.language, _("Language")),
                                 (_("&Topics"), self.topics, _("Topics")),
                                 (_("&Date"), self.day, _("Date"))))
-        buttons = QDialogButtonBox()
-        self.ok_button = buttons.addButton(_("&Count"), QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.record)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.ok_button.setDefault(True)  # after the button box is in the dialog, so Enter records
+        self.ok_button = lay_out_form_dialog(self, (intro, form, self.error), _("&Count"), self.record)  # Enter records
         self.count.setFocus()
         self.count.selectAll()
 
