@@ -120,3 +120,27 @@ def hostile_file(sender, recipient, folder: Path, name: str, rows=(), tombstones
     with sender.store.write("test", "test.hostile_file") as writer:   # the next real file gets the next number
         writer.conn.execute("UPDATE sync_peers SET seq_out = ? WHERE node_id = ?", (seq, r_info.node_id))
     return path
+
+
+def linked_office_and_navigators(folder: Path, *names: str) -> list:
+    """An office store and one navigator store per name, each navigator linked to the office."""
+    from conftest import PASSPHRASE, TEST_KDF
+    from elternlotse.app import create_store
+
+    office = create_store(folder / "office", PASSPHRASE, "KoKo Hagen", office=True, key_derivation=TEST_KDF)
+    navigators = [create_store(folder / name.split()[-1].lower(), PASSPHRASE, name, key_derivation=TEST_KDF)
+                  for name in names]
+    for navigator in navigators:
+        link(navigator, office)
+    return [office, *navigators]
+
+
+def sync_round(office, navigators, folder: Path, tag: str, no_refused_records: bool = False) -> None:
+    """Each navigator sends, the office imports, then sends each navigator its package (none refused)."""
+    for i, navigator in enumerate(navigators):
+        office.sync.import_files([send(navigator, office, folder, f"{tag}-up{i}.elsync")])
+    for i, navigator in enumerate(navigators):
+        report = navigator.sync.import_files([send(office, navigator, folder, f"{tag}-down{i}.elsync")])
+        assert report.refused == 0, report.error
+        if no_refused_records:
+            assert report.refused_records == 0, report.error

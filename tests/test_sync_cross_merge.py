@@ -14,11 +14,10 @@ from datetime import date
 
 import pytest
 from raw_pages import store_key_sql
-from sync_helpers import hostile_file, later_than, link, send, shared_document, stamp_of
+from sync_helpers import hostile_file, later_than, linked_office_and_navigators, send, shared_document, stamp_of, sync_round
 from test_erasure_bytes import VICTIM, leftovers, victim_document
 
-from conftest import PASSPHRASE, TEST_KDF
-from elternlotse.app import create_store
+from conftest import PASSPHRASE
 from elternlotse.domain.errors import NotFoundError
 
 KEEPER = "Keeperina Olvastrand"
@@ -26,23 +25,14 @@ KEEPER = "Keeperina Olvastrand"
 
 @pytest.fixture
 def trio(tmp_path):
-    office = create_store(tmp_path / "office", PASSPHRASE, "KoKo Hagen", office=True, key_derivation=TEST_KDF)
-    a = create_store(tmp_path / "a", PASSPHRASE, "Lotsin A", key_derivation=TEST_KDF)
-    b = create_store(tmp_path / "b", PASSPHRASE, "Lotse B", key_derivation=TEST_KDF)
-    for nav in (a, b):
-        link(nav, office)
-    yield office, a, b
-    for s in (office, a, b):
+    stores = linked_office_and_navigators(tmp_path, "Lotsin A", "Lotse B")
+    yield stores
+    for s in stores:
         s.store.close()
 
 
 def _round(office, navs, tmp_path, tag):
-    """Each navigator sends, the office imports, then sends each navigator its package."""
-    for i, nav in enumerate(navs):
-        office.sync.import_files([send(nav, office, tmp_path, f"{tag}-up{i}.elsync")])
-    for i, nav in enumerate(navs):
-        report = nav.sync.import_files([send(office, nav, tmp_path, f"{tag}-down{i}.elsync")])
-        assert report.refused == 0 and report.refused_records == 0, report.error
+    sync_round(office, navs, tmp_path, tag, no_refused_records=True)
 
 
 def _consent_ids(services, family_id):

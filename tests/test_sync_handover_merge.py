@@ -8,31 +8,20 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import PASSPHRASE, TEST_KDF
-from elternlotse.app import create_store
 from elternlotse.domain.errors import NotFoundError
-from sync_helpers import hostile_file, later_than, link, send, shared_document, stamp_of
+from sync_helpers import hostile_file, later_than, linked_office_and_navigators, shared_document, stamp_of, sync_round
 
 
 @pytest.fixture
 def trio(tmp_path):
-    office = create_store(tmp_path / "office", PASSPHRASE, "KoKo Hagen", office=True, key_derivation=TEST_KDF)
-    a = create_store(tmp_path / "a", PASSPHRASE, "Lotsin A", key_derivation=TEST_KDF)
-    c = create_store(tmp_path / "c", PASSPHRASE, "Lotse C", key_derivation=TEST_KDF)
-    for nav in (a, c):
-        link(nav, office)
-    yield office, a, c
-    for s in (office, a, c):
+    stores = linked_office_and_navigators(tmp_path, "Lotsin A", "Lotse C")
+    yield stores
+    for s in stores:
         s.store.close()
 
 
 def _round(office, navs, tmp_path, tag):
-    """Each navigator sends, the office imports, then sends each navigator its package."""
-    for i, nav in enumerate(navs):
-        office.sync.import_files([send(nav, office, tmp_path, f"{tag}-up{i}.elsync")])
-    for i, nav in enumerate(navs):
-        report = nav.sync.import_files([send(office, nav, tmp_path, f"{tag}-down{i}.elsync")])
-        assert report.refused == 0, report.error
+    sync_round(office, navs, tmp_path, tag)
 
 
 def test_handover_reaches_both_laptops_and_erases_the_former_owner_s_copy(trio, tmp_path):
